@@ -1,0 +1,236 @@
+package io.easyrpc;
+
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The context of the call being served on the current thread, and the scope in which a
+ * client adds metadata to the calls it makes.
+ * <p>
+ * On the server, {@link #current()} returns the context while a service method runs on
+ * the thread that invoked it: the method key, the peer address, the metadata headers, the
+ * deadline and the session id. On the client, {@link #withMetadata(Map)} opens a scope
+ * whose headers are added to every call made from the current thread until the scope is
+ * closed.
+ */
+public final class RpcContext {
+
+	private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
+
+	private static final ThreadLocal<Map<String, String>> OUTGOING = new ThreadLocal<>();
+
+	private final String methodKey;
+
+	private final SocketAddress peerAddress;
+
+	private final Map<String, String> headers;
+
+	private final long deadlineNanos;
+
+	private final String sessionId;
+
+	private final String idempotencyKey;
+
+	private volatile boolean cancelled;
+
+	/**
+	 * Create a context. Used by the server when it dispatches a call.
+	 * @param methodKey the method key
+	 * @param peerAddress the peer address, may be {@code null} for in-process peers
+	 * @param headers the metadata headers, never {@code null}
+	 * @param deadlineNanos the deadline on the {@link System#nanoTime()} clock, or
+	 * {@code 0} for none
+	 * @param sessionId the session id or {@code null}
+	 * @param idempotencyKey the idempotency key or {@code null}
+	 */
+	public RpcContext(String methodKey, SocketAddress peerAddress, Map<String, String> headers, long deadlineNanos,
+			String sessionId, String idempotencyKey) {
+		this.methodKey = methodKey;
+		this.peerAddress = peerAddress;
+		this.headers = headers;
+		this.deadlineNanos = deadlineNanos;
+		this.sessionId = sessionId;
+		this.idempotencyKey = idempotencyKey;
+	}
+
+	/**
+	 * Return the context of the call being served on this thread.
+	 * @return the context
+	 * @throws IllegalStateException if no call is being served on this thread
+	 */
+	public static RpcContext current() {
+		RpcContext context = CURRENT.get();
+		if (context == null) {
+			throw new IllegalStateException("No easyrpc call is being served on this thread");
+		}
+		return context;
+	}
+
+	/**
+	 * Return whether a call is being served on this thread.
+	 * @return {@code true} inside a service method invoked by easyrpc
+	 */
+	public static boolean isActive() {
+		return CURRENT.get() != null;
+	}
+
+	/**
+	 * Make the given context current on this thread. Used by the server around a method
+	 * invocation; the returned value must be passed to {@link #restore(RpcContext)}.
+	 * @param context the context to attach
+	 * @return the context that was current before
+	 */
+	public static RpcContext attach(RpcContext context) {
+		RpcContext previous = CURRENT.get();
+		CURRENT.set(context);
+		return previous;
+	}
+
+	/**
+	 * Restore the context that was current before {@link #attach(RpcContext)}.
+	 * @param previous the value returned by {@code attach}
+	 */
+	public static void restore(RpcContext previous) {
+		if (previous == null) {
+			CURRENT.remove();
+		}
+		else {
+			CURRENT.set(previous);
+		}
+	}
+
+	/**
+	 * Open a scope in which every call made from this thread carries the given headers in
+	 * its metadata, in addition to those of enclosing scopes. Close the scope, preferably
+	 * with try-with-resources, to stop adding them.
+	 * @param headers the headers to add
+	 * @return the scope
+	 */
+	public static Scope withMetadata(Map<String, String> headers) {
+		Map<String, String> previous = OUTGOING.get();
+		Map<String, String> merged = new LinkedHashMap<>();
+		if (previous != null) {
+			merged.putAll(previous);
+		}
+		merged.putAll(headers);
+		OUTGOING.set(Collections.unmodifiableMap(merged));
+		return () -> {
+			if (previous == null) {
+				OUTGOING.remove();
+			}
+			else {
+				OUTGOING.set(previous);
+			}
+		};
+	}
+
+	/**
+	 * Return the headers that calls made from this thread carry because of
+	 * {@link #withMetadata(Map)} scopes.
+	 * @return the headers, empty if no scope is open
+	 */
+	public static Map<String, String> outgoingHeaders() {
+		Map<String, String> headers = OUTGOING.get();
+		return (headers != null) ? headers : Collections.emptyMap();
+	}
+
+	/**
+	 * Return the key of the method being called, for example {@code Greeter.hello}.
+	 * @return the method key
+	 */
+	public String methodKey() {
+		return this.methodKey;
+	}
+
+	/**
+	 * Return the address of the peer that made the call.
+	 * @return the peer address, {@code null} for in-process peers
+	 */
+	public SocketAddress peerAddress() {
+		return this.peerAddress;
+	}
+
+	/**
+	 * Return the free metadata headers sent with the call.
+	 * @return the headers, never {@code null}
+	 */
+	public Map<String, String> headers() {
+		return this.headers;
+	}
+
+	/**
+	 * Return one metadata header.
+	 * @param name the header name
+	 * @return the value or {@code null}
+	 */
+	public String header(String name) {
+		return this.headers.get(name);
+	}
+
+	/**
+	 * Return the time left until the caller's deadline.
+	 * @return the remaining time (negative once passed), or {@code null} if the call has no
+	 * deadline
+	 */
+	public Duration timeRemaining() {
+		return (this.deadlineNanos != 0) ? Duration.ofNanos(this.deadlineNanos - System.nanoTime()) : null;
+	}
+
+	/**
+	 * Return the deadline on the {@link System#nanoTime()} clock.
+	 * @return the deadline, or {@code 0} if the call has none
+	 */
+	public long deadlineNanos() {
+		return this.deadlineNanos;
+	}
+
+	/**
+	 * Return the session id sent with the call.
+	 * @return the session id or {@code null}
+	 */
+	public String sessionId() {
+		return this.sessionId;
+	}
+
+	/**
+	 * Return the idempotency key sent with the call.
+	 * @return the idempotency key or {@code null}
+	 */
+	public String idempotencyKey() {
+		return this.idempotencyKey;
+	}
+
+	/**
+	 * Return whether the caller cancelled the call, gave up at its deadline, or lost its
+	 * connection. A long-running method may check this and stop early.
+	 * @return {@code true} once the result is no longer wanted
+	 */
+	public boolean isCancelled() {
+		return this.cancelled;
+	}
+
+	/**
+	 * Mark the call as cancelled. Used by the server.
+	 */
+	public void cancel() {
+		this.cancelled = true;
+	}
+
+	/**
+	 * A scope opened by {@link RpcContext#withMetadata(Map)}.
+	 */
+	@FunctionalInterface
+	public interface Scope extends AutoCloseable {
+
+		/**
+		 * Close the scope; calls made afterwards no longer carry its headers.
+		 */
+		@Override
+		void close();
+
+	}
+
+}

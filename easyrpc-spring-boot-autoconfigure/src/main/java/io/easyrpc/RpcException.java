@@ -1,0 +1,88 @@
+package io.easyrpc;
+
+/**
+ * A failed remote call. Carries the {@link RpcStatus}, the message and, when the failure
+ * came from an exception on the server, that exception's class name. The client throws
+ * this exception whenever it may not, or cannot, re-create the server's exception type.
+ */
+public class RpcException extends RuntimeException {
+
+	private static final long serialVersionUID = 1L;
+
+	private final RpcStatus status;
+
+	private final String remoteClassName;
+
+	private final String remoteStackTrace;
+
+	/**
+	 * Create an exception with a status and a message.
+	 * @param status the status
+	 * @param message the message
+	 */
+	public RpcException(RpcStatus status, String message) {
+		this(status, message, null, null, null);
+	}
+
+	/**
+	 * Create an exception with a status, a message and a local cause.
+	 * @param status the status
+	 * @param message the message
+	 * @param cause the cause, may be {@code null}
+	 */
+	public RpcException(RpcStatus status, String message, Throwable cause) {
+		this(status, message, null, null, cause);
+	}
+
+	/**
+	 * Create an exception that describes a failure reported by the remote side.
+	 * @param status the status
+	 * @param message the remote message
+	 * @param remoteClassName the class name of the remote exception, may be {@code null}
+	 * @param remoteStackTrace the remote stack trace as text, may be {@code null}
+	 * @param cause the local cause, may be {@code null}
+	 */
+	public RpcException(RpcStatus status, String message, String remoteClassName, String remoteStackTrace,
+			Throwable cause) {
+		super(describe(status, message, remoteClassName), cause);
+		this.status = (status != null) ? status : RpcStatus.INTERNAL;
+		this.remoteClassName = remoteClassName;
+		this.remoteStackTrace = remoteStackTrace;
+	}
+
+	private static String describe(RpcStatus status, String message, String remoteClassName) {
+		StringBuilder text = new StringBuilder().append(status);
+		if (remoteClassName != null) {
+			text.append(" (").append(remoteClassName).append(')');
+		}
+		if (message != null && !message.isEmpty()) {
+			text.append(": ").append(message);
+		}
+		return text.toString();
+	}
+
+	/**
+	 * Return the status of the failed call.
+	 * @return the status, never {@code null}
+	 */
+	public RpcStatus getStatus() {
+		return this.status;
+	}
+
+	/**
+	 * Return the class name of the exception thrown on the remote side, if any.
+	 * @return the remote class name or {@code null}
+	 */
+	public String getRemoteClassName() {
+		return this.remoteClassName;
+	}
+
+	/**
+	 * Return the remote stack trace, present only when the server exposes stack traces.
+	 * @return the remote stack trace or {@code null}
+	 */
+	public String getRemoteStackTrace() {
+		return this.remoteStackTrace;
+	}
+
+}

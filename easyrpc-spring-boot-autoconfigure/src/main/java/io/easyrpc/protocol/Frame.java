@@ -1,0 +1,156 @@
+package io.easyrpc.protocol;
+
+import io.netty.buffer.ByteBuf;
+
+/**
+ * A decoded inbound frame. Payloads are slices of the received buffer: they stay readable
+ * only until the frame's buffer is released, so a handler decodes them before returning.
+ */
+public sealed interface Frame {
+
+	/**
+	 * Return the type of this frame.
+	 * @return the type
+	 */
+	FrameType type();
+
+	/**
+	 * A call that expects a response.
+	 *
+	 * @param callId the call id, unique among the calls pending on the connection
+	 * @param method the method key
+	 * @param metadata the metadata
+	 * @param payload the arguments: a MessagePack array (positional) or map (named)
+	 */
+	record Request(int callId, String method, Metadata metadata, ByteBuf payload) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.REQUEST;
+		}
+
+	}
+
+	/**
+	 * A one-way call.
+	 *
+	 * @param method the method key
+	 * @param metadata the metadata
+	 * @param payload the arguments: a MessagePack array (positional) or map (named)
+	 */
+	record Notification(String method, Metadata metadata, ByteBuf payload) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.NOTIFICATION;
+		}
+
+	}
+
+	/**
+	 * The result of a call.
+	 *
+	 * @param callId the call id
+	 * @param payload the result as one MessagePack value
+	 */
+	record Response(int callId, ByteBuf payload) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.RESPONSE;
+		}
+
+	}
+
+	/**
+	 * The failure of a call.
+	 *
+	 * @param callId the call id
+	 * @param statusCode the {@link io.easyrpc.RpcStatus} code
+	 * @param message the message or {@code null}
+	 * @param errorClass the class name of the remote exception or {@code null}
+	 * @param stackTrace the remote stack trace or {@code null}
+	 */
+	record Error(int callId, int statusCode, String message, String errorClass, String stackTrace) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.ERROR;
+		}
+
+	}
+
+	/**
+	 * A cancellation of a pending call.
+	 *
+	 * @param callId the call id
+	 */
+	record Cancel(int callId) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.CANCEL;
+		}
+
+	}
+
+	/**
+	 * A liveness probe.
+	 *
+	 * @param data opaque data that the {@link Pong} echoes
+	 */
+	record Ping(long data) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.PING;
+		}
+
+	}
+
+	/**
+	 * The answer to a {@link Ping}.
+	 *
+	 * @param data the data of the ping
+	 */
+	record Pong(long data) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.PONG;
+		}
+
+	}
+
+	/**
+	 * Notice that the sender closes the connection or accepts no new calls on it.
+	 *
+	 * @param statusCode the {@link io.easyrpc.RpcStatus} code that explains why
+	 * @param message the message or {@code null}
+	 */
+	record GoAway(int statusCode, String message) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.GOAWAY;
+		}
+
+	}
+
+	/**
+	 * A frame of a type that this version does not handle. Receivers ignore it, so that
+	 * newer peers can add frame types.
+	 *
+	 * @param code the frame type code
+	 * @param knownType the type, if the code is known but reserved, else {@code null}
+	 */
+	record Unsupported(int code, FrameType knownType) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return this.knownType;
+		}
+
+	}
+
+}

@@ -1,0 +1,443 @@
+package io.easyrpc.protocol;
+
+import java.io.IOException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+import io.easyrpc.RpcStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * Encodes and decodes easyrpc frames with msgpack-core. Every encoded frame starts with
+ * its length as a big-endian unsigned 32-bit integer, followed by the body: a MessagePack
+ * array whose first element is the {@link FrameType} code. Payloads are carried as
+ * MessagePack {@code bin} values so that a frame can be split without decoding them.
+ * <p>
+ * Encoders return heap buffers holding exactly one length-prefixed frame; the caller owns
+ * them. Decoders take a frame body without its length prefix.
+ */
+public final class FrameCodec {
+
+	/** Length of the frame length prefix in bytes. */
+	public static final int LENGTH_PREFIX = 4;
+
+	private static final int BIN32 = 0xc6;
+
+	private static final int INITIAL_CAPACITY = 128;
+
+	private FrameCodec() {
+	}
+
+	/**
+	 * Encode a {@link FrameType#REQUEST} frame.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @param method the method key
+	 * @param metadata the metadata
+	 * @param payload writes the arguments
+	 * @return the encoded frame
+	 * @throws IOException if the payload cannot be written
+	 */
+	public static ByteBuf encodeRequest(ByteBufAllocator alloc, int callId, String method, Metadata metadata,
+			PayloadWriter payload) throws IOException {
+		ByteBuf buf = begin(alloc);
+		try {
+			MessagePackBuffers buffers = MessagePackBuffers.get();
+			MessagePacker packer = buffers.beginWrite(buf);
+			try {
+				packer.packArrayHeader(5);
+				packer.packInt(FrameType.REQUEST.code());
+				packer.packInt(callId);
+				packer.packString(method);
+				writeMetadata(packer, metadata);
+			}
+			finally {
+				buffers.endWrite();
+			}
+			writePayload(buffers, buf, payload);
+			return finish(buf);
+		}
+		catch (IOException | RuntimeException ex) {
+			buf.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Encode a {@link FrameType#NOTIFICATION} frame.
+	 * @param alloc the allocator
+	 * @param method the method key
+	 * @param metadata the metadata
+	 * @param payload writes the arguments
+	 * @return the encoded frame
+	 * @throws IOException if the payload cannot be written
+	 */
+	public static ByteBuf encodeNotification(ByteBufAllocator alloc, String method, Metadata metadata,
+			PayloadWriter payload) throws IOException {
+		ByteBuf buf = begin(alloc);
+		try {
+			MessagePackBuffers buffers = MessagePackBuffers.get();
+			MessagePacker packer = buffers.beginWrite(buf);
+			try {
+				packer.packArrayHeader(4);
+				packer.packInt(FrameType.NOTIFICATION.code());
+				packer.packString(method);
+				writeMetadata(packer, metadata);
+			}
+			finally {
+				buffers.endWrite();
+			}
+			writePayload(buffers, buf, payload);
+			return finish(buf);
+		}
+		catch (IOException | RuntimeException ex) {
+			buf.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Encode a {@link FrameType#RESPONSE} frame.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @param payload writes the result
+	 * @return the encoded frame
+	 * @throws IOException if the payload cannot be written
+	 */
+	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int callId, PayloadWriter payload)
+			throws IOException {
+		ByteBuf buf = begin(alloc);
+		try {
+			MessagePackBuffers buffers = MessagePackBuffers.get();
+			MessagePacker packer = buffers.beginWrite(buf);
+			try {
+				packer.packArrayHeader(3);
+				packer.packInt(FrameType.RESPONSE.code());
+				packer.packInt(callId);
+			}
+			finally {
+				buffers.endWrite();
+			}
+			writePayload(buffers, buf, payload);
+			return finish(buf);
+		}
+		catch (IOException | RuntimeException ex) {
+			buf.release();
+			throw ex;
+		}
+	}
+
+	/**
+	 * Encode an {@link FrameType#ERROR} frame.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @param status the status
+	 * @param message the message or {@code null}
+	 * @param errorClass the exception class name or {@code null}
+	 * @param stackTrace the stack trace or {@code null}
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeError(ByteBufAllocator alloc, int callId, RpcStatus status, String message,
+			String errorClass, String stackTrace) {
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(6);
+			packer.packInt(FrameType.ERROR.code());
+			packer.packInt(callId);
+			packer.packInt(status.code());
+			packNullableString(packer, message);
+			packNullableString(packer, errorClass);
+			packNullableString(packer, stackTrace);
+		});
+	}
+
+	/**
+	 * Encode a {@link FrameType#CANCEL} frame.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeCancel(ByteBufAllocator alloc, int callId) {
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt(FrameType.CANCEL.code());
+			packer.packInt(callId);
+		});
+	}
+
+	/**
+	 * Encode a {@link FrameType#PING} or {@link FrameType#PONG} frame.
+	 * @param alloc the allocator
+	 * @param pong {@code true} for a pong
+	 * @param data the data to carry
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodePing(ByteBufAllocator alloc, boolean pong, long data) {
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt((pong ? FrameType.PONG : FrameType.PING).code());
+			packer.packLong(data);
+		});
+	}
+
+	/**
+	 * Encode a {@link FrameType#GOAWAY} frame.
+	 * @param alloc the allocator
+	 * @param status the reason
+	 * @param message the message or {@code null}
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeGoAway(ByteBufAllocator alloc, RpcStatus status, String message) {
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(3);
+			packer.packInt(FrameType.GOAWAY.code());
+			packer.packInt(status.code());
+			packNullableString(packer, message);
+		});
+	}
+
+	/**
+	 * Decode a frame body (the bytes after the length prefix). Payload slices in the
+	 * result share memory with {@code body}.
+	 * @param body the frame body
+	 * @return the frame
+	 * @throws ProtocolException if the body is not a well-formed frame
+	 */
+	public static Frame decode(ByteBuf body) {
+		MessageUnpacker unpacker = MessagePackBuffers.get().unpacker(body);
+		try {
+			int size = unpacker.unpackArrayHeader();
+			if (size < 1) {
+				throw malformed("empty frame array", null);
+			}
+			int code = unpacker.unpackInt();
+			FrameType type = FrameType.fromCode(code);
+			if (type == null) {
+				return new Frame.Unsupported(code, null);
+			}
+			switch (type) {
+				case REQUEST: {
+					expectSize(type, size, 5);
+					int callId = readCallId(unpacker);
+					String method = unpacker.unpackString();
+					Metadata metadata = readMetadata(unpacker);
+					return new Frame.Request(callId, method, metadata, readPayload(unpacker, body));
+				}
+				case NOTIFICATION: {
+					expectSize(type, size, 4);
+					String method = unpacker.unpackString();
+					Metadata metadata = readMetadata(unpacker);
+					return new Frame.Notification(method, metadata, readPayload(unpacker, body));
+				}
+				case RESPONSE: {
+					expectSize(type, size, 3);
+					int callId = readCallId(unpacker);
+					return new Frame.Response(callId, readPayload(unpacker, body));
+				}
+				case ERROR: {
+					expectSize(type, size, 6);
+					int callId = readCallId(unpacker);
+					int status = unpacker.unpackInt();
+					String message = readNullableString(unpacker);
+					String errorClass = readNullableString(unpacker);
+					String stackTrace = readNullableString(unpacker);
+					return new Frame.Error(callId, status, message, errorClass, stackTrace);
+				}
+				case CANCEL: {
+					expectSize(type, size, 2);
+					return new Frame.Cancel(readCallId(unpacker));
+				}
+				case PING:
+				case PONG: {
+					expectSize(type, size, 2);
+					long data = unpacker.unpackLong();
+					return (type == FrameType.PING) ? new Frame.Ping(data) : new Frame.Pong(data);
+				}
+				case GOAWAY: {
+					expectSize(type, size, 3);
+					int status = unpacker.unpackInt();
+					return new Frame.GoAway(status, readNullableString(unpacker));
+				}
+				default:
+					return new Frame.Unsupported(code, type);
+			}
+		}
+		catch (ProtocolException ex) {
+			throw ex;
+		}
+		catch (IOException | MessagePackException | IndexOutOfBoundsException ex) {
+			throw malformed(ex.getMessage(), ex);
+		}
+	}
+
+	private static ByteBuf begin(ByteBufAllocator alloc) {
+		ByteBuf buf = alloc.heapBuffer(INITIAL_CAPACITY);
+		buf.writeInt(0);
+		return buf;
+	}
+
+	private static ByteBuf finish(ByteBuf buf) {
+		buf.setInt(buf.readerIndex(), buf.readableBytes() - LENGTH_PREFIX);
+		return buf;
+	}
+
+	private static ByteBuf encodeSimple(ByteBufAllocator alloc, PayloadWriter frame) {
+		ByteBuf buf = begin(alloc);
+		MessagePackBuffers buffers = MessagePackBuffers.get();
+		try {
+			MessagePacker packer = buffers.beginWrite(buf);
+			try {
+				frame.writeTo(packer);
+			}
+			finally {
+				buffers.endWrite();
+			}
+			return finish(buf);
+		}
+		catch (IOException | RuntimeException ex) {
+			buf.release();
+			throw new IllegalStateException("Cannot encode frame", ex);
+		}
+	}
+
+	// The payload is a bin32 value whose length is patched once the payload is written,
+	// so it can be packed straight into the frame buffer without an intermediate copy.
+	private static void writePayload(MessagePackBuffers buffers, ByteBuf buf, PayloadWriter payload)
+			throws IOException {
+		int header = buf.writerIndex();
+		buf.writeByte(BIN32);
+		buf.writeInt(0);
+		MessagePacker packer = buffers.beginWrite(buf);
+		boolean written = false;
+		try {
+			payload.writeTo(packer);
+			written = true;
+		}
+		finally {
+			if (written) {
+				buffers.endWrite();
+			}
+			else {
+				buffers.abortWrite();
+			}
+		}
+		buf.setInt(header + 1, buf.writerIndex() - header - 5);
+	}
+
+	private static void writeMetadata(MessagePacker packer, Metadata metadata) throws IOException {
+		if (metadata == null || metadata.isEmpty()) {
+			packer.packNil();
+			return;
+		}
+		int entries = ((metadata.timeoutMillis() > 0) ? 1 : 0) + ((metadata.idempotencyKey() != null) ? 1 : 0)
+				+ ((metadata.sessionId() != null) ? 1 : 0) + (metadata.headers().isEmpty() ? 0 : 1);
+		packer.packMapHeader(entries);
+		if (metadata.timeoutMillis() > 0) {
+			packer.packInt(Metadata.KEY_TIMEOUT);
+			packer.packLong(metadata.timeoutMillis());
+		}
+		if (metadata.idempotencyKey() != null) {
+			packer.packInt(Metadata.KEY_IDEMPOTENCY_KEY);
+			packer.packString(metadata.idempotencyKey());
+		}
+		if (metadata.sessionId() != null) {
+			packer.packInt(Metadata.KEY_SESSION_ID);
+			packer.packString(metadata.sessionId());
+		}
+		if (!metadata.headers().isEmpty()) {
+			packer.packInt(Metadata.KEY_HEADERS);
+			packer.packMapHeader(metadata.headers().size());
+			for (Map.Entry<String, String> header : metadata.headers().entrySet()) {
+				packer.packString(header.getKey());
+				packNullableString(packer, header.getValue());
+			}
+		}
+	}
+
+	private static Metadata readMetadata(MessageUnpacker unpacker) throws IOException {
+		if (unpacker.tryUnpackNil()) {
+			return Metadata.EMPTY;
+		}
+		int entries = unpacker.unpackMapHeader();
+		long timeout = 0;
+		String idempotencyKey = null;
+		String sessionId = null;
+		Map<String, String> headers = Collections.emptyMap();
+		for (int i = 0; i < entries; i++) {
+			if (!unpacker.getNextFormat().getValueType().isIntegerType()) {
+				unpacker.skipValue(2);
+				continue;
+			}
+			int key = unpacker.unpackInt();
+			switch (key) {
+				case Metadata.KEY_TIMEOUT -> timeout = unpacker.unpackLong();
+				case Metadata.KEY_IDEMPOTENCY_KEY -> idempotencyKey = readNullableString(unpacker);
+				case Metadata.KEY_SESSION_ID -> sessionId = readNullableString(unpacker);
+				case Metadata.KEY_HEADERS -> headers = readHeaders(unpacker);
+				default -> unpacker.skipValue();
+			}
+		}
+		if (timeout < 0) {
+			throw malformed("negative timeout " + timeout, null);
+		}
+		return new Metadata(timeout, idempotencyKey, sessionId, headers);
+	}
+
+	private static Map<String, String> readHeaders(MessageUnpacker unpacker) throws IOException {
+		if (unpacker.tryUnpackNil()) {
+			return Collections.emptyMap();
+		}
+		int size = unpacker.unpackMapHeader();
+		Map<String, String> headers = new LinkedHashMap<>(Math.min(size, 64) * 2);
+		for (int i = 0; i < size; i++) {
+			String name = unpacker.unpackString();
+			headers.put(name, readNullableString(unpacker));
+		}
+		return Collections.unmodifiableMap(headers);
+	}
+
+	private static ByteBuf readPayload(MessageUnpacker unpacker, ByteBuf body) throws IOException {
+		int length = unpacker.unpackBinaryHeader();
+		long offset = unpacker.getTotalReadBytes();
+		if (length < 0 || offset + length > body.readableBytes()) {
+			throw malformed("payload of " + Integer.toUnsignedString(length) + " bytes exceeds the frame", null);
+		}
+		return body.slice(body.readerIndex() + (int) offset, length);
+	}
+
+	private static int readCallId(MessageUnpacker unpacker) throws IOException {
+		long callId = unpacker.unpackLong();
+		if (callId < 0 || callId > Integer.MAX_VALUE) {
+			throw malformed("call id " + callId + " out of range", null);
+		}
+		return (int) callId;
+	}
+
+	private static String readNullableString(MessageUnpacker unpacker) throws IOException {
+		return unpacker.tryUnpackNil() ? null : unpacker.unpackString();
+	}
+
+	private static void packNullableString(MessagePacker packer, String value) throws IOException {
+		if (value == null) {
+			packer.packNil();
+		}
+		else {
+			packer.packString(value);
+		}
+	}
+
+	private static void expectSize(FrameType type, int actual, int expected) {
+		if (actual < expected) {
+			throw malformed(type + " frame has " + actual + " elements, expected " + expected, null);
+		}
+	}
+
+	private static ProtocolException malformed(String detail, Throwable cause) {
+		return new ProtocolException(RpcStatus.INVALID_ARGUMENT, "Malformed frame: " + detail, cause);
+	}
+
+}

@@ -1,0 +1,126 @@
+package io.easyrpc.protocol;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.util.concurrent.FastThreadLocal;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessagePacker;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.core.buffer.ArrayBufferInput;
+
+/**
+ * Per-thread msgpack-core packers and unpackers bound to Netty buffers. Creating a packer
+ * costs far more than encoding a small message, so each thread keeps one of each and
+ * re-points it at the buffer at hand.
+ */
+public final class MessagePackBuffers {
+
+	private static final MessagePack.PackerConfig PACKER_CONFIG = new MessagePack.PackerConfig().withBufferSize(512);
+
+	private static final MessagePack.UnpackerConfig UNPACKER_CONFIG = new MessagePack.UnpackerConfig();
+
+	private static final FastThreadLocal<MessagePackBuffers> LOCAL = new FastThreadLocal<>() {
+
+		@Override
+		protected MessagePackBuffers initialValue() {
+			return new MessagePackBuffers();
+		}
+
+	};
+
+	private final ByteBufOutput output = new ByteBufOutput();
+
+	private final MessagePacker packer = PACKER_CONFIG.newPacker(this.output);
+
+	private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
+
+	private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(this.input);
+
+	private boolean packerInUse;
+
+	private MessagePackBuffers() {
+	}
+
+	/**
+	 * Return the buffers of the current thread.
+	 * @return the buffers
+	 */
+	public static MessagePackBuffers get() {
+		return LOCAL.get();
+	}
+
+	/**
+	 * Start writing at the writer index of a heap buffer. Every call must be paired with
+	 * {@link #endWrite()}, which flushes the packed bytes into the buffer.
+	 * @param target the heap buffer to append to
+	 * @return a packer that appends to {@code target}
+	 */
+	public MessagePacker beginWrite(ByteBuf target) {
+		if (this.packerInUse) {
+			throw new IllegalStateException("Nested use of the thread's MessagePack packer");
+		}
+		this.packerInUse = true;
+		this.output.reset(target);
+		return this.packer;
+	}
+
+	/**
+	 * Flush what was packed since {@link #beginWrite(ByteBuf)} into the buffer and detach
+	 * the packer from it.
+	 */
+	public void endWrite() {
+		try {
+			this.packer.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		finally {
+			this.output.release();
+			this.packerInUse = false;
+		}
+	}
+
+	/**
+	 * Discard what was packed since {@link #beginWrite(ByteBuf)}, for example after an
+	 * encoding error; the caller resets the buffer's writer index itself.
+	 */
+	public void abortWrite() {
+		try {
+			this.packer.clear();
+		}
+		finally {
+			this.output.release();
+			this.packerInUse = false;
+		}
+	}
+
+	/**
+	 * Return an unpacker positioned at the first readable byte of {@code source}, reading
+	 * up to its writer index. The buffer's reader index is not changed. Direct buffers are
+	 * copied to the heap first, since msgpack-core cannot read direct memory without extra
+	 * JVM flags.
+	 * @param source the buffer to read
+	 * @return the thread's unpacker
+	 */
+	public MessageUnpacker unpacker(ByteBuf source) {
+		if (source.hasArray()) {
+			this.input.reset(source.array(), source.arrayOffset() + source.readerIndex(), source.readableBytes());
+		}
+		else {
+			byte[] copy = ByteBufUtil.getBytes(source);
+			this.input.reset(copy, 0, copy.length);
+		}
+		try {
+			this.unpacker.reset(this.input);
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
+		}
+		return this.unpacker;
+	}
+
+}

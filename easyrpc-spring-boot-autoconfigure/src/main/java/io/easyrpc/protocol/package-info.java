@@ -1,0 +1,4 @@
+/**
+ * The easyrpc wire protocol: connection preface, frame types and the frame codec over msgpack-core.
+ */
+package io.easyrpc.protocol;
