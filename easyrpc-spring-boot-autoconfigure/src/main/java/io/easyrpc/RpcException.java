@@ -11,6 +11,8 @@ public class RpcException extends RuntimeException {
 
 	private final RpcStatus status;
 
+	private final String description;
+
 	private final String remoteClassName;
 
 	private final String remoteStackTrace;
@@ -46,6 +48,7 @@ public class RpcException extends RuntimeException {
 			Throwable cause) {
 		super(describe(status, message, remoteClassName), cause);
 		this.status = (status != null) ? status : RpcStatus.INTERNAL;
+		this.description = message;
 		this.remoteClassName = remoteClassName;
 		this.remoteStackTrace = remoteStackTrace;
 	}
@@ -67,6 +70,15 @@ public class RpcException extends RuntimeException {
 	 */
 	public RpcStatus getStatus() {
 		return this.status;
+	}
+
+	/**
+	 * Return the message as given, without the status and class name that
+	 * {@link #getMessage()} adds.
+	 * @return the plain message, may be {@code null}
+	 */
+	public String getDescription() {
+		return this.description;
 	}
 
 	/**

@@ -1,0 +1,47 @@
+package io.easyrpc.annotation;
+
+import java.lang.annotation.Documented;
+import java.lang.annotation.ElementType;
+import java.lang.annotation.Retention;
+import java.lang.annotation.RetentionPolicy;
+import java.lang.annotation.Target;
+
+/**
+ * Options of one remote method, on the shared interface, the service implementation or
+ * the client interface.
+ */
+@Target(ElementType.METHOD)
+@Retention(RetentionPolicy.RUNTIME)
+@Documented
+public @interface RpcMethod {
+
+	/**
+	 * The method name in the key, instead of the Java method name; needed to serve
+	 * overloaded methods.
+	 * @return the name
+	 */
+	String name() default "";
+
+	/**
+	 * Whether the method is a notification: the caller sends it and does not wait for a
+	 * response. Only for {@code void} methods.
+	 * @return whether the call is one-way
+	 */
+	boolean oneWay() default false;
+
+	/**
+	 * Whether the method promises never to block, so the server may run it on the I/O
+	 * thread instead of a worker. A method that returns a {@code CompletableFuture} is not
+	 * non-blocking by that alone: its body may still block before it returns.
+	 * @return whether the method is non-blocking
+	 */
+	boolean nonBlocking() default false;
+
+	/**
+	 * The client's deadline for calls of this method, for example {@code 300ms} or
+	 * {@code 2s}, instead of the target's timeout.
+	 * @return the timeout, empty for the target's default
+	 */
+	String timeout() default "";
+
+}

@@ -1,0 +1,47 @@
+package io.easyrpc.autoconfigure;
+
+import io.easyrpc.client.ClientProxyFactory;
+import io.easyrpc.client.ExceptionFactory;
+import io.easyrpc.codec.ObjectCodec;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.core.env.Environment;
+
+/**
+ * Auto-configuration of easyrpc clients: registers a proxy bean for every
+ * {@link io.easyrpc.annotation.RpcClient @RpcClient} interface in the application's
+ * packages and the {@link RpcClientFactory} that makes them.
+ */
+@AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
+@ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
+@EnableConfigurationProperties(EasyRpcClientProperties.class)
+@Import(AutoConfiguredRpcClientsRegistrar.class)
+public final class EasyRpcClientAutoConfiguration {
+
+	@Bean
+	@ConditionalOnMissingBean
+	ExceptionFactory easyRpcExceptionFactory(EasyRpcClientProperties properties) {
+		return new ExceptionFactory(properties.getExceptionPackages(), getClass().getClassLoader());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	ClientProxyFactory easyRpcClientProxyFactory(ExceptionFactory exceptionFactory) {
+		return new ClientProxyFactory(exceptionFactory);
+	}
+
+	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
+	@ConditionalOnMissingBean
+	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
+			ClientProxyFactory proxyFactory, Environment environment,
+			ObjectProvider<RpcClientBootstrapCustomizer> customizers) {
+		return new RpcClientFactory(properties, codec, proxyFactory, environment, customizers.orderedStream().toList());
+	}
+
+}

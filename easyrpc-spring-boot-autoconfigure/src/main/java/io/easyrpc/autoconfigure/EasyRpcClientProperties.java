@@ -1,0 +1,216 @@
+package io.easyrpc.autoconfigure;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.util.unit.DataSize;
+
+/**
+ * Configuration of easyrpc clients.
+ */
+@ConfigurationProperties("easyrpc.client")
+public class EasyRpcClientProperties {
+
+	/**
+	 * Whether to register proxies for @RpcClient interfaces.
+	 */
+	private boolean enabled = true;
+
+	/**
+	 * Default deadline of calls. A call still running at its deadline fails with
+	 * DEADLINE_EXCEEDED and the server is told to cancel it.
+	 */
+	private Duration timeout = Duration.ofSeconds(5);
+
+	/**
+	 * Packages whose exception types may be re-created on the client when the server
+	 * throws them. Exceptions declared by the called method and JDK runtime exceptions of
+	 * java.lang and java.util are always re-created.
+	 */
+	private List<String> exceptionPackages = new ArrayList<>();
+
+	/**
+	 * Largest frame accepted from a server.
+	 */
+	private DataSize maxFrameSize = DataSize.ofMegabytes(8);
+
+	/**
+	 * Timeout of one connection attempt.
+	 */
+	private Duration connectTimeout = Duration.ofSeconds(3);
+
+	/**
+	 * Interval without outgoing traffic after which a ping keeps the connection alive.
+	 * Keep it below the server's idle timeout. Zero disables pings.
+	 */
+	private Duration keepAlive = Duration.ofSeconds(30);
+
+	/**
+	 * Number of I/O threads shared by all targets. Zero means one per available processor.
+	 */
+	private int ioThreads;
+
+	/**
+	 * Reconnection back-off after failed connection attempts.
+	 */
+	private final Reconnect reconnect = new Reconnect();
+
+	/**
+	 * Servers that @RpcClient interfaces call, by target name.
+	 */
+	private Map<String, Target> targets = new LinkedHashMap<>();
+
+	public boolean isEnabled() {
+		return this.enabled;
+	}
+
+	public void setEnabled(boolean enabled) {
+		this.enabled = enabled;
+	}
+
+	public Duration getTimeout() {
+		return this.timeout;
+	}
+
+	public void setTimeout(Duration timeout) {
+		this.timeout = timeout;
+	}
+
+	public List<String> getExceptionPackages() {
+		return this.exceptionPackages;
+	}
+
+	public void setExceptionPackages(List<String> exceptionPackages) {
+		this.exceptionPackages = exceptionPackages;
+	}
+
+	public DataSize getMaxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	public void setMaxFrameSize(DataSize maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+	}
+
+	public Duration getConnectTimeout() {
+		return this.connectTimeout;
+	}
+
+	public void setConnectTimeout(Duration connectTimeout) {
+		this.connectTimeout = connectTimeout;
+	}
+
+	public Duration getKeepAlive() {
+		return this.keepAlive;
+	}
+
+	public void setKeepAlive(Duration keepAlive) {
+		this.keepAlive = keepAlive;
+	}
+
+	public int getIoThreads() {
+		return this.ioThreads;
+	}
+
+	public void setIoThreads(int ioThreads) {
+		this.ioThreads = ioThreads;
+	}
+
+	public Reconnect getReconnect() {
+		return this.reconnect;
+	}
+
+	public Map<String, Target> getTargets() {
+		return this.targets;
+	}
+
+	public void setTargets(Map<String, Target> targets) {
+		this.targets = targets;
+	}
+
+	/**
+	 * Reconnection back-off.
+	 */
+	public static class Reconnect {
+
+		/**
+		 * Back-off after the first failed connection attempt; calls made during it fail
+		 * at once with UNAVAILABLE.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		/**
+		 * Longest back-off; it doubles with every failed attempt up to this value.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * One server that clients call.
+	 */
+	public static class Target {
+
+		/**
+		 * Address of the server: tcp://host:port or inproc://name.
+		 */
+		private String address;
+
+		/**
+		 * Deadline of calls to this target, instead of easyrpc.client.timeout.
+		 */
+		private Duration timeout;
+
+		/**
+		 * Deadlines of single methods, keyed by Java method name, instead of the target's
+		 * timeout.
+		 */
+		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		public Map<String, Duration> getMethodTimeouts() {
+			return this.methodTimeouts;
+		}
+
+		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
+			this.methodTimeouts = methodTimeouts;
+		}
+
+	}
+
+}

@@ -1,0 +1,164 @@
+package io.easyrpc.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import io.easyrpc.annotation.RpcClient;
+import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.client.ClientDefinition;
+import io.easyrpc.client.ClientMethodOptions;
+import io.easyrpc.client.ClientProxyFactory;
+import io.easyrpc.client.RpcChannel;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.TransportResources;
+
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.boot.convert.DurationStyle;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.core.env.Environment;
+import org.springframework.util.StringUtils;
+
+/**
+ * Creates the proxies of {@link RpcClient @RpcClient} interfaces and owns the channels
+ * they call through: one {@link RpcChannel}, hence one connection, per server address,
+ * shared by every interface that calls that address.
+ */
+public class RpcClientFactory implements DisposableBean {
+
+	private final EasyRpcClientProperties properties;
+
+	private final ObjectCodec codec;
+
+	private final ClientProxyFactory proxyFactory;
+
+	private final Environment environment;
+
+	private final List<RpcClientBootstrapCustomizer> customizers;
+
+	private final TransportResources resources;
+
+	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
+
+	/**
+	 * Create a factory.
+	 * @param properties the client properties
+	 * @param codec the codec
+	 * @param proxyFactory the proxy factory
+	 * @param environment the environment, to resolve placeholders in URLs
+	 * @param customizers customizers of the Netty bootstrap
+	 */
+	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
+			Environment environment, List<RpcClientBootstrapCustomizer> customizers) {
+		this.properties = properties;
+		this.codec = codec;
+		this.proxyFactory = proxyFactory;
+		this.environment = environment;
+		this.customizers = List.copyOf(customizers);
+		this.resources = new TransportResources("easyrpc-client", properties.getIoThreads());
+	}
+
+	/**
+	 * Create the proxy of a client interface.
+	 * @param <T> the interface type
+	 * @param type the interface
+	 * @return the proxy
+	 * @throws IllegalStateException if the interface's target has no address, with a
+	 * message naming the property to set
+	 */
+	public <T> T createClient(Class<T> type) {
+		RpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(type, RpcClient.class);
+		String targetName = (annotation != null) ? annotation.target() : "";
+		String url = (annotation != null && StringUtils.hasText(annotation.url()))
+				? this.environment.resolveRequiredPlaceholders(annotation.url()) : null;
+		EasyRpcClientProperties.Target target = StringUtils.hasText(targetName)
+				? this.properties.getTargets().get(targetName) : null;
+		String address = (url != null) ? url : (target != null) ? target.getAddress() : null;
+		if (!StringUtils.hasText(address)) {
+			throw new IllegalStateException(missingAddress(type, targetName));
+		}
+		RpcAddress parsed;
+		try {
+			parsed = RpcAddress.parse(address);
+		}
+		catch (IllegalArgumentException ex) {
+			throw new IllegalStateException("easyrpc client " + type.getName() + ": " + ex.getMessage(), ex);
+		}
+		Duration timeout = (target != null && target.getTimeout() != null) ? target.getTimeout()
+				: this.properties.getTimeout();
+		Map<String, Duration> methodTimeouts = (target != null) ? target.getMethodTimeouts() : Collections.emptyMap();
+		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
+				(annotation != null) ? annotation.group() : null, timeout,
+				(method) -> methodOptions(method, methodTimeouts));
+		return this.proxyFactory.createProxy(definition, channel(parsed));
+	}
+
+	private static String missingAddress(Class<?> type, String targetName) {
+		if (!StringUtils.hasText(targetName)) {
+			return "easyrpc client " + type.getName()
+					+ " names no server: set @RpcClient(target = ...) and easyrpc.client.targets.<target>.address, "
+					+ "or @RpcClient(url = ...)";
+		}
+		return "easyrpc client " + type.getName() + " calls target '" + targetName
+				+ "', which has no address: set easyrpc.client.targets." + targetName
+				+ ".address (for example tcp://localhost:7070)";
+	}
+
+	private static ClientMethodOptions methodOptions(Method method, Map<String, Duration> methodTimeouts) {
+		RpcMethod annotation = AnnotatedElementUtils.findMergedAnnotation(method, RpcMethod.class);
+		Duration timeout = methodTimeouts.get(method.getName());
+		if (timeout == null && annotation != null && StringUtils.hasText(annotation.timeout())) {
+			try {
+				timeout = DurationStyle.detectAndParse(annotation.timeout());
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException("Invalid @RpcMethod(timeout = \"" + annotation.timeout() + "\") on "
+						+ method + ": " + ex.getMessage(), ex);
+			}
+		}
+		if (annotation == null && timeout == null) {
+			return null;
+		}
+		return new ClientMethodOptions((annotation != null) ? annotation.name() : null,
+				annotation != null && annotation.oneWay(), timeout);
+	}
+
+	private synchronized RpcChannel channel(RpcAddress address) {
+		return this.channels.computeIfAbsent(address.toString(), (key) -> {
+			RpcChannel.Builder builder = RpcChannel.builder(address)
+				.codec(this.codec)
+				.transportResources(this.resources)
+				.maxFrameSize(Math.toIntExact(this.properties.getMaxFrameSize().toBytes()))
+				.connectTimeout(this.properties.getConnectTimeout())
+				.keepAlive(this.properties.getKeepAlive())
+				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
+				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
+			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
+			return builder.build();
+		});
+	}
+
+	/**
+	 * Return the channels created so far, by address.
+	 * @return the channels
+	 */
+	public synchronized Map<String, RpcChannel> channels() {
+		return Map.copyOf(this.channels);
+	}
+
+	@Override
+	public void destroy() {
+		List<RpcChannel> all;
+		synchronized (this) {
+			all = List.copyOf(this.channels.values());
+			this.channels.clear();
+		}
+		all.forEach(RpcChannel::close);
+		this.resources.close();
+	}
+
+}

@@ -1,0 +1,95 @@
+package io.easyrpc.autoconfigure;
+
+import java.lang.reflect.Method;
+import java.util.Map;
+
+import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.annotation.RpcService;
+import io.easyrpc.server.MethodOptions;
+import io.easyrpc.server.ServiceDefinition;
+import io.easyrpc.server.ServiceRegistry;
+
+import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.context.ApplicationContext;
+import org.springframework.core.annotation.AnnotatedElementUtils;
+import org.springframework.util.ClassUtils;
+
+/**
+ * Registers every {@link RpcService @RpcService} bean with the {@link ServiceRegistry}
+ * once all singletons exist, reading {@link RpcMethod @RpcMethod} options from the
+ * interface method or the implementation. A refused service (an overloaded name, a key
+ * served twice) fails the start-up with a message that names the methods.
+ */
+class RpcServiceRegistrar implements SmartInitializingSingleton {
+
+	private final ApplicationContext context;
+
+	private final ServiceRegistry registry;
+
+	private final EasyRpcServerProperties properties;
+
+	RpcServiceRegistrar(ApplicationContext context, ServiceRegistry registry, EasyRpcServerProperties properties) {
+		this.context = context;
+		this.registry = registry;
+		this.properties = properties;
+	}
+
+	@Override
+	public void afterSingletonsInstantiated() {
+		for (Map.Entry<String, Object> bean : this.context.getBeansWithAnnotation(RpcService.class).entrySet()) {
+			Object target = bean.getValue();
+			Class<?> userClass = ClassUtils.getUserClass(AopUtils.getTargetClass(target));
+			RpcService annotation = AnnotatedElementUtils.findMergedAnnotation(userClass, RpcService.class);
+			if (annotation == null) {
+				continue;
+			}
+			ServiceDefinition definition;
+			try {
+				definition = ServiceDefinition.builder(target)
+					.type(userClass)
+					.name(annotation.name())
+					.group(annotation.group())
+					.methodOptions((method) -> options(method, userClass))
+					.build();
+				this.registry.register(definition);
+			}
+			catch (RuntimeException ex) {
+				throw new IllegalStateException(
+						"Cannot serve @RpcService bean '" + bean.getKey() + "': " + ex.getMessage(), ex);
+			}
+		}
+	}
+
+	private MethodOptions options(Method method, Class<?> userClass) {
+		RpcMethod annotation = AnnotatedElementUtils.findMergedAnnotation(method, RpcMethod.class);
+		Method implementation = ClassUtils.getMostSpecificMethod(method, userClass);
+		RpcMethod onImplementation = AnnotatedElementUtils.findMergedAnnotation(implementation, RpcMethod.class);
+		if (onImplementation != null) {
+			annotation = onImplementation;
+		}
+		String name = (annotation != null) ? annotation.name() : null;
+		boolean oneWay = annotation != null && annotation.oneWay();
+		boolean nonBlocking = annotation != null && annotation.nonBlocking();
+		MethodOptions options = new MethodOptions(name, oneWay, nonBlocking);
+		return applyProperties(options, method, userClass);
+	}
+
+	private MethodOptions applyProperties(MethodOptions options, Method method, Class<?> userClass) {
+		if (this.properties.getMethods().isEmpty()) {
+			return options;
+		}
+		RpcService service = AnnotatedElementUtils.findMergedAnnotation(userClass, RpcService.class);
+		String serviceName = (service != null && !service.name().isEmpty()) ? service.name()
+				: method.getDeclaringClass().getSimpleName();
+		String methodName = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
+		String key = io.easyrpc.protocol.MethodKeys.key((service != null) ? service.group() : null, serviceName,
+				methodName);
+		EasyRpcServerProperties.Method settings = this.properties.getMethods().get(key);
+		if (settings == null || settings.getNonBlocking() == null) {
+			return options;
+		}
+		return new MethodOptions(options.name(), options.oneWay(), settings.getNonBlocking());
+	}
+
+}

@@ -1,0 +1,232 @@
+package io.easyrpc.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.protocol.Frame;
+import io.easyrpc.protocol.FrameCodec;
+import io.easyrpc.protocol.MessagePackBuffers;
+import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.transport.FrameConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client side of one connection: assigns call ids, keeps the table of pending calls,
+ * matches responses to calls and fails every pending call at once when the connection
+ * closes. Everything but {@link #start(ClientCall)} runs on the event loop, so the
+ * pending table needs no lock.
+ */
+final class ClientConnection extends FrameConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(ClientConnection.class);
+
+	private final RpcChannel owner;
+
+	private final ObjectCodec codec;
+
+	private final IntObjectMap<ClientCall> pending = new IntObjectHashMap<>();
+
+	private int nextCallId = 1;
+
+	private volatile boolean goingAway;
+
+	private volatile boolean closed;
+
+	private RpcStatus goAwayStatus;
+
+	private String goAwayMessage;
+
+	private long pingData;
+
+	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize) {
+		super(maxFrameSize);
+		this.owner = owner;
+		this.codec = codec;
+	}
+
+	boolean isUsable() {
+		return !this.goingAway && !this.closed;
+	}
+
+	boolean inEventLoop() {
+		return eventLoop() != null && eventLoop().inEventLoop();
+	}
+
+	int pendingCount() {
+		return this.pending.size();
+	}
+
+	void start(ClientCall call) {
+		execute(() -> start0(call));
+	}
+
+	private void start0(ClientCall call) {
+		if (call.isDone()) {
+			return;
+		}
+		if (this.closed) {
+			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is closed");
+			return;
+		}
+		long remaining = call.remainingNanos();
+		if (remaining <= 0) {
+			call.deadlineExceeded();
+			return;
+		}
+		int callId = call.oneWay ? 0 : nextCallId();
+		PayloadWriter payload = (packer) -> {
+			packer.packArrayHeader(call.arguments.length);
+			for (int i = 0; i < call.arguments.length; i++) {
+				this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
+			}
+		};
+		ByteBuf frame;
+		try {
+			frame = call.oneWay ? FrameCodec.encodeNotification(channel().alloc(), call.method, call.metadata, payload)
+					: FrameCodec.encodeRequest(channel().alloc(), callId, call.method, call.metadata, payload);
+		}
+		catch (Exception ex) {
+			call.fail(new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"Cannot encode the arguments of " + call.method + ": " + ex.getMessage(), ex));
+			return;
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			frame.release();
+			call.fail(RpcStatus.RESOURCE_EXHAUSTED, "Request to " + call.method + " is " + size
+					+ " bytes, more than the server's maximum frame size of " + peerMaxFrameSize() + " bytes");
+			return;
+		}
+		if (call.oneWay) {
+			send(frame);
+			call.complete(null);
+			return;
+		}
+		call.callId = callId;
+		call.connection = this;
+		this.pending.put(callId, call);
+		if (call.timer != null) {
+			call.timer.cancel(false);
+		}
+		if (call.deadlineNanos != 0) {
+			call.timer = eventLoop().schedule(() -> timedOut(call), remaining, TimeUnit.NANOSECONDS);
+		}
+		send(frame);
+	}
+
+	private int nextCallId() {
+		int id = this.nextCallId;
+		while (this.pending.containsKey(id)) {
+			id = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+		}
+		this.nextCallId = (id == Integer.MAX_VALUE) ? 1 : id + 1;
+		return id;
+	}
+
+	private void timedOut(ClientCall call) {
+		if (this.pending.remove(call.callId) == call) {
+			call.deadlineExceeded();
+			sendCancel(call.callId);
+		}
+	}
+
+	void cancel(ClientCall call) {
+		execute(() -> {
+			if (call.callId != 0 && this.pending.remove(call.callId) == call) {
+				if (call.timer != null) {
+					call.timer.cancel(false);
+				}
+				sendCancel(call.callId);
+			}
+		});
+	}
+
+	private void sendCancel(int callId) {
+		if (!this.closed) {
+			send(FrameCodec.encodeCancel(channel().alloc(), callId));
+		}
+	}
+
+	@Override
+	protected void frameReceived(Frame frame) {
+		if (frame instanceof Frame.Response response) {
+			ClientCall call = removePending(response.callId());
+			if (call != null) {
+				try {
+					Object result = this.codec.read(MessagePackBuffers.get().unpacker(response.payload()),
+							call.resultType);
+					call.complete(result);
+				}
+				catch (RuntimeException | java.io.IOException ex) {
+					call.fail(new RpcException(RpcStatus.INTERNAL,
+							"Cannot decode the result of " + call.method + ": " + ex.getMessage(), ex));
+				}
+			}
+		}
+		else if (frame instanceof Frame.Error error) {
+			ClientCall call = removePending(error.callId());
+			if (call != null) {
+				call.fail(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message(),
+						error.errorClass(), error.stackTrace(), null));
+			}
+		}
+		else if (frame instanceof Frame.Ping ping) {
+			send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
+		}
+		else if (frame instanceof Frame.GoAway goAway) {
+			this.goingAway = true;
+			this.goAwayStatus = RpcStatus.fromCode(goAway.statusCode());
+			this.goAwayMessage = goAway.message();
+			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
+			this.owner.connectionGoingAway(this);
+		}
+		else if (!(frame instanceof Frame.Pong) && logger.isDebugEnabled()) {
+			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
+		}
+	}
+
+	private ClientCall removePending(int callId) {
+		ClientCall call = this.pending.remove(callId);
+		if (call != null && call.timer != null) {
+			call.timer.cancel(false);
+		}
+		return call;
+	}
+
+	@Override
+	protected void idle(IdleStateEvent event) {
+		if (event.state() == IdleState.WRITER_IDLE && !this.closed) {
+			send(FrameCodec.encodePing(channel().alloc(), false, ++this.pingData));
+		}
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.closed = true;
+		this.owner.connectionClosed(this);
+		RpcStatus status = (this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE;
+		String message = "Connection to " + this.owner.address() + " closed"
+				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : "");
+		List<ClientCall> calls = new ArrayList<>(this.pending.values());
+		this.pending.clear();
+		for (ClientCall call : calls) {
+			if (call.timer != null) {
+				call.timer.cancel(false);
+			}
+			call.fail(status, message);
+		}
+		super.channelInactive(ctx);
+	}
+
+}

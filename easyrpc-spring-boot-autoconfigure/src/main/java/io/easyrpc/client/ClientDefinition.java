@@ -1,0 +1,50 @@
+package io.easyrpc.client;
+
+import java.lang.reflect.Method;
+import java.time.Duration;
+import java.util.Objects;
+import java.util.function.Function;
+
+/**
+ * What a client proxy calls: the interface, the service name and group that make up the
+ * method keys, the default deadline and per-method options.
+ *
+ * @param type the client interface
+ * @param serviceName the service name for every key, or {@code null} for the simple name
+ * of each method's declaring interface
+ * @param group the group, or {@code null} for none
+ * @param timeout the default deadline of calls
+ * @param methodOptions gives the options of each method; may return {@code null}
+ */
+public record ClientDefinition(Class<?> type, String serviceName, String group, Duration timeout,
+		Function<Method, ClientMethodOptions> methodOptions) {
+
+	/**
+	 * Create a definition.
+	 * @param type the interface
+	 * @param serviceName the service name or {@code null}
+	 * @param group the group or {@code null}
+	 * @param timeout the default deadline, {@code null} for none
+	 * @param methodOptions per-method options, {@code null} for the defaults
+	 */
+	public ClientDefinition {
+		Objects.requireNonNull(type, "type must not be null");
+		if (!type.isInterface()) {
+			throw new IllegalArgumentException("easyrpc clients must be interfaces: " + type.getName());
+		}
+		if (methodOptions == null) {
+			methodOptions = (method) -> null;
+		}
+	}
+
+	/**
+	 * Create a definition with default naming.
+	 * @param type the interface
+	 * @param timeout the default deadline
+	 * @return the definition
+	 */
+	public static ClientDefinition of(Class<?> type, Duration timeout) {
+		return new ClientDefinition(type, null, null, timeout, null);
+	}
+
+}

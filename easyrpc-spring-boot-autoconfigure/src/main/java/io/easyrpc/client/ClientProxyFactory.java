@@ -1,0 +1,199 @@
+package io.easyrpc.client;
+
+import java.lang.reflect.InvocationHandler;
+import java.lang.reflect.Method;
+import java.lang.reflect.Proxy;
+import java.lang.reflect.Type;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.function.Function;
+
+import io.easyrpc.RpcContext;
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.codec.ValueType;
+import io.easyrpc.protocol.CallStyle;
+import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.MethodKeys;
+import io.easyrpc.protocol.ReactorSupport;
+
+/**
+ * Creates proxies that turn calls of interface methods into remote calls over an
+ * {@link RpcChannel}. Blocking methods wait for the result until the deadline; methods
+ * returning {@code CompletableFuture}/{@code CompletionStage} return at once; methods
+ * returning {@code Mono} start the call on subscription. Default methods run locally.
+ */
+public final class ClientProxyFactory {
+
+	private final ExceptionFactory exceptionFactory;
+
+	/**
+	 * Create a factory.
+	 * @param exceptionFactory re-creates remote exceptions where allowed
+	 */
+	public ClientProxyFactory(ExceptionFactory exceptionFactory) {
+		this.exceptionFactory = exceptionFactory;
+	}
+
+	/**
+	 * Create a proxy.
+	 * @param <T> the interface type
+	 * @param definition what the proxy calls
+	 * @param channel the channel to call through
+	 * @return the proxy
+	 */
+	@SuppressWarnings("unchecked")
+	public <T> T createProxy(ClientDefinition definition, RpcChannel channel) {
+		Map<Method, ClientMethod> methods = new HashMap<>();
+		ObjectCodec codec = channel.codec();
+		for (Method method : MethodKeys.exposedMethods(definition.type())) {
+			if (method.isDefault()) {
+				continue;
+			}
+			ClientMethodOptions options = definition.methodOptions().apply(method);
+			methods.put(method, new ClientMethod(method, definition, (options != null) ? options
+					: ClientMethodOptions.DEFAULT, codec, channel, this.exceptionFactory));
+		}
+		Class<?> type = definition.type();
+		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
+				new Handler(type, channel, methods));
+	}
+
+	private static final class Handler implements InvocationHandler {
+
+		private final Class<?> type;
+
+		private final RpcChannel channel;
+
+		private final Map<Method, ClientMethod> methods;
+
+		Handler(Class<?> type, RpcChannel channel, Map<Method, ClientMethod> methods) {
+			this.type = type;
+			this.channel = channel;
+			this.methods = methods;
+		}
+
+		@Override
+		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+			ClientMethod target = this.methods.get(method);
+			if (target != null) {
+				return target.invoke(args);
+			}
+			if (method.isDefault()) {
+				return InvocationHandler.invokeDefault(proxy, method, args);
+			}
+			return switch (method.getName()) {
+				case "equals" -> proxy == args[0];
+				case "hashCode" -> System.identityHashCode(proxy);
+				case "toString" -> "easyrpc client " + this.type.getName() + " -> " + this.channel.address();
+				default -> throw new UnsupportedOperationException("Method " + method + " is not a remote method");
+			};
+		}
+
+	}
+
+	/**
+	 * A client interface method, prepared once: key, resolved types, deadline, style.
+	 */
+	static final class ClientMethod {
+
+		private final Method method;
+
+		private final String key;
+
+		private final CallStyle style;
+
+		private final boolean oneWay;
+
+		private final Duration timeout;
+
+		private final ValueType[] argumentTypes;
+
+		private final ValueType resultType;
+
+		private final RpcChannel channel;
+
+		private final Function<RpcException, Throwable> errorMapper;
+
+		ClientMethod(Method method, ClientDefinition definition, ClientMethodOptions options, ObjectCodec codec,
+				RpcChannel channel, ExceptionFactory exceptionFactory) {
+			this.method = method;
+			String service = (definition.serviceName() != null && !definition.serviceName().isEmpty())
+					? definition.serviceName() : MethodKeys.defaultServiceName(method);
+			String name = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
+			this.key = MethodKeys.key(definition.group(), service, name);
+			this.style = CallStyle.of(method);
+			this.oneWay = options.oneWay();
+			if (this.oneWay && method.getReturnType() != void.class) {
+				throw new IllegalStateException(
+						"One-way method " + method + " must return void, not " + method.getReturnType().getName());
+			}
+			this.timeout = (options.timeout() != null) ? options.timeout() : definition.timeout();
+			Type[] parameters = method.getGenericParameterTypes();
+			this.argumentTypes = new ValueType[parameters.length];
+			for (int i = 0; i < parameters.length; i++) {
+				this.argumentTypes[i] = codec.valueType(parameters[i]);
+			}
+			this.resultType = codec.valueType(this.style.valueType(method));
+			this.channel = channel;
+			this.errorMapper = (error) -> exceptionFactory.toException(error, method);
+		}
+
+		Object invoke(Object[] args) throws Throwable {
+			Object[] arguments = (args != null) ? args : new Object[0];
+			if (this.oneWay) {
+				this.channel.start(this.key, arguments, this.argumentTypes, null, null, metadata(), true,
+						this.errorMapper);
+				return null;
+			}
+			return switch (this.style) {
+				case FUTURE -> start(arguments);
+				case MONO -> ReactorSupport.fromFuture(() -> start(arguments));
+				default -> await(start(arguments));
+			};
+		}
+
+		private CompletableFuture<Object> start(Object[] arguments) {
+			return this.channel.start(this.key, arguments, this.argumentTypes, this.resultType, this.timeout,
+					metadata(), false, this.errorMapper);
+		}
+
+		private Object await(CompletableFuture<Object> call) throws Throwable {
+			if (this.channel.inEventLoop()) {
+				call.cancel(false);
+				throw new IllegalStateException("Blocking easyrpc call to " + this.key
+						+ " on the connection's I/O thread would never complete; declare the method with a "
+						+ "CompletableFuture result or continue with an *Async stage");
+			}
+			try {
+				return call.get();
+			}
+			catch (ExecutionException ex) {
+				Throwable cause = ex.getCause();
+				cause.fillInStackTrace();
+				throw cause;
+			}
+			catch (InterruptedException ex) {
+				call.cancel(false);
+				Thread.currentThread().interrupt();
+				throw new RpcException(RpcStatus.CANCELLED, "Interrupted while waiting for " + this.key);
+			}
+		}
+
+		private static Metadata metadata() {
+			Map<String, String> headers = RpcContext.outgoingHeaders();
+			return headers.isEmpty() ? Metadata.EMPTY : new Metadata(0, null, null, headers);
+		}
+
+		@Override
+		public String toString() {
+			return this.key + " <- " + this.method;
+		}
+
+	}
+
+}

@@ -1,0 +1,512 @@
+package io.easyrpc.client;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.codec.ValueType;
+import io.easyrpc.protocol.Metadata;
+import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.TransportResources;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.timeout.IdleStateHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's link to one server address: one connection that multiplexes any number of
+ * concurrent calls.
+ * <p>
+ * The connection is made lazily, on the first call, so that an application starts even
+ * when its server is down. When a connection attempt fails, the calls waiting for it fail
+ * with {@link RpcStatus#UNAVAILABLE}, and so does every call until the back-off period has
+ * passed; the next call after it tries again. The back-off doubles with each failure up to
+ * a maximum and resets once a connection succeeds. A lost connection fails its pending
+ * calls at once and is re-made by the next call.
+ */
+public final class RpcChannel implements AutoCloseable {
+
+	private static final Logger logger = LoggerFactory.getLogger(RpcChannel.class);
+
+	private final RpcAddress address;
+
+	private final ObjectCodec codec;
+
+	private final TransportResources resources;
+
+	private final boolean ownsResources;
+
+	private final int maxFrameSize;
+
+	private final int connectTimeoutMillis;
+
+	private final Duration keepAlive;
+
+	private final long initialBackoffNanos;
+
+	private final long maxBackoffNanos;
+
+	private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers;
+
+	private final Object lock = new Object();
+
+	private ClientConnection connection;
+
+	private ChannelFuture connecting;
+
+	private List<ClientCall> waiting = new ArrayList<>();
+
+	private long backoffNanos;
+
+	private long retryAt;
+
+	private Throwable lastFailure;
+
+	private volatile State state = State.IDLE;
+
+	private volatile boolean closed;
+
+	private RpcChannel(Builder builder) {
+		this.address = builder.address;
+		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
+		this.ownsResources = builder.resources == null;
+		this.resources = this.ownsResources ? new TransportResources("easyrpc-client", 1) : builder.resources;
+		this.maxFrameSize = builder.maxFrameSize;
+		this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
+		this.keepAlive = builder.keepAlive;
+		this.initialBackoffNanos = builder.initialBackoff.toNanos();
+		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
+		this.customizers = List.copyOf(builder.customizers);
+	}
+
+	/**
+	 * Start building a channel to an address.
+	 * @param address the server address
+	 * @return a builder
+	 */
+	public static Builder builder(RpcAddress address) {
+		return new Builder(address);
+	}
+
+	/**
+	 * Return the server address.
+	 * @return the address
+	 */
+	public RpcAddress address() {
+		return this.address;
+	}
+
+	/**
+	 * Return the codec used for arguments and results.
+	 * @return the codec
+	 */
+	public ObjectCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * Return the connection state.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Return the number of calls waiting for a response.
+	 * @return the pending call count
+	 */
+	public int pendingCalls() {
+		synchronized (this.lock) {
+			ClientConnection current = this.connection;
+			return this.waiting.size() + ((current != null) ? current.pendingCount() : 0);
+		}
+	}
+
+	/**
+	 * Return whether the current thread is the event loop of this channel's connection.
+	 * Blocking there for a result would deadlock, since the result arrives on that thread.
+	 * @return {@code true} on the connection's I/O thread
+	 */
+	public boolean inEventLoop() {
+		ClientConnection current = this.connection;
+		return current != null && current.inEventLoop();
+	}
+
+	/**
+	 * Start a call.
+	 * @param method the method key
+	 * @param arguments the arguments
+	 * @param argumentTypes the declared argument types
+	 * @param resultType the declared result type
+	 * @param timeout the deadline relative to now, or {@code null}/zero for none
+	 * @param metadata the metadata; its timeout is replaced by {@code timeout}
+	 * @return the future of the result; failures are {@link io.easyrpc.RpcException}s;
+	 * cancelling it cancels the call
+	 */
+	public CompletableFuture<Object> call(String method, Object[] arguments, ValueType[] argumentTypes,
+			ValueType resultType, Duration timeout, Metadata metadata) {
+		return start(method, arguments, argumentTypes, resultType, timeout, metadata, false, null);
+	}
+
+	/**
+	 * Send a notification: a one-way call without a response.
+	 * @param method the method key
+	 * @param arguments the arguments
+	 * @param argumentTypes the declared argument types
+	 * @param metadata the metadata
+	 * @return a future completed once the notification is handed to the connection
+	 */
+	public CompletableFuture<Object> notify(String method, Object[] arguments, ValueType[] argumentTypes,
+			Metadata metadata) {
+		return start(method, arguments, argumentTypes, null, null, metadata, true, null);
+	}
+
+	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
+			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
+		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
+		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
+		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
+		if (effective.timeoutMillis() != timeoutMillis) {
+			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), effective.sessionId(),
+					effective.headers());
+		}
+		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
+		ClientCall call = new ClientCall(this, method, (arguments != null) ? arguments : new Object[0], argumentTypes,
+				resultType, effective, deadline, oneWay, errorMapper);
+		ClientConnection current;
+		synchronized (this.lock) {
+			if (this.closed) {
+				call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
+				return call;
+			}
+			current = this.connection;
+			if (current == null || !current.isUsable()) {
+				this.connection = null;
+				ChannelFuture attempt = this.connecting;
+				if (attempt == null) {
+					long wait = this.retryAt - System.nanoTime();
+					if (this.lastFailure != null && wait > 0) {
+						call.fail(RpcStatus.UNAVAILABLE,
+								"Cannot connect to " + this.address + ": " + describe(this.lastFailure)
+										+ " (next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
+						return call;
+					}
+					this.waiting.add(call);
+					attempt = connect();
+				}
+				else {
+					this.waiting.add(call);
+				}
+				if (deadline != 0 && !call.isDone()) {
+					call.timer = attempt.channel()
+						.eventLoop()
+						.schedule(() -> waitTimedOut(call), timeoutNanos, TimeUnit.NANOSECONDS);
+				}
+				return call;
+			}
+		}
+		current.start(call);
+		return call;
+	}
+
+	private ChannelFuture connect() {
+		this.state = State.CONNECTING;
+		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize);
+		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
+				if (RpcChannel.this.keepAlive != null && !RpcChannel.this.keepAlive.isZero()
+						&& !RpcChannel.this.keepAlive.isNegative()) {
+					channel.pipeline()
+						.addLast("idle",
+								new IdleStateHandler(0, RpcChannel.this.keepAlive.toMillis(), 0, TimeUnit.MILLISECONDS));
+				}
+				channel.pipeline().addLast("easyrpc", handler);
+			}
+
+		};
+		ChannelFuture future = this.resources.connect(this.address, initializer, this.connectTimeoutMillis,
+				(bootstrap) -> this.customizers.forEach((customizer) -> customizer.customize(bootstrap)));
+		this.connecting = future;
+		future.addListener((done) -> connected(future, handler));
+		return future;
+	}
+
+	private void connected(ChannelFuture future, ClientConnection handler) {
+		List<ClientCall> calls;
+		boolean success = future.isSuccess();
+		synchronized (this.lock) {
+			this.connecting = null;
+			calls = this.waiting;
+			this.waiting = new ArrayList<>();
+			if (success && !this.closed) {
+				this.connection = handler;
+				this.lastFailure = null;
+				this.backoffNanos = 0;
+				this.state = State.READY;
+			}
+			else if (!success) {
+				this.lastFailure = future.cause();
+				this.backoffNanos = (this.backoffNanos == 0) ? this.initialBackoffNanos
+						: Math.min(this.backoffNanos * 2, this.maxBackoffNanos);
+				this.retryAt = System.nanoTime() + this.backoffNanos;
+				this.state = State.TRANSIENT_FAILURE;
+			}
+		}
+		if (success && this.closed) {
+			future.channel().close();
+		}
+		if (success && !this.closed) {
+			logger.debug("Connected to easyrpc server {}", this.address);
+			for (ClientCall call : calls) {
+				handler.start(call);
+			}
+			return;
+		}
+		String message = this.closed ? "Client for " + this.address + " is closed"
+				: "Cannot connect to " + this.address + ": " + describe(future.cause());
+		if (!this.closed) {
+			logger.debug("{}; retrying after {} ms at the next call", message,
+					TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+		}
+		for (ClientCall call : calls) {
+			call.fail(RpcStatus.UNAVAILABLE, message);
+		}
+	}
+
+	private void waitTimedOut(ClientCall call) {
+		boolean removed;
+		synchronized (this.lock) {
+			removed = this.waiting.remove(call);
+		}
+		if (removed) {
+			call.deadlineExceeded();
+		}
+	}
+
+	void cancelled(ClientCall call) {
+		ClientConnection current = call.connection;
+		if (current != null) {
+			current.cancel(call);
+			return;
+		}
+		synchronized (this.lock) {
+			this.waiting.remove(call);
+		}
+	}
+
+	void connectionGoingAway(ClientConnection closing) {
+		synchronized (this.lock) {
+			if (this.connection == closing) {
+				this.connection = null;
+				this.state = State.IDLE;
+			}
+		}
+	}
+
+	void connectionClosed(ClientConnection closed) {
+		synchronized (this.lock) {
+			if (this.connection == closed) {
+				this.connection = null;
+				this.state = this.closed ? State.SHUTDOWN : State.IDLE;
+			}
+		}
+	}
+
+	private static String describe(Throwable failure) {
+		if (failure == null) {
+			return "unknown error";
+		}
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return (message != null) ? message : root.getClass().getSimpleName();
+	}
+
+	/**
+	 * Close the connection; pending calls fail with {@link RpcStatus#UNAVAILABLE} and new
+	 * calls are refused.
+	 */
+	@Override
+	public void close() {
+		ClientConnection current;
+		List<ClientCall> calls;
+		synchronized (this.lock) {
+			if (this.closed) {
+				return;
+			}
+			this.closed = true;
+			this.state = State.SHUTDOWN;
+			current = this.connection;
+			this.connection = null;
+			calls = this.waiting;
+			this.waiting = new ArrayList<>();
+		}
+		for (ClientCall call : calls) {
+			call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
+		}
+		if (current != null && current.channel() != null) {
+			current.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		}
+		if (this.ownsResources) {
+			this.resources.close();
+		}
+	}
+
+	/**
+	 * The state of a channel's connection.
+	 */
+	public enum State {
+
+		/** No connection; the next call makes one. */
+		IDLE,
+
+		/** A connection attempt is under way. */
+		CONNECTING,
+
+		/** Connected. */
+		READY,
+
+		/** The last connection attempt failed; calls fail until the back-off has passed. */
+		TRANSIENT_FAILURE,
+
+		/** Closed for good. */
+		SHUTDOWN
+
+	}
+
+	/**
+	 * Builder of {@link RpcChannel}.
+	 */
+	public static final class Builder {
+
+		private final RpcAddress address;
+
+		private ObjectCodec codec;
+
+		private TransportResources resources;
+
+		private int maxFrameSize = 8 * 1024 * 1024;
+
+		private Duration connectTimeout = Duration.ofSeconds(3);
+
+		private Duration keepAlive = Duration.ofSeconds(30);
+
+		private Duration initialBackoff = Duration.ofMillis(200);
+
+		private Duration maxBackoff = Duration.ofSeconds(5);
+
+		private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers = new ArrayList<>();
+
+		private Builder(RpcAddress address) {
+			this.address = Objects.requireNonNull(address, "address must not be null");
+		}
+
+		/**
+		 * Set the codec. Defaults to {@link ObjectCodec#createDefault()}.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(ObjectCodec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Set the event loops. Defaults to one event loop the channel owns.
+		 * @param resources the transport resources, not closed by the channel
+		 * @return this builder
+		 */
+		public Builder transportResources(TransportResources resources) {
+			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set the largest frame accepted from the server, in bytes. Default 8 MiB.
+		 * @param maxFrameSize the maximum frame size
+		 * @return this builder
+		 */
+		public Builder maxFrameSize(int maxFrameSize) {
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		/**
+		 * Set the connect timeout. Default 3 seconds.
+		 * @param connectTimeout the connect timeout
+		 * @return this builder
+		 */
+		public Builder connectTimeout(Duration connectTimeout) {
+			this.connectTimeout = Objects.requireNonNull(connectTimeout);
+			return this;
+		}
+
+		/**
+		 * Set how long the connection may stay without outgoing traffic before a ping is
+		 * sent. Default 30 seconds; zero disables pings.
+		 * @param keepAlive the keep-alive interval
+		 * @return this builder
+		 */
+		public Builder keepAlive(Duration keepAlive) {
+			this.keepAlive = keepAlive;
+			return this;
+		}
+
+		/**
+		 * Set the back-off after the first failed connection attempt. Default 200 ms.
+		 * @param initialBackoff the initial back-off
+		 * @return this builder
+		 */
+		public Builder initialBackoff(Duration initialBackoff) {
+			this.initialBackoff = Objects.requireNonNull(initialBackoff);
+			return this;
+		}
+
+		/**
+		 * Set the longest back-off between connection attempts. Default 5 seconds.
+		 * @param maxBackoff the maximum back-off
+		 * @return this builder
+		 */
+		public Builder maxBackoff(Duration maxBackoff) {
+			this.maxBackoff = Objects.requireNonNull(maxBackoff);
+			return this;
+		}
+
+		/**
+		 * Add a customizer of the Netty bootstrap.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
+			this.customizers.add(Objects.requireNonNull(customizer));
+			return this;
+		}
+
+		/**
+		 * Build the channel. It connects on the first call.
+		 * @return the channel
+		 */
+		public RpcChannel build() {
+			return new RpcChannel(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * The client engine: connections with pending calls, reconnection, proxies and exception re-creation.
+ */
+package io.easyrpc.client;

@@ -1,0 +1,532 @@
+package io.easyrpc.server;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.TransportResources;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelInitializer;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An easyrpc server: binds its addresses, accepts connections and serves the methods of
+ * a {@link ServiceRegistry}. Blocking methods run on the worker executor, methods marked
+ * non-blocking on the I/O thread.
+ * <p>
+ * {@link #stop(Duration)} shuts down in order: new calls are answered
+ * {@link RpcStatus#UNAVAILABLE} and clients are told to go away, the listening sockets
+ * close, calls in flight drain for up to the given time, then connections close.
+ */
+public final class RpcServer {
+
+	private static final Logger logger = LoggerFactory.getLogger(RpcServer.class);
+
+	private final List<RpcAddress> addresses;
+
+	private final ServiceRegistry registry;
+
+	private final ObjectCodec codec;
+
+	private final Executor executor;
+
+	private final boolean ownsExecutor;
+
+	private final TransportResources sharedResources;
+
+	private final int ioThreads;
+
+	private TransportResources resources;
+
+	private final int maxFrameSize;
+
+	private final Duration idleTimeout;
+
+	private final ExceptionMapper exceptionMapper;
+
+	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
+
+	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+
+	private final AtomicInteger activeCalls = new AtomicInteger();
+
+	private final List<Channel> serverChannels = new ArrayList<>();
+
+	private volatile boolean draining;
+
+	private volatile boolean running;
+
+	private volatile int port = -1;
+
+	private RpcServer(Builder builder) {
+		this.addresses = List.copyOf(builder.addresses);
+		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
+		this.registry = (builder.registry != null) ? builder.registry : new ServiceRegistry(this.codec);
+		this.ownsExecutor = builder.executor == null;
+		this.executor = this.ownsExecutor ? defaultExecutor(200, 100_000) : builder.executor;
+		this.sharedResources = builder.resources;
+		this.ioThreads = builder.ioThreads;
+		this.maxFrameSize = builder.maxFrameSize;
+		this.idleTimeout = builder.idleTimeout;
+		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
+		this.customizers = List.copyOf(builder.customizers);
+		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
+			registerReflection();
+		}
+	}
+
+	/**
+	 * Start building a server.
+	 * @return a builder
+	 */
+	public static Builder builder() {
+		return new Builder();
+	}
+
+	/**
+	 * Create the default worker executor: a bounded pool of platform threads.
+	 * @param maxThreads the number of threads
+	 * @param queueCapacity the number of calls that may wait for a thread; more are
+	 * refused with {@link RpcStatus#RESOURCE_EXHAUSTED}
+	 * @return the executor
+	 */
+	public static ExecutorService defaultExecutor(int maxThreads, int queueCapacity) {
+		ThreadPoolExecutor executor = new ThreadPoolExecutor(maxThreads, maxThreads, 60, TimeUnit.SECONDS,
+				new LinkedBlockingQueue<>(queueCapacity), new DefaultThreadFactory("easyrpc-worker", true));
+		executor.allowCoreThreadTimeOut(true);
+		return executor;
+	}
+
+	private void registerReflection() {
+		Reflection reflection = this.registry::describe;
+		try {
+			this.registry.register(ServiceDefinition.builder(reflection)
+				.type(Reflection.class)
+				.group(Reflection.GROUP)
+				.name("Reflection")
+				.method(Reflection.class.getMethod("describe"))
+				.methodOptions((method) -> new MethodOptions(null, false, true))
+				.build());
+		}
+		catch (NoSuchMethodException ex) {
+			throw new IllegalStateException(ex);
+		}
+	}
+
+	/**
+	 * Bind every address and start serving.
+	 * @throws IllegalStateException if an address cannot be bound; addresses already bound
+	 * are released
+	 */
+	public synchronized void start() {
+		if (this.running) {
+			return;
+		}
+		this.draining = false;
+		this.resources = (this.sharedResources != null) ? this.sharedResources
+				: new TransportResources("easyrpc-server", this.ioThreads);
+		try {
+			for (RpcAddress address : this.addresses) {
+				ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
+
+					@Override
+					protected void initChannel(Channel channel) {
+						initConnection(channel);
+					}
+
+				}, this::customize).awaitUninterruptibly();
+				if (!bind.isSuccess()) {
+					throw new RpcServerBindException(address, bind.cause());
+				}
+				this.serverChannels.add(bind.channel());
+				SocketAddress local = bind.channel().localAddress();
+				if (local instanceof InetSocketAddress inet && this.port < 0) {
+					this.port = inet.getPort();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			closeServerChannels();
+			if (this.sharedResources == null) {
+				this.resources.close();
+			}
+			throw ex;
+		}
+		this.running = true;
+	}
+
+	private void customize(ServerBootstrap bootstrap) {
+		for (TransportResources.BootstrapCustomizer<ServerBootstrap> customizer : this.customizers) {
+			customizer.customize(bootstrap);
+		}
+	}
+
+	private void initConnection(Channel channel) {
+		channel.pipeline().addLast("frameDecoder", new FrameDecoder(this.maxFrameSize));
+		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
+			channel.pipeline()
+				.addLast("idle", new IdleStateHandler(this.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
+		}
+		channel.pipeline().addLast("easyrpc", new ServerConnection(this, this.maxFrameSize));
+	}
+
+	/**
+	 * Stop serving: refuse new calls, stop accepting connections, wait for calls in flight
+	 * to finish for up to {@code drainTimeout}, then close every connection.
+	 * @param drainTimeout how long calls in flight may take to finish
+	 */
+	public void stop(Duration drainTimeout) {
+		synchronized (this) {
+			if (!this.running) {
+				return;
+			}
+			this.running = false;
+			this.draining = true;
+		}
+		for (ServerConnection connection : this.connections) {
+			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
+		}
+		closeServerChannels();
+		long deadline = System.nanoTime() + drainTimeout.toNanos();
+		synchronized (this.activeCalls) {
+			while (this.activeCalls.get() > 0 && deadline - System.nanoTime() > 0) {
+				try {
+					this.activeCalls.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+				}
+				catch (InterruptedException ex) {
+					Thread.currentThread().interrupt();
+					break;
+				}
+			}
+		}
+		if (this.activeCalls.get() > 0) {
+			logger.warn("easyrpc server stopped with {} calls still in flight after {}", this.activeCalls.get(),
+					drainTimeout);
+		}
+		for (ServerConnection connection : this.connections) {
+			Channel channel = connection.channel();
+			if (channel != null) {
+				channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+			}
+		}
+		this.port = -1;
+		if (this.ownsExecutor && this.executor instanceof ExecutorService service) {
+			service.shutdown();
+		}
+		if (this.sharedResources == null) {
+			this.resources.close();
+		}
+	}
+
+	private void closeServerChannels() {
+		for (Channel channel : this.serverChannels) {
+			channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+		}
+		this.serverChannels.clear();
+	}
+
+	/**
+	 * Return whether the server is started and not stopped.
+	 * @return {@code true} while serving
+	 */
+	public boolean isRunning() {
+		return this.running;
+	}
+
+	/**
+	 * Return whether the server is shutting down and refusing new calls.
+	 * @return {@code true} while draining
+	 */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * Return the bound TCP port.
+	 * @return the port, or {@code -1} if the server has no bound TCP address
+	 */
+	public int port() {
+		return this.port;
+	}
+
+	/**
+	 * Return the addresses the server binds.
+	 * @return the configured addresses
+	 */
+	public List<RpcAddress> addresses() {
+		return this.addresses;
+	}
+
+	/**
+	 * Return the registry of served methods.
+	 * @return the registry
+	 */
+	public ServiceRegistry registry() {
+		return this.registry;
+	}
+
+	/**
+	 * Return the codec.
+	 * @return the codec
+	 */
+	public ObjectCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * Return the number of open connections.
+	 * @return the connection count
+	 */
+	public int connectionCount() {
+		return this.connections.size();
+	}
+
+	/**
+	 * Return the number of calls being served.
+	 * @return the active call count
+	 */
+	public int activeCalls() {
+		return this.activeCalls.get();
+	}
+
+	/**
+	 * Return a snapshot of the open connections.
+	 * @return the connections
+	 */
+	public List<ConnectionInfo> connections() {
+		List<ConnectionInfo> result = new ArrayList<>();
+		for (ServerConnection connection : this.connections) {
+			SocketAddress peer = connection.remoteAddress();
+			result.add(new ConnectionInfo((peer != null) ? peer.toString() : "?", connection.createdAt(),
+					connection.calls()));
+		}
+		return result;
+	}
+
+	ExceptionMapper exceptionMapper() {
+		return this.exceptionMapper;
+	}
+
+	void connectionOpened(ServerConnection connection) {
+		this.connections.add(connection);
+	}
+
+	void connectionClosed(ServerConnection connection) {
+		this.connections.remove(connection);
+	}
+
+	void dispatch(ServerCall call) {
+		this.activeCalls.incrementAndGet();
+		if (call.method().options().nonBlocking()) {
+			call.run();
+			return;
+		}
+		try {
+			this.executor.execute(call);
+		}
+		catch (RejectedExecutionException ex) {
+			call.finish(null, new RpcException(RpcStatus.RESOURCE_EXHAUSTED,
+					"Server is overloaded: no worker available for " + call.method().key()));
+		}
+	}
+
+	void callFinished(ServerCall call) {
+		if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
+			synchronized (this.activeCalls) {
+				this.activeCalls.notifyAll();
+			}
+		}
+	}
+
+	/**
+	 * A snapshot of one open connection.
+	 *
+	 * @param peer the peer address
+	 * @param since when the connection was opened, in epoch milliseconds
+	 * @param calls how many calls the peer made on it
+	 */
+	public record ConnectionInfo(String peer, long since, long calls) {
+	}
+
+	/**
+	 * Builder of {@link RpcServer}.
+	 */
+	public static final class Builder {
+
+		private final List<RpcAddress> addresses = new ArrayList<>();
+
+		private ServiceRegistry registry;
+
+		private ObjectCodec codec;
+
+		private Executor executor;
+
+		private TransportResources resources;
+
+		private int maxFrameSize = 8 * 1024 * 1024;
+
+		private int ioThreads;
+
+		private Duration idleTimeout = Duration.ofSeconds(60);
+
+		private boolean exposeStackTraces;
+
+		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
+
+		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
+
+		private Builder() {
+		}
+
+		/**
+		 * Add an address to bind, for example {@code RpcAddress.tcp("0.0.0.0", 7070)}.
+		 * @param address the address
+		 * @return this builder
+		 */
+		public Builder address(RpcAddress address) {
+			this.addresses.add(Objects.requireNonNull(address, "address must not be null"));
+			return this;
+		}
+
+		/**
+		 * Set the registry of served methods. Defaults to an empty registry.
+		 * @param registry the registry
+		 * @return this builder
+		 */
+		public Builder registry(ServiceRegistry registry) {
+			this.registry = registry;
+			return this;
+		}
+
+		/**
+		 * Set the codec. Must be the codec the registry was created with.
+		 * @param codec the codec
+		 * @return this builder
+		 */
+		public Builder codec(ObjectCodec codec) {
+			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Set the executor for blocking methods. Defaults to a pool of 200 threads that the
+		 * server owns and shuts down.
+		 * @param executor the executor, not shut down by the server
+		 * @return this builder
+		 */
+		public Builder executor(Executor executor) {
+			this.executor = executor;
+			return this;
+		}
+
+		/**
+		 * Set the event loops to use. Defaults to event loops the server owns.
+		 * @param resources the transport resources, not closed by the server
+		 * @return this builder
+		 */
+		public Builder transportResources(TransportResources resources) {
+			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set the number of I/O threads of the event loops the server owns. Default
+		 * {@code 0}: one per available processor.
+		 * @param ioThreads the number of I/O threads
+		 * @return this builder
+		 */
+		public Builder ioThreads(int ioThreads) {
+			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/**
+		 * Set the largest frame accepted, in bytes. Default 8 MiB.
+		 * @param maxFrameSize the maximum frame size
+		 * @return this builder
+		 */
+		public Builder maxFrameSize(int maxFrameSize) {
+			if (maxFrameSize < 64) {
+				throw new IllegalArgumentException("maxFrameSize must be at least 64 bytes");
+			}
+			this.maxFrameSize = maxFrameSize;
+			return this;
+		}
+
+		/**
+		 * Set how long a connection may stay silent before it is closed. Default 60
+		 * seconds; zero disables the check.
+		 * @param idleTimeout the idle timeout
+		 * @return this builder
+		 */
+		public Builder idleTimeout(Duration idleTimeout) {
+			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Set whether errors carry the server's stack trace. Default {@code false}.
+		 * @param exposeStackTraces whether to send stack traces
+		 * @return this builder
+		 */
+		public Builder exposeStackTraces(boolean exposeStackTraces) {
+			this.exposeStackTraces = exposeStackTraces;
+			return this;
+		}
+
+		/**
+		 * Add an exception resolver, consulted in the order added.
+		 * @param resolver the resolver
+		 * @return this builder
+		 */
+		public Builder exceptionResolver(RpcExceptionResolver resolver) {
+			this.exceptionResolvers.add(Objects.requireNonNull(resolver, "resolver must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a customizer of the Netty server bootstrap.
+		 * @param customizer the customizer
+		 * @return this builder
+		 */
+		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
+			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Build the server. It is not started.
+		 * @return the server
+		 */
+		public RpcServer build() {
+			if (this.addresses.isEmpty()) {
+				throw new IllegalStateException("An easyrpc server needs at least one address");
+			}
+			return new RpcServer(this);
+		}
+
+	}
+
+}

@@ -1,0 +1,115 @@
+package io.easyrpc.server;
+
+import java.util.concurrent.CompletionStage;
+
+import io.easyrpc.RpcContext;
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.protocol.ReactorSupport;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One call being served: runs the method with its {@link RpcContext} and reports the
+ * outcome to the connection exactly once.
+ */
+final class ServerCall implements Runnable {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerCall.class);
+
+	private final ServerConnection connection;
+
+	private final int callId;
+
+	private final ServerMethod method;
+
+	private final Object[] arguments;
+
+	private final RpcContext context;
+
+	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context) {
+		this.connection = connection;
+		this.callId = callId;
+		this.method = method;
+		this.arguments = arguments;
+		this.context = context;
+	}
+
+	int callId() {
+		return this.callId;
+	}
+
+	ServerMethod method() {
+		return this.method;
+	}
+
+	RpcContext context() {
+		return this.context;
+	}
+
+	boolean isNotification() {
+		return this.callId < 0;
+	}
+
+	void cancel() {
+		this.context.cancel();
+	}
+
+	@Override
+	public void run() {
+		if (this.context.isCancelled()) {
+			finish(null, new RpcException(RpcStatus.CANCELLED, "Call cancelled before it started"));
+			return;
+		}
+		long deadline = this.context.deadlineNanos();
+		if (deadline != 0 && System.nanoTime() - deadline >= 0) {
+			finish(null, new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed before the call started"));
+			return;
+		}
+		Object result;
+		RpcContext previous = RpcContext.attach(this.context);
+		try {
+			result = this.method.invoke(this.arguments);
+		}
+		catch (Throwable ex) {
+			finish(null, ex);
+			return;
+		}
+		finally {
+			RpcContext.restore(previous);
+		}
+		switch (this.method.callStyle()) {
+			case FUTURE -> whenComplete((CompletionStage<?>) result);
+			case MONO -> whenComplete((result != null) ? ReactorSupport.toFuture(result) : null);
+			default -> finish(result, null);
+		}
+	}
+
+	private void whenComplete(CompletionStage<?> stage) {
+		if (stage == null) {
+			finish(null, new RpcException(RpcStatus.INTERNAL,
+					"Method " + this.method.key() + " returned null instead of a " + this.method.callStyle()));
+			return;
+		}
+		stage.whenComplete(this::finish);
+	}
+
+	void finish(Object result, Throwable failure) {
+		try {
+			if (isNotification()) {
+				if (failure != null) {
+					this.connection.server().exceptionMapper().map(failure, this.method);
+				}
+				return;
+			}
+			this.connection.complete(this, result, failure);
+		}
+		catch (RuntimeException ex) {
+			logger.error("Cannot complete easyrpc call {} to {}", this.callId, this.method.key(), ex);
+		}
+		finally {
+			this.connection.server().callFinished(this);
+		}
+	}
+
+}

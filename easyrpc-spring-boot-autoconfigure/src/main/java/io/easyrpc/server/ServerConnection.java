@@ -1,0 +1,219 @@
+package io.easyrpc.server;
+
+import java.net.SocketAddress;
+
+import io.easyrpc.RpcContext;
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.protocol.Frame;
+import io.easyrpc.protocol.FrameCodec;
+import io.easyrpc.protocol.Metadata;
+import io.easyrpc.transport.FrameConnection;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.collection.IntObjectHashMap;
+import io.netty.util.collection.IntObjectMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The server side of one connection: decodes requests, dispatches them and writes the
+ * results. The table of calls in flight is touched only on the connection's event loop.
+ */
+final class ServerConnection extends FrameConnection {
+
+	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
+
+	private final RpcServer server;
+
+	private final IntObjectMap<ServerCall> inFlight = new IntObjectHashMap<>();
+
+	private final long createdAt = System.currentTimeMillis();
+
+	private long calls;
+
+	ServerConnection(RpcServer server, int maxFrameSize) {
+		super(maxFrameSize);
+		this.server = server;
+	}
+
+	RpcServer server() {
+		return this.server;
+	}
+
+	long createdAt() {
+		return this.createdAt;
+	}
+
+	long calls() {
+		return this.calls;
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.server.connectionOpened(this);
+		super.channelActive(ctx);
+	}
+
+	@Override
+	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+		this.server.connectionClosed(this);
+		for (ServerCall call : this.inFlight.values()) {
+			call.cancel();
+		}
+		this.inFlight.clear();
+		super.channelInactive(ctx);
+	}
+
+	@Override
+	protected void frameReceived(Frame frame) {
+		if (frame instanceof Frame.Request request) {
+			this.calls++;
+			onRequest(request);
+		}
+		else if (frame instanceof Frame.Notification notification) {
+			this.calls++;
+			onNotification(notification);
+		}
+		else if (frame instanceof Frame.Cancel cancel) {
+			ServerCall call = this.inFlight.remove(cancel.callId());
+			if (call != null) {
+				call.cancel();
+			}
+		}
+		else if (frame instanceof Frame.Ping ping) {
+			send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
+		}
+		else if (frame instanceof Frame.GoAway) {
+			channel().close();
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
+		}
+	}
+
+	@Override
+	protected void idle(IdleStateEvent event) {
+		if (this.inFlight.isEmpty()) {
+			logger.debug("Closing idle easyrpc connection from {}", remoteAddress());
+			closeWithGoAway(RpcStatus.UNAVAILABLE, "Connection closed after the idle timeout");
+		}
+	}
+
+	private void onRequest(Frame.Request request) {
+		int callId = request.callId();
+		if (this.server.isDraining()) {
+			sendError(callId, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
+			return;
+		}
+		ServerMethod method = this.server.registry().lookup(request.method());
+		if (method == null) {
+			sendError(callId, new RpcException(RpcStatus.NOT_FOUND,
+					"No method '" + request.method() + "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
+			return;
+		}
+		if (this.inFlight.containsKey(callId)) {
+			sendError(callId,
+					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
+			return;
+		}
+		Object[] arguments;
+		try {
+			arguments = method.decodeArguments(request.payload(), this.server.codec());
+		}
+		catch (RpcException ex) {
+			logger.debug("Refusing call to {} from {}: {}", method.key(), remoteAddress(), ex.getMessage());
+			sendError(callId, ex);
+			return;
+		}
+		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata()));
+		this.inFlight.put(callId, call);
+		this.server.dispatch(call);
+	}
+
+	private void onNotification(Frame.Notification notification) {
+		if (this.server.isDraining()) {
+			return;
+		}
+		ServerMethod method = this.server.registry().lookup(notification.method());
+		if (method == null) {
+			logger.warn("Dropping notification from {} to unknown method '{}'", remoteAddress(),
+					notification.method());
+			return;
+		}
+		Object[] arguments;
+		try {
+			arguments = method.decodeArguments(notification.payload(), this.server.codec());
+		}
+		catch (RpcException ex) {
+			logger.warn("Dropping notification from {}: {}", remoteAddress(), ex.getMessage());
+			return;
+		}
+		this.server.dispatch(new ServerCall(this, -1, method, arguments, context(method, notification.metadata())));
+	}
+
+	private RpcContext context(ServerMethod method, Metadata metadata) {
+		long deadline = (metadata.timeoutMillis() > 0) ? System.nanoTime() + metadata.timeoutMillis() * 1_000_000L
+				: 0;
+		SocketAddress peer = remoteAddress();
+		return new RpcContext(method.key(), peer, metadata.headers(), deadline, metadata.sessionId(),
+				metadata.idempotencyKey());
+	}
+
+	/**
+	 * Called by a call, on any thread, once its outcome is known.
+	 */
+	void complete(ServerCall call, Object result, Throwable failure) {
+		execute(() -> {
+			if (this.inFlight.remove(call.callId()) == null) {
+				return;
+			}
+			if (failure != null) {
+				sendError(call.callId(), this.server.exceptionMapper().map(failure, call.method()));
+			}
+			else {
+				sendResult(call, result);
+			}
+		});
+	}
+
+	private void sendResult(ServerCall call, Object result) {
+		ServerMethod method = call.method();
+		ByteBuf frame;
+		try {
+			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(),
+					(packer) -> this.server.codec().write(packer, result, method.resultType()));
+		}
+		catch (Exception ex) {
+			logger.warn("Cannot encode the result of easyrpc method {}", method.key(), ex);
+			sendError(call.callId(), new RpcException(RpcStatus.INTERNAL,
+					"Cannot encode the result of " + method.key() + ": " + ex.getMessage()));
+			return;
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			frame.release();
+			logger.warn("Result of easyrpc method {} is {} bytes, more than the client accepts ({} bytes)",
+					method.key(), size, peerMaxFrameSize());
+			sendError(call.callId(), new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Result of " + method.key()
+					+ " is " + size + " bytes, more than the client's maximum frame size of " + peerMaxFrameSize()));
+			return;
+		}
+		send(frame);
+	}
+
+	private void sendError(int callId, RpcException error) {
+		send(FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
+				error.getRemoteClassName(), error.getRemoteStackTrace()));
+	}
+
+	void goAway(RpcStatus status, String message) {
+		execute(() -> {
+			if (channel().isActive()) {
+				send(FrameCodec.encodeGoAway(channel().alloc(), status, message));
+			}
+		});
+	}
+
+}

@@ -1,0 +1,261 @@
+package io.easyrpc.server;
+
+import java.io.IOException;
+import java.lang.invoke.MethodHandle;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.MethodType;
+import java.lang.reflect.Method;
+import java.lang.reflect.Parameter;
+import java.util.Arrays;
+import java.util.List;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecException;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.codec.ValueType;
+import io.easyrpc.protocol.CallStyle;
+import io.easyrpc.protocol.MessagePackBuffers;
+import io.netty.buffer.ByteBuf;
+import org.msgpack.core.MessageFormat;
+import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageUnpacker;
+
+/**
+ * A served method, prepared once at registration: its key, a method handle bound to the
+ * target, and the resolved types of its parameters and result.
+ */
+public final class ServerMethod {
+
+	private final String key;
+
+	private final String serviceName;
+
+	private final Method method;
+
+	private final Object target;
+
+	private final MethodOptions options;
+
+	private final CallStyle callStyle;
+
+	private final MethodHandle invoker;
+
+	private final ValueType[] parameterTypes;
+
+	private final String[] parameterNames;
+
+	private final ValueType resultType;
+
+	ServerMethod(ServiceDefinition.Entry entry, Object target, ObjectCodec codec) {
+		this.key = entry.key();
+		this.serviceName = entry.serviceName();
+		this.method = entry.method();
+		this.target = target;
+		this.options = entry.options();
+		this.callStyle = CallStyle.of(this.method);
+		if (this.options.oneWay() && this.method.getReturnType() != void.class) {
+			throw new IllegalStateException(
+					"One-way method " + this.key + " must return void, not " + this.method.getReturnType().getName());
+		}
+		this.invoker = createInvoker(this.method, target);
+		Parameter[] parameters = this.method.getParameters();
+		this.parameterTypes = new ValueType[parameters.length];
+		this.parameterNames = new String[parameters.length];
+		for (int i = 0; i < parameters.length; i++) {
+			this.parameterTypes[i] = codec.valueType(parameters[i].getParameterizedType());
+			this.parameterNames[i] = parameters[i].getName();
+		}
+		this.resultType = codec.valueType(this.callStyle.valueType(this.method));
+	}
+
+	private static MethodHandle createInvoker(Method method, Object target) {
+		MethodHandle handle;
+		try {
+			handle = MethodHandles.publicLookup().unreflect(method);
+		}
+		catch (IllegalAccessException ex) {
+			try {
+				method.setAccessible(true);
+				handle = MethodHandles.lookup().unreflect(method);
+			}
+			catch (IllegalAccessException | RuntimeException ex2) {
+				throw new IllegalStateException("Cannot access method " + method + " of service "
+						+ target.getClass().getName() + "; make it and its interface public", ex2);
+			}
+		}
+		int count = method.getParameterCount();
+		return handle.bindTo(target)
+			.asSpreader(Object[].class, count)
+			.asType(MethodType.methodType(Object.class, Object[].class));
+	}
+
+	/**
+	 * Return the method key.
+	 * @return the key
+	 */
+	public String key() {
+		return this.key;
+	}
+
+	/**
+	 * Return the service part of the key.
+	 * @return the service name
+	 */
+	public String serviceName() {
+		return this.serviceName;
+	}
+
+	/**
+	 * Return the Java method.
+	 * @return the method
+	 */
+	public Method method() {
+		return this.method;
+	}
+
+	/**
+	 * Return the object the method is invoked on.
+	 * @return the target
+	 */
+	public Object target() {
+		return this.target;
+	}
+
+	/**
+	 * Return the options.
+	 * @return the options
+	 */
+	public MethodOptions options() {
+		return this.options;
+	}
+
+	/**
+	 * Return the call style.
+	 * @return the call style
+	 */
+	public CallStyle callStyle() {
+		return this.callStyle;
+	}
+
+	/**
+	 * Return the parameter names (from {@code -parameters}, else {@code arg0}...).
+	 * @return the names
+	 */
+	public List<String> parameterNames() {
+		return Arrays.asList(this.parameterNames);
+	}
+
+	/**
+	 * Return the resolved type of the result value.
+	 * @return the result type
+	 */
+	public ValueType resultType() {
+		return this.resultType;
+	}
+
+	/**
+	 * Return whether the exception is declared in the method's {@code throws} clause.
+	 * @param exception the exception
+	 * @return {@code true} if declared
+	 */
+	public boolean declares(Throwable exception) {
+		for (Class<?> declared : this.method.getExceptionTypes()) {
+			if (declared.isInstance(exception)) {
+				return true;
+			}
+		}
+		return false;
+	}
+
+	/**
+	 * Invoke the method.
+	 * @param arguments the arguments, one per parameter
+	 * @return the method's return value
+	 * @throws Throwable whatever the method throws
+	 */
+	public Object invoke(Object[] arguments) throws Throwable {
+		return (Object) this.invoker.invokeExact(arguments);
+	}
+
+	/**
+	 * Decode the arguments of a call: a MessagePack array (positional) or a map from
+	 * parameter names to values (named).
+	 * @param payload the request payload
+	 * @param codec the codec
+	 * @return one argument per parameter
+	 * @throws RpcException with {@link RpcStatus#INVALID_ARGUMENT} if the payload does not
+	 * fit the parameters
+	 */
+	public Object[] decodeArguments(ByteBuf payload, ObjectCodec codec) {
+		int index = -1;
+		try {
+			MessageUnpacker unpacker = MessagePackBuffers.get().unpacker(payload);
+			Object[] arguments = new Object[this.parameterTypes.length];
+			if (!unpacker.hasNext()) {
+				throw invalid("no arguments were sent");
+			}
+			MessageFormat format = unpacker.getNextFormat();
+			if (format.getValueType() == org.msgpack.value.ValueType.MAP) {
+				int size = unpacker.unpackMapHeader();
+				boolean[] present = new boolean[arguments.length];
+				for (int i = 0; i < size; i++) {
+					String name = unpacker.unpackString();
+					index = indexOf(name);
+					arguments[index] = codec.read(unpacker, this.parameterTypes[index]);
+					present[index] = true;
+				}
+				index = -1;
+				for (int i = 0; i < arguments.length; i++) {
+					if (!present[i] && this.method.getParameterTypes()[i].isPrimitive()) {
+						throw invalid("argument '" + this.parameterNames[i] + "' is missing");
+					}
+				}
+			}
+			else {
+				int size = unpacker.unpackArrayHeader();
+				if (size != arguments.length) {
+					throw invalid("expected " + arguments.length + " argument" + ((arguments.length != 1) ? "s" : "")
+							+ ", got " + size);
+				}
+				for (index = 0; index < size; index++) {
+					arguments[index] = codec.read(unpacker, this.parameterTypes[index]);
+				}
+				index = -1;
+			}
+			for (int i = 0; i < arguments.length; i++) {
+				if (arguments[i] == null && this.method.getParameterTypes()[i].isPrimitive()) {
+					throw invalid("argument '" + this.parameterNames[i] + "' of primitive type "
+							+ this.method.getParameterTypes()[i] + " is null");
+				}
+			}
+			return arguments;
+		}
+		catch (RpcException ex) {
+			throw ex;
+		}
+		catch (CodecException | IOException | MessagePackException ex) {
+			String which = (index >= 0) ? "argument '" + this.parameterNames[index] + "': " : "";
+			throw invalid(which + ex.getMessage());
+		}
+	}
+
+	private int indexOf(String name) {
+		for (int i = 0; i < this.parameterNames.length; i++) {
+			if (this.parameterNames[i].equals(name)) {
+				return i;
+			}
+		}
+		throw invalid("no parameter named '" + name + "'; parameters are " + Arrays.toString(this.parameterNames));
+	}
+
+	private RpcException invalid(String detail) {
+		return new RpcException(RpcStatus.INVALID_ARGUMENT, "Invalid arguments for " + this.key + ": " + detail);
+	}
+
+	@Override
+	public String toString() {
+		return this.key + " -> " + this.method;
+	}
+
+}

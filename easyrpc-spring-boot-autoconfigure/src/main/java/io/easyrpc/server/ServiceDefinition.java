@@ -1,0 +1,193 @@
+package io.easyrpc.server;
+
+import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.function.Function;
+
+import io.easyrpc.protocol.MethodKeys;
+
+/**
+ * A service to serve: an object and the methods of it that are exposed under their keys.
+ * Built from a bean by {@link #builder(Object)}, or method by method for code that
+ * registers functions directly.
+ */
+public final class ServiceDefinition {
+
+	private final Object target;
+
+	private final List<Entry> methods;
+
+	private ServiceDefinition(Object target, List<Entry> methods) {
+		this.target = target;
+		this.methods = Collections.unmodifiableList(methods);
+	}
+
+	/**
+	 * Start a definition for an object. Without further settings it exposes the methods
+	 * of the interfaces the object implements under {@code Interface.method}, or its
+	 * public methods under {@code Class.method} if it implements none.
+	 * @param target the object whose methods are invoked
+	 * @return a builder
+	 */
+	public static Builder builder(Object target) {
+		return new Builder(target);
+	}
+
+	/**
+	 * Return the object whose methods are invoked.
+	 * @return the target
+	 */
+	public Object target() {
+		return this.target;
+	}
+
+	/**
+	 * Return the exposed methods.
+	 * @return the methods with their keys and options
+	 */
+	public List<Entry> methods() {
+		return this.methods;
+	}
+
+	/**
+	 * One exposed method.
+	 *
+	 * @param key the method key
+	 * @param serviceName the service part of the key
+	 * @param method the Java method; its declaring type gives parameter and return types
+	 * @param options the options
+	 */
+	public record Entry(String key, String serviceName, Method method, MethodOptions options) {
+	}
+
+	/**
+	 * Builder of {@link ServiceDefinition}.
+	 */
+	public static final class Builder {
+
+		private final Object target;
+
+		private Class<?> type;
+
+		private String name;
+
+		private String group;
+
+		private Function<Method, MethodOptions> options = (method) -> null;
+
+		private final List<Method> explicitMethods = new ArrayList<>();
+
+		private Builder(Object target) {
+			this.target = Objects.requireNonNull(target, "target must not be null");
+			this.type = target.getClass();
+		}
+
+		/**
+		 * Set the type whose interfaces or methods are exposed, when the target is a
+		 * proxy or subclass of the user's class.
+		 * @param type the user type
+		 * @return this builder
+		 */
+		public Builder type(Class<?> type) {
+			this.type = Objects.requireNonNull(type, "type must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the service name used in every key instead of the declaring type's simple
+		 * name.
+		 * @param name the service name, or {@code null}/empty for the default
+		 * @return this builder
+		 */
+		public Builder name(String name) {
+			this.name = name;
+			return this;
+		}
+
+		/**
+		 * Put the service into a group (namespace): keys become
+		 * {@code group/Service.method}.
+		 * @param group the group, or {@code null}/empty for none
+		 * @return this builder
+		 */
+		public Builder group(String group) {
+			this.group = group;
+			return this;
+		}
+
+		/**
+		 * Set a function that gives the options of each method, for example from
+		 * annotations. It may return {@code null} for the defaults.
+		 * @param options the options function
+		 * @return this builder
+		 */
+		public Builder methodOptions(Function<Method, MethodOptions> options) {
+			this.options = Objects.requireNonNull(options, "options must not be null");
+			return this;
+		}
+
+		/**
+		 * Expose only the given method (may be called several times) instead of
+		 * discovering the methods of the type.
+		 * @param method a method of the target
+		 * @return this builder
+		 */
+		public Builder method(Method method) {
+			this.explicitMethods.add(Objects.requireNonNull(method, "method must not be null"));
+			return this;
+		}
+
+		/**
+		 * Build the definition.
+		 * @return the definition
+		 * @throws IllegalStateException if two exposed methods share a key, with a message
+		 * naming both
+		 */
+		public ServiceDefinition build() {
+			List<Method> candidates = this.explicitMethods.isEmpty() ? MethodKeys.exposedMethods(this.type)
+					: this.explicitMethods;
+			if (candidates.isEmpty()) {
+				throw new IllegalStateException("Service " + this.type.getName() + " exposes no methods");
+			}
+			Map<String, Entry> entries = new LinkedHashMap<>();
+			for (Method method : candidates) {
+				MethodOptions methodOptions = this.options.apply(method);
+				if (methodOptions == null) {
+					methodOptions = MethodOptions.DEFAULT;
+				}
+				String service = (this.name != null && !this.name.isEmpty()) ? this.name
+						: MethodKeys.defaultServiceName(method);
+				String methodName = (methodOptions.name() != null && !methodOptions.name().isEmpty())
+						? methodOptions.name() : method.getName();
+				String key = MethodKeys.key(this.group, service, methodName);
+				Entry existing = entries.get(key);
+				if (existing != null) {
+					throw new IllegalStateException("Service " + this.type.getName() + " has two methods under key '"
+							+ key + "': " + describe(existing.method()) + " and " + describe(method)
+							+ ". Overloaded methods cannot share a key: give one of them another name "
+							+ "(@RpcMethod(name = ...)).");
+				}
+				entries.put(key, new Entry(key, service, method, methodOptions));
+			}
+			return new ServiceDefinition(this.target, new ArrayList<>(entries.values()));
+		}
+
+		static String describe(Method method) {
+			StringBuilder text = new StringBuilder(method.getDeclaringClass().getSimpleName()).append('.')
+				.append(method.getName())
+				.append('(');
+			Class<?>[] parameters = method.getParameterTypes();
+			for (int i = 0; i < parameters.length; i++) {
+				text.append((i > 0) ? ", " : "").append(parameters[i].getSimpleName());
+			}
+			return text.append(')').toString();
+		}
+
+	}
+
+}

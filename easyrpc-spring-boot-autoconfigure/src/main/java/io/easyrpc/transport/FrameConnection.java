@@ -1,0 +1,281 @@
+package io.easyrpc.transport;
+
+import java.net.SocketAddress;
+
+import io.easyrpc.RpcStatus;
+import io.easyrpc.protocol.Frame;
+import io.easyrpc.protocol.FrameCodec;
+import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.ProtocolException;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.DecoderException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * One easyrpc connection: sends this side's preface, decodes the peer's frames and hands
+ * them to {@link #frameReceived(Frame)}, and writes frames from any thread. Frames written
+ * during one event-loop turn are flushed together, once.
+ * <p>
+ * Protocol errors (bad preface, malformed or oversized frame) are answered with a
+ * {@code GOAWAY} frame that names the problem, and the connection is closed.
+ */
+public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
+
+	private static final Logger logger = LoggerFactory.getLogger(FrameConnection.class);
+
+	private final int maxFrameSize;
+
+	private final Runnable flushTask = this::flushNow;
+
+	private ChannelHandlerContext ctx;
+
+	private EventLoop eventLoop;
+
+	private volatile int peerMaxFrameSize;
+
+	private boolean prefaceSent;
+
+	private boolean reading;
+
+	private boolean flushPending;
+
+	private boolean flushScheduled;
+
+	/**
+	 * Create a connection handler.
+	 * @param maxFrameSize the largest frame body this side accepts, announced to the peer
+	 */
+	protected FrameConnection(int maxFrameSize) {
+		this.maxFrameSize = maxFrameSize;
+		this.peerMaxFrameSize = maxFrameSize;
+	}
+
+	/**
+	 * Return the channel.
+	 * @return the channel, {@code null} before the handler is added to a pipeline
+	 */
+	public final Channel channel() {
+		return (this.ctx != null) ? this.ctx.channel() : null;
+	}
+
+	/**
+	 * Return the address of the peer.
+	 * @return the remote address, or {@code null} if not connected
+	 */
+	public final SocketAddress remoteAddress() {
+		Channel channel = channel();
+		return (channel != null) ? channel.remoteAddress() : null;
+	}
+
+	/**
+	 * Return the event loop of the channel.
+	 * @return the event loop
+	 */
+	protected final EventLoop eventLoop() {
+		return this.eventLoop;
+	}
+
+	/**
+	 * Return the largest frame body the peer accepts: announced in its preface, or this
+	 * side's own limit until the preface arrives.
+	 * @return the peer's maximum frame size
+	 */
+	public final int peerMaxFrameSize() {
+		return this.peerMaxFrameSize;
+	}
+
+	/**
+	 * Return the largest frame body this side accepts.
+	 * @return the maximum frame size
+	 */
+	public final int maxFrameSize() {
+		return this.maxFrameSize;
+	}
+
+	/**
+	 * Return whether an encoded frame exceeds what the peer accepts.
+	 * @param frame an encoded frame, including its length prefix
+	 * @return {@code true} if the peer would refuse it
+	 */
+	protected final boolean exceedsPeerLimit(ByteBuf frame) {
+		return frame.readableBytes() - FrameCodec.LENGTH_PREFIX > this.peerMaxFrameSize;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.ctx = ctx;
+		this.eventLoop = ctx.channel().eventLoop();
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		sendPreface();
+		ctx.flush();
+		super.channelActive(ctx);
+	}
+
+	// A connect listener may write before channelActive fires, so whichever comes first
+	// sends the preface.
+	private void sendPreface() {
+		if (!this.prefaceSent) {
+			this.prefaceSent = true;
+			ByteBuf preface = this.ctx.alloc().heapBuffer(Preface.LENGTH);
+			new Preface(Preface.CURRENT_VERSION, 0, this.maxFrameSize).writeTo(preface);
+			this.ctx.write(preface, this.ctx.voidPromise());
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		this.reading = true;
+		if (msg instanceof Preface preface) {
+			prefaceReceived(preface);
+			return;
+		}
+		ByteBuf body = (ByteBuf) msg;
+		try {
+			frameReceived(FrameCodec.decode(body));
+		}
+		finally {
+			ReferenceCountUtil.release(body);
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		this.reading = false;
+		if (this.flushPending) {
+			flushNow();
+		}
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		if (evt instanceof IdleStateEvent idle) {
+			idle(idle);
+			return;
+		}
+		super.userEventTriggered(ctx, evt);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		Throwable error = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (error instanceof ProtocolException protocolError) {
+			logger.warn("Closing easyrpc connection with {}: {}", ctx.channel().remoteAddress(), error.getMessage());
+			closeWithGoAway(protocolError.getStatus(), error.getMessage());
+			return;
+		}
+		logger.debug("Closing easyrpc connection with {} after an I/O error", ctx.channel().remoteAddress(), error);
+		ctx.close();
+	}
+
+	/**
+	 * Send a {@code GOAWAY} frame, then close the connection.
+	 * @param status the reason
+	 * @param message the message
+	 */
+	public final void closeWithGoAway(RpcStatus status, String message) {
+		execute(() -> {
+			Channel channel = this.ctx.channel();
+			if (!channel.isActive()) {
+				channel.close();
+				return;
+			}
+			ByteBuf goAway = FrameCodec.encodeGoAway(this.ctx.alloc(), status, message);
+			sendPreface();
+			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
+		});
+	}
+
+	/**
+	 * Write a frame from any thread. The frame is flushed at the end of the current
+	 * event-loop turn together with the other frames written in it.
+	 * @param frame an encoded frame; ownership passes to this method
+	 */
+	public final void send(ByteBuf frame) {
+		if (this.eventLoop.inEventLoop()) {
+			write(frame);
+		}
+		else {
+			try {
+				this.eventLoop.execute(() -> write(frame));
+			}
+			catch (RuntimeException ex) {
+				ReferenceCountUtil.release(frame);
+				throw ex;
+			}
+		}
+	}
+
+	/**
+	 * Run a task on the connection's event loop: now if already on it, else soon.
+	 * @param task the task
+	 */
+	protected final void execute(Runnable task) {
+		if (this.eventLoop.inEventLoop()) {
+			task.run();
+		}
+		else {
+			this.eventLoop.execute(task);
+		}
+	}
+
+	private void write(ByteBuf frame) {
+		if (!this.ctx.channel().isActive()) {
+			ReferenceCountUtil.release(frame);
+			return;
+		}
+		sendPreface();
+		this.ctx.write(frame, this.ctx.voidPromise());
+		this.flushPending = true;
+		if (!this.reading && !this.flushScheduled) {
+			this.flushScheduled = true;
+			this.eventLoop.execute(this.flushTask);
+		}
+	}
+
+	private void flushNow() {
+		this.flushScheduled = false;
+		if (this.flushPending) {
+			this.flushPending = false;
+			this.ctx.flush();
+		}
+	}
+
+	/**
+	 * Called when the peer's preface arrives, before any of its frames.
+	 * @param preface the preface
+	 */
+	protected void prefaceReceived(Preface preface) {
+		if (preface.version() != Preface.CURRENT_VERSION) {
+			throw new ProtocolException(RpcStatus.UNAVAILABLE, "Unsupported easyrpc protocol version "
+					+ preface.version() + "; this side speaks version " + Preface.CURRENT_VERSION);
+		}
+		this.peerMaxFrameSize = preface.maxFrameSize();
+	}
+
+	/**
+	 * Called on the event loop for every frame the peer sends. Payload slices are valid
+	 * only until this method returns.
+	 * @param frame the frame
+	 */
+	protected abstract void frameReceived(Frame frame);
+
+	/**
+	 * Called when an idle-state handler in the pipeline reports idleness. The default
+	 * does nothing.
+	 * @param event the event
+	 */
+	protected void idle(IdleStateEvent event) {
+	}
+
+}

@@ -1,0 +1,176 @@
+package io.easyrpc.transport;
+
+import java.util.concurrent.TimeUnit;
+
+import io.netty.bootstrap.Bootstrap;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalChannel;
+import io.netty.channel.local.LocalIoHandler;
+import io.netty.channel.local.LocalServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+
+/**
+ * The Netty event loops shared by the servers and clients of one application, and the
+ * bootstraps that bind and connect over them. Event loops are created on first use and
+ * shut down by {@link #close()}.
+ * <p>
+ * Channels use pooled heap buffers: msgpack-core reads and writes heap memory directly,
+ * while direct memory would need extra JVM flags.
+ */
+public final class TransportResources implements AutoCloseable {
+
+	/** The allocator used for every easyrpc channel. */
+	public static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(false);
+
+	private final String name;
+
+	private final int ioThreads;
+
+	private EventLoopGroup tcpGroup;
+
+	private EventLoopGroup localGroup;
+
+	private boolean closed;
+
+	/**
+	 * Create resources.
+	 * @param name a name for the event loop threads, for example {@code easyrpc-server}
+	 * @param ioThreads the number of TCP event loop threads, {@code 0} for one per CPU
+	 */
+	public TransportResources(String name, int ioThreads) {
+		this.name = name;
+		this.ioThreads = (ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors();
+	}
+
+	/**
+	 * Bind a server channel.
+	 * @param address the address to bind to
+	 * @param childHandler the handler that initializes accepted channels
+	 * @param customizer a customizer for the bootstrap, may be {@code null}
+	 * @return the bind future
+	 */
+	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler, BootstrapCustomizer<ServerBootstrap> customizer) {
+		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler)
+			.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+			.childOption(ChannelOption.ALLOCATOR, ALLOCATOR);
+		if (address.isInProcess()) {
+			EventLoopGroup group = localGroup();
+			bootstrap.group(group, group).channel(LocalServerChannel.class);
+		}
+		else {
+			EventLoopGroup group = tcpGroup();
+			bootstrap.group(group, group)
+				.channel(NioServerSocketChannel.class)
+				.option(ChannelOption.SO_REUSEADDR, true)
+				.childOption(ChannelOption.TCP_NODELAY, true)
+				.childOption(ChannelOption.SO_KEEPALIVE, true);
+		}
+		if (customizer != null) {
+			customizer.customize(bootstrap);
+		}
+		return bootstrap.bind(address.toSocketAddress());
+	}
+
+	/**
+	 * Connect a client channel.
+	 * @param address the address to connect to
+	 * @param handler the handler that initializes the channel
+	 * @param connectTimeoutMillis the connect timeout
+	 * @param customizer a customizer for the bootstrap, may be {@code null}
+	 * @return the connect future
+	 */
+	public ChannelFuture connect(RpcAddress address, ChannelHandler handler, int connectTimeoutMillis,
+			BootstrapCustomizer<Bootstrap> customizer) {
+		Bootstrap bootstrap = new Bootstrap().handler(handler).option(ChannelOption.ALLOCATOR, ALLOCATOR);
+		if (address.isInProcess()) {
+			bootstrap.group(localGroup()).channel(LocalChannel.class);
+		}
+		else {
+			bootstrap.group(tcpGroup())
+				.channel(NioSocketChannel.class)
+				.option(ChannelOption.TCP_NODELAY, true)
+				.option(ChannelOption.SO_KEEPALIVE, true)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+		}
+		if (customizer != null) {
+			customizer.customize(bootstrap);
+		}
+		return bootstrap.connect(address.toSocketAddress());
+	}
+
+	private synchronized EventLoopGroup tcpGroup() {
+		checkOpen();
+		if (this.tcpGroup == null) {
+			this.tcpGroup = new MultiThreadIoEventLoopGroup(this.ioThreads,
+					new DefaultThreadFactory(this.name + "-io", true), NioIoHandler.newFactory());
+		}
+		return this.tcpGroup;
+	}
+
+	private synchronized EventLoopGroup localGroup() {
+		checkOpen();
+		if (this.localGroup == null) {
+			this.localGroup = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory(this.name + "-local", true),
+					LocalIoHandler.newFactory());
+		}
+		return this.localGroup;
+	}
+
+	private void checkOpen() {
+		if (this.closed) {
+			throw new IllegalStateException("Transport resources '" + this.name + "' are closed");
+		}
+	}
+
+	/**
+	 * Shut the event loops down and wait briefly for them to terminate.
+	 */
+	@Override
+	public void close() {
+		EventLoopGroup tcp;
+		EventLoopGroup local;
+		synchronized (this) {
+			this.closed = true;
+			tcp = this.tcpGroup;
+			local = this.localGroup;
+			this.tcpGroup = null;
+			this.localGroup = null;
+		}
+		shutdown(tcp);
+		shutdown(local);
+	}
+
+	private static void shutdown(EventLoopGroup group) {
+		if (group != null) {
+			group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+		}
+	}
+
+	/**
+	 * Callback that customizes a Netty bootstrap before it binds or connects.
+	 *
+	 * @param <B> the bootstrap type
+	 */
+	@FunctionalInterface
+	public interface BootstrapCustomizer<B> {
+
+		/**
+		 * Customize the bootstrap.
+		 * @param bootstrap the bootstrap
+		 */
+		void customize(B bootstrap);
+
+	}
+
+}
