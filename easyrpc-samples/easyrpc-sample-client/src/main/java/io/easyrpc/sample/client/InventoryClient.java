@@ -1,0 +1,13 @@
+package io.easyrpc.sample.client;
+
+import io.easyrpc.annotation.RpcClient;
+import io.easyrpc.sample.api.Inventory;
+
+/**
+ * The remote inventory. The proxy bean calls the server configured under
+ * {@code easyrpc.client.targets.inventory}.
+ */
+@RpcClient(target = "inventory")
+public interface InventoryClient extends Inventory {
+
+}

@@ -1,0 +1,11 @@
+package io.easyrpc.sample.quickstart.client;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The client side of the quickstart: its {@link RemoteInventory} proxy calls the server.
+ */
+@SpringBootApplication
+public class QuickstartClientApplication {
+
+}

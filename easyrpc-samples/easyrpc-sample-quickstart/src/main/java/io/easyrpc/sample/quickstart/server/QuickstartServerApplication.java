@@ -1,0 +1,15 @@
+package io.easyrpc.sample.quickstart.server;
+
+import io.easyrpc.sample.server.InventoryService;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.context.annotation.Import;
+
+/**
+ * The server side of the quickstart: serves the sample {@link InventoryService}.
+ */
+@SpringBootApplication
+@Import(InventoryService.class)
+public class QuickstartServerApplication {
+
+}

@@ -1,0 +1,4 @@
+/**
+ * The sample server: serves the inventory as an {@code @RpcService}.
+ */
+package io.easyrpc.sample.server;
