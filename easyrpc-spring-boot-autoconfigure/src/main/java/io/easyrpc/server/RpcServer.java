@@ -175,6 +175,27 @@ public final class RpcServer {
 			throw ex;
 		}
 		this.running = true;
+		startAwaitThread();
+	}
+
+	// Netty's threads are daemons; like an embedded web server, a running RPC server keeps
+	// the JVM alive with one non-daemon thread until it is stopped.
+	private void startAwaitThread() {
+		Thread thread = new Thread(() -> {
+			synchronized (this) {
+				while (this.running) {
+					try {
+						wait();
+					}
+					catch (InterruptedException ex) {
+						Thread.currentThread().interrupt();
+						return;
+					}
+				}
+			}
+		}, "easyrpc-server-await");
+		thread.setDaemon(false);
+		thread.start();
 	}
 
 	private void customize(ServerBootstrap bootstrap) {
@@ -204,6 +225,7 @@ public final class RpcServer {
 			}
 			this.running = false;
 			this.draining = true;
+			notifyAll();
 		}
 		for (ServerConnection connection : this.connections) {
 			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
