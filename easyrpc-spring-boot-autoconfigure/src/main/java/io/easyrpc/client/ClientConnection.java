@@ -10,6 +10,7 @@ import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.MessagePackBuffers;
+import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
@@ -85,6 +86,16 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		int callId = call.oneWay ? 0 : nextCallId();
+		Metadata metadata = call.metadata;
+		if (call.deadlineNanos != 0) {
+			// The deadline on the wire counts from now: the call may have waited for the
+			// connection.
+			long timeoutMillis = Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining));
+			if (timeoutMillis != metadata.timeoutMillis()) {
+				metadata = new Metadata(timeoutMillis, metadata.idempotencyKey(), metadata.sessionId(),
+						metadata.headers());
+			}
+		}
 		PayloadWriter payload = (packer) -> {
 			packer.packArrayHeader(call.arguments.length);
 			for (int i = 0; i < call.arguments.length; i++) {
@@ -93,8 +104,8 @@ final class ClientConnection extends FrameConnection {
 		};
 		ByteBuf frame;
 		try {
-			frame = call.oneWay ? FrameCodec.encodeNotification(channel().alloc(), call.method, call.metadata, payload)
-					: FrameCodec.encodeRequest(channel().alloc(), callId, call.method, call.metadata, payload);
+			frame = call.oneWay ? FrameCodec.encodeNotification(channel().alloc(), call.method, metadata, payload)
+					: FrameCodec.encodeRequest(channel().alloc(), callId, call.method, metadata, payload);
 		}
 		catch (Exception ex) {
 			call.fail(new RpcException(RpcStatus.INVALID_ARGUMENT,

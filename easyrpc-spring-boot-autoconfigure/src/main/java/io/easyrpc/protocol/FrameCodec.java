@@ -372,8 +372,8 @@ public final class FrameCodec {
 				unpacker.skipValue(2);
 				continue;
 			}
-			int key = unpacker.unpackInt();
-			switch (key) {
+			long key = unpacker.unpackLong();
+			switch ((key >= 0 && key <= Integer.MAX_VALUE) ? (int) key : -1) {
 				case Metadata.KEY_TIMEOUT -> timeout = unpacker.unpackLong();
 				case Metadata.KEY_IDEMPOTENCY_KEY -> idempotencyKey = readNullableString(unpacker);
 				case Metadata.KEY_SESSION_ID -> sessionId = readNullableString(unpacker);

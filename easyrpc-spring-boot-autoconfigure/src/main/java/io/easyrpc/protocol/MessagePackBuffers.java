@@ -90,7 +90,12 @@ public final class MessagePackBuffers {
 	 */
 	public void abortWrite() {
 		try {
-			this.packer.clear();
+			// Flushing detaches the packer from memory the caller is about to discard;
+			// the partial bytes land in that discarded buffer.
+			this.packer.flush();
+		}
+		catch (IOException ex) {
+			throw new UncheckedIOException(ex);
 		}
 		finally {
 			this.output.release();

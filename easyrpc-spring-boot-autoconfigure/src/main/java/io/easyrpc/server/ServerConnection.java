@@ -25,6 +25,8 @@ final class ServerConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
+	private static final int MAX_TRUNCATED_MESSAGE = 1024;
+
 	private final RpcServer server;
 
 	private final IntObjectMap<ServerCall> inFlight = new IntObjectHashMap<>();
@@ -204,8 +206,20 @@ final class ServerConnection extends FrameConnection {
 	}
 
 	private void sendError(int callId, RpcException error) {
-		send(FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
-				error.getRemoteClassName(), error.getRemoteStackTrace()));
+		ByteBuf frame = FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
+				error.getRemoteClassName(), error.getRemoteStackTrace());
+		if (exceedsPeerLimit(frame)) {
+			// An error the client cannot accept would close the connection and fail every
+			// other call on it; send it without the stack trace and with a short message.
+			frame.release();
+			String message = error.getDescription();
+			if (message != null && message.length() > MAX_TRUNCATED_MESSAGE) {
+				message = message.substring(0, MAX_TRUNCATED_MESSAGE) + "...";
+			}
+			frame = FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), message,
+					error.getRemoteClassName(), null);
+		}
+		send(frame);
 	}
 
 	void goAway(RpcStatus status, String message) {

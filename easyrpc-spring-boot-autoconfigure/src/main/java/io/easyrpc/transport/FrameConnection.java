@@ -43,6 +43,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private boolean prefaceSent;
 
+	private boolean failed;
+
 	private boolean reading;
 
 	private boolean flushPending;
@@ -135,6 +137,10 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.failed) {
+			ReferenceCountUtil.release(msg);
+			return;
+		}
 		this.reading = true;
 		if (msg instanceof Preface preface) {
 			prefaceReceived(preface);
@@ -168,6 +174,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		this.failed = true;
 		Throwable error = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
 		if (error instanceof ProtocolException protocolError) {
 			logger.warn("Closing easyrpc connection with {}: {}", ctx.channel().remoteAddress(), error.getMessage());

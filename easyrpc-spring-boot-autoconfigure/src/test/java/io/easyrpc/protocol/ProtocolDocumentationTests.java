@@ -1,0 +1,221 @@
+package io.easyrpc.protocol;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.easyrpc.RpcStatus;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.PooledByteBufAllocator;
+import io.netty.buffer.Unpooled;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.msgpack.core.MessagePack;
+import org.msgpack.core.MessageUnpacker;
+import org.msgpack.value.Value;
+import org.msgpack.value.ValueFactory;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.fail;
+
+/**
+ * Keeps the worked examples of {@code docs/protocol.md} honest: every hex listing there
+ * must be exactly what the codec writes, and must decode back to the call it describes.
+ * The listings are fenced blocks tagged {@code hex example=<name>}; on each line, the
+ * bytes come before the {@code |} and the explanation after it.
+ */
+class ProtocolDocumentationTests {
+
+	private static final Path DOCUMENT = Path.of("../docs/protocol.md");
+
+	private static final Pattern EXAMPLE_START = Pattern.compile("^```hex example=(\\S+)\\s*$");
+
+	private static final Pattern HEX_BYTE = Pattern.compile("[0-9a-f]{2}");
+
+	private static final HexFormat HEX = HexFormat.ofDelimiter(" ");
+
+	private static final ByteBufAllocator ALLOCATOR = PooledByteBufAllocator.DEFAULT;
+
+	private static Map<String, byte[]> examples;
+
+	@BeforeAll
+	static void readExamples() throws IOException {
+		examples = parseExamples(Files.readAllLines(DOCUMENT, StandardCharsets.UTF_8));
+	}
+
+	@Test
+	void documentContainsExactlyTheExamplesCheckedHere() {
+		assertThat(examples).containsOnlyKeys("preface", "request", "response", "error", "cancel", "ping", "pong",
+				"goaway", "notification");
+	}
+
+	@Test
+	void prefaceExampleIsWhatPrefaceWrites() {
+		ByteBuf preface = Unpooled.buffer(Preface.LENGTH);
+		new Preface(Preface.CURRENT_VERSION, 0, 8 * 1024 * 1024).writeTo(preface);
+		assertMatchesExample("preface", preface);
+		ByteBuf documented = Unpooled.wrappedBuffer(example("preface"));
+		assertThat(Preface.readFrom(documented)).isEqualTo(new Preface(1, 0, 8388608));
+		assertThat(documented.isReadable()).isFalse();
+	}
+
+	@Test
+	void requestExampleIsWhatTheCodecWrites() throws IOException {
+		ByteBuf request = FrameCodec.encodeRequest(ALLOCATOR, 1, "Greeter.hello", new Metadata(300, null, null, null),
+				(packer) -> {
+					packer.packArrayHeader(1);
+					packer.packString("Ada");
+				});
+		assertMatchesExample("request", request);
+		decodeExample("request", Frame.Request.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(1);
+			assertThat(frame.method()).isEqualTo("Greeter.hello");
+			assertThat(frame.metadata()).isEqualTo(new Metadata(300, null, null, null));
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newArray(ValueFactory.newString("Ada")));
+		});
+	}
+
+	@Test
+	void responseExampleIsWhatTheCodecWrites() throws IOException {
+		ByteBuf response = FrameCodec.encodeResponse(ALLOCATOR, 1, (packer) -> packer.packString("Hello, Ada"));
+		assertMatchesExample("response", response);
+		decodeExample("response", Frame.Response.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(1);
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newString("Hello, Ada"));
+		});
+	}
+
+	@Test
+	void errorExampleIsWhatTheCodecWrites() {
+		ByteBuf error = FrameCodec.encodeError(ALLOCATOR, 2, RpcStatus.NOT_FOUND, "No method 'Greeter.bye'", null,
+				null);
+		assertMatchesExample("error", error);
+		decodeExample("error", Frame.Error.class, (frame) -> assertThat(frame)
+			.isEqualTo(new Frame.Error(2, RpcStatus.NOT_FOUND.code(), "No method 'Greeter.bye'", null, null)));
+	}
+
+	@Test
+	void cancelExampleIsWhatTheCodecWrites() {
+		assertMatchesExample("cancel", FrameCodec.encodeCancel(ALLOCATOR, 1));
+		decodeExample("cancel", Frame.Cancel.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Cancel(1)));
+	}
+
+	@Test
+	void pingAndPongExamplesAreWhatTheCodecWrites() {
+		assertMatchesExample("ping", FrameCodec.encodePing(ALLOCATOR, false, 7));
+		assertMatchesExample("pong", FrameCodec.encodePing(ALLOCATOR, true, 7));
+		decodeExample("ping", Frame.Ping.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Ping(7)));
+		decodeExample("pong", Frame.Pong.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Pong(7)));
+	}
+
+	@Test
+	void goAwayExampleIsWhatTheCodecWrites() {
+		assertMatchesExample("goaway",
+				FrameCodec.encodeGoAway(ALLOCATOR, RpcStatus.UNAVAILABLE, "Server is shutting down"));
+		decodeExample("goaway", Frame.GoAway.class, (frame) -> assertThat(frame)
+			.isEqualTo(new Frame.GoAway(RpcStatus.UNAVAILABLE.code(), "Server is shutting down")));
+	}
+
+	@Test
+	void notificationExampleIsWhatTheCodecWrites() throws IOException {
+		ByteBuf notification = FrameCodec.encodeNotification(ALLOCATOR, "Greeter.log", Metadata.EMPTY, (packer) -> {
+			packer.packMapHeader(1);
+			packer.packString("line");
+			packer.packString("hi");
+		});
+		assertMatchesExample("notification", notification);
+		decodeExample("notification", Frame.Notification.class, (frame) -> {
+			assertThat(frame.method()).isEqualTo("Greeter.log");
+			assertThat(frame.metadata()).isEqualTo(Metadata.EMPTY);
+			assertThat(unpack(frame.payload()))
+				.isEqualTo(ValueFactory.newMap(Map.of(ValueFactory.newString("line"), ValueFactory.newString("hi"))));
+		});
+	}
+
+	private static void assertMatchesExample(String name, ByteBuf encoded) {
+		try {
+			assertThat(HEX.formatHex(ByteBufUtil.getBytes(encoded))).as("bytes of example '%s' in %s", name, DOCUMENT)
+				.isEqualTo(HEX.formatHex(example(name)));
+		}
+		finally {
+			encoded.release();
+		}
+		assertThat(encoded.refCnt()).isZero();
+	}
+
+	private static <F extends Frame> void decodeExample(String name, Class<F> type, Consumer<F> checks) {
+		byte[] bytes = example(name);
+		ByteBuf frame = Unpooled.wrappedBuffer(bytes);
+		int length = frame.readInt();
+		assertThat(length).as("length prefix of example '%s'", name).isEqualTo(frame.readableBytes());
+		try {
+			Frame decoded = FrameCodec.decode(frame);
+			assertThat(decoded).isInstanceOf(type);
+			checks.accept(type.cast(decoded));
+		}
+		finally {
+			frame.release();
+		}
+	}
+
+	private static byte[] example(String name) {
+		byte[] bytes = examples.get(name);
+		if (bytes == null) {
+			fail("No example '" + name + "' in " + DOCUMENT);
+		}
+		return bytes;
+	}
+
+	private static Value unpack(ByteBuf payload) {
+		try (MessageUnpacker unpacker = MessagePack.newDefaultUnpacker(ByteBufUtil.getBytes(payload))) {
+			Value value = unpacker.unpackValue();
+			assertThat(unpacker.hasNext()).as("payload holds one value").isFalse();
+			return value;
+		}
+		catch (IOException ex) {
+			throw new AssertionError(ex);
+		}
+	}
+
+	private static Map<String, byte[]> parseExamples(List<String> lines) {
+		Map<String, byte[]> result = new LinkedHashMap<>();
+		String name = null;
+		StringBuilder hex = null;
+		for (int i = 0; i < lines.size(); i++) {
+			String line = lines.get(i);
+			if (name == null) {
+				Matcher start = EXAMPLE_START.matcher(line);
+				if (start.matches()) {
+					name = start.group(1);
+					hex = new StringBuilder();
+					assertThat(result).as("example names in %s", DOCUMENT).doesNotContainKey(name);
+				}
+				continue;
+			}
+			if (line.startsWith("```")) {
+				result.put(name, HexFormat.of().parseHex(hex));
+				name = null;
+				continue;
+			}
+			int bar = line.indexOf('|');
+			String bytes = ((bar >= 0) ? line.substring(0, bar) : line).trim();
+			for (String token : bytes.isEmpty() ? new String[0] : bytes.split("\\s+")) {
+				assertThat(token).as("line %d of %s", i + 1, DOCUMENT).matches(HEX_BYTE);
+				hex.append(token);
+			}
+		}
+		assertThat(name).as("unterminated example in %s", DOCUMENT).isNull();
+		return result;
+	}
+
+}
