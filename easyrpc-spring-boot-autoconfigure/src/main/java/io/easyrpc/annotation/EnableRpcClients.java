@@ -33,8 +33,8 @@ public @interface EnableRpcClients {
 	Class<?>[] basePackageClasses() default {};
 
 	/**
-	 * Interfaces to register directly, without scanning; they need not carry
-	 * {@link RpcClient} if the default target settings suffice.
+	 * Interfaces to register directly, without scanning. Each still carries
+	 * {@link RpcClient} to name the server it calls.
 	 * @return the client interfaces
 	 */
 	Class<?>[] clients() default {};

@@ -34,8 +34,8 @@ public @interface RpcClient {
 	String url() default "";
 
 	/**
-	 * The service name used in every method key, matching
-	 * {@link RpcService#name() RpcService.name} on the server.
+	 * The service name used in every method key, matching {@link RpcService#name()
+	 * RpcService.name} on the server.
 	 * @return the service name
 	 */
 	String service() default "";

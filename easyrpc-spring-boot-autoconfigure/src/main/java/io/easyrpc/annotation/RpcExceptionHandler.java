@@ -13,8 +13,8 @@ import java.lang.annotation.Target;
  * The method takes the exception as its only parameter (or no parameter) and returns an
  * {@link io.easyrpc.RpcStatus} (sent with the exception's class name and message) or an
  * {@link io.easyrpc.RpcException} (sent as is). The most specific handler for an
- * exception's class wins. Handlers may sit on any bean, including the
- * {@link RpcService} beans themselves.
+ * exception's class wins. Handlers may sit on any bean, including the {@link RpcService}
+ * beans themselves.
  */
 @Target(ElementType.METHOD)
 @Retention(RetentionPolicy.RUNTIME)

@@ -31,8 +31,8 @@ public @interface RpcMethod {
 
 	/**
 	 * Whether the method promises never to block, so the server may run it on the I/O
-	 * thread instead of a worker. A method that returns a {@code CompletableFuture} is not
-	 * non-blocking by that alone: its body may still block before it returns.
+	 * thread instead of a worker. A method that returns a {@code CompletableFuture} is
+	 * not non-blocking by that alone: its body may still block before it returns.
 	 * @return whether the method is non-blocking
 	 */
 	boolean nonBlocking() default false;

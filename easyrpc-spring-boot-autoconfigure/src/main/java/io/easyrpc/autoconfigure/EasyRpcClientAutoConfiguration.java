@@ -12,6 +12,7 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
+import org.springframework.core.io.ResourceLoader;
 
 /**
  * Auto-configuration of easyrpc clients: registers a proxy bean for every
@@ -26,8 +27,8 @@ public final class EasyRpcClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ExceptionFactory easyRpcExceptionFactory(EasyRpcClientProperties properties) {
-		return new ExceptionFactory(properties.getExceptionPackages(), getClass().getClassLoader());
+	ExceptionFactory easyRpcExceptionFactory(EasyRpcClientProperties properties, ResourceLoader resourceLoader) {
+		return new ExceptionFactory(properties.getExceptionPackages(), resourceLoader.getClassLoader());
 	}
 
 	@Bean

@@ -50,7 +50,8 @@ public class EasyRpcClientProperties {
 	private Duration keepAlive = Duration.ofSeconds(30);
 
 	/**
-	 * Number of I/O threads shared by all targets. Zero means one per available processor.
+	 * Number of I/O threads shared by all targets. Zero means one per available
+	 * processor.
 	 */
 	private int ioThreads;
 

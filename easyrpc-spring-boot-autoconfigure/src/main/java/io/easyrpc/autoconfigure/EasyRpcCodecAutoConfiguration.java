@@ -12,8 +12,8 @@ import org.springframework.context.annotation.Bean;
 /**
  * Auto-configuration of the codec that maps arguments and results to MessagePack. The
  * application's {@link JsonMapper} configuration (modules, naming strategy, features) is
- * carried over, so objects map the same way as in JSON; {@link MessagePackMapperCustomizer}
- * beans adjust it further.
+ * carried over, so objects map the same way as in JSON;
+ * {@link MessagePackMapperCustomizer} beans adjust it further.
  */
 @AutoConfiguration(afterName = "org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration")
 public final class EasyRpcCodecAutoConfiguration {

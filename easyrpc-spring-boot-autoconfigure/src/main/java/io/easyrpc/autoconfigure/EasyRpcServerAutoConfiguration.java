@@ -16,6 +16,7 @@ import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
@@ -25,7 +26,8 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
 /**
  * Auto-configuration of the easyrpc server: serves every
- * {@link io.easyrpc.annotation.RpcService @RpcService} bean on {@code easyrpc.server.port}.
+ * {@link io.easyrpc.annotation.RpcService @RpcService} bean on
+ * {@code easyrpc.server.port}.
  */
 @AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
 @ConditionalOnRpcServerEnabled
@@ -34,6 +36,8 @@ public final class EasyRpcServerAutoConfiguration {
 
 	/** Name of the worker executor bean; define a bean of this name to replace it. */
 	public static final String EXECUTOR_BEAN_NAME = "easyRpcServerExecutor";
+
+	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -83,8 +87,9 @@ public final class EasyRpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	EasyRpcServerLifecycle easyRpcServerLifecycle(RpcServer server, ConfigurableEnvironment environment) {
-		Duration drain = environment.getProperty("spring.lifecycle.timeout-per-shutdown-phase", Duration.class,
-				Duration.ofSeconds(30));
+		Duration drain = Binder.get(environment)
+			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
+			.orElse(DEFAULT_DRAIN_TIMEOUT);
 		return new EasyRpcServerLifecycle(server, environment, drain);
 	}
 

@@ -26,11 +26,24 @@ class OnRpcServerEnabledCondition extends SpringBootCondition implements Configu
 		if (enabled != null) {
 			return new ConditionOutcome(enabled, "easyrpc.server.enabled is " + enabled);
 		}
-		ConfigurableListableBeanFactory beanFactory = context.getBeanFactory();
-		String[] services = (beanFactory != null) ? beanFactory.getBeanNamesForAnnotation(RpcService.class)
-				: new String[0];
-		return new ConditionOutcome(services.length > 0,
-				services.length + " @RpcService bean(s) found and easyrpc.server.enabled not set");
+		int services = countServices(context.getBeanFactory());
+		return new ConditionOutcome(services > 0,
+				services + " @RpcService bean(s) found and easyrpc.server.enabled not set");
+	}
+
+	private static int countServices(ConfigurableListableBeanFactory beanFactory) {
+		if (beanFactory == null) {
+			return 0;
+		}
+		int count = 0;
+		for (String name : beanFactory.getBeanDefinitionNames()) {
+			// FactoryBeans must not be created while conditions are evaluated
+			if (!beanFactory.getBeanDefinition(name).isAbstract()
+					&& beanFactory.findAnnotationOnBean(name, RpcService.class, false) != null) {
+				count++;
+			}
+		}
+		return count;
 	}
 
 }

@@ -11,6 +11,8 @@ import java.util.Set;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
 
+import org.springframework.beans.factory.BeanFactory;
+import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
@@ -30,18 +32,44 @@ import org.springframework.util.StringUtils;
 /**
  * Registers a proxy bean for each {@link RpcClient @RpcClient} interface in the packages
  * named by {@link EnableRpcClients @EnableRpcClients}, and for each interface it lists.
- * Each bean is made by the {@link RpcClientFactory} bean and named after the interface
+ * Each bean is made by the application's {@link RpcClientFactory} bean (the
+ * auto-configured one or the user's own) and named after the interface
  * ({@code inventoryClient} for {@code InventoryClient}) unless
- * {@link RpcClient#beanName()} says otherwise.
+ * {@link RpcClient#beanName()} says otherwise. Nothing is registered when
+ * {@code easyrpc.client.enabled} is {@code false}.
  */
-public class RpcClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, ResourceLoaderAware {
+public class RpcClientsRegistrar
+		implements ImportBeanDefinitionRegistrar, BeanFactoryAware, EnvironmentAware, ResourceLoaderAware {
 
-	/** Name of the {@link RpcClientFactory} bean that creates the proxies. */
+	/** Name of the auto-configured {@link RpcClientFactory} bean. */
 	public static final String FACTORY_BEAN_NAME = "easyRpcClientFactory";
+
+	private static final String ENABLED_PROPERTY = "easyrpc.client.enabled";
+
+	private static final String CLIENT_ATTRIBUTE = "easyrpcClient";
+
+	private BeanFactory beanFactory;
 
 	private Environment environment;
 
 	private ResourceLoader resourceLoader;
+
+	@Override
+	public void setBeanFactory(BeanFactory beanFactory) {
+		this.beanFactory = beanFactory;
+	}
+
+	/**
+	 * Return the bean factory the proxies are registered in.
+	 * @return the bean factory
+	 */
+	protected final BeanFactory getBeanFactory() {
+		return this.beanFactory;
+	}
+
+	private boolean isEnabled() {
+		return this.environment == null || this.environment.getProperty(ENABLED_PROPERTY, Boolean.class, true);
+	}
 
 	@Override
 	public void setEnvironment(Environment environment) {
@@ -56,7 +84,7 @@ public class RpcClientsRegistrar implements ImportBeanDefinitionRegistrar, Envir
 	@Override
 	public void registerBeanDefinitions(AnnotationMetadata metadata, BeanDefinitionRegistry registry) {
 		Map<String, Object> attributes = metadata.getAnnotationAttributes(EnableRpcClients.class.getName(), true);
-		if (attributes == null) {
+		if (attributes == null || !isEnabled()) {
 			return;
 		}
 		Set<String> packages = new LinkedHashSet<>();
@@ -119,14 +147,17 @@ public class RpcClientsRegistrar implements ImportBeanDefinitionRegistrar, Envir
 					continue;
 				}
 			}
-			RootBeanDefinition definition = new RootBeanDefinition();
-			definition.setTargetType(type);
-			definition.setFactoryBeanName(FACTORY_BEAN_NAME);
-			definition.setFactoryMethodName("createClient");
-			definition.getConstructorArgumentValues().addGenericArgumentValue(type);
-			definition.setAttribute("easyrpcClient", Boolean.TRUE);
-			registry.registerBeanDefinition(beanName, definition);
+			registry.registerBeanDefinition(beanName, clientDefinition(type, registry));
 		}
+	}
+
+	private <T> RootBeanDefinition clientDefinition(Class<T> type, BeanDefinitionRegistry registry) {
+		BeanFactory factory = (this.beanFactory != null) ? this.beanFactory : (BeanFactory) registry;
+		RootBeanDefinition definition = new RootBeanDefinition(type,
+				() -> factory.getBean(RpcClientFactory.class).createClient(type));
+		definition.setTargetType(type);
+		definition.setAttribute(CLIENT_ATTRIBUTE, Boolean.TRUE);
+		return definition;
 	}
 
 	private static String beanName(Class<?> type) {

@@ -25,8 +25,8 @@ import org.springframework.util.ClassUtils;
 import org.springframework.util.ReflectionUtils;
 
 /**
- * An {@link RpcExceptionResolver} backed by the {@link RpcExceptionHandler
- * @RpcExceptionHandler} methods of the application's beans. The handler whose exception
+ * An {@link RpcExceptionResolver} that calls the application's
+ * {@link RpcExceptionHandler @RpcExceptionHandler} methods. The handler whose exception
  * type is closest to the thrown exception's class wins.
  */
 class RpcExceptionHandlerResolver implements RpcExceptionResolver, SmartInitializingSingleton {
