@@ -172,8 +172,8 @@ public final class RpcContext {
 
 	/**
 	 * Return the time left until the caller's deadline.
-	 * @return the remaining time (negative once passed), or {@code null} if the call has no
-	 * deadline
+	 * @return the remaining time (negative once passed), or {@code null} if the call has
+	 * no deadline
 	 */
 	public Duration timeRemaining() {
 		return (this.deadlineNanos != 0) ? Duration.ofNanos(this.deadlineNanos - System.nanoTime()) : null;

@@ -1,4 +1,5 @@
 /**
- * The few types every easyrpc user touches: statuses, the RPC exception and the call context.
+ * The few types every easyrpc user touches: statuses, the RPC exception and the call
+ * context.
  */
 package io.easyrpc;

@@ -61,6 +61,11 @@ public class EasyRpcClientProperties {
 	private final Reconnect reconnect = new Reconnect();
 
 	/**
+	 * Contribution of client targets to the easyrpc health indicator.
+	 */
+	private final Health health = new Health();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -125,6 +130,10 @@ public class EasyRpcClientProperties {
 		return this.reconnect;
 	}
 
+	public Health getHealth() {
+		return this.health;
+	}
+
 	public Map<String, Target> getTargets() {
 		return this.targets;
 	}
@@ -163,6 +172,27 @@ public class EasyRpcClientProperties {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * Health settings.
+	 */
+	public static class Health {
+
+		/**
+		 * Whether a target whose last connection attempt failed makes the easyrpc health
+		 * indicator DOWN. Off by default: a remote outage should not restart the caller.
+		 */
+		private boolean downWhenUnavailable;
+
+		public boolean isDownWhenUnavailable() {
+			return this.downWhenUnavailable;
+		}
+
+		public void setDownWhenUnavailable(boolean downWhenUnavailable) {
+			this.downWhenUnavailable = downWhenUnavailable;
 		}
 
 	}

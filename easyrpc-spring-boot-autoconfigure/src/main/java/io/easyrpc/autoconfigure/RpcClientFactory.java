@@ -2,10 +2,13 @@ package io.easyrpc.autoconfigure;
 
 import java.lang.reflect.Method;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.annotation.RpcMethod;
@@ -43,6 +46,10 @@ public class RpcClientFactory implements DisposableBean {
 	private final TransportResources resources;
 
 	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
+
+	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
+
+	private final Map<String, Set<String>> clientNames = new LinkedHashMap<>();
 
 	/**
 	 * Create a factory.
@@ -94,7 +101,15 @@ public class RpcClientFactory implements DisposableBean {
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
 				(method) -> methodOptions(method, methodTimeouts));
-		return this.proxyFactory.createProxy(definition, channel(parsed));
+		RpcChannel channel = channel(parsed);
+		synchronized (this) {
+			String key = parsed.toString();
+			if (StringUtils.hasText(targetName)) {
+				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
+			}
+			this.clientNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(type.getName());
+		}
+		return this.proxyFactory.createProxy(definition, channel);
 	}
 
 	private static String missingAddress(Class<?> type, String targetName) {
@@ -143,6 +158,19 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	/**
+	 * Return the servers called so far, with the targets and client interfaces that call
+	 * each and its channel.
+	 * @return the targets, one per address
+	 */
+	public synchronized List<Target> targets() {
+		List<Target> targets = new ArrayList<>();
+		this.channels.forEach((address, channel) -> targets.add(new Target(address,
+				List.copyOf(this.targetNames.getOrDefault(address, Set.of())),
+				List.copyOf(this.clientNames.getOrDefault(address, Set.of())), channel)));
+		return targets;
+	}
+
+	/**
 	 * Return the channels created so far, by address.
 	 * @return the channels
 	 */
@@ -159,6 +187,17 @@ public class RpcClientFactory implements DisposableBean {
 		}
 		all.forEach(RpcChannel::close);
 		this.resources.close();
+	}
+
+	/**
+	 * A server address that clients call.
+	 *
+	 * @param address the address
+	 * @param names the target names that resolve to it
+	 * @param clients the client interfaces that call it
+	 * @param channel the channel to it
+	 */
+	public record Target(String address, List<String> names, List<String> clients, RpcChannel channel) {
 	}
 
 }

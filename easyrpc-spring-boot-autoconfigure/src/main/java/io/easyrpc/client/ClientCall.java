@@ -10,8 +10,8 @@ import io.easyrpc.codec.ValueType;
 import io.easyrpc.protocol.Metadata;
 
 /**
- * One outgoing call and the future of its result. Cancelling the future cancels the
- * call on the server too.
+ * One outgoing call and the future of its result. Cancelling the future cancels the call
+ * on the server too.
  */
 final class ClientCall extends CompletableFuture<Object> {
 
@@ -35,7 +35,8 @@ final class ClientCall extends CompletableFuture<Object> {
 
 	int callId;
 
-	ClientConnection connection;
+	// Written on the event loop when the request is sent, read by a cancelling thread.
+	volatile ClientConnection connection;
 
 	ScheduledFuture<?> timer;
 

@@ -1,7 +1,11 @@
 package io.easyrpc.client;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcException;
@@ -12,6 +16,7 @@ import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.MessagePackBuffers;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.protocol.Preface;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -50,10 +55,52 @@ final class ClientConnection extends FrameConnection {
 
 	private long pingData;
 
-	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize) {
+	private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
+
+	private final long prefaceTimeoutMillis;
+
+	private ScheduledFuture<?> prefaceTimer;
+
+	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize, long prefaceTimeoutMillis) {
 		super(maxFrameSize);
 		this.owner = owner;
 		this.codec = codec;
+		this.prefaceTimeoutMillis = prefaceTimeoutMillis;
+	}
+
+	/**
+	 * Return the future that completes once the server's preface has arrived, so that its
+	 * protocol version and frame size limit are known before the first call is sent. It
+	 * fails if the connection cannot be made or closes first.
+	 */
+	CompletableFuture<ClientConnection> ready() {
+		return this.ready;
+	}
+
+	void connectFailed(Throwable cause) {
+		this.ready.completeExceptionally(cause);
+	}
+
+	@Override
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		super.channelActive(ctx);
+		if (!this.ready.isDone()) {
+			this.prefaceTimer = eventLoop().schedule(() -> {
+				if (this.ready.completeExceptionally(new IOException("No easyrpc preface from the server within "
+						+ this.prefaceTimeoutMillis + " ms; is it an easyrpc server?"))) {
+					ctx.close();
+				}
+			}, this.prefaceTimeoutMillis, TimeUnit.MILLISECONDS);
+		}
+	}
+
+	@Override
+	protected void prefaceReceived(Preface preface) {
+		super.prefaceReceived(preface);
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
+		this.ready.complete(this);
 	}
 
 	boolean isUsable() {
@@ -69,7 +116,12 @@ final class ClientConnection extends FrameConnection {
 	}
 
 	void start(ClientCall call) {
-		execute(() -> start0(call));
+		try {
+			execute(() -> start0(call));
+		}
+		catch (RejectedExecutionException ex) {
+			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is shutting down");
+		}
 	}
 
 	private void start0(ClientCall call) {
@@ -125,11 +177,17 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		call.callId = callId;
-		call.connection = this;
-		this.pending.put(callId, call);
 		if (call.timer != null) {
 			call.timer.cancel(false);
 		}
+		call.connection = this;
+		if (call.isDone()) {
+			// Cancelled while being started: the canceller may have missed this
+			// connection, so the request is not sent at all.
+			frame.release();
+			return;
+		}
+		this.pending.put(callId, call);
 		if (call.deadlineNanos != 0) {
 			call.timer = eventLoop().schedule(() -> timedOut(call), remaining, TimeUnit.NANOSECONDS);
 		}
@@ -188,8 +246,8 @@ final class ClientConnection extends FrameConnection {
 		else if (frame instanceof Frame.Error error) {
 			ClientCall call = removePending(error.callId());
 			if (call != null) {
-				call.fail(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message(),
-						error.errorClass(), error.stackTrace(), null));
+				call.fail(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message(), error.errorClass(),
+						error.stackTrace(), null));
 			}
 		}
 		else if (frame instanceof Frame.Ping ping) {
@@ -225,10 +283,16 @@ final class ClientConnection extends FrameConnection {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.closed = true;
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
 		this.owner.connectionClosed(this);
 		RpcStatus status = (this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE;
 		String message = "Connection to " + this.owner.address() + " closed"
 				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : "");
+		if (!this.ready.isDone()) {
+			this.ready.completeExceptionally(new IOException(message + " before the server's easyrpc preface arrived"));
+		}
 		List<ClientCall> calls = new ArrayList<>(this.pending.values());
 		this.pending.clear();
 		for (ClientCall call : calls) {

@@ -55,8 +55,8 @@ public final class ClientProxyFactory {
 				continue;
 			}
 			ClientMethodOptions options = definition.methodOptions().apply(method);
-			methods.put(method, new ClientMethod(method, definition, (options != null) ? options
-					: ClientMethodOptions.DEFAULT, codec, channel, this.exceptionFactory));
+			methods.put(method, new ClientMethod(method, definition,
+					(options != null) ? options : ClientMethodOptions.DEFAULT, codec, channel, this.exceptionFactory));
 		}
 		Class<?> type = definition.type();
 		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
@@ -153,7 +153,7 @@ public final class ClientProxyFactory {
 			return switch (this.style) {
 				case FUTURE -> start(arguments);
 				case MONO -> ReactorSupport.fromFuture(() -> start(arguments));
-				default -> await(start(arguments));
+				default -> await(arguments);
 			};
 		}
 
@@ -162,13 +162,13 @@ public final class ClientProxyFactory {
 					metadata(), false, this.errorMapper);
 		}
 
-		private Object await(CompletableFuture<Object> call) throws Throwable {
+		private Object await(Object[] arguments) throws Throwable {
 			if (this.channel.inEventLoop()) {
-				call.cancel(false);
 				throw new IllegalStateException("Blocking easyrpc call to " + this.key
 						+ " on the connection's I/O thread would never complete; declare the method with a "
 						+ "CompletableFuture result or continue with an *Async stage");
 			}
+			CompletableFuture<Object> call = start(arguments);
 			try {
 				return call.get();
 			}

@@ -9,8 +9,8 @@ import java.util.List;
 import io.easyrpc.RpcException;
 
 /**
- * Re-creates the server's exception on the client where that is safe, and only there.
- * A remote exception class is re-created when it is
+ * Re-creates the server's exception on the client where that is safe, and only there. A
+ * remote exception class is re-created when it is
  * <ul>
  * <li>declared in the called method's {@code throws} clause,</li>
  * <li>a {@link RuntimeException} of the JDK in {@code java.lang} or {@code java.util} (or
@@ -19,8 +19,8 @@ import io.easyrpc.RpcException;
  * </ul>
  * and has a public constructor taking a message (or message and cause, or nothing). In
  * every other case the caller gets the {@link RpcException} itself. No other class named
- * by the wire is ever loaded or instantiated. The {@code RpcException} becomes the cause of
- * a re-created exception, so the status stays available.
+ * by the wire is ever loaded or instantiated. The {@code RpcException} becomes the cause
+ * of a re-created exception, so the status stays available.
  */
 public final class ExceptionFactory {
 

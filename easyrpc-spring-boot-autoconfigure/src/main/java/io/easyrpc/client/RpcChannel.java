@@ -29,10 +29,12 @@ import org.slf4j.LoggerFactory;
  * concurrent calls.
  * <p>
  * The connection is made lazily, on the first call, so that an application starts even
- * when its server is down. When a connection attempt fails, the calls waiting for it fail
- * with {@link RpcStatus#UNAVAILABLE}, and so does every call until the back-off period has
- * passed; the next call after it tries again. The back-off doubles with each failure up to
- * a maximum and resets once a connection succeeds. A lost connection fails its pending
+ * when its server is down. It counts as made once the server's preface has arrived, so
+ * that calls are checked against the server's frame size limit from the first one on.
+ * When a connection attempt fails, the calls waiting for it fail with
+ * {@link RpcStatus#UNAVAILABLE}, and so does every call until the back-off period has
+ * passed; the next call after it tries again. The back-off doubles with each failure up
+ * to a maximum and resets once a connection succeeds. A lost connection fails its pending
  * calls at once and is re-made by the next call.
  */
 public final class RpcChannel implements AutoCloseable {
@@ -61,7 +63,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final Object lock = new Object();
 
-	private ClientConnection connection;
+	// Read without the lock on the call path, written under it.
+	private volatile ClientConnection connection;
 
 	private ChannelFuture connecting;
 
@@ -136,7 +139,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	/**
 	 * Return whether the current thread is the event loop of this channel's connection.
-	 * Blocking there for a result would deadlock, since the result arrives on that thread.
+	 * Blocking there for a result would deadlock, since the result arrives on that
+	 * thread.
 	 * @return {@code true} on the connection's I/O thread
 	 */
 	public boolean inEventLoop() {
@@ -185,7 +189,11 @@ public final class RpcChannel implements AutoCloseable {
 		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
 		ClientCall call = new ClientCall(this, method, (arguments != null) ? arguments : new Object[0], argumentTypes,
 				resultType, effective, deadline, oneWay, errorMapper);
-		ClientConnection current;
+		ClientConnection current = this.connection;
+		if (current != null && current.isUsable() && !this.closed) {
+			current.start(call);
+			return call;
+		}
 		synchronized (this.lock) {
 			if (this.closed) {
 				call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
@@ -223,7 +231,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
-		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize);
+		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize,
+				Math.max(1, this.connectTimeoutMillis));
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
 			@Override
@@ -232,8 +241,8 @@ public final class RpcChannel implements AutoCloseable {
 				if (RpcChannel.this.keepAlive != null && !RpcChannel.this.keepAlive.isZero()
 						&& !RpcChannel.this.keepAlive.isNegative()) {
 					channel.pipeline()
-						.addLast("idle",
-								new IdleStateHandler(0, RpcChannel.this.keepAlive.toMillis(), 0, TimeUnit.MILLISECONDS));
+						.addLast("idle", new IdleStateHandler(0, RpcChannel.this.keepAlive.toMillis(), 0,
+								TimeUnit.MILLISECONDS));
 				}
 				channel.pipeline().addLast("easyrpc", handler);
 			}
@@ -242,13 +251,19 @@ public final class RpcChannel implements AutoCloseable {
 		ChannelFuture future = this.resources.connect(this.address, initializer, this.connectTimeoutMillis,
 				(bootstrap) -> this.customizers.forEach((customizer) -> customizer.customize(bootstrap)));
 		this.connecting = future;
-		future.addListener((done) -> connected(future, handler));
+		future.addListener((done) -> {
+			if (!done.isSuccess()) {
+				handler.connectFailed(done.cause());
+			}
+		});
+		handler.ready().whenComplete((ready, failure) -> connected(future, handler, failure));
 		return future;
 	}
 
-	private void connected(ChannelFuture future, ClientConnection handler) {
+	// Called once the server's preface has arrived, or the attempt failed.
+	private void connected(ChannelFuture future, ClientConnection handler, Throwable failure) {
 		List<ClientCall> calls;
-		boolean success = future.isSuccess();
+		boolean success = failure == null;
 		synchronized (this.lock) {
 			this.connecting = null;
 			calls = this.waiting;
@@ -260,7 +275,7 @@ public final class RpcChannel implements AutoCloseable {
 				this.state = State.READY;
 			}
 			else if (!success) {
-				this.lastFailure = future.cause();
+				this.lastFailure = failure;
 				this.backoffNanos = (this.backoffNanos == 0) ? this.initialBackoffNanos
 						: Math.min(this.backoffNanos * 2, this.maxBackoffNanos);
 				this.retryAt = System.nanoTime() + this.backoffNanos;
@@ -278,7 +293,7 @@ public final class RpcChannel implements AutoCloseable {
 			return;
 		}
 		String message = this.closed ? "Client for " + this.address + " is closed"
-				: "Cannot connect to " + this.address + ": " + describe(future.cause());
+				: "Cannot connect to " + this.address + ": " + describe(failure);
 		if (!this.closed) {
 			logger.debug("{}; retrying after {} ms at the next call", message,
 					TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
@@ -362,7 +377,7 @@ public final class RpcChannel implements AutoCloseable {
 			call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
 		}
 		if (current != null && current.channel() != null) {
-			current.channel().close().awaitUninterruptibly(2, TimeUnit.SECONDS);
+			current.closeAfterFlush().awaitUninterruptibly(2, TimeUnit.SECONDS);
 		}
 		if (this.ownsResources) {
 			this.resources.close();
@@ -383,7 +398,9 @@ public final class RpcChannel implements AutoCloseable {
 		/** Connected. */
 		READY,
 
-		/** The last connection attempt failed; calls fail until the back-off has passed. */
+		/**
+		 * The last connection attempt failed; calls fail until the back-off has passed.
+		 */
 		TRANSIENT_FAILURE,
 
 		/** Closed for good. */

@@ -1,4 +1,5 @@
 /**
- * The client engine: connections with pending calls, reconnection, proxies and exception re-creation.
+ * The client engine: connections with pending calls, reconnection, proxies and exception
+ * re-creation.
  */
 package io.easyrpc.client;

@@ -11,10 +11,15 @@ import java.util.concurrent.CompletionStage;
  */
 public enum CallStyle {
 
-	/** A plain return type or {@code void}: the caller blocks until the result arrives. */
+	/**
+	 * A plain return type or {@code void}: the caller blocks until the result arrives.
+	 */
 	BLOCKING,
 
-	/** {@code CompletableFuture<T>} or {@code CompletionStage<T>}: the caller never blocks. */
+	/**
+	 * {@code CompletableFuture<T>} or {@code CompletionStage<T>}: the caller never
+	 * blocks.
+	 */
 	FUTURE,
 
 	/** Reactor's {@code Mono<T>}: lazy, the call starts on subscription. */

@@ -109,8 +109,7 @@ public final class FrameCodec {
 	 * @return the encoded frame
 	 * @throws IOException if the payload cannot be written
 	 */
-	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int callId, PayloadWriter payload)
-			throws IOException {
+	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int callId, PayloadWriter payload) throws IOException {
 		ByteBuf buf = begin(alloc);
 		try {
 			MessagePackBuffers buffers = MessagePackBuffers.get();

@@ -42,7 +42,9 @@ public enum FrameType {
 	/** Reserved for streaming: the end of a stream, {@code [10, callId]}. */
 	COMPLETE(10),
 
-	/** Reserved for streaming: credit for {@code n} more items, {@code [11, callId, n]}. */
+	/**
+	 * Reserved for streaming: credit for {@code n} more items, {@code [11, callId, n]}.
+	 */
 	REQUEST_N(11);
 
 	private static final FrameType[] BY_CODE = new FrameType[12];

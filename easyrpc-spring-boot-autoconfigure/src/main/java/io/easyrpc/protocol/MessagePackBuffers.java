@@ -105,9 +105,9 @@ public final class MessagePackBuffers {
 
 	/**
 	 * Return an unpacker positioned at the first readable byte of {@code source}, reading
-	 * up to its writer index. The buffer's reader index is not changed. Direct buffers are
-	 * copied to the heap first, since msgpack-core cannot read direct memory without extra
-	 * JVM flags.
+	 * up to its writer index. The buffer's reader index is not changed. Direct buffers
+	 * are copied to the heap first, since msgpack-core cannot read direct memory without
+	 * extra JVM flags.
 	 * @param source the buffer to read
 	 * @return the thread's unpacker
 	 */

@@ -35,8 +35,8 @@ public final class MethodKeys {
 
 	/**
 	 * Return the methods a type exposes: the abstract and default methods of the
-	 * interfaces it implements (JDK, framework and easyrpc interfaces excluded), or, for a
-	 * class without such interfaces, its public instance methods other than those of
+	 * interfaces it implements (JDK, framework and easyrpc interfaces excluded), or, for
+	 * a class without such interfaces, its public instance methods other than those of
 	 * {@link Object}.
 	 * @param type the service class or client interface
 	 * @return the exposed methods, in a stable order

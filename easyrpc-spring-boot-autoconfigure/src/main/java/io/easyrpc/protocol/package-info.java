@@ -1,4 +1,5 @@
 /**
- * The easyrpc wire protocol: connection preface, frame types and the frame codec over msgpack-core.
+ * The easyrpc wire protocol: connection preface, frame types and the frame codec over
+ * msgpack-core.
  */
 package io.easyrpc.protocol;

@@ -52,8 +52,7 @@ final class ExceptionMapper {
 		String className = exception.getClass().getName();
 		if (exception instanceof Error) {
 			logger.error("easyrpc method {} failed with an error", key, exception);
-			return new RpcException(RpcStatus.INTERNAL, exception.getMessage(), className, stackTrace(exception),
-					null);
+			return new RpcException(RpcStatus.INTERNAL, exception.getMessage(), className, stackTrace(exception), null);
 		}
 		if (method == null || !method.declares(exception)) {
 			logger.warn("easyrpc method {} threw an unexpected exception", key, exception);

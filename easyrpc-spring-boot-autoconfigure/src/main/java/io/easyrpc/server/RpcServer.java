@@ -32,8 +32,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An easyrpc server: binds its addresses, accepts connections and serves the methods of
- * a {@link ServiceRegistry}. Blocking methods run on the worker executor, methods marked
+ * An easyrpc server: binds its addresses, accepts connections and serves the methods of a
+ * {@link ServiceRegistry}. Blocking methods run on the worker executor, methods marked
  * non-blocking on the I/O thread.
  * <p>
  * {@link #stop(Duration)} shuts down in order: new calls are answered
@@ -50,9 +50,9 @@ public final class RpcServer {
 
 	private final ObjectCodec codec;
 
-	private final Executor executor;
+	private final Executor sharedExecutor;
 
-	private final boolean ownsExecutor;
+	private volatile Executor executor;
 
 	private final TransportResources sharedResources;
 
@@ -84,8 +84,7 @@ public final class RpcServer {
 		this.addresses = List.copyOf(builder.addresses);
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.registry = (builder.registry != null) ? builder.registry : new ServiceRegistry(this.codec);
-		this.ownsExecutor = builder.executor == null;
-		this.executor = this.ownsExecutor ? defaultExecutor(200, 100_000) : builder.executor;
+		this.sharedExecutor = builder.executor;
 		this.sharedResources = builder.resources;
 		this.ioThreads = builder.ioThreads;
 		this.maxFrameSize = builder.maxFrameSize;
@@ -137,14 +136,15 @@ public final class RpcServer {
 
 	/**
 	 * Bind every address and start serving.
-	 * @throws IllegalStateException if an address cannot be bound; addresses already bound
-	 * are released
+	 * @throws IllegalStateException if an address cannot be bound; addresses already
+	 * bound are released
 	 */
 	public synchronized void start() {
 		if (this.running) {
 			return;
 		}
 		this.draining = false;
+		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
 		this.resources = (this.sharedResources != null) ? this.sharedResources
 				: new TransportResources("easyrpc-server", this.ioThreads);
 		try {
@@ -172,14 +172,15 @@ public final class RpcServer {
 			if (this.sharedResources == null) {
 				this.resources.close();
 			}
+			shutdownOwnedExecutor();
 			throw ex;
 		}
 		this.running = true;
 		startAwaitThread();
 	}
 
-	// Netty's threads are daemons; like an embedded web server, a running RPC server keeps
-	// the JVM alive with one non-daemon thread until it is stopped.
+	// Netty's threads are daemons; like an embedded web server, a running RPC server
+	// keeps the JVM alive with one non-daemon thread until it is stopped.
 	private void startAwaitThread() {
 		Thread thread = new Thread(() -> {
 			synchronized (this) {
@@ -214,8 +215,8 @@ public final class RpcServer {
 	}
 
 	/**
-	 * Stop serving: refuse new calls, stop accepting connections, wait for calls in flight
-	 * to finish for up to {@code drainTimeout}, then close every connection.
+	 * Stop serving: refuse new calls, stop accepting connections, wait for calls in
+	 * flight to finish for up to {@code drainTimeout}, then close every connection.
 	 * @param drainTimeout how long calls in flight may take to finish
 	 */
 	public void stop(Duration drainTimeout) {
@@ -248,17 +249,18 @@ public final class RpcServer {
 					drainTimeout);
 		}
 		for (ServerConnection connection : this.connections) {
-			Channel channel = connection.channel();
-			if (channel != null) {
-				channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
-			}
+			connection.closeAfterFlush().awaitUninterruptibly(1, TimeUnit.SECONDS);
 		}
 		this.port = -1;
-		if (this.ownsExecutor && this.executor instanceof ExecutorService service) {
-			service.shutdown();
-		}
+		shutdownOwnedExecutor();
 		if (this.sharedResources == null) {
 			this.resources.close();
+		}
+	}
+
+	private void shutdownOwnedExecutor() {
+		if (this.sharedExecutor == null && this.executor instanceof ExecutorService service) {
+			service.shutdown();
 		}
 	}
 
@@ -453,8 +455,8 @@ public final class RpcServer {
 		}
 
 		/**
-		 * Set the executor for blocking methods. Defaults to a pool of 200 threads that the
-		 * server owns and shuts down.
+		 * Set the executor for blocking methods. Defaults to a pool of 200 threads that
+		 * the server creates when it starts and shuts down when it stops.
 		 * @param executor the executor, not shut down by the server
 		 * @return this builder
 		 */

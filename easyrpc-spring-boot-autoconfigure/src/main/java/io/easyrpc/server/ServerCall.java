@@ -94,15 +94,15 @@ final class ServerCall implements Runnable {
 		stage.whenComplete(this::finish);
 	}
 
+	// Runs on the thread that produced the outcome, so that exception resolvers (user
+	// code) and logging stay off the I/O thread unless the method itself ran there.
 	void finish(Object result, Throwable failure) {
 		try {
-			if (isNotification()) {
-				if (failure != null) {
-					this.connection.server().exceptionMapper().map(failure, this.method);
-				}
-				return;
+			RpcException error = (failure != null)
+					? this.connection.server().exceptionMapper().map(failure, this.method) : null;
+			if (!isNotification()) {
+				this.connection.complete(this, result, error);
 			}
-			this.connection.complete(this, result, failure);
 		}
 		catch (RuntimeException ex) {
 			logger.error("Cannot complete easyrpc call {} to {}", this.callId, this.method.key(), ex);

@@ -111,13 +111,12 @@ final class ServerConnection extends FrameConnection {
 		}
 		ServerMethod method = this.server.registry().lookup(request.method());
 		if (method == null) {
-			sendError(callId, new RpcException(RpcStatus.NOT_FOUND,
-					"No method '" + request.method() + "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
+			sendError(callId, new RpcException(RpcStatus.NOT_FOUND, "No method '" + request.method()
+					+ "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
 			return;
 		}
 		if (this.inFlight.containsKey(callId)) {
-			sendError(callId,
-					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
+			sendError(callId, new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
 			return;
 		}
 		Object[] arguments;
@@ -140,8 +139,7 @@ final class ServerConnection extends FrameConnection {
 		}
 		ServerMethod method = this.server.registry().lookup(notification.method());
 		if (method == null) {
-			logger.warn("Dropping notification from {} to unknown method '{}'", remoteAddress(),
-					notification.method());
+			logger.warn("Dropping notification from {} to unknown method '{}'", remoteAddress(), notification.method());
 			return;
 		}
 		Object[] arguments;
@@ -156,8 +154,7 @@ final class ServerConnection extends FrameConnection {
 	}
 
 	private RpcContext context(ServerMethod method, Metadata metadata) {
-		long deadline = (metadata.timeoutMillis() > 0) ? System.nanoTime() + metadata.timeoutMillis() * 1_000_000L
-				: 0;
+		long deadline = (metadata.timeoutMillis() > 0) ? System.nanoTime() + metadata.timeoutMillis() * 1_000_000L : 0;
 		SocketAddress peer = remoteAddress();
 		return new RpcContext(method.key(), peer, metadata.headers(), deadline, metadata.sessionId(),
 				metadata.idempotencyKey());
@@ -166,13 +163,17 @@ final class ServerConnection extends FrameConnection {
 	/**
 	 * Called by a call, on any thread, once its outcome is known.
 	 */
-	void complete(ServerCall call, Object result, Throwable failure) {
+	void complete(ServerCall call, Object result, RpcException error) {
+		if (!channel().isActive()) {
+			// The connection is gone and its caller was failed when it closed.
+			return;
+		}
 		execute(() -> {
 			if (this.inFlight.remove(call.callId()) == null) {
 				return;
 			}
-			if (failure != null) {
-				sendError(call.callId(), this.server.exceptionMapper().map(failure, call.method()));
+			if (error != null) {
+				sendError(call.callId(), error);
 			}
 			else {
 				sendResult(call, result);
@@ -198,8 +199,8 @@ final class ServerConnection extends FrameConnection {
 			frame.release();
 			logger.warn("Result of easyrpc method {} is {} bytes, more than the client accepts ({} bytes)",
 					method.key(), size, peerMaxFrameSize());
-			sendError(call.callId(), new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Result of " + method.key()
-					+ " is " + size + " bytes, more than the client's maximum frame size of " + peerMaxFrameSize()));
+			sendError(call.callId(), new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Result of " + method.key() + " is "
+					+ size + " bytes, more than the client's maximum frame size of " + peerMaxFrameSize()));
 			return;
 		}
 		send(frame);

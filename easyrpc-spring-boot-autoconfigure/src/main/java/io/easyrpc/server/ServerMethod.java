@@ -184,8 +184,8 @@ public final class ServerMethod {
 	 * @param payload the request payload
 	 * @param codec the codec
 	 * @return one argument per parameter
-	 * @throws RpcException with {@link RpcStatus#INVALID_ARGUMENT} if the payload does not
-	 * fit the parameters
+	 * @throws RpcException with {@link RpcStatus#INVALID_ARGUMENT} if the payload does
+	 * not fit the parameters
 	 */
 	public Object[] decodeArguments(ByteBuf payload, ObjectCodec codec) {
 		int index = -1;

@@ -145,8 +145,8 @@ public final class ServiceDefinition {
 		/**
 		 * Build the definition.
 		 * @return the definition
-		 * @throws IllegalStateException if two exposed methods share a key, with a message
-		 * naming both
+		 * @throws IllegalStateException if two exposed methods share a key, with a
+		 * message naming both
 		 */
 		public ServiceDefinition build() {
 			List<Method> candidates = this.explicitMethods.isEmpty() ? MethodKeys.exposedMethods(this.type)

@@ -75,7 +75,8 @@ public final class ServiceRegistry {
 	}
 
 	/**
-	 * Describe the registered services, grouped by service name and group, for reflection.
+	 * Describe the registered services, grouped by service name and group, for
+	 * reflection.
 	 * @return the descriptions
 	 */
 	public List<ServiceDescriptor> describe() {

@@ -1,4 +1,5 @@
 /**
- * The server engine: service definitions and registry, method invocation, dispatch and the server lifecycle.
+ * The server engine: service definitions and registry, method invocation, dispatch and
+ * the server lifecycle.
  */
 package io.easyrpc.server;

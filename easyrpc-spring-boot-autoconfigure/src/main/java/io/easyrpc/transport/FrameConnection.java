@@ -8,7 +8,9 @@ import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Preface;
 import io.easyrpc.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,8 +23,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One easyrpc connection: sends this side's preface, decodes the peer's frames and hands
- * them to {@link #frameReceived(Frame)}, and writes frames from any thread. Frames written
- * during one event-loop turn are flushed together, once.
+ * them to {@link #frameReceived(Frame)}, and writes frames from any thread. Frames
+ * written during one event-loop turn are flushed together, once.
  * <p>
  * Protocol errors (bad preface, malformed or oversized frame) are answered with a
  * {@code GOAWAY} frame that names the problem, and the connection is closed.
@@ -201,6 +203,19 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			sendPreface();
 			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
 		});
+	}
+
+	/**
+	 * Close the connection from any thread once every frame written so far has gone out.
+	 * Frames are flushed in batches, so closing the channel directly could drop frames
+	 * that were written but not yet flushed, such as the last responses of a draining
+	 * server.
+	 * @return the channel's close future
+	 */
+	public final ChannelFuture closeAfterFlush() {
+		Channel channel = this.ctx.channel();
+		execute(() -> this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+		return channel.closeFuture();
 	}
 
 	/**

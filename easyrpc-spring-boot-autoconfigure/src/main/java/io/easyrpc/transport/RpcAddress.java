@@ -90,7 +90,8 @@ public record RpcAddress(String scheme, String host, int port) {
 
 	/**
 	 * Return the socket address to connect or bind to. TCP host names are resolved now;
-	 * {@code 0.0.0.0}, {@code ::} and {@code *} mean every local interface, IPv4 and IPv6.
+	 * {@code 0.0.0.0}, {@code ::} and {@code *} mean every local interface, IPv4 and
+	 * IPv6.
 	 * @return the socket address
 	 */
 	public SocketAddress toSocketAddress() {
@@ -108,8 +109,7 @@ public record RpcAddress(String scheme, String host, int port) {
 	// 0.0.0.0 binds every interface of both IP stacks, so that clients resolving
 	// "localhost" to ::1 reach the server as well as those resolving it to 127.0.0.1.
 	private static boolean isWildcard(String host) {
-		return host.isEmpty() || host.equals("*") || host.equals("0.0.0.0") || host.equals("::")
-				|| host.equals("[::]");
+		return host.isEmpty() || host.equals("*") || host.equals("0.0.0.0") || host.equals("::") || host.equals("[::]");
 	}
 
 	private static String formatHost(String host) {

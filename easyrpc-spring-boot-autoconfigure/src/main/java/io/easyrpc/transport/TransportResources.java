@@ -60,7 +60,8 @@ public final class TransportResources implements AutoCloseable {
 	 * @param customizer a customizer for the bootstrap, may be {@code null}
 	 * @return the bind future
 	 */
-	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler, BootstrapCustomizer<ServerBootstrap> customizer) {
+	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler,
+			BootstrapCustomizer<ServerBootstrap> customizer) {
 		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler)
 			.option(ChannelOption.ALLOCATOR, ALLOCATOR)
 			.childOption(ChannelOption.ALLOCATOR, ALLOCATOR);

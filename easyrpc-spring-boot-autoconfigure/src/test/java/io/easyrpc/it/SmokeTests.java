@@ -56,14 +56,19 @@ class SmokeTests {
 		ObjectCodec codec = ObjectCodec.createDefault();
 		ServiceRegistry registry = new ServiceRegistry(codec);
 		registry.register(ServiceDefinition.builder(new GreeterImpl()).build());
-		RpcServer server = RpcServer.builder().address(RpcAddress.tcp("127.0.0.1", 0)).registry(registry).codec(codec).build();
+		RpcServer server = RpcServer.builder()
+			.address(RpcAddress.tcp("127.0.0.1", 0))
+			.registry(registry)
+			.codec(codec)
+			.build();
 		server.start();
 		try (RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", server.port())).codec(codec).build()) {
 			Greeter greeter = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
 				.createProxy(ClientDefinition.of(Greeter.class, Duration.ofSeconds(5)), channel);
 			assertThat(greeter.hello("Ada")).isEqualTo("Hello, Ada");
 			assertThat(greeter.length("abcd").get()).isEqualTo(4);
-			assertThatThrownBy(() -> greeter.fail("bad")).isInstanceOf(IllegalArgumentException.class).hasMessage("bad");
+			assertThatThrownBy(() -> greeter.fail("bad")).isInstanceOf(IllegalArgumentException.class)
+				.hasMessage("bad");
 		}
 		finally {
 			server.stop(Duration.ofSeconds(1));

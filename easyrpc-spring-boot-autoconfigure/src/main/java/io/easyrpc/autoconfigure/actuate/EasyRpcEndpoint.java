@@ -1,0 +1,128 @@
+package io.easyrpc.autoconfigure.actuate;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+
+import io.easyrpc.autoconfigure.RpcClientFactory;
+import io.easyrpc.server.Reflection;
+import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.ServiceDescriptor;
+
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
+import org.springframework.boot.actuate.endpoint.annotation.ReadOperation;
+
+/**
+ * The {@code easyrpc} actuator endpoint: what the server serves and to whom, and which
+ * servers the application's clients call and in what state.
+ */
+@Endpoint(id = "easyrpc")
+public class EasyRpcEndpoint {
+
+	private final ObjectProvider<RpcServer> server;
+
+	private final ObjectProvider<RpcClientFactory> clients;
+
+	/**
+	 * Create the endpoint.
+	 * @param server the server, if the application has one
+	 * @param clients the client factory, if clients are enabled
+	 */
+	public EasyRpcEndpoint(ObjectProvider<RpcServer> server, ObjectProvider<RpcClientFactory> clients) {
+		this.server = server;
+		this.clients = clients;
+	}
+
+	/**
+	 * Describe the server and the client targets.
+	 * @return the description
+	 */
+	@ReadOperation
+	public EasyRpcDescriptor easyrpc() {
+		RpcServer rpcServer = this.server.getIfAvailable();
+		RpcClientFactory factory = this.clients.getIfAvailable();
+		return new EasyRpcDescriptor((rpcServer != null) ? describe(rpcServer) : null,
+				(factory != null) ? describe(factory) : List.of());
+	}
+
+	private static ServerDescriptor describe(RpcServer server) {
+		List<ServiceDescriptor> services = server.registry()
+			.describe()
+			.stream()
+			.filter((service) -> !service.name().startsWith(Reflection.GROUP + "/"))
+			.toList();
+		List<ConnectionDescriptor> connections = server.connections()
+			.stream()
+			.map((connection) -> new ConnectionDescriptor(connection.peer(), Instant.ofEpochMilli(connection.since()),
+					connection.calls()))
+			.toList();
+		List<String> addresses = server.addresses().stream().map(Object::toString).toList();
+		return new ServerDescriptor(state(server), addresses, (server.port() >= 0) ? server.port() : null,
+				server.activeCalls(), services, connections);
+	}
+
+	static String state(RpcServer server) {
+		if (server.isDraining()) {
+			return "draining";
+		}
+		return server.isRunning() ? "serving" : "stopped";
+	}
+
+	private static List<TargetDescriptor> describe(RpcClientFactory factory) {
+		List<TargetDescriptor> targets = new ArrayList<>();
+		factory.targets()
+			.forEach((target) -> targets.add(new TargetDescriptor(target.address(), target.names(),
+					target.clients(), target.channel().state().name().toLowerCase(),
+					target.channel().pendingCalls())));
+		return targets;
+	}
+
+	/**
+	 * The endpoint's response.
+	 *
+	 * @param server the server, {@code null} if the application serves nothing
+	 * @param targets the servers the application's clients call
+	 */
+	public record EasyRpcDescriptor(ServerDescriptor server, List<TargetDescriptor> targets) {
+	}
+
+	/**
+	 * The server.
+	 *
+	 * @param state {@code serving}, {@code draining} or {@code stopped}
+	 * @param addresses the bound addresses
+	 * @param port the bound TCP port, or {@code null}
+	 * @param activeCalls the calls being served
+	 * @param services the services with their methods
+	 * @param connections the open connections
+	 */
+	public record ServerDescriptor(String state, List<String> addresses, Integer port, int activeCalls,
+			List<ServiceDescriptor> services, List<ConnectionDescriptor> connections) {
+	}
+
+	/**
+	 * An open connection.
+	 *
+	 * @param peer the peer address
+	 * @param since when it was opened
+	 * @param calls how many calls the peer made on it
+	 */
+	public record ConnectionDescriptor(String peer, Instant since, long calls) {
+	}
+
+	/**
+	 * A server that clients call.
+	 *
+	 * @param address the address
+	 * @param targets the target names that use it
+	 * @param clients the client interfaces that call it
+	 * @param state {@code idle}, {@code connecting}, {@code ready}, {@code transient_failure}
+	 * or {@code shutdown}
+	 * @param pendingCalls the calls waiting for a response
+	 */
+	public record TargetDescriptor(String address, List<String> targets, List<String> clients, String state,
+			int pendingCalls) {
+	}
+
+}

@@ -1,0 +1,4 @@
+/**
+ * Actuator support: the {@code easyrpc} endpoint, the health indicator, meters and observations.
+ */
+package io.easyrpc.autoconfigure.actuate;

@@ -1,0 +1,97 @@
+package io.easyrpc;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+
+/**
+ * Keeps the package layers of DESIGN.md pointing down: the engine below
+ * {@code io.easyrpc.autoconfigure} uses no Spring type, the codec knows nothing of the
+ * engine above it, and the protocol knows neither server nor client.
+ */
+class LayeringTests {
+
+	private static final String[] ENGINE = { "io.easyrpc", "io.easyrpc.server..", "io.easyrpc.client..",
+			"io.easyrpc.transport..", "io.easyrpc.protocol..", "io.easyrpc.codec..", "io.easyrpc.middleware.." };
+
+	private static JavaClasses classes;
+
+	@BeforeAll
+	static void importClasses() {
+		classes = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+			.importPackages("io.easyrpc");
+	}
+
+	@Test
+	void engineDoesNotDependOnSpring() {
+		noClasses().that()
+			.resideInAnyPackage(ENGINE)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("org.springframework..")
+			.check(classes);
+	}
+
+	@Test
+	void engineDoesNotDependOnTheSpringLayers() {
+		noClasses().that()
+			.resideInAnyPackage(ENGINE)
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.autoconfigure..", "io.easyrpc.annotation..")
+			.check(classes);
+	}
+
+	@Test
+	void codecDependsOnNothingOfTheEngine() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.codec..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.transport..",
+					"io.easyrpc.protocol..", "io.easyrpc.middleware..")
+			.check(classes);
+	}
+
+	@Test
+	void protocolDoesNotDependOnServerOrClient() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.protocol..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.transport..",
+					"io.easyrpc.middleware..")
+			.check(classes);
+	}
+
+	@Test
+	void transportDoesNotDependOnServerOrClient() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.transport..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.middleware..")
+			.check(classes);
+	}
+
+	@Test
+	void serverAndClientDoNotDependOnEachOther() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.server..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.easyrpc.client..")
+			.check(classes);
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.client..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAPackage("io.easyrpc.server..")
+			.check(classes);
+	}
+
+}
