@@ -164,9 +164,9 @@ public class RpcClientFactory implements DisposableBean {
 	 */
 	public synchronized List<Target> targets() {
 		List<Target> targets = new ArrayList<>();
-		this.channels.forEach((address, channel) -> targets.add(new Target(address,
-				List.copyOf(this.targetNames.getOrDefault(address, Set.of())),
-				List.copyOf(this.clientNames.getOrDefault(address, Set.of())), channel)));
+		this.channels.forEach((address, channel) -> targets
+			.add(new Target(address, List.copyOf(this.targetNames.getOrDefault(address, Set.of())),
+					List.copyOf(this.clientNames.getOrDefault(address, Set.of())), channel)));
 		return targets;
 	}
 

@@ -72,9 +72,8 @@ public class EasyRpcEndpoint {
 	private static List<TargetDescriptor> describe(RpcClientFactory factory) {
 		List<TargetDescriptor> targets = new ArrayList<>();
 		factory.targets()
-			.forEach((target) -> targets.add(new TargetDescriptor(target.address(), target.names(),
-					target.clients(), target.channel().state().name().toLowerCase(),
-					target.channel().pendingCalls())));
+			.forEach((target) -> targets.add(new TargetDescriptor(target.address(), target.names(), target.clients(),
+					target.channel().state().name().toLowerCase(), target.channel().pendingCalls())));
 		return targets;
 	}
 
@@ -117,8 +116,8 @@ public class EasyRpcEndpoint {
 	 * @param address the address
 	 * @param targets the target names that use it
 	 * @param clients the client interfaces that call it
-	 * @param state {@code idle}, {@code connecting}, {@code ready}, {@code transient_failure}
-	 * or {@code shutdown}
+	 * @param state {@code idle}, {@code connecting}, {@code ready},
+	 * {@code transient_failure} or {@code shutdown}
 	 * @param pendingCalls the calls waiting for a response
 	 */
 	public record TargetDescriptor(String address, List<String> targets, List<String> clients, String state,

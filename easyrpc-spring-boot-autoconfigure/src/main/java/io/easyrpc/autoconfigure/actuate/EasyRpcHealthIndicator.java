@@ -13,10 +13,10 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 
 /**
  * Health of easyrpc: {@code UP} while the server is bound and serving,
- * {@code OUT_OF_SERVICE} while it drains on shutdown, {@code DOWN} when it is not serving.
- * Client targets add their connection state to the details; they make the status
- * {@code DOWN} only when {@code easyrpc.client.health.down-when-unavailable=true}, since a
- * remote outage should not restart the caller.
+ * {@code OUT_OF_SERVICE} while it drains on shutdown, {@code DOWN} when it is not
+ * serving. Client targets add their connection state to the details; they make the status
+ * {@code DOWN} only when {@code easyrpc.client.health.down-when-unavailable=true}, since
+ * a remote outage should not restart the caller.
  */
 public class EasyRpcHealthIndicator implements HealthIndicator {
 

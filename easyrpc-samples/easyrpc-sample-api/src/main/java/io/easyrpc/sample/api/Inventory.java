@@ -7,7 +7,8 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A small inventory: look items up, reserve stock, and get a report. The server
- * implements it as an {@code @RpcService}; the client extends it as an {@code @RpcClient}.
+ * implements it as an {@code @RpcService}; the client extends it as an
+ * {@code @RpcClient}.
  */
 public interface Inventory {
 

@@ -1,4 +1,5 @@
 /**
- * The sample client: a REST application that calls the inventory through an {@code @RpcClient}.
+ * The sample client: a REST application that calls the inventory through an
+ * {@code @RpcClient}.
  */
 package io.easyrpc.sample.client;

@@ -20,8 +20,8 @@ import org.springframework.web.client.RestClient;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * Two applications over real TCP: the sample server in its own context, the sample
- * client as the application under test, called over HTTP.
+ * Two applications over real TCP: the sample server in its own context, the sample client
+ * as the application under test, called over HTTP.
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 class SampleClientApplicationTests {
