@@ -3,6 +3,8 @@ package io.easyrpc.protocol;
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +19,13 @@ public final class MethodKeys {
 
 	private static final String[] EXCLUDED_PACKAGES = { "java.", "javax.", "jakarta.", "jdk.", "sun.", "kotlin.",
 			"groovy.", "scala.", "org.springframework.", "org.aopalliance.", "reactor." };
+
+	// Reflection returns methods in no particular order; sorting makes keys, error
+	// messages and reflection output the same on every start.
+	private static final Comparator<Method> BY_NAME_AND_PARAMETERS = Comparator
+		.comparing((Method method) -> method.getDeclaringClass().getName())
+		.thenComparing(Method::getName)
+		.thenComparing((method) -> Arrays.toString(method.getParameterTypes()));
 
 	private MethodKeys() {
 	}
@@ -57,6 +66,7 @@ public final class MethodKeys {
 					}
 				}
 			}
+			methods.sort(BY_NAME_AND_PARAMETERS);
 			return methods;
 		}
 		for (Method method : type.getMethods()) {
@@ -65,7 +75,7 @@ public final class MethodKeys {
 				methods.add(method);
 			}
 		}
-		methods.sort((a, b) -> a.toString().compareTo(b.toString()));
+		methods.sort(BY_NAME_AND_PARAMETERS);
 		return methods;
 	}
 
