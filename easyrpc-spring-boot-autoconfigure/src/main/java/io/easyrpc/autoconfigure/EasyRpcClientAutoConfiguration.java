@@ -3,6 +3,7 @@ package io.easyrpc.autoconfigure;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.ClientCallObserver;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -41,8 +42,9 @@ public final class EasyRpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
 			ClientProxyFactory proxyFactory, Environment environment,
-			ObjectProvider<RpcClientBootstrapCustomizer> customizers) {
-		return new RpcClientFactory(properties, codec, proxyFactory, environment, customizers.orderedStream().toList());
+			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers) {
+		return new RpcClientFactory(properties, codec, proxyFactory, environment, customizers.orderedStream().toList(),
+				observers.orderedStream().toList());
 	}
 
 }

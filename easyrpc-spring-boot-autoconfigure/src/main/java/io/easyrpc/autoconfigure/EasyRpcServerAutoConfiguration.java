@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.concurrent.Executor;
 
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.AccessLogObserver;
+import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceRegistry;
@@ -61,6 +63,7 @@ public final class EasyRpcServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, ServiceRegistry registry, ObjectCodec codec,
 			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
+			ObjectProvider<ServerCallObserver> observers,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
 			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers) {
 		RpcServer.Builder builder = RpcServer.builder()
@@ -78,6 +81,10 @@ public final class EasyRpcServerAutoConfiguration {
 			builder.address(RpcAddress.inProcess(properties.getInProcessName()));
 		}
 		resolvers.orderedStream().forEach(builder::exceptionResolver);
+		observers.orderedStream().forEach(builder::observer);
+		if (properties.isAccessLog()) {
+			builder.observer(new AccessLogObserver());
+		}
 		bootstrapCustomizers.orderedStream()
 			.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));

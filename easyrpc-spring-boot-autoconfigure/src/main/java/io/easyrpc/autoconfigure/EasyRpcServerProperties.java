@@ -54,6 +54,12 @@ public class EasyRpcServerProperties {
 	private boolean exposeStackTraces;
 
 	/**
+	 * Whether to log one line per call (method key, peer, status, duration) at INFO under
+	 * the logger 'easyrpc.access'.
+	 */
+	private boolean accessLog;
+
+	/**
 	 * Number of I/O threads. Zero means one per available processor.
 	 */
 	private int ioThreads;
@@ -123,6 +129,14 @@ public class EasyRpcServerProperties {
 
 	public void setExposeStackTraces(boolean exposeStackTraces) {
 		this.exposeStackTraces = exposeStackTraces;
+	}
+
+	public boolean isAccessLog() {
+		return this.accessLog;
+	}
+
+	public void setAccessLog(boolean accessLog) {
+		this.accessLog = accessLog;
 	}
 
 	public int getIoThreads() {

@@ -17,6 +17,7 @@ import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;
 
@@ -45,6 +46,8 @@ public class RpcClientFactory implements DisposableBean {
 
 	private final TransportResources resources;
 
+	private final List<ClientCallObserver> observers;
+
 	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
@@ -61,6 +64,22 @@ public class RpcClientFactory implements DisposableBean {
 	 */
 	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
 			Environment environment, List<RpcClientBootstrapCustomizer> customizers) {
+		this(properties, codec, proxyFactory, environment, customizers, List.of());
+	}
+
+	/**
+	 * Create a factory whose channels report to call observers.
+	 * @param properties the client properties
+	 * @param codec the codec
+	 * @param proxyFactory the proxy factory
+	 * @param environment the environment, to resolve placeholders in URLs
+	 * @param customizers customizers of the Netty bootstrap
+	 * @param observers observers of every call, for metrics, tracing or logging
+	 */
+	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
+			Environment environment, List<RpcClientBootstrapCustomizer> customizers,
+			List<ClientCallObserver> observers) {
+		this.observers = List.copyOf(observers);
 		this.properties = properties;
 		this.codec = codec;
 		this.proxyFactory = proxyFactory;
@@ -153,6 +172,7 @@ public class RpcClientFactory implements DisposableBean {
 				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
 				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
+			this.observers.forEach(builder::observer);
 			return builder.build();
 		});
 	}

@@ -7,6 +7,7 @@ import java.util.function.Function;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.protocol.Metadata;
 
 /**
@@ -40,6 +41,8 @@ final class ClientCall extends CompletableFuture<Object> {
 
 	ScheduledFuture<?> timer;
 
+	CallObservation observation;
+
 	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Metadata metadata, long deadlineNanos, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
 		this.channel = channel;
@@ -63,7 +66,18 @@ final class ClientCall extends CompletableFuture<Object> {
 
 	void fail(RpcException error) {
 		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
-		completeExceptionally((mapped != null) ? mapped : error);
+		if (completeExceptionally((mapped != null) ? mapped : error) && this.observation != null) {
+			this.observation.stop(error.getStatus(), error);
+		}
+	}
+
+	@Override
+	public boolean complete(Object value) {
+		boolean completed = super.complete(value);
+		if (completed && this.observation != null) {
+			this.observation.stop(RpcStatus.OK, null);
+		}
+		return completed;
 	}
 
 	void deadlineExceeded() {
@@ -75,6 +89,9 @@ final class ClientCall extends CompletableFuture<Object> {
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
+			if (this.observation != null) {
+				this.observation.stop(RpcStatus.CANCELLED, null);
+			}
 			this.channel.cancelled(this);
 		}
 		return cancelled;

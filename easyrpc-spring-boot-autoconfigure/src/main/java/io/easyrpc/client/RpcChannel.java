@@ -3,6 +3,8 @@ package io.easyrpc.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -12,6 +14,9 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.middleware.CallInfo;
+import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
@@ -61,6 +66,10 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers;
 
+	private final List<ClientCallObserver> observers;
+
+	private final String addressText;
+
 	private final Object lock = new Object();
 
 	// Read without the lock on the call path, written under it.
@@ -91,6 +100,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.initialBackoffNanos = builder.initialBackoff.toNanos();
 		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
 		this.customizers = List.copyOf(builder.customizers);
+		this.observers = List.copyOf(builder.observers);
+		this.addressText = this.address.toString();
 	}
 
 	/**
@@ -186,9 +197,17 @@ public final class RpcChannel implements AutoCloseable {
 			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), effective.sessionId(),
 					effective.headers());
 		}
+		CallObservation observation = null;
+		if (!this.observers.isEmpty()) {
+			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
+			observation = observe(new CallInfo(method, this.addressText, headers, oneWay));
+			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
+					headers);
+		}
 		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
 		ClientCall call = new ClientCall(this, method, (arguments != null) ? arguments : new Object[0], argumentTypes,
 				resultType, effective, deadline, oneWay, errorMapper);
+		call.observation = observation;
 		ClientConnection current = this.connection;
 		if (current != null && current.isUsable() && !this.closed) {
 			current.start(call);
@@ -227,6 +246,17 @@ public final class RpcChannel implements AutoCloseable {
 		}
 		current.start(call);
 		return call;
+	}
+
+	private CallObservation observe(CallInfo info) {
+		if (this.observers.size() == 1) {
+			return this.observers.get(0).start(info);
+		}
+		List<CallObservation> observations = new ArrayList<>(this.observers.size());
+		for (ClientCallObserver observer : this.observers) {
+			observations.add(observer.start(info));
+		}
+		return CallObservation.of(observations);
 	}
 
 	private ChannelFuture connect() {
@@ -431,6 +461,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers = new ArrayList<>();
 
+		private final List<ClientCallObserver> observers = new ArrayList<>();
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -503,6 +535,17 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder maxBackoff(Duration maxBackoff) {
 			this.maxBackoff = Objects.requireNonNull(maxBackoff);
+			return this;
+		}
+
+		/**
+		 * Add an observer of the calls made through the channel, for metrics, tracing or
+		 * logging.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(ClientCallObserver observer) {
+			this.observers.add(Objects.requireNonNull(observer, "observer must not be null"));
 			return this;
 		}
 

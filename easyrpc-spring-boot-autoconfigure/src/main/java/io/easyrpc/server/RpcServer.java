@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -19,6 +20,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.CallInfo;
+import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;
@@ -66,6 +70,8 @@ public final class RpcServer {
 
 	private final ExceptionMapper exceptionMapper;
 
+	private final List<ServerCallObserver> observers;
+
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -90,6 +96,7 @@ public final class RpcServer {
 		this.maxFrameSize = builder.maxFrameSize;
 		this.idleTimeout = builder.idleTimeout;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
+		this.observers = List.copyOf(builder.observers);
 		this.customizers = List.copyOf(builder.customizers);
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
@@ -361,6 +368,27 @@ public final class RpcServer {
 		this.connections.remove(connection);
 	}
 
+	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay) {
+		if (this.observers.isEmpty()) {
+			return null;
+		}
+		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay);
+		if (this.observers.size() == 1) {
+			return this.observers.get(0).start(info);
+		}
+		List<CallObservation> observations = new ArrayList<>(this.observers.size());
+		for (ServerCallObserver observer : this.observers) {
+			observations.add(observer.start(info));
+		}
+		return CallObservation.of(observations);
+	}
+
+	void rejected(String methodKey, String reason) {
+		for (ServerCallObserver observer : this.observers) {
+			observer.rejected(methodKey, reason);
+		}
+	}
+
 	void dispatch(ServerCall call) {
 		this.activeCalls.incrementAndGet();
 		if (call.method().options().nonBlocking()) {
@@ -371,6 +399,7 @@ public final class RpcServer {
 			this.executor.execute(call);
 		}
 		catch (RejectedExecutionException ex) {
+			rejected(call.method().key(), "executor-saturated");
 			call.finish(null, new RpcException(RpcStatus.RESOURCE_EXHAUSTED,
 					"Server is overloaded: no worker available for " + call.method().key()));
 		}
@@ -418,6 +447,8 @@ public final class RpcServer {
 		private boolean exposeStackTraces;
 
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
+
+		private final List<ServerCallObserver> observers = new ArrayList<>();
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
@@ -527,6 +558,17 @@ public final class RpcServer {
 		 */
 		public Builder exceptionResolver(RpcExceptionResolver resolver) {
 			this.exceptionResolvers.add(Objects.requireNonNull(resolver, "resolver must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add an observer of the calls the server receives, for metrics, tracing or
+		 * logging.
+		 * @param observer the observer
+		 * @return this builder
+		 */
+		public Builder observer(ServerCallObserver observer) {
+			this.observers.add(Objects.requireNonNull(observer, "observer must not be null"));
 			return this;
 		}
 

@@ -5,6 +5,7 @@ import java.util.concurrent.CompletionStage;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.protocol.ReactorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -27,8 +28,12 @@ final class ServerCall implements Runnable {
 
 	private final RpcContext context;
 
-	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context) {
+	private final CallObservation observation;
+
+	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context,
+			CallObservation observation) {
 		this.connection = connection;
+		this.observation = observation;
 		this.callId = callId;
 		this.method = method;
 		this.arguments = arguments;
@@ -66,17 +71,25 @@ final class ServerCall implements Runnable {
 			finish(null, new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed before the call started"));
 			return;
 		}
-		Object result;
+		Object result = null;
+		Throwable failure = null;
 		RpcContext previous = RpcContext.attach(this.context);
+		CallObservation.Scope scope = (this.observation != null) ? this.observation.openScope() : null;
 		try {
 			result = this.method.invoke(this.arguments);
 		}
 		catch (Throwable ex) {
-			finish(null, ex);
-			return;
+			failure = ex;
 		}
 		finally {
+			if (scope != null) {
+				scope.close();
+			}
 			RpcContext.restore(previous);
+		}
+		if (failure != null) {
+			finish(null, failure);
+			return;
 		}
 		switch (this.method.callStyle()) {
 			case FUTURE -> whenComplete((CompletionStage<?>) result);
@@ -100,6 +113,11 @@ final class ServerCall implements Runnable {
 		try {
 			RpcException error = (failure != null)
 					? this.connection.server().exceptionMapper().map(failure, this.method) : null;
+			if (this.observation != null) {
+				RpcStatus status = (error != null) ? error.getStatus()
+						: this.context.isCancelled() ? RpcStatus.CANCELLED : RpcStatus.OK;
+				this.observation.stop(status, failure);
+			}
 			if (!isNotification()) {
 				this.connection.complete(this, result, error);
 			}

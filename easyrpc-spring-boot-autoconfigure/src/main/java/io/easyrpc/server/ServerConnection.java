@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
@@ -34,6 +35,8 @@ final class ServerConnection extends FrameConnection {
 	private final long createdAt = System.currentTimeMillis();
 
 	private long calls;
+
+	private String peer;
 
 	ServerConnection(RpcServer server, int maxFrameSize) {
 		super(maxFrameSize);
@@ -105,18 +108,21 @@ final class ServerConnection extends FrameConnection {
 
 	private void onRequest(Frame.Request request) {
 		int callId = request.callId();
+		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(),
+				false);
 		if (this.server.isDraining()) {
-			sendError(callId, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
+			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
 		}
 		ServerMethod method = this.server.registry().lookup(request.method());
 		if (method == null) {
-			sendError(callId, new RpcException(RpcStatus.NOT_FOUND, "No method '" + request.method()
+			refuse(callId, observation, new RpcException(RpcStatus.NOT_FOUND, "No method '" + request.method()
 					+ "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
 			return;
 		}
 		if (this.inFlight.containsKey(callId)) {
-			sendError(callId, new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
+			refuse(callId, observation,
+					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
 			return;
 		}
 		Object[] arguments;
@@ -125,21 +131,34 @@ final class ServerConnection extends FrameConnection {
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), remoteAddress(), ex.getMessage());
-			sendError(callId, ex);
+			refuse(callId, observation, ex);
 			return;
 		}
-		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata()));
+		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata()),
+				observation);
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
 	}
 
+	private void refuse(int callId, CallObservation observation, RpcException error) {
+		if (observation != null) {
+			observation.stop(error.getStatus(), error);
+		}
+		sendError(callId, error);
+	}
+
 	private void onNotification(Frame.Notification notification) {
+		CallObservation observation = this.server.observe(notification.method(), peer(),
+				notification.metadata().headers(), true);
 		if (this.server.isDraining()) {
+			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
 		}
 		ServerMethod method = this.server.registry().lookup(notification.method());
 		if (method == null) {
 			logger.warn("Dropping notification from {} to unknown method '{}'", remoteAddress(), notification.method());
+			refuse(observation,
+					new RpcException(RpcStatus.NOT_FOUND, "No method '" + notification.method() + "' on this server"));
 			return;
 		}
 		Object[] arguments;
@@ -148,9 +167,27 @@ final class ServerConnection extends FrameConnection {
 		}
 		catch (RpcException ex) {
 			logger.warn("Dropping notification from {}: {}", remoteAddress(), ex.getMessage());
+			refuse(observation, ex);
 			return;
 		}
-		this.server.dispatch(new ServerCall(this, -1, method, arguments, context(method, notification.metadata())));
+		this.server.dispatch(
+				new ServerCall(this, -1, method, arguments, context(method, notification.metadata()), observation));
+	}
+
+	private static void refuse(CallObservation observation, RpcException error) {
+		if (observation != null) {
+			observation.stop(error.getStatus(), error);
+		}
+	}
+
+	private String peer() {
+		String text = this.peer;
+		if (text == null) {
+			SocketAddress address = remoteAddress();
+			text = (address != null) ? address.toString() : "unknown";
+			this.peer = text;
+		}
+		return text;
 	}
 
 	private RpcContext context(ServerMethod method, Metadata metadata) {

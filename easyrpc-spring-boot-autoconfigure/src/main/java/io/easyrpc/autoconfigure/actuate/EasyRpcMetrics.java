@@ -1,0 +1,107 @@
+package io.easyrpc.autoconfigure.actuate;
+
+import java.util.LinkedHashSet;
+import java.util.Set;
+
+import io.easyrpc.autoconfigure.EasyRpcClientProperties;
+import io.easyrpc.autoconfigure.RpcClientFactory;
+import io.easyrpc.middleware.CallInfo;
+import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ServerCallObserver;
+import io.easyrpc.server.RpcServer;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.binder.MeterBinder;
+
+import org.springframework.beans.factory.ObjectProvider;
+
+/**
+ * easyrpc's meters beside the request timers: the gauges
+ * {@code easyrpc.server.connections} and {@code easyrpc.server.active.requests}, the
+ * counter {@code easyrpc.server.rejected} (tag {@code reason}) and, per client target,
+ * the gauge {@code easyrpc.client.pending} (tag {@code target}).
+ */
+public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
+
+	private final ObjectProvider<RpcServer> server;
+
+	private final ObjectProvider<RpcClientFactory> clients;
+
+	private final ObjectProvider<EasyRpcClientProperties> clientProperties;
+
+	private volatile MeterRegistry registry;
+
+	/**
+	 * Create the binder.
+	 * @param server the server, if any
+	 * @param clients the client factory, if any
+	 * @param clientProperties the client properties, if clients are enabled
+	 */
+	public EasyRpcMetrics(ObjectProvider<RpcServer> server, ObjectProvider<RpcClientFactory> clients,
+			ObjectProvider<EasyRpcClientProperties> clientProperties) {
+		this.server = server;
+		this.clients = clients;
+		this.clientProperties = clientProperties;
+	}
+
+	@Override
+	public void bindTo(MeterRegistry registry) {
+		this.registry = registry;
+		Gauge.builder("easyrpc.server.connections", this, (metrics) -> metrics.serverValue(false))
+			.description("Open connections to the easyrpc server")
+			.register(registry);
+		Gauge.builder("easyrpc.server.active.requests", this, (metrics) -> metrics.serverValue(true))
+			.description("Calls the easyrpc server is serving")
+			.register(registry);
+		Set<String> targets = new LinkedHashSet<>();
+		EasyRpcClientProperties properties = this.clientProperties.getIfAvailable();
+		if (properties != null) {
+			targets.addAll(properties.getTargets().keySet());
+		}
+		for (String target : targets) {
+			Gauge.builder("easyrpc.client.pending", this, (metrics) -> metrics.pending(target))
+				.tag("target", target)
+				.description("Calls to the target waiting for a response")
+				.register(registry);
+		}
+	}
+
+	private double serverValue(boolean activeCalls) {
+		RpcServer rpcServer = this.server.getIfAvailable();
+		if (rpcServer == null) {
+			return 0;
+		}
+		return activeCalls ? rpcServer.activeCalls() : rpcServer.connectionCount();
+	}
+
+	private double pending(String target) {
+		RpcClientFactory factory = this.clients.getIfAvailable();
+		if (factory == null) {
+			return 0;
+		}
+		return factory.targets()
+			.stream()
+			.filter((candidate) -> candidate.names().contains(target))
+			.mapToInt((candidate) -> candidate.channel().pendingCalls())
+			.sum();
+	}
+
+	@Override
+	public CallObservation start(CallInfo call) {
+		return null;
+	}
+
+	@Override
+	public void rejected(String methodKey, String reason) {
+		MeterRegistry meters = this.registry;
+		if (meters != null) {
+			Counter.builder("easyrpc.server.rejected")
+				.tag("reason", reason)
+				.description("Calls the easyrpc server refused before running them")
+				.register(meters)
+				.increment();
+		}
+	}
+
+}

@@ -1,0 +1,34 @@
+package io.easyrpc.autoconfigure.observation;
+
+import io.micrometer.common.KeyValues;
+
+/**
+ * Default naming of server observations: {@code easyrpc.server.requests}, with the method
+ * key as contextual name.
+ */
+public class DefaultEasyRpcServerObservationConvention implements EasyRpcServerObservationConvention {
+
+	/** The observation name. */
+	public static final String NAME = "easyrpc.server.requests";
+
+	@Override
+	public String getName() {
+		return NAME;
+	}
+
+	@Override
+	public String getContextualName(EasyRpcServerContext context) {
+		return context.getCall().methodKey();
+	}
+
+	@Override
+	public KeyValues getLowCardinalityKeyValues(EasyRpcServerContext context) {
+		return CallKeyValues.lowCardinality(context.getCall(), context.getStatus());
+	}
+
+	@Override
+	public KeyValues getHighCardinalityKeyValues(EasyRpcServerContext context) {
+		return CallKeyValues.highCardinality(context.getCall());
+	}
+
+}

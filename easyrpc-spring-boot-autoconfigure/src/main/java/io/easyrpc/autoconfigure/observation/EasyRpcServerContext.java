@@ -1,0 +1,45 @@
+package io.easyrpc.autoconfigure.observation;
+
+import java.util.Map;
+
+import io.easyrpc.RpcStatus;
+import io.easyrpc.middleware.CallInfo;
+import io.micrometer.observation.transport.RequestReplyReceiverContext;
+
+/**
+ * Observation context of a call served: the call and, once known, its status. The
+ * request's metadata headers are the carrier a tracer reads the caller's trace context
+ * from.
+ */
+public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String, String>, RpcStatus> {
+
+	private final CallInfo call;
+
+	/**
+	 * Create a context.
+	 * @param call the call
+	 */
+	public EasyRpcServerContext(CallInfo call) {
+		super((carrier, key) -> carrier.get(key));
+		this.call = call;
+		setCarrier(call.headers());
+		setRemoteServiceAddress(call.peer());
+	}
+
+	/**
+	 * Return the call.
+	 * @return the call
+	 */
+	public CallInfo getCall() {
+		return this.call;
+	}
+
+	/**
+	 * Return the status of the call, once it finished.
+	 * @return the status or {@code null}
+	 */
+	public RpcStatus getStatus() {
+		return getResponse();
+	}
+
+}

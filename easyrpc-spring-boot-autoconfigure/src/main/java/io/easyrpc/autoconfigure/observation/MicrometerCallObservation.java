@@ -1,0 +1,38 @@
+package io.easyrpc.autoconfigure.observation;
+
+import io.easyrpc.RpcStatus;
+import io.easyrpc.middleware.CallObservation;
+import io.micrometer.observation.Observation;
+import io.micrometer.observation.transport.ResponseContext;
+
+/**
+ * A {@link CallObservation} backed by a Micrometer {@link Observation}; the status is the
+ * context's response.
+ */
+final class MicrometerCallObservation implements CallObservation {
+
+	private final Observation observation;
+
+	private final ResponseContext<RpcStatus> context;
+
+	MicrometerCallObservation(Observation observation, ResponseContext<RpcStatus> context) {
+		this.observation = observation;
+		this.context = context;
+	}
+
+	@Override
+	public Scope openScope() {
+		Observation.Scope scope = this.observation.openScope();
+		return scope::close;
+	}
+
+	@Override
+	public void stop(RpcStatus status, Throwable error) {
+		this.context.setResponse(status);
+		if (error != null && status != RpcStatus.OK) {
+			this.observation.error(error);
+		}
+		this.observation.stop();
+	}
+
+}

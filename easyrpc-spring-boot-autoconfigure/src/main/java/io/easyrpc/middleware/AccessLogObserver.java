@@ -1,0 +1,43 @@
+package io.easyrpc.middleware;
+
+import java.util.concurrent.TimeUnit;
+
+import io.easyrpc.RpcStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Logs one line per call served, at INFO, under the logger {@value #LOGGER_NAME}: the
+ * method key, the peer, the status and the duration.
+ */
+public final class AccessLogObserver implements ServerCallObserver {
+
+	/** The name of the access logger. */
+	public static final String LOGGER_NAME = "easyrpc.access";
+
+	private static final Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
+
+	@Override
+	public CallObservation start(CallInfo call) {
+		if (!logger.isInfoEnabled()) {
+			return null;
+		}
+		long start = System.nanoTime();
+		return new CallObservation() {
+
+			@Override
+			public Scope openScope() {
+				return Scope.NONE;
+			}
+
+			@Override
+			public void stop(RpcStatus status, Throwable error) {
+				long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+				logger.info("{} {} {} {}.{} ms{}", call.methodKey(), call.peer(), status, micros / 1000,
+						String.format("%03d", micros % 1000), call.oneWay() ? " one-way" : "");
+			}
+
+		};
+	}
+
+}

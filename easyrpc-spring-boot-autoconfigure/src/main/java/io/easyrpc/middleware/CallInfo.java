@@ -1,0 +1,46 @@
+package io.easyrpc.middleware;
+
+import java.util.Map;
+
+/**
+ * What an observer learns about a call when it starts.
+ *
+ * @param methodKey the method key, for example {@code Greeter.hello} or
+ * {@code billing/Invoices.create}
+ * @param peer the other side: the client's address on the server, the target address on
+ * the client
+ * @param headers the metadata headers; read-only on the server, writable on the client,
+ * where an observer may add headers (for example a trace context) before the request is
+ * sent
+ * @param oneWay whether the call is a notification without a response
+ */
+public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay) {
+
+	/**
+	 * Return the service part of the key, with its group prefix if it has one.
+	 * @return the service name
+	 */
+	public String service() {
+		int dot = this.methodKey.lastIndexOf('.');
+		return (dot > 0) ? this.methodKey.substring(0, dot) : this.methodKey;
+	}
+
+	/**
+	 * Return the method part of the key.
+	 * @return the method name
+	 */
+	public String method() {
+		int dot = this.methodKey.lastIndexOf('.');
+		return (dot >= 0) ? this.methodKey.substring(dot + 1) : this.methodKey;
+	}
+
+	/**
+	 * Return the call type: {@code unary} for calls with a response, {@code one_way} for
+	 * notifications.
+	 * @return the call type
+	 */
+	public String type() {
+		return this.oneWay ? "one_way" : "unary";
+	}
+
+}

@@ -1,0 +1,27 @@
+package io.easyrpc.middleware;
+
+/**
+ * Observes the calls a server receives, for metrics, tracing or logging. Observers are
+ * called on the I/O thread when a call arrives, so {@link #start(CallInfo)} must be cheap
+ * and must not block.
+ */
+@FunctionalInterface
+public interface ServerCallObserver {
+
+	/**
+	 * Start observing a call that just arrived, before its method is looked up.
+	 * @param call the call
+	 * @return the observation, or {@code null} to leave this call unobserved
+	 */
+	CallObservation start(CallInfo call);
+
+	/**
+	 * Note that a call was refused before it ran, for example because a limit was
+	 * reached. The call's observation is stopped as well.
+	 * @param methodKey the method key
+	 * @param reason a short reason, for example {@code executor-saturated}
+	 */
+	default void rejected(String methodKey, String reason) {
+	}
+
+}
