@@ -45,27 +45,7 @@ public final class FrameCodec {
 	 */
 	public static ByteBuf encodeRequest(ByteBufAllocator alloc, int callId, String method, Metadata metadata,
 			PayloadWriter payload) throws IOException {
-		ByteBuf buf = begin(alloc);
-		try {
-			MessagePackBuffers buffers = MessagePackBuffers.get();
-			MessagePacker packer = buffers.beginWrite(buf);
-			try {
-				packer.packArrayHeader(5);
-				packer.packInt(FrameType.REQUEST.code());
-				packer.packInt(callId);
-				packer.packString(method);
-				writeMetadata(packer, metadata);
-			}
-			finally {
-				buffers.endWrite();
-			}
-			writePayload(buffers, buf, payload);
-			return finish(buf);
-		}
-		catch (IOException | RuntimeException ex) {
-			buf.release();
-			throw ex;
-		}
+		return encodeWithPayload(alloc, FrameType.REQUEST, callId, method, metadata, payload);
 	}
 
 	/**
@@ -79,26 +59,7 @@ public final class FrameCodec {
 	 */
 	public static ByteBuf encodeNotification(ByteBufAllocator alloc, String method, Metadata metadata,
 			PayloadWriter payload) throws IOException {
-		ByteBuf buf = begin(alloc);
-		try {
-			MessagePackBuffers buffers = MessagePackBuffers.get();
-			MessagePacker packer = buffers.beginWrite(buf);
-			try {
-				packer.packArrayHeader(4);
-				packer.packInt(FrameType.NOTIFICATION.code());
-				packer.packString(method);
-				writeMetadata(packer, metadata);
-			}
-			finally {
-				buffers.endWrite();
-			}
-			writePayload(buffers, buf, payload);
-			return finish(buf);
-		}
-		catch (IOException | RuntimeException ex) {
-			buf.release();
-			throw ex;
-		}
+		return encodeWithPayload(alloc, FrameType.NOTIFICATION, -1, method, metadata, payload);
 	}
 
 	/**
@@ -110,25 +71,7 @@ public final class FrameCodec {
 	 * @throws IOException if the payload cannot be written
 	 */
 	public static ByteBuf encodeResponse(ByteBufAllocator alloc, int callId, PayloadWriter payload) throws IOException {
-		ByteBuf buf = begin(alloc);
-		try {
-			MessagePackBuffers buffers = MessagePackBuffers.get();
-			MessagePacker packer = buffers.beginWrite(buf);
-			try {
-				packer.packArrayHeader(3);
-				packer.packInt(FrameType.RESPONSE.code());
-				packer.packInt(callId);
-			}
-			finally {
-				buffers.endWrite();
-			}
-			writePayload(buffers, buf, payload);
-			return finish(buf);
-		}
-		catch (IOException | RuntimeException ex) {
-			buf.release();
-			throw ex;
-		}
+		return encodeWithPayload(alloc, FrameType.RESPONSE, callId, null, null, payload);
 	}
 
 	/**
@@ -270,6 +213,37 @@ public final class FrameCodec {
 		}
 		catch (IOException | MessagePackException | IndexOutOfBoundsException ex) {
 			throw malformed(ex.getMessage(), ex);
+		}
+	}
+
+	// REQUEST, NOTIFICATION and RESPONSE: the type, a call id unless -1, a method key and
+	// metadata if the key is given, then the payload.
+	private static ByteBuf encodeWithPayload(ByteBufAllocator alloc, FrameType type, int callId, String method,
+			Metadata metadata, PayloadWriter payload) throws IOException {
+		ByteBuf buf = begin(alloc);
+		try {
+			MessagePackBuffers buffers = MessagePackBuffers.get();
+			MessagePacker packer = buffers.beginWrite(buf);
+			try {
+				packer.packArrayHeader(2 + ((callId >= 0) ? 1 : 0) + ((method != null) ? 2 : 0));
+				packer.packInt(type.code());
+				if (callId >= 0) {
+					packer.packInt(callId);
+				}
+				if (method != null) {
+					packer.packString(method);
+					writeMetadata(packer, metadata);
+				}
+			}
+			finally {
+				buffers.endWrite();
+			}
+			writePayload(buffers, buf, payload);
+			return finish(buf);
+		}
+		catch (IOException | RuntimeException ex) {
+			buf.release();
+			throw ex;
 		}
 	}
 
