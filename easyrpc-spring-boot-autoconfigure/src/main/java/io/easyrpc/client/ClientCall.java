@@ -1,5 +1,7 @@
 package io.easyrpc.client;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
@@ -15,6 +17,18 @@ import io.easyrpc.protocol.Metadata;
  * on the server too.
  */
 final class ClientCall extends CompletableFuture<Object> {
+
+	private static final VarHandle OBSERVATION_STOPPED;
+
+	static {
+		try {
+			OBSERVATION_STOPPED = MethodHandles.lookup()
+				.findVarHandle(ClientCall.class, "observationStopped", boolean.class);
+		}
+		catch (ReflectiveOperationException ex) {
+			throw new ExceptionInInitializerError(ex);
+		}
+	}
 
 	final String method;
 
@@ -43,6 +57,8 @@ final class ClientCall extends CompletableFuture<Object> {
 
 	CallObservation observation;
 
+	private volatile boolean observationStopped;
+
 	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Metadata metadata, long deadlineNanos, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
 		this.channel = channel;
@@ -64,20 +80,24 @@ final class ClientCall extends CompletableFuture<Object> {
 		fail(new RpcException(status, message));
 	}
 
+	// The observation stops before the future completes, so that it has ended (its timer
+	// recorded, its span finished) by the time the caller resumes.
 	void fail(RpcException error) {
-		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
-		if (completeExceptionally((mapped != null) ? mapped : error) && this.observation != null) {
-			this.observation.stop(error.getStatus(), error);
+		if (isDone()) {
+			return;
 		}
+		stopObservation(error.getStatus(), error);
+		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
+		completeExceptionally((mapped != null) ? mapped : error);
 	}
 
 	@Override
 	public boolean complete(Object value) {
-		boolean completed = super.complete(value);
-		if (completed && this.observation != null) {
-			this.observation.stop(RpcStatus.OK, null);
+		if (isDone()) {
+			return false;
 		}
-		return completed;
+		stopObservation(RpcStatus.OK, null);
+		return super.complete(value);
 	}
 
 	void deadlineExceeded() {
@@ -89,12 +109,18 @@ final class ClientCall extends CompletableFuture<Object> {
 	public boolean cancel(boolean mayInterruptIfRunning) {
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
-			if (this.observation != null) {
-				this.observation.stop(RpcStatus.CANCELLED, null);
-			}
+			stopObservation(RpcStatus.CANCELLED, null);
 			this.channel.cancelled(this);
 		}
 		return cancelled;
+	}
+
+	// Exactly once, whichever of completion, failure and cancellation comes first.
+	private void stopObservation(RpcStatus status, Throwable error) {
+		CallObservation current = this.observation;
+		if (current != null && OBSERVATION_STOPPED.compareAndSet(this, false, true)) {
+			current.stop(status, error);
+		}
 	}
 
 }

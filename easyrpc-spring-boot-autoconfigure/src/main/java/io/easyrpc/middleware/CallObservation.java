@@ -1,5 +1,6 @@
 package io.easyrpc.middleware;
 
+import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
@@ -30,11 +31,25 @@ public interface CallObservation {
 	 * @return the combined observation, or {@code null} if none is left
 	 */
 	static CallObservation of(List<CallObservation> observations) {
-		List<CallObservation> present = observations.stream().filter((o) -> o != null).toList();
-		if (present.isEmpty()) {
-			return null;
+		// On the call path: most observers of a call return null, so avoid copying.
+		CallObservation single = null;
+		int present = 0;
+		for (CallObservation observation : observations) {
+			if (observation != null) {
+				single = observation;
+				present++;
+			}
 		}
-		return (present.size() == 1) ? present.get(0) : new CompositeCallObservation(present);
+		if (present <= 1) {
+			return single;
+		}
+		List<CallObservation> all = new ArrayList<>(present);
+		for (CallObservation observation : observations) {
+			if (observation != null) {
+				all.add(observation);
+			}
+		}
+		return new CompositeCallObservation(all);
 	}
 
 	/**

@@ -82,6 +82,10 @@ public final class RpcServer {
 
 	private volatile boolean draining;
 
+	// Set when stop() begins and left set after it, so that a request racing the close of
+	// its connection is still refused, while isDraining() turns false once stopped.
+	private volatile boolean refusingCalls;
+
 	private volatile boolean running;
 
 	private volatile int port = -1;
@@ -151,6 +155,7 @@ public final class RpcServer {
 			return;
 		}
 		this.draining = false;
+		this.refusingCalls = false;
 		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
 		this.resources = (this.sharedResources != null) ? this.sharedResources
 				: new TransportResources("easyrpc-server", this.ioThreads);
@@ -232,6 +237,7 @@ public final class RpcServer {
 				return;
 			}
 			this.running = false;
+			this.refusingCalls = true;
 			this.draining = true;
 			notifyAll();
 		}
@@ -263,6 +269,7 @@ public final class RpcServer {
 		if (this.sharedResources == null) {
 			this.resources.close();
 		}
+		this.draining = false;
 	}
 
 	private void shutdownOwnedExecutor() {
@@ -287,11 +294,16 @@ public final class RpcServer {
 	}
 
 	/**
-	 * Return whether the server is shutting down and refusing new calls.
+	 * Return whether the server is shutting down: refusing new calls while those in
+	 * flight finish. Turns {@code false} once {@link #stop(Duration)} has returned.
 	 * @return {@code true} while draining
 	 */
 	public boolean isDraining() {
 		return this.draining;
+	}
+
+	boolean isRefusingCalls() {
+		return this.refusingCalls;
 	}
 
 	/**

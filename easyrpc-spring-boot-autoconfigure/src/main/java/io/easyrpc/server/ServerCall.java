@@ -98,6 +98,12 @@ final class ServerCall implements Runnable {
 		}
 	}
 
+	// The client cancels a call when its deadline passes; report that as what it is.
+	private RpcStatus cancelledStatus() {
+		long deadline = this.context.deadlineNanos();
+		return (deadline != 0 && System.nanoTime() - deadline >= 0) ? RpcStatus.DEADLINE_EXCEEDED : RpcStatus.CANCELLED;
+	}
+
 	private void whenComplete(CompletionStage<?> stage) {
 		if (stage == null) {
 			finish(null, new RpcException(RpcStatus.INTERNAL,
@@ -115,7 +121,7 @@ final class ServerCall implements Runnable {
 					? this.connection.server().exceptionMapper().map(failure, this.method) : null;
 			if (this.observation != null) {
 				RpcStatus status = (error != null) ? error.getStatus()
-						: this.context.isCancelled() ? RpcStatus.CANCELLED : RpcStatus.OK;
+						: this.context.isCancelled() ? cancelledStatus() : RpcStatus.OK;
 				this.observation.stop(status, failure);
 			}
 			if (!isNotification()) {

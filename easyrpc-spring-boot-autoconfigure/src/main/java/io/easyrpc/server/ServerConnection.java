@@ -110,7 +110,7 @@ final class ServerConnection extends FrameConnection {
 		int callId = request.callId();
 		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(),
 				false);
-		if (this.server.isDraining()) {
+		if (this.server.isRefusingCalls()) {
 			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
 		}
@@ -150,7 +150,7 @@ final class ServerConnection extends FrameConnection {
 	private void onNotification(Frame.Notification notification) {
 		CallObservation observation = this.server.observe(notification.method(), peer(),
 				notification.metadata().headers(), true);
-		if (this.server.isDraining()) {
+		if (this.server.isRefusingCalls()) {
 			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
 		}

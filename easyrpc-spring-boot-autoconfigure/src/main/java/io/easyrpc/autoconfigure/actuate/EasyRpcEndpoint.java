@@ -5,9 +5,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.autoconfigure.RpcClientFactory;
+import io.easyrpc.client.RpcChannel;
 import io.easyrpc.server.Reflection;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDescriptor;
+import io.easyrpc.transport.RpcAddress;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.actuate.endpoint.annotation.Endpoint;
@@ -57,9 +59,17 @@ public class EasyRpcEndpoint {
 			.map((connection) -> new ConnectionDescriptor(connection.peer(), Instant.ofEpochMilli(connection.since()),
 					connection.calls()))
 			.toList();
-		List<String> addresses = server.addresses().stream().map(Object::toString).toList();
+		List<String> addresses = server.addresses().stream().map((address) -> bound(address, server)).toList();
 		return new ServerDescriptor(state(server), addresses, (server.port() >= 0) ? server.port() : null,
 				server.activeCalls(), services, connections);
+	}
+
+	// A server configured with port 0 shows the port it was given.
+	private static String bound(RpcAddress address, RpcServer server) {
+		if (!address.isInProcess() && address.port() == 0 && server.port() > 0) {
+			return RpcAddress.tcp(address.host(), server.port()).toString();
+		}
+		return address.toString();
 	}
 
 	static String state(RpcServer server) {
@@ -69,11 +79,21 @@ public class EasyRpcEndpoint {
 		return server.isRunning() ? "serving" : "stopped";
 	}
 
+	static String state(RpcChannel channel) {
+		return switch (channel.state()) {
+			case IDLE -> "idle";
+			case CONNECTING -> "connecting";
+			case READY -> "ready";
+			case TRANSIENT_FAILURE -> "failed";
+			case SHUTDOWN -> "shutdown";
+		};
+	}
+
 	private static List<TargetDescriptor> describe(RpcClientFactory factory) {
 		List<TargetDescriptor> targets = new ArrayList<>();
 		factory.targets()
 			.forEach((target) -> targets.add(new TargetDescriptor(target.address(), target.names(), target.clients(),
-					target.channel().state().name().toLowerCase(), target.channel().pendingCalls())));
+					state(target.channel()), target.channel().pendingCalls())));
 		return targets;
 	}
 
@@ -90,7 +110,7 @@ public class EasyRpcEndpoint {
 	 * The server.
 	 *
 	 * @param state {@code serving}, {@code draining} or {@code stopped}
-	 * @param addresses the bound addresses
+	 * @param addresses the addresses served, with the bound port in place of port 0
 	 * @param port the bound TCP port, or {@code null}
 	 * @param activeCalls the calls being served
 	 * @param services the services with their methods
@@ -116,8 +136,8 @@ public class EasyRpcEndpoint {
 	 * @param address the address
 	 * @param targets the target names that use it
 	 * @param clients the client interfaces that call it
-	 * @param state {@code idle}, {@code connecting}, {@code ready},
-	 * {@code transient_failure} or {@code shutdown}
+	 * @param state {@code idle}, {@code connecting}, {@code ready}, {@code failed} (the
+	 * last connection attempt failed) or {@code shutdown}
 	 * @param pendingCalls the calls waiting for a response
 	 */
 	public record TargetDescriptor(String address, List<String> targets, List<String> clients, String state,

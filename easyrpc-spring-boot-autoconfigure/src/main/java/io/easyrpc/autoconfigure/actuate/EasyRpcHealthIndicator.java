@@ -66,7 +66,7 @@ public class EasyRpcHealthIndicator implements HealthIndicator {
 				RpcChannel channel = target.channel();
 				unavailable |= channel.state() == RpcChannel.State.TRANSIENT_FAILURE;
 				targets.put(target.address(),
-						Map.of("state", channel.state().name().toLowerCase(), "pendingCalls", channel.pendingCalls()));
+						Map.of("state", EasyRpcEndpoint.state(channel), "pendingCalls", channel.pendingCalls()));
 			}
 			builder.withDetail("targets", targets);
 			if (unavailable && this.downWhenTargetUnavailable) {

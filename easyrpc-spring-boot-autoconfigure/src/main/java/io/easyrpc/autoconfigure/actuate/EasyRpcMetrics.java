@@ -19,8 +19,9 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * easyrpc's meters beside the request timers: the gauges
  * {@code easyrpc.server.connections} and {@code easyrpc.server.active.requests}, the
- * counter {@code easyrpc.server.rejected} (tag {@code reason}) and, per client target,
- * the gauge {@code easyrpc.client.pending} (tag {@code target}).
+ * counter {@code easyrpc.server.rejected} (tag {@code reason}) when the application
+ * serves, and, per client target, the gauge {@code easyrpc.client.pending} (tag
+ * {@code target}: the target name, or the address of clients given by URL).
  */
 public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 
@@ -45,19 +46,32 @@ public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 		this.clientProperties = clientProperties;
 	}
 
+	// Boot binds meter binders once every singleton exists, so the server and the
+	// client proxies, hence their targets, are known here.
 	@Override
 	public void bindTo(MeterRegistry registry) {
 		this.registry = registry;
-		Gauge.builder("easyrpc.server.connections", this, (metrics) -> metrics.serverValue(false))
-			.description("Open connections to the easyrpc server")
-			.register(registry);
-		Gauge.builder("easyrpc.server.active.requests", this, (metrics) -> metrics.serverValue(true))
-			.description("Calls the easyrpc server is serving")
-			.register(registry);
+		if (this.server.getIfAvailable() != null) {
+			Gauge.builder("easyrpc.server.connections", this, (metrics) -> metrics.serverValue(false))
+				.description("Open connections to the easyrpc server")
+				.register(registry);
+			Gauge.builder("easyrpc.server.active.requests", this, (metrics) -> metrics.serverValue(true))
+				.description("Calls the easyrpc server is serving")
+				.register(registry);
+		}
+		RpcClientFactory factory = this.clients.getIfAvailable();
+		if (factory == null) {
+			return;
+		}
 		Set<String> targets = new LinkedHashSet<>();
 		EasyRpcClientProperties properties = this.clientProperties.getIfAvailable();
 		if (properties != null) {
 			targets.addAll(properties.getTargets().keySet());
+		}
+		for (RpcClientFactory.Target target : factory.targets()) {
+			if (target.names().isEmpty()) {
+				targets.add(target.address());
+			}
 		}
 		for (String target : targets) {
 			Gauge.builder("easyrpc.client.pending", this, (metrics) -> metrics.pending(target))
@@ -82,7 +96,7 @@ public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 		}
 		return factory.targets()
 			.stream()
-			.filter((candidate) -> candidate.names().contains(target))
+			.filter((candidate) -> candidate.names().contains(target) || candidate.address().equals(target))
 			.mapToInt((candidate) -> candidate.channel().pendingCalls())
 			.sum();
 	}

@@ -1,5 +1,8 @@
 package io.easyrpc.autoconfigure.observation;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
 import io.easyrpc.RpcStatus;
 import io.easyrpc.autoconfigure.observation.EasyRpcObservationDocumentation.HighCardinalityKeyNames;
 import io.easyrpc.autoconfigure.observation.EasyRpcObservationDocumentation.LowCardinalityKeyNames;
@@ -7,14 +10,39 @@ import io.easyrpc.middleware.CallInfo;
 import io.micrometer.common.KeyValues;
 
 /**
- * The key values both default conventions attach to a call.
+ * The key values both default conventions attach to a call. The low-cardinality ones are
+ * asked for twice per call (at start and stop) and depend only on the method key, the
+ * call type and the status, so they are kept per method key; the number of keys kept is
+ * bounded, since a client may call any key.
  */
 final class CallKeyValues {
 
-	private CallKeyValues() {
+	private static final int MAX_METHOD_KEYS = 1024;
+
+	private static final RpcStatus[] STATUSES = RpcStatus.values();
+
+	// Per method key: one slot per call type and status (plus "not known yet").
+	private final Map<String, KeyValues[]> cache = new ConcurrentHashMap<>();
+
+	KeyValues lowCardinality(CallInfo call, RpcStatus status) {
+		KeyValues[] slots = this.cache.get(call.methodKey());
+		if (slots == null) {
+			if (this.cache.size() >= MAX_METHOD_KEYS) {
+				return create(call, status);
+			}
+			slots = this.cache.computeIfAbsent(call.methodKey(), (key) -> new KeyValues[2 * (STATUSES.length + 1)]);
+		}
+		int slot = (call.oneWay() ? STATUSES.length + 1 : 0) + ((status != null) ? status.ordinal() + 1 : 0);
+		KeyValues values = slots[slot];
+		if (values == null) {
+			// A race only computes the same immutable value twice.
+			values = create(call, status);
+			slots[slot] = values;
+		}
+		return values;
 	}
 
-	static KeyValues lowCardinality(CallInfo call, RpcStatus status) {
+	private static KeyValues create(CallInfo call, RpcStatus status) {
 		return KeyValues.of(LowCardinalityKeyNames.SYSTEM.withValue("easyrpc"),
 				LowCardinalityKeyNames.SERVICE.withValue(call.service()),
 				LowCardinalityKeyNames.METHOD.withValue(call.method()),
@@ -22,7 +50,7 @@ final class CallKeyValues {
 				LowCardinalityKeyNames.STATUS.withValue((status != null) ? status.name() : "UNKNOWN"));
 	}
 
-	static KeyValues highCardinality(CallInfo call) {
+	KeyValues highCardinality(CallInfo call) {
 		return KeyValues.of(HighCardinalityKeyNames.PEER_ADDRESS.withValue(call.peer()));
 	}
 

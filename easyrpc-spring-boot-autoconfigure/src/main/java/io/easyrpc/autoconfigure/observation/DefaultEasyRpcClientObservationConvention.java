@@ -11,6 +11,8 @@ public class DefaultEasyRpcClientObservationConvention implements EasyRpcClientO
 	/** The observation name. */
 	public static final String NAME = "easyrpc.client.requests";
 
+	private final CallKeyValues keyValues = new CallKeyValues();
+
 	@Override
 	public String getName() {
 		return NAME;
@@ -23,12 +25,12 @@ public class DefaultEasyRpcClientObservationConvention implements EasyRpcClientO
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(EasyRpcClientContext context) {
-		return CallKeyValues.lowCardinality(context.getCall(), context.getStatus());
+		return this.keyValues.lowCardinality(context.getCall(), context.getStatus());
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EasyRpcClientContext context) {
-		return CallKeyValues.highCardinality(context.getCall());
+		return this.keyValues.highCardinality(context.getCall());
 	}
 
 }

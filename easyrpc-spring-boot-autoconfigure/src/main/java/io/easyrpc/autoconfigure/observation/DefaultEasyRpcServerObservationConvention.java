@@ -11,6 +11,8 @@ public class DefaultEasyRpcServerObservationConvention implements EasyRpcServerO
 	/** The observation name. */
 	public static final String NAME = "easyrpc.server.requests";
 
+	private final CallKeyValues keyValues = new CallKeyValues();
+
 	@Override
 	public String getName() {
 		return NAME;
@@ -23,12 +25,12 @@ public class DefaultEasyRpcServerObservationConvention implements EasyRpcServerO
 
 	@Override
 	public KeyValues getLowCardinalityKeyValues(EasyRpcServerContext context) {
-		return CallKeyValues.lowCardinality(context.getCall(), context.getStatus());
+		return this.keyValues.lowCardinality(context.getCall(), context.getStatus());
 	}
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EasyRpcServerContext context) {
-		return CallKeyValues.highCardinality(context.getCall());
+		return this.keyValues.highCardinality(context.getCall());
 	}
 
 }

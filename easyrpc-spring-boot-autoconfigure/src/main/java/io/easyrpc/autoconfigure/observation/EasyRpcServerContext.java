@@ -23,7 +23,13 @@ public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String
 		super((carrier, key) -> carrier.get(key));
 		this.call = call;
 		setCarrier(call.headers());
-		setRemoteServiceAddress(call.peer());
+		setRemoteServiceAddress(remoteAddress(call.peer()));
+	}
+
+	// The peer is a socket address such as /127.0.0.1:50412; tracers parse the remote
+	// service address as a URI to find the peer's host and port.
+	private static String remoteAddress(String peer) {
+		return (peer != null && peer.startsWith("/")) ? "tcp:/" + peer : peer;
 	}
 
 	/**
