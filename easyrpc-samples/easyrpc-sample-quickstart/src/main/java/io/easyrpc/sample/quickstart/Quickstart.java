@@ -3,9 +3,9 @@ package io.easyrpc.sample.quickstart;
 import java.io.PrintStream;
 import java.util.Arrays;
 
-import io.easyrpc.sample.quickstart.client.QuickstartCalls;
-import io.easyrpc.sample.quickstart.client.QuickstartClientApplication;
-import io.easyrpc.sample.quickstart.server.QuickstartServerApplication;
+import io.easyrpc.sample.quickstart.clientapp.QuickstartCalls;
+import io.easyrpc.sample.quickstart.clientapp.QuickstartClientApplication;
+import io.easyrpc.sample.quickstart.serverapp.QuickstartServerApplication;
 
 import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.builder.SpringApplicationBuilder;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.client;
+package io.easyrpc.sample.clientapp;
 
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.sample.api.Inventory;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.client;
+package io.easyrpc.sample.clientapp;
 
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
-package io.easyrpc.sample.client;
+package io.easyrpc.sample.clientapp;
 
-import io.easyrpc.sample.server.SampleServerApplication;
+import io.easyrpc.sample.serverapp.SampleServerApplication;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;

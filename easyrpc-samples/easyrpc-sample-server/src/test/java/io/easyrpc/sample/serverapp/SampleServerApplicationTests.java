@@ -1,4 +1,4 @@
-package io.easyrpc.sample.server;
+package io.easyrpc.sample.serverapp;
 
 import java.time.Duration;
 import java.util.List;

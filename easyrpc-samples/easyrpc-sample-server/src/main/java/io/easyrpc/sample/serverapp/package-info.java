@@ -1,4 +1,4 @@
 /**
  * The sample server: serves the inventory as an {@code @RpcService}.
  */
-package io.easyrpc.sample.server;
+package io.easyrpc.sample.serverapp;

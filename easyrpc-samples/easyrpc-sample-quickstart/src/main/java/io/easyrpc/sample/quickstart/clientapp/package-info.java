@@ -1,4 +1,4 @@
 /**
  * The quickstart's client application.
  */
-package io.easyrpc.sample.quickstart.client;
+package io.easyrpc.sample.quickstart.clientapp;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.client;
+package io.easyrpc.sample.clientapp;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.quickstart.client;
+package io.easyrpc.sample.quickstart.clientapp;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.server;
+package io.easyrpc.sample.serverapp;
 
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.autoconfigure.SpringBootApplication;

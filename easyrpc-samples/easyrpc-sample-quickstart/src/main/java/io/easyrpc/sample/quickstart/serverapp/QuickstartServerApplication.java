@@ -1,6 +1,6 @@
-package io.easyrpc.sample.quickstart.server;
+package io.easyrpc.sample.quickstart.serverapp;
 
-import io.easyrpc.sample.server.InventoryService;
+import io.easyrpc.sample.serverapp.InventoryService;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.context.annotation.Import;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.quickstart.client;
+package io.easyrpc.sample.quickstart.clientapp;
 
 import java.io.PrintStream;
 import java.util.concurrent.CompletableFuture;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.server;
+package io.easyrpc.sample.serverapp;
 
 import java.math.BigDecimal;
 import java.time.Duration;

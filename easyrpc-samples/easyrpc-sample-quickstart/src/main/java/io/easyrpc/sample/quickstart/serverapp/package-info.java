@@ -1,4 +1,4 @@
 /**
  * The quickstart's server application.
  */
-package io.easyrpc.sample.quickstart.server;
+package io.easyrpc.sample.quickstart.serverapp;
