@@ -1,0 +1,75 @@
+package io.easyrpc.benchmark;
+
+import java.util.List;
+
+/**
+ * The servers compared, each with the class that starts it in its own JVM.
+ */
+public enum Target {
+
+	/** easyrpc, a plain service method run on the worker pool. */
+	EASYRPC_BLOCKING("easyrpc-blocking", "io.easyrpc.benchmark.server.EasyRpcBenchmarkServer"),
+
+	/** easyrpc, a method declared {@code @RpcMethod(nonBlocking = true)}. */
+	EASYRPC_NON_BLOCKING("easyrpc-nonblocking", "io.easyrpc.benchmark.server.EasyRpcBenchmarkServer"),
+
+	/** gRPC-java with its default executor on server and client. */
+	GRPC_DEFAULT("grpc-default", "io.easyrpc.benchmark.server.GrpcEchoServer", "default"),
+
+	/** gRPC-java with {@code directExecutor()} on server and client. */
+	GRPC_DIRECT("grpc-direct", "io.easyrpc.benchmark.server.GrpcEchoServer", "direct"),
+
+	/** A raw Netty length-prefixed echo: the practical ceiling. */
+	NETTY_ECHO("netty-echo", "io.easyrpc.benchmark.server.NettyEchoServer");
+
+	private final String id;
+
+	private final String serverClass;
+
+	private final List<String> serverArguments;
+
+	Target(String id, String serverClass, String... serverArguments) {
+		this.id = id;
+		this.serverClass = serverClass;
+		this.serverArguments = List.of(serverArguments);
+	}
+
+	/**
+	 * Return the identifier used on the command line and in results.
+	 * @return the id
+	 */
+	public String id() {
+		return this.id;
+	}
+
+	/**
+	 * Return the main class of the server.
+	 * @return the class name
+	 */
+	public String serverClass() {
+		return this.serverClass;
+	}
+
+	/**
+	 * Return the arguments of the server's main method.
+	 * @return the arguments
+	 */
+	public List<String> serverArguments() {
+		return this.serverArguments;
+	}
+
+	/**
+	 * Return the target with the given identifier.
+	 * @param id the identifier
+	 * @return the target
+	 */
+	public static Target of(String id) {
+		for (Target target : values()) {
+			if (target.id.equals(id)) {
+				return target;
+			}
+		}
+		throw new IllegalArgumentException("Unknown target '" + id + "'");
+	}
+
+}

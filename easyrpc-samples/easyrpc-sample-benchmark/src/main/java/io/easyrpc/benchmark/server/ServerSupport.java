@@ -1,0 +1,16 @@
+package io.easyrpc.benchmark.server;
+
+/**
+ * What the servers share: the readiness line the orchestrator waits for.
+ */
+final class ServerSupport {
+
+	private ServerSupport() {
+	}
+
+	static void ready(int port) {
+		System.out.println("READY " + port);
+		System.out.flush();
+	}
+
+}
