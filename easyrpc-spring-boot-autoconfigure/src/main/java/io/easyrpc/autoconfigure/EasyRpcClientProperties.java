@@ -44,8 +44,9 @@ public class EasyRpcClientProperties {
 	private Duration connectTimeout = Duration.ofSeconds(3);
 
 	/**
-	 * Interval without outgoing traffic after which a ping keeps the connection alive.
-	 * Keep it below the server's idle timeout. Zero disables pings.
+	 * Longest time a connection stays without outgoing traffic: a ping is sent when
+	 * nothing else went out for half of it. Keep it below the server's idle timeout. Zero
+	 * disables pings.
 	 */
 	private Duration keepAlive = Duration.ofSeconds(30);
 

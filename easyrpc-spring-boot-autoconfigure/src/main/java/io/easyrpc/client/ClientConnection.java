@@ -20,8 +20,6 @@ import io.easyrpc.protocol.Preface;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.collection.IntObjectHashMap;
 import io.netty.util.collection.IntObjectMap;
 import org.slf4j.Logger;
@@ -61,11 +59,23 @@ final class ClientConnection extends FrameConnection {
 
 	private ScheduledFuture<?> prefaceTimer;
 
-	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize, long prefaceTimeoutMillis) {
+	private final long keepAliveNanos;
+
+	private ScheduledFuture<?> keepAliveTask;
+
+	private final Runnable deadlineScanTask = this::scanDeadlines;
+
+	private ScheduledFuture<?> deadlineScan;
+
+	private long deadlineScanAt;
+
+	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize, long prefaceTimeoutMillis,
+			long keepAliveNanos) {
 		super(maxFrameSize);
 		this.owner = owner;
 		this.codec = codec;
 		this.prefaceTimeoutMillis = prefaceTimeoutMillis;
+		this.keepAliveNanos = keepAliveNanos;
 	}
 
 	/**
@@ -84,6 +94,10 @@ final class ClientConnection extends FrameConnection {
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		super.channelActive(ctx);
+		if (this.keepAliveNanos > 0) {
+			long period = Math.max(1, this.keepAliveNanos / 2);
+			this.keepAliveTask = eventLoop().scheduleAtFixedRate(this::keepAlive, period, period, TimeUnit.NANOSECONDS);
+		}
 		if (!this.ready.isDone()) {
 			this.prefaceTimer = eventLoop().schedule(() -> {
 				if (this.ready.completeExceptionally(new IOException("No easyrpc preface from the server within "
@@ -178,7 +192,9 @@ final class ClientConnection extends FrameConnection {
 		}
 		call.callId = callId;
 		if (call.timer != null) {
+			// The timer that watched the wait for the connection.
 			call.timer.cancel(false);
+			call.timer = null;
 		}
 		call.connection = this;
 		if (call.isDone()) {
@@ -189,9 +205,63 @@ final class ClientConnection extends FrameConnection {
 		}
 		this.pending.put(callId, call);
 		if (call.deadlineNanos != 0) {
-			call.timer = eventLoop().schedule(() -> timedOut(call), remaining, TimeUnit.NANOSECONDS);
+			watchDeadline(call.deadlineNanos);
 		}
 		send(frame);
+	}
+
+	// Deadlines are watched by one scan of the pending table per connection, scheduled
+	// for the earliest deadline it has seen, rather than by a timer per call: calls
+	// usually end long before their deadline, and a timer per call would be scheduled
+	// and cancelled every time.
+	private void watchDeadline(long deadlineNanos) {
+		if (this.deadlineScan == null || deadlineNanos - this.deadlineScanAt < 0) {
+			if (this.deadlineScan != null) {
+				this.deadlineScan.cancel(false);
+			}
+			scheduleDeadlineScan(deadlineNanos);
+		}
+	}
+
+	private void scheduleDeadlineScan(long at) {
+		this.deadlineScanAt = at;
+		this.deadlineScan = eventLoop().schedule(this.deadlineScanTask, Math.max(0, at - System.nanoTime()),
+				TimeUnit.NANOSECONDS);
+	}
+
+	private void scanDeadlines() {
+		this.deadlineScan = null;
+		if (this.closed) {
+			return;
+		}
+		long now = System.nanoTime();
+		List<ClientCall> expired = null;
+		boolean more = false;
+		long next = 0;
+		for (ClientCall call : this.pending.values()) {
+			long deadline = call.deadlineNanos;
+			if (deadline == 0) {
+				continue;
+			}
+			if (now - deadline >= 0) {
+				if (expired == null) {
+					expired = new ArrayList<>();
+				}
+				expired.add(call);
+			}
+			else if (!more || deadline - next < 0) {
+				next = deadline;
+				more = true;
+			}
+		}
+		if (expired != null) {
+			for (ClientCall call : expired) {
+				timedOut(call);
+			}
+		}
+		if (more) {
+			scheduleDeadlineScan(next);
+		}
 	}
 
 	private int nextCallId() {
@@ -213,9 +283,6 @@ final class ClientConnection extends FrameConnection {
 	void cancel(ClientCall call) {
 		execute(() -> {
 			if (call.callId != 0 && this.pending.remove(call.callId) == call) {
-				if (call.timer != null) {
-					call.timer.cancel(false);
-				}
 				sendCancel(call.callId);
 			}
 		});
@@ -266,16 +333,14 @@ final class ClientConnection extends FrameConnection {
 	}
 
 	private ClientCall removePending(int callId) {
-		ClientCall call = this.pending.remove(callId);
-		if (call != null && call.timer != null) {
-			call.timer.cancel(false);
-		}
-		return call;
+		return this.pending.remove(callId);
 	}
 
-	@Override
-	protected void idle(IdleStateEvent event) {
-		if (event.state() == IdleState.WRITER_IDLE && !this.closed) {
+	// A ping goes out when nothing else did during the last half interval, so the
+	// connection is never silent for longer than the keep-alive interval. Checking a flag
+	// now and then costs less than watching every write.
+	private void keepAlive() {
+		if (!checkWritten() && !this.closed) {
 			send(FrameCodec.encodePing(channel().alloc(), false, ++this.pingData));
 		}
 	}
@@ -295,10 +360,14 @@ final class ClientConnection extends FrameConnection {
 		}
 		List<ClientCall> calls = new ArrayList<>(this.pending.values());
 		this.pending.clear();
+		if (this.deadlineScan != null) {
+			this.deadlineScan.cancel(false);
+			this.deadlineScan = null;
+		}
+		if (this.keepAliveTask != null) {
+			this.keepAliveTask.cancel(false);
+		}
 		for (ClientCall call : calls) {
-			if (call.timer != null) {
-				call.timer.cancel(false);
-			}
 			call.fail(status, message);
 		}
 		super.channelInactive(ctx);

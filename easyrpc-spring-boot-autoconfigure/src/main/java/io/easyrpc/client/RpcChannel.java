@@ -25,7 +25,6 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
-import io.netty.handler.timeout.IdleStateHandler;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -261,19 +260,14 @@ public final class RpcChannel implements AutoCloseable {
 
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
+		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
 		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize,
-				Math.max(1, this.connectTimeoutMillis));
+				Math.max(1, this.connectTimeoutMillis), keepAliveNanos);
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
 			@Override
 			protected void initChannel(Channel channel) {
 				channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
-				if (RpcChannel.this.keepAlive != null && !RpcChannel.this.keepAlive.isZero()
-						&& !RpcChannel.this.keepAlive.isNegative()) {
-					channel.pipeline()
-						.addLast("idle", new IdleStateHandler(0, RpcChannel.this.keepAlive.toMillis(), 0,
-								TimeUnit.MILLISECONDS));
-				}
 				channel.pipeline().addLast("easyrpc", handler);
 			}
 
@@ -508,8 +502,9 @@ public final class RpcChannel implements AutoCloseable {
 		}
 
 		/**
-		 * Set how long the connection may stay without outgoing traffic before a ping is
-		 * sent. Default 30 seconds; zero disables pings.
+		 * Set how long the connection may stay at most without outgoing traffic: a ping
+		 * is sent when nothing else went out for half of it. Default 30 seconds; zero
+		 * disables pings.
 		 * @param keepAlive the keep-alive interval
 		 * @return this builder
 		 */

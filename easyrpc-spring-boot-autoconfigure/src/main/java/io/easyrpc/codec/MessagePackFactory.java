@@ -18,6 +18,7 @@ import tools.jackson.core.Version;
 import tools.jackson.core.base.BinaryTSFactory;
 import tools.jackson.core.base.DecorableTSFactory;
 import tools.jackson.core.io.IOContext;
+import tools.jackson.core.util.JsonRecyclerPools;
 
 /**
  * Jackson 3 token stream factory for MessagePack, with msgpack-core doing the byte-level
@@ -40,8 +41,7 @@ public final class MessagePackFactory extends BinaryTSFactory {
 	 * Create a factory with default settings.
 	 */
 	public MessagePackFactory() {
-		super(StreamReadConstraints.defaults(), StreamWriteConstraints.defaults(), ErrorReportConfiguration.defaults(),
-				0, 0);
+		this(new Builder());
 	}
 
 	private MessagePackFactory(MessagePackFactory source) {
@@ -136,6 +136,10 @@ public final class MessagePackFactory extends BinaryTSFactory {
 		private Builder() {
 			super(StreamReadConstraints.defaults(), StreamWriteConstraints.defaults(),
 					ErrorReportConfiguration.defaults(), 0, 0);
+			// Every value read or written takes a buffer recycler; a per-thread pool
+			// avoids
+			// the contended shared deque that Jackson uses by default.
+			recyclerPool(JsonRecyclerPools.threadLocalPool());
 		}
 
 		private Builder(MessagePackFactory base) {

@@ -18,8 +18,8 @@ import org.msgpack.core.MessageUnpacker;
  * array whose first element is the {@link FrameType} code. Payloads are carried as
  * MessagePack {@code bin} values so that a frame can be split without decoding them.
  * <p>
- * Encoders return heap buffers holding exactly one length-prefixed frame; the caller owns
- * them. Decoders take a frame body without its length prefix.
+ * Encoders return a buffer from the given allocator holding exactly one length-prefixed
+ * frame; the caller owns it. Decoders take a frame body without its length prefix.
  */
 public final class FrameCodec {
 
@@ -27,8 +27,6 @@ public final class FrameCodec {
 	public static final int LENGTH_PREFIX = 4;
 
 	private static final int BIN32 = 0xc6;
-
-	private static final int INITIAL_CAPACITY = 128;
 
 	private FrameCodec() {
 	}
@@ -220,9 +218,9 @@ public final class FrameCodec {
 	// metadata if the key is given, then the payload.
 	private static ByteBuf encodeWithPayload(ByteBufAllocator alloc, FrameType type, int callId, String method,
 			Metadata metadata, PayloadWriter payload) throws IOException {
-		ByteBuf buf = begin(alloc);
+		MessagePackBuffers buffers = MessagePackBuffers.get();
+		ByteBuf buf = begin(buffers);
 		try {
-			MessagePackBuffers buffers = MessagePackBuffers.get();
 			MessagePacker packer = buffers.beginWrite(buf);
 			try {
 				packer.packArrayHeader(2 + ((callId >= 0) ? 1 : 0) + ((method != null) ? 2 : 0));
@@ -239,28 +237,34 @@ public final class FrameCodec {
 				buffers.endWrite();
 			}
 			writePayload(buffers, buf, payload);
-			return finish(buf);
+			return finish(alloc, buf);
 		}
-		catch (IOException | RuntimeException ex) {
-			buf.release();
-			throw ex;
+		finally {
+			buffers.releaseScratch();
 		}
 	}
 
-	private static ByteBuf begin(ByteBufAllocator alloc) {
-		ByteBuf buf = alloc.heapBuffer(INITIAL_CAPACITY);
+	// Frames are encoded into the thread's scratch buffer and then copied once into a
+	// buffer of the channel's allocator of exactly the right size: no buffer grows while
+	// a frame is packed, and a socket channel's allocator hands out the direct memory
+	// that
+	// the socket write needs, so Netty does not copy the frame again.
+	private static ByteBuf begin(MessagePackBuffers buffers) {
+		ByteBuf buf = buffers.scratch();
 		buf.writeInt(0);
 		return buf;
 	}
 
-	private static ByteBuf finish(ByteBuf buf) {
-		buf.setInt(buf.readerIndex(), buf.readableBytes() - LENGTH_PREFIX);
-		return buf;
+	private static ByteBuf finish(ByteBufAllocator alloc, ByteBuf scratch) {
+		int length = scratch.readableBytes();
+		scratch.setInt(0, length - LENGTH_PREFIX);
+		ByteBuf frame = alloc.buffer(length);
+		return frame.writeBytes(scratch, 0, length);
 	}
 
 	private static ByteBuf encodeSimple(ByteBufAllocator alloc, PayloadWriter frame) {
-		ByteBuf buf = begin(alloc);
 		MessagePackBuffers buffers = MessagePackBuffers.get();
+		ByteBuf buf = begin(buffers);
 		try {
 			MessagePacker packer = buffers.beginWrite(buf);
 			try {
@@ -269,11 +273,13 @@ public final class FrameCodec {
 			finally {
 				buffers.endWrite();
 			}
-			return finish(buf);
+			return finish(alloc, buf);
 		}
 		catch (IOException | RuntimeException ex) {
-			buf.release();
 			throw new IllegalStateException("Cannot encode frame", ex);
+		}
+		finally {
+			buffers.releaseScratch();
 		}
 	}
 

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.util.concurrent.FastThreadLocal;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
@@ -19,6 +20,10 @@ import org.msgpack.core.buffer.ArrayBufferInput;
 public final class MessagePackBuffers {
 
 	private static final MessagePack.PackerConfig PACKER_CONFIG = new MessagePack.PackerConfig().withBufferSize(512);
+
+	private static final int INITIAL_SCRATCH = 1024;
+
+	private static final int MAX_KEPT_SCRATCH = 256 * 1024;
 
 	private static final MessagePack.UnpackerConfig UNPACKER_CONFIG = new MessagePack.UnpackerConfig();
 
@@ -40,6 +45,10 @@ public final class MessagePackBuffers {
 	private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(this.input);
 
 	private boolean packerInUse;
+
+	private ByteBuf scratch = newScratch();
+
+	private boolean scratchInUse;
 
 	private MessagePackBuffers() {
 	}
@@ -101,6 +110,35 @@ public final class MessagePackBuffers {
 			this.output.release();
 			this.packerInUse = false;
 		}
+	}
+
+	/**
+	 * Return the thread's empty scratch buffer, in which a frame is encoded before it is
+	 * copied once into a buffer of its exact size. Every call must be paired with
+	 * {@link #releaseScratch()}.
+	 * @return an empty heap buffer
+	 */
+	ByteBuf scratch() {
+		if (this.scratchInUse) {
+			throw new IllegalStateException("Nested use of the thread's scratch buffer");
+		}
+		this.scratchInUse = true;
+		return this.scratch.clear();
+	}
+
+	/**
+	 * Give the scratch buffer back. One that grew for a large frame is dropped, so that a
+	 * thread does not keep a large array for good.
+	 */
+	void releaseScratch() {
+		if (this.scratch.capacity() > MAX_KEPT_SCRATCH) {
+			this.scratch = newScratch();
+		}
+		this.scratchInUse = false;
+	}
+
+	private static ByteBuf newScratch() {
+		return Unpooled.buffer(INITIAL_SCRATCH);
 	}
 
 	/**

@@ -1,6 +1,8 @@
 package io.easyrpc.server;
 
 import java.net.SocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
@@ -13,14 +15,12 @@ import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
-import io.netty.util.collection.IntObjectHashMap;
-import io.netty.util.collection.IntObjectMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The server side of one connection: decodes requests, dispatches them and writes the
- * results. The table of calls in flight is touched only on the connection's event loop.
+ * The server side of one connection: decodes requests on the event loop, dispatches them
+ * and writes the results, which are encoded by the thread that completes the call.
  */
 final class ServerConnection extends FrameConnection {
 
@@ -30,7 +30,9 @@ final class ServerConnection extends FrameConnection {
 
 	private final RpcServer server;
 
-	private final IntObjectMap<ServerCall> inFlight = new IntObjectHashMap<>();
+	// Added on the event loop; removed there on cancel and by whichever thread completes
+	// the call, which then encodes and sends the outcome itself.
+	private final Map<Integer, ServerCall> inFlight = new ConcurrentHashMap<>();
 
 	private final long createdAt = System.currentTimeMillis();
 
@@ -198,24 +200,25 @@ final class ServerConnection extends FrameConnection {
 	}
 
 	/**
-	 * Called by a call, on any thread, once its outcome is known.
+	 * Called by a call, on any thread, once its outcome is known. The outcome is encoded
+	 * on that thread, so that a worker, not the event loop, pays for encoding the result
+	 * of a blocking method.
 	 */
 	void complete(ServerCall call, Object result, RpcException error) {
 		if (!channel().isActive()) {
 			// The connection is gone and its caller was failed when it closed.
 			return;
 		}
-		execute(() -> {
-			if (this.inFlight.remove(call.callId()) == null) {
-				return;
-			}
-			if (error != null) {
-				sendError(call.callId(), error);
-			}
-			else {
-				sendResult(call, result);
-			}
-		});
+		if (this.inFlight.remove(call.callId()) == null) {
+			// Cancelled by the client: it expects no answer.
+			return;
+		}
+		if (error != null) {
+			sendError(call.callId(), error);
+		}
+		else {
+			sendResult(call, result);
+		}
 	}
 
 	private void sendResult(ServerCall call, Object result) {

@@ -1,6 +1,8 @@
 package io.easyrpc.transport;
 
 import java.net.SocketAddress;
+import java.util.Queue;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.easyrpc.RpcStatus;
 import io.easyrpc.protocol.Frame;
@@ -18,6 +20,7 @@ import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,7 +38,27 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private final int maxFrameSize;
 
+	/**
+	 * Frames written during one read batch before they are flushed without waiting for
+	 * its end.
+	 */
+	static final int FLUSH_FRAMES = 16;
+
+	/**
+	 * Bytes written during one read batch before they are flushed without waiting for its
+	 * end.
+	 */
+	static final int FLUSH_BYTES = 32 * 1024;
+
 	private final Runnable flushTask = this::flushNow;
+
+	private final Runnable drainTask = this::drain;
+
+	// Frames sent from other threads wait here; one event-loop task writes all that have
+	// gathered and flushes them once.
+	private final Queue<ByteBuf> outbound = PlatformDependent.newMpscQueue();
+
+	private final AtomicBoolean drainScheduled = new AtomicBoolean();
 
 	private ChannelHandlerContext ctx;
 
@@ -52,6 +75,14 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	private boolean flushPending;
 
 	private boolean flushScheduled;
+
+	private int unflushedFrames;
+
+	private int unflushedBytes;
+
+	private boolean written;
+
+	private boolean draining;
 
 	/**
 	 * Create a connection handler.
@@ -220,22 +251,63 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Write a frame from any thread. The frame is flushed at the end of the current
-	 * event-loop turn together with the other frames written in it.
+	 * event-loop turn together with the other frames written in it; while a batch of
+	 * inbound frames is read, the answers are flushed every {@value #FLUSH_FRAMES} frames
+	 * so that the peer can start on them before the whole batch is done.
 	 * @param frame an encoded frame; ownership passes to this method
 	 */
 	public final void send(ByteBuf frame) {
 		if (this.eventLoop.inEventLoop()) {
 			write(frame);
+			return;
 		}
-		else {
+		this.outbound.offer(frame);
+		if (!this.drainScheduled.get() && this.drainScheduled.compareAndSet(false, true)) {
 			try {
-				this.eventLoop.execute(() -> write(frame));
+				this.eventLoop.execute(this.drainTask);
 			}
 			catch (RuntimeException ex) {
-				ReferenceCountUtil.release(frame);
+				// The event loop is shut down: nothing will write these frames.
+				this.drainScheduled.set(false);
+				releaseOutbound();
 				throw ex;
 			}
 		}
+	}
+
+	private void drain() {
+		this.drainScheduled.set(false);
+		this.draining = true;
+		try {
+			ByteBuf frame;
+			while ((frame = this.outbound.poll()) != null) {
+				write(frame);
+			}
+		}
+		finally {
+			this.draining = false;
+		}
+		if (!this.reading && this.flushPending) {
+			flushNow();
+		}
+	}
+
+	private void releaseOutbound() {
+		ByteBuf frame;
+		while ((frame = this.outbound.poll()) != null) {
+			ReferenceCountUtil.release(frame);
+		}
+	}
+
+	/**
+	 * Return whether a frame was written since the last call, and start over. Connections
+	 * use it to send keep-alive pings only when they have been quiet. Event loop only.
+	 * @return {@code true} if a frame was written since the previous call
+	 */
+	protected final boolean checkWritten() {
+		boolean result = this.written;
+		this.written = false;
+		return result;
 	}
 
 	/**
@@ -257,9 +329,19 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		sendPreface();
+		int size = frame.readableBytes();
 		this.ctx.write(frame, this.ctx.voidPromise());
+		this.written = true;
 		this.flushPending = true;
-		if (!this.reading && !this.flushScheduled) {
+		if (this.reading) {
+			// Flush part of a long read batch early: both sides then work at once instead
+			// of handing the whole batch back and forth.
+			this.unflushedBytes += size;
+			if (++this.unflushedFrames >= FLUSH_FRAMES || this.unflushedBytes >= FLUSH_BYTES) {
+				flushNow();
+			}
+		}
+		else if (!this.draining && !this.flushScheduled) {
 			this.flushScheduled = true;
 			this.eventLoop.execute(this.flushTask);
 		}
@@ -267,6 +349,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private void flushNow() {
 		this.flushScheduled = false;
+		this.unflushedFrames = 0;
+		this.unflushedBytes = 0;
 		if (this.flushPending) {
 			this.flushPending = false;
 			this.ctx.flush();

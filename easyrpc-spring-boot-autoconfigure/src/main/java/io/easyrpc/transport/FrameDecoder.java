@@ -7,14 +7,15 @@ import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Preface;
 import io.easyrpc.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 
 /**
  * Splits the inbound byte stream into the peer's {@link Preface} followed by frame bodies
- * (length prefix removed). A frame longer than the configured maximum is refused before
- * any of it is buffered. After the first error every further byte is discarded: the
- * connection is about to be closed.
+ * (length prefix removed), always in heap memory. A frame longer than the configured
+ * maximum is refused before any of it is buffered. After the first error every further
+ * byte is discarded: the connection is about to be closed.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
 
@@ -54,7 +55,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 					return;
 				}
 				in.skipBytes(FrameCodec.LENGTH_PREFIX);
-				out.add(in.readRetainedSlice((int) length));
+				out.add(readBody(in, (int) length));
 			}
 		}
 		catch (ProtocolException ex) {
@@ -62,6 +63,19 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 			in.skipBytes(in.readableBytes());
 			throw ex;
 		}
+	}
+
+	// Heap bytes (in-process channels) are handed on as a slice. Socket reads land in
+	// direct memory, which msgpack-core cannot read without extra JVM flags: such a body
+	// is copied to the heap here, once, and everything downstream, the frame header and
+	// the payload alike, reads that copy.
+	private static ByteBuf readBody(ByteBuf in, int length) {
+		if (in.hasArray()) {
+			return in.readRetainedSlice(length);
+		}
+		byte[] body = new byte[length];
+		in.readBytes(body);
+		return Unpooled.wrappedBuffer(body);
 	}
 
 	private enum State {

@@ -25,13 +25,24 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * bootstraps that bind and connect over them. Event loops are created on first use and
  * shut down by {@link #close()}.
  * <p>
- * Channels use pooled heap buffers: msgpack-core reads and writes heap memory directly,
- * while direct memory would need extra JVM flags.
+ * Channels use pooled buffers: heap buffers in process, direct buffers on sockets.
+ * msgpack-core itself only ever touches heap memory (direct memory would need extra JVM
+ * flags): frames are encoded on the heap and copied once into the channel's buffer, and
+ * inbound frames are copied once to the heap by the {@link FrameDecoder}.
  */
 public final class TransportResources implements AutoCloseable {
 
-	/** The allocator used for every easyrpc channel. */
+	/**
+	 * The allocator of in-process channels: heap buffers, which pass from one side to the
+	 * other and are read there without a copy.
+	 */
 	public static final ByteBufAllocator ALLOCATOR = new PooledByteBufAllocator(false);
+
+	/**
+	 * The allocator of socket channels: direct buffers where the platform allows, so that
+	 * an encoded frame goes to the socket without another copy.
+	 */
+	public static final ByteBufAllocator SOCKET_ALLOCATOR = new PooledByteBufAllocator(true);
 
 	private final String name;
 
@@ -62,17 +73,20 @@ public final class TransportResources implements AutoCloseable {
 	 */
 	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler,
 			BootstrapCustomizer<ServerBootstrap> customizer) {
-		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler)
-			.option(ChannelOption.ALLOCATOR, ALLOCATOR)
-			.childOption(ChannelOption.ALLOCATOR, ALLOCATOR);
+		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler);
 		if (address.isInProcess()) {
 			EventLoopGroup group = localGroup();
-			bootstrap.group(group, group).channel(LocalServerChannel.class);
+			bootstrap.group(group, group)
+				.channel(LocalServerChannel.class)
+				.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+				.childOption(ChannelOption.ALLOCATOR, ALLOCATOR);
 		}
 		else {
 			EventLoopGroup group = tcpGroup();
 			bootstrap.group(group, group)
 				.channel(NioServerSocketChannel.class)
+				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
+				.childOption(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
 				.option(ChannelOption.SO_REUSEADDR, true)
 				.childOption(ChannelOption.TCP_NODELAY, true)
 				.childOption(ChannelOption.SO_KEEPALIVE, true);
@@ -93,13 +107,14 @@ public final class TransportResources implements AutoCloseable {
 	 */
 	public ChannelFuture connect(RpcAddress address, ChannelHandler handler, int connectTimeoutMillis,
 			BootstrapCustomizer<Bootstrap> customizer) {
-		Bootstrap bootstrap = new Bootstrap().handler(handler).option(ChannelOption.ALLOCATOR, ALLOCATOR);
+		Bootstrap bootstrap = new Bootstrap().handler(handler);
 		if (address.isInProcess()) {
-			bootstrap.group(localGroup()).channel(LocalChannel.class);
+			bootstrap.group(localGroup()).channel(LocalChannel.class).option(ChannelOption.ALLOCATOR, ALLOCATOR);
 		}
 		else {
 			bootstrap.group(tcpGroup())
 				.channel(NioSocketChannel.class)
+				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
 				.option(ChannelOption.TCP_NODELAY, true)
 				.option(ChannelOption.SO_KEEPALIVE, true)
 				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);

@@ -318,11 +318,27 @@ class FrameCodecTests {
 	}
 
 	@Test
-	void failingPayloadWriterReleasesTheFrameBuffer() throws Exception {
+	void failingPayloadWriterAllocatesNoFrameBuffer() throws Exception {
 		onFreshThread(() -> assertThatIOException().isThrownBy(this::encodeWithFailingPayload)
 			.withMessage("cannot write argument"));
-		assertThat(this.allocator.allocated).hasSize(1);
-		assertThat(this.allocator.allocated.get(0).refCnt()).isZero();
+		assertThat(this.allocator.allocated).isEmpty();
+	}
+
+	@Test
+	void encodedFrameIsExactlyAsLargeAsItsBytes() throws IOException {
+		byte[] payload = new byte[5000];
+		ByteBuf frame = FrameCodec.encodeResponse(this.allocator, 9, (packer) -> {
+			packer.packBinaryHeader(payload.length);
+			packer.writePayload(payload);
+		});
+		try {
+			assertThat(this.allocator.allocated).containsExactly(frame);
+			assertThat(frame.capacity()).isEqualTo(frame.readableBytes());
+			assertThat(frame.getInt(0)).isEqualTo(frame.readableBytes() - FrameCodec.LENGTH_PREFIX);
+		}
+		finally {
+			frame.release();
+		}
 	}
 
 	@Test

@@ -82,6 +82,31 @@ class FrameConnectionTests {
 	}
 
 	@Test
+	void framesSentDuringALongReadAreFlushedInBatchesWithoutWaitingForItsEnd() {
+		discardOurPreface();
+		byte[][] pings = new byte[20][];
+		for (int i = 0; i < pings.length; i++) {
+			pings[i] = ping(i);
+		}
+		this.channel.writeInbound(inbound(preface(1, 1024)), inbound(pings));
+		// Two pongs per ping: flushed after every FLUSH_FRAMES frames, the rest at read
+		// complete.
+		assertThat(FrameConnection.FLUSH_FRAMES).isEqualTo(16);
+		assertThat(this.flushes.messagesAtFlush).containsExactly(1, 17, 33, 41);
+		assertThat(readOutboundFrames()).hasSize(40);
+	}
+
+	@Test
+	void framesSentDuringALongReadAreFlushedOnceTheirBytesAddUp() {
+		discardOurPreface();
+		this.connection.pongPadding = FrameConnection.FLUSH_BYTES / 4;
+		this.channel.writeInbound(inbound(preface(1, 1024)), inbound(ping(1), ping(2), ping(3)));
+		// Each pong carries a quarter of FLUSH_BYTES, so the fourth triggers a flush.
+		assertThat(this.flushes.messagesAtFlush).containsExactly(1, 5, 7);
+		assertThat(readOutboundFrames()).hasSize(6);
+	}
+
+	@Test
 	void framesSentInOneEventLoopTurnOutsideAReadAreFlushedOnceAfterIt() {
 		discardOurPreface();
 		int before = this.flushes.count;
@@ -326,6 +351,8 @@ class FrameConnectionTests {
 
 		final List<String> payloads = new ArrayList<>();
 
+		int pongPadding;
+
 		RecordingConnection(int maxFrameSize) {
 			super(maxFrameSize);
 		}
@@ -349,8 +376,24 @@ class FrameConnectionTests {
 				}
 			}
 			if (frame instanceof Frame.Ping ping) {
-				send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
-				send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
+				send(answer(ping));
+				send(answer(ping));
+			}
+		}
+
+		// A pong, or with padding a response of that many payload bytes.
+		private ByteBuf answer(Frame.Ping ping) {
+			if (this.pongPadding == 0) {
+				return FrameCodec.encodePing(channel().alloc(), true, ping.data());
+			}
+			try {
+				return FrameCodec.encodeResponse(channel().alloc(), (int) ping.data(), (packer) -> {
+					packer.packBinaryHeader(this.pongPadding);
+					packer.writePayload(new byte[this.pongPadding]);
+				});
+			}
+			catch (IOException ex) {
+				throw new IllegalStateException(ex);
 			}
 		}
 

@@ -124,6 +124,18 @@ class FrameDecoderTests {
 	}
 
 	@Test
+	void framesReadFromDirectMemoryAreEmittedOnTheHeap() {
+		byte[] stream = concat(this.preface, this.frames);
+		ByteBuf direct = ALLOCATOR.directBuffer(stream.length).writeBytes(stream);
+		this.created.add(direct);
+		this.channel.writeInbound(direct);
+		List<Object> out = new ArrayList<>();
+		drainInbound(out);
+		assertDecodedStream(out);
+		assertThat(out.subList(1, out.size())).allSatisfy((body) -> assertThat(((ByteBuf) body).hasArray()).isTrue());
+	}
+
+	@Test
 	void frameOfExactlyTheMaximumSizeIsAccepted() {
 		byte[] body = new byte[MAX_FRAME_SIZE];
 		body[0] = (byte) 0x91;
