@@ -1,0 +1,30 @@
+package io.easyrpc.middleware;
+
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+import io.netty.channel.local.LocalAddress;
+
+/**
+ * Tells local peers (same process, loopback interface) from remote ones.
+ */
+public final class LocalPeers {
+
+	private LocalPeers() {
+	}
+
+	/**
+	 * Return whether an address belongs to a peer in this process or on the loopback
+	 * interface.
+	 * @param address the peer's address, may be {@code null}
+	 * @return {@code true} for in-process and loopback peers
+	 */
+	public static boolean isLocal(SocketAddress address) {
+		if (address instanceof LocalAddress) {
+			return true;
+		}
+		return address instanceof InetSocketAddress inet && inet.getAddress() != null
+				&& inet.getAddress().isLoopbackAddress();
+	}
+
+}

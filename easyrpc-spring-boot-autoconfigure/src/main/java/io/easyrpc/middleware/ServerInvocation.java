@@ -1,0 +1,67 @@
+package io.easyrpc.middleware;
+
+import java.lang.reflect.Method;
+import java.net.SocketAddress;
+import java.util.Map;
+
+import io.easyrpc.RpcContext;
+
+/**
+ * One invocation of a service method, as {@link RpcMiddleware} sees it.
+ */
+public interface ServerInvocation {
+
+	/**
+	 * Return the method key, for example {@code Greeter.hello}.
+	 * @return the key
+	 */
+	String methodKey();
+
+	/**
+	 * Return the Java method that will run.
+	 * @return the method
+	 */
+	Method method();
+
+	/**
+	 * Return the object the method runs on.
+	 * @return the service instance
+	 */
+	Object service();
+
+	/**
+	 * Return the decoded arguments; a middleware may replace elements with values of the
+	 * parameter's type.
+	 * @return the arguments, in parameter order
+	 */
+	Object[] arguments();
+
+	/**
+	 * Return the call's context: deadline, session, idempotency key, cancellation.
+	 * @return the context
+	 */
+	RpcContext context();
+
+	/**
+	 * Return the metadata headers the caller sent.
+	 * @return the headers, read-only
+	 */
+	default Map<String, String> headers() {
+		return context().headers();
+	}
+
+	/**
+	 * Return the caller's address.
+	 * @return the address
+	 */
+	default SocketAddress peerAddress() {
+		return context().peerAddress();
+	}
+
+	/**
+	 * Return whether the call is a notification, whose caller waits for no result.
+	 * @return {@code true} for one-way calls
+	 */
+	boolean isOneWay();
+
+}
