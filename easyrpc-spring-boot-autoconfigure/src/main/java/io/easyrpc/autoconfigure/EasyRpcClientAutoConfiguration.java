@@ -9,7 +9,9 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -20,7 +22,7 @@ import org.springframework.core.io.ResourceLoader;
  * {@link io.easyrpc.annotation.RpcClient @RpcClient} interface in the application's
  * packages and the {@link RpcClientFactory} that makes them.
  */
-@AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
+@AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
 @Import(AutoConfiguredRpcClientsRegistrar.class)
@@ -42,9 +44,12 @@ public final class EasyRpcClientAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
 			ClientProxyFactory proxyFactory, Environment environment,
-			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers) {
-		return new RpcClientFactory(properties, codec, proxyFactory, environment, customizers.orderedStream().toList(),
-				observers.orderedStream().toList());
+			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
+			ObjectProvider<SslBundles> sslBundles) {
+		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment,
+				customizers.orderedStream().toList(), observers.orderedStream().toList());
+		factory.setSslBundles(sslBundles.getIfAvailable());
+		return factory;
 	}
 
 }

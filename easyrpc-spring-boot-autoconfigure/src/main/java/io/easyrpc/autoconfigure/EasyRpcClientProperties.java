@@ -67,6 +67,11 @@ public class EasyRpcClientProperties {
 	private final Health health = new Health();
 
 	/**
+	 * TLS settings that apply to every target that sets none of its own.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -135,6 +140,10 @@ public class EasyRpcClientProperties {
 		return this.health;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
 	public Map<String, Target> getTargets() {
 		return this.targets;
 	}
@@ -173,6 +182,29 @@ public class EasyRpcClientProperties {
 
 		public void setMaxBackoff(Duration maxBackoff) {
 			this.maxBackoff = maxBackoff;
+		}
+
+	}
+
+	/**
+	 * Default TLS settings of the targets.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) used to connect to every TCP
+		 * target over TLS, unless the target sets its own: its trust store decides which
+		 * server certificates are accepted, its key store holds the client certificate
+		 * sent to servers that ask for one (mutual TLS).
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
 		}
 
 	}
@@ -219,6 +251,11 @@ public class EasyRpcClientProperties {
 		 */
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
 
+		/**
+		 * TLS settings of this target.
+		 */
+		private final TargetSsl ssl = new TargetSsl();
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -241,6 +278,61 @@ public class EasyRpcClientProperties {
 
 		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
 			this.methodTimeouts = methodTimeouts;
+		}
+
+		public TargetSsl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * TLS settings of one target.
+	 */
+	public static class TargetSsl {
+
+		/**
+		 * Whether to connect over TLS. Defaults to true when a bundle is set here or in
+		 * easyrpc.client.ssl.bundle; false connects without TLS even when the default
+		 * bundle is set; true without any bundle trusts the JDK's default certificate
+		 * authorities.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) used for this target, instead of
+		 * easyrpc.client.ssl.bundle.
+		 */
+		private String bundle;
+
+		/**
+		 * Host name sent to the server (SNI) and matched against its certificate.
+		 * Defaults to the host of the address.
+		 */
+		private String serverName;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(String serverName) {
+			this.serverName = serverName;
 		}
 
 	}

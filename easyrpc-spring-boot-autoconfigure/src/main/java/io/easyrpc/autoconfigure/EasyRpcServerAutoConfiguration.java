@@ -1,6 +1,7 @@
 package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Executor;
 
 import io.easyrpc.codec.ObjectCodec;
@@ -17,21 +18,25 @@ import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the easyrpc server: serves every
  * {@link io.easyrpc.annotation.RpcService @RpcService} bean on
- * {@code easyrpc.server.port}.
+ * {@code easyrpc.server.port}, over TLS when {@code easyrpc.server.ssl.bundle} names an
+ * SSL bundle.
  */
-@AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
+@AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnRpcServerEnabled
 @EnableConfigurationProperties(EasyRpcServerProperties.class)
 public final class EasyRpcServerAutoConfiguration {
@@ -65,7 +70,7 @@ public final class EasyRpcServerAutoConfiguration {
 			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
 			ObjectProvider<ServerCallObserver> observers,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
-			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers) {
+			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers, ObjectProvider<SslBundles> sslBundles) {
 		RpcServer.Builder builder = RpcServer.builder()
 			.registry(registry)
 			.codec(codec)
@@ -79,6 +84,16 @@ public final class EasyRpcServerAutoConfiguration {
 		}
 		if (properties.getInProcessName() != null && !properties.getInProcessName().isBlank()) {
 			builder.address(RpcAddress.inProcess(properties.getInProcessName()));
+		}
+		EasyRpcServerProperties.Ssl ssl = properties.getSsl();
+		if (StringUtils.hasText(ssl.getBundle())) {
+			builder.sslContextSupplier(SslBundleContexts.server(sslBundles.getIfAvailable(), ssl.getBundle(),
+					"easyrpc.server.ssl.bundle", ssl.getClientAuth()));
+		}
+		else if (ssl.getClientAuth() != EasyRpcServerProperties.ClientAuth.NONE) {
+			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
+					+ ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
+					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
 		}
 		resolvers.orderedStream().forEach(builder::exceptionResolver);
 		observers.orderedStream().forEach(builder::observer);

@@ -75,6 +75,11 @@ public class EasyRpcServerProperties {
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
 
+	/**
+	 * TLS of the TCP port.
+	 */
+	private final Ssl ssl = new Ssl();
+
 	public Boolean getEnabled() {
 		return this.enabled;
 	}
@@ -157,6 +162,64 @@ public class EasyRpcServerProperties {
 
 	public void setMethods(Map<String, Method> methods) {
 		this.methods = methods;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	/**
+	 * TLS settings of the server.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) with the server's certificate and
+		 * private key, and with the certificates that client certificates must chain to
+		 * when client-auth is want or need. When set, the TCP port accepts TLS
+		 * connections only; when the bundle is reloaded, new connections use the new
+		 * certificate.
+		 */
+		private String bundle;
+
+		/**
+		 * Whether clients must present a certificate that the bundle's trust store
+		 * accepts: none, want (checked when sent) or need (mutual TLS).
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/**
+	 * Whether a TLS server asks clients for a certificate.
+	 */
+	public enum ClientAuth {
+
+		/** Clients are not asked for a certificate. */
+		NONE,
+
+		/** Clients are asked for a certificate, which is checked when they send one. */
+		WANT,
+
+		/** Clients must send a certificate that the trust store accepts: mutual TLS. */
+		NEED
+
 	}
 
 	/**

@@ -8,6 +8,9 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
@@ -18,6 +21,7 @@ import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.protocol.Preface;
 import io.easyrpc.transport.FrameConnection;
+import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.collection.IntObjectHashMap;
@@ -30,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * matches responses to calls and fails every pending call at once when the connection
  * closes. Everything but {@link #start(ClientCall)} runs on the event loop, so the
  * pending table needs no lock.
+ * <p>
+ * The connection is ready for calls once the server's preface has arrived and, on TLS,
+ * the handshake is done. A server that answers its preface with a {@code GOAWAY} in the
+ * same read refused the connection: it then counts as a failed attempt, not as a
+ * connection that closed.
  */
 final class ClientConnection extends FrameConnection {
 
@@ -57,6 +66,14 @@ final class ClientConnection extends FrameConnection {
 
 	private final long prefaceTimeoutMillis;
 
+	private boolean tls;
+
+	private boolean handshakeDone;
+
+	private boolean prefaceArrived;
+
+	private String tlsFailure;
+
 	private ScheduledFuture<?> prefaceTimer;
 
 	private final long keepAliveNanos;
@@ -79,9 +96,10 @@ final class ClientConnection extends FrameConnection {
 	}
 
 	/**
-	 * Return the future that completes once the server's preface has arrived, so that its
-	 * protocol version and frame size limit are known before the first call is sent. It
-	 * fails if the connection cannot be made or closes first.
+	 * Return the future that completes once the server's preface has arrived (and, with
+	 * TLS, the handshake is done), so that its protocol version and frame size limit are
+	 * known before the first call is sent. It fails if the connection cannot be made, TLS
+	 * fails, the server refuses the connection or it closes first.
 	 */
 	CompletableFuture<ClientConnection> ready() {
 		return this.ready;
@@ -93,6 +111,8 @@ final class ClientConnection extends FrameConnection {
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.tls = Tls.isTls(ctx.channel());
+		this.handshakeDone = !this.tls;
 		super.channelActive(ctx);
 		if (this.keepAliveNanos > 0) {
 			long period = Math.max(1, this.keepAliveNanos / 2);
@@ -100,8 +120,12 @@ final class ClientConnection extends FrameConnection {
 		}
 		if (!this.ready.isDone()) {
 			this.prefaceTimer = eventLoop().schedule(() -> {
-				if (this.ready.completeExceptionally(new IOException("No easyrpc preface from the server within "
-						+ this.prefaceTimeoutMillis + " ms; is it an easyrpc server?"))) {
+				String message = this.handshakeDone
+						? "No easyrpc preface from the server within " + this.prefaceTimeoutMillis
+								+ " ms; is it an easyrpc server?"
+						: "TLS handshake with " + this.owner.address() + " failed: not done within "
+								+ this.prefaceTimeoutMillis + " ms; does the server use TLS?";
+				if (this.ready.completeExceptionally(new IOException(message))) {
 					ctx.close();
 				}
 			}, this.prefaceTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -111,8 +135,46 @@ final class ClientConnection extends FrameConnection {
 	@Override
 	protected void prefaceReceived(Preface preface) {
 		super.prefaceReceived(preface);
+		this.prefaceArrived = true;
+	}
+
+	@Override
+	protected void tlsHandshakeCompleted(SSLSession session) {
+		this.handshakeDone = true;
+		maybeReady();
+	}
+
+	@Override
+	protected void tlsFailed(Throwable cause, boolean peerConnected) {
+		this.tlsFailure = "TLS handshake with " + this.owner.address() + " failed: " + Tls.describe(cause);
+		logger.debug(this.tlsFailure);
+		if (!this.ready.isDone()) {
+			// No cause: the message is what callers see, and it says it all.
+			this.ready.completeExceptionally(new SSLException(this.tlsFailure));
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		// Readiness is decided after the whole read, so that a GOAWAY sent right behind
+		// the preface is seen first. Calls started now are flushed with the read's
+		// answers.
+		maybeReady();
+		super.channelReadComplete(ctx);
+	}
+
+	private void maybeReady() {
+		if (this.ready.isDone() || !this.prefaceArrived || !this.handshakeDone) {
+			return;
+		}
 		if (this.prefaceTimer != null) {
 			this.prefaceTimer.cancel(false);
+		}
+		if (this.goingAway) {
+			this.ready.completeExceptionally(new IOException("Server " + this.owner.address()
+					+ " refused the connection (" + this.goAwayStatus + "): " + this.goAwayMessage));
+			channel().close();
+			return;
 		}
 		this.ready.complete(this);
 	}
@@ -354,7 +416,8 @@ final class ClientConnection extends FrameConnection {
 		this.owner.connectionClosed(this);
 		RpcStatus status = (this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE;
 		String message = "Connection to " + this.owner.address() + " closed"
-				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : "");
+				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage
+						: (this.tlsFailure != null) ? " after a TLS failure (" + this.tlsFailure + ")" : "");
 		if (!this.ready.isDone()) {
 			this.ready.completeExceptionally(new IOException(message + " before the server's easyrpc preface arrived"));
 		}

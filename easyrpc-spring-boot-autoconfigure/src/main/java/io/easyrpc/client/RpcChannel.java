@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -20,11 +21,13 @@ import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +43,12 @@ import org.slf4j.LoggerFactory;
  * passed; the next call after it tries again. The back-off doubles with each failure up
  * to a maximum and resets once a connection succeeds. A lost connection fails its pending
  * calls at once and is re-made by the next call.
+ * <p>
+ * With a TLS context ({@link Builder#sslContext(SslContext)}) TCP connections are made
+ * over TLS, checking the server's certificate against the host name of the address or
+ * {@link Builder#sslServerName(String)}; a failed handshake fails the attempt with
+ * {@link RpcStatus#UNAVAILABLE} and a message that starts with "TLS handshake ...
+ * failed". In-process connections never use TLS.
  */
 public final class RpcChannel implements AutoCloseable {
 
@@ -68,6 +77,10 @@ public final class RpcChannel implements AutoCloseable {
 	private final List<ClientCallObserver> observers;
 
 	private final String addressText;
+
+	private final Supplier<? extends SslContext> sslContexts;
+
+	private final String sslServerName;
 
 	private final Object lock = new Object();
 
@@ -101,6 +114,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.customizers = List.copyOf(builder.customizers);
 		this.observers = List.copyOf(builder.observers);
 		this.addressText = this.address.toString();
+		this.sslContexts = this.address.isInProcess() ? null : builder.sslContexts;
+		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
 	}
 
 	/**
@@ -118,6 +133,14 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	public RpcAddress address() {
 		return this.address;
+	}
+
+	/**
+	 * Return whether connections to the server use TLS.
+	 * @return {@code true} for TCP addresses with a TLS context
+	 */
+	public boolean isTls() {
+		return this.sslContexts != null;
 	}
 
 	/**
@@ -267,6 +290,11 @@ public final class RpcChannel implements AutoCloseable {
 
 			@Override
 			protected void initChannel(Channel channel) {
+				if (RpcChannel.this.sslContexts != null) {
+					// Each connection takes the context current when it is made.
+					Tls.addClientHandler(channel, RpcChannel.this.sslContexts.get(), RpcChannel.this.sslServerName,
+							RpcChannel.this.address.port());
+				}
 				channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
 				channel.pipeline().addLast("easyrpc", handler);
 			}
@@ -457,6 +485,10 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
+		private Supplier<? extends SslContext> sslContexts;
+
+		private String sslServerName;
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -551,6 +583,49 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer));
+			return this;
+		}
+
+		/**
+		 * Connect over TLS with a fixed client context, for example from
+		 * {@code SslContextBuilder.forClient().trustManager(...).build()}. Ignored for
+		 * in-process addresses.
+		 * @param sslContext a client context
+		 * @return this builder
+		 */
+		public Builder sslContext(SslContext sslContext) {
+			Objects.requireNonNull(sslContext, "sslContext must not be null");
+			if (!sslContext.isClient()) {
+				throw new IllegalArgumentException("An easyrpc client needs a client TLS context "
+						+ "(SslContextBuilder.forClient()), not a server context");
+			}
+			this.sslContexts = Tls.fixed(sslContext);
+			return this;
+		}
+
+		/**
+		 * Connect over TLS with the client context the supplier gives when a connection
+		 * is made, so that a context replaced at run time (a renewed client certificate
+		 * or trust store) applies to the next connection while the current one keeps its
+		 * own. Ignored for in-process addresses.
+		 * @param sslContexts the supplier of the current client context, called on an I/O
+		 * thread for every new connection: it must be fast and must not block
+		 * @return this builder
+		 */
+		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
+			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the host name sent to the server (SNI) and matched against its certificate.
+		 * Defaults to the host of the address. Useful when the address is an IP address
+		 * or a name the certificate does not list.
+		 * @param sslServerName the server name
+		 * @return this builder
+		 */
+		public Builder sslServerName(String sslServerName) {
+			this.sslServerName = sslServerName;
 			return this;
 		}
 

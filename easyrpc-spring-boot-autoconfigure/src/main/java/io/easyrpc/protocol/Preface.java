@@ -23,6 +23,9 @@ public record Preface(int version, int flags, int maxFrameSize) {
 	/** The magic number: the ASCII bytes {@code E R P C}. */
 	public static final int MAGIC = 0x45525043;
 
+	// A TLS handshake record: content type 22, protocol major version 3.
+	private static final int TLS_HANDSHAKE_START = 0x1603;
+
 	/**
 	 * Append this preface to a buffer.
 	 * @param out the buffer
@@ -44,6 +47,11 @@ public record Preface(int version, int flags, int maxFrameSize) {
 	public static Preface readFrom(ByteBuf in) {
 		int magic = in.readInt();
 		if (magic != MAGIC) {
+			if ((magic >>> 16) == TLS_HANDSHAKE_START) {
+				throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+						"Not an easyrpc connection without TLS: the peer started a TLS handshake, "
+								+ "but this side is not configured for TLS");
+			}
 			throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
 					String.format("Not an easyrpc connection: expected preface 'ERPC', got 0x%08x", magic));
 		}

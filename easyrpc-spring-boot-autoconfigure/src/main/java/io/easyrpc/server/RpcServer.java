@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -25,11 +26,13 @@ import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -43,6 +46,11 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} shuts down in order: new calls are answered
  * {@link RpcStatus#UNAVAILABLE} and clients are told to go away, the listening sockets
  * close, calls in flight drain for up to the given time, then connections close.
+ * <p>
+ * With a TLS context ({@link Builder#sslContext(SslContext)}) every TCP address is served
+ * over TLS only: a client that connects without TLS is told so in a {@code GOAWAY} frame
+ * and disconnected. A context given by a supplier may change at run time; each new
+ * connection takes the current one. In-process addresses never use TLS.
  */
 public final class RpcServer {
 
@@ -74,6 +82,8 @@ public final class RpcServer {
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
+	private final Supplier<? extends SslContext> sslContexts;
+
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
 	private final AtomicInteger activeCalls = new AtomicInteger();
@@ -102,6 +112,7 @@ public final class RpcServer {
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
 		this.customizers = List.copyOf(builder.customizers);
+		this.sslContexts = builder.sslContexts;
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
 		}
@@ -165,7 +176,7 @@ public final class RpcServer {
 
 					@Override
 					protected void initChannel(Channel channel) {
-						initConnection(channel);
+						initConnection(channel, address);
 					}
 
 				}, this::customize).awaitUninterruptibly();
@@ -217,7 +228,11 @@ public final class RpcServer {
 		}
 	}
 
-	private void initConnection(Channel channel) {
+	private void initConnection(Channel channel, RpcAddress address) {
+		if (this.sslContexts != null && !address.isInProcess()) {
+			// Each connection takes the context current when it is accepted.
+			Tls.addServerHandlers(channel, this.sslContexts.get());
+		}
 		channel.pipeline().addLast("frameDecoder", new FrameDecoder(this.maxFrameSize));
 		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
 			channel.pipeline()
@@ -283,6 +298,14 @@ public final class RpcServer {
 			channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
 		}
 		this.serverChannels.clear();
+	}
+
+	/**
+	 * Return whether TCP connections use TLS.
+	 * @return {@code true} if the server has a TLS context
+	 */
+	public boolean isTls() {
+		return this.sslContexts != null;
 	}
 
 	/**
@@ -464,6 +487,8 @@ public final class RpcServer {
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
+		private Supplier<? extends SslContext> sslContexts;
+
 		private Builder() {
 		}
 
@@ -591,6 +616,37 @@ public final class RpcServer {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Serve TCP addresses over TLS with a fixed server context, for example from
+		 * {@code SslContextBuilder.forServer(keyManagerFactory).build()}; its client
+		 * authentication setting decides whether clients must present a certificate
+		 * (mutual TLS).
+		 * @param sslContext a server context
+		 * @return this builder
+		 */
+		public Builder sslContext(SslContext sslContext) {
+			Objects.requireNonNull(sslContext, "sslContext must not be null");
+			if (!sslContext.isServer()) {
+				throw new IllegalArgumentException("An easyrpc server needs a server TLS context "
+						+ "(SslContextBuilder.forServer(...)), not a client context");
+			}
+			this.sslContexts = Tls.fixed(sslContext);
+			return this;
+		}
+
+		/**
+		 * Serve TCP addresses over TLS with the server context the supplier gives when a
+		 * connection is accepted, so that a context replaced at run time (a renewed
+		 * certificate) applies to new connections while existing ones keep theirs.
+		 * @param sslContexts the supplier of the current server context, called on an I/O
+		 * thread for every accepted connection: it must be fast and must not block
+		 * @return this builder
+		 */
+		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
+			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
 			return this;
 		}
 

@@ -4,6 +4,8 @@ import java.net.SocketAddress;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.ssl.SSLSession;
+
 import io.easyrpc.RpcStatus;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
@@ -18,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
@@ -31,6 +34,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Protocol errors (bad preface, malformed or oversized frame) are answered with a
  * {@code GOAWAY} frame that names the problem, and the connection is closed.
+ * <p>
+ * On a TLS connection ({@link Tls}) the preface and frames are written as soon as the
+ * connection is up, and the TLS handler holds them back until its handshake is done. A
+ * TLS failure is reported once, through {@link #tlsFailed(Throwable, boolean)}, and
+ * closes the connection.
  */
 public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
@@ -83,6 +91,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	private boolean written;
 
 	private boolean draining;
+
+	private boolean tlsFailureReported;
 
 	/**
 	 * Create a connection handler.
@@ -202,13 +212,36 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			idle(idle);
 			return;
 		}
+		if (evt instanceof SslHandshakeCompletionEvent handshake) {
+			if (handshake.isSuccess()) {
+				tlsHandshakeCompleted(Tls.session(ctx.channel()));
+			}
+			else {
+				reportTlsFailure(ctx, handshake.cause());
+			}
+		}
 		super.userEventTriggered(ctx, evt);
+	}
+
+	// A failed handshake shows up twice, as an event and as an exception: the first one
+	// is reported, the other ignored.
+	private void reportTlsFailure(ChannelHandlerContext ctx, Throwable cause) {
+		this.failed = true;
+		if (!this.tlsFailureReported) {
+			this.tlsFailureReported = true;
+			tlsFailed(cause, ctx.channel().isActive());
+		}
+		ctx.close();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		this.failed = true;
 		Throwable error = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (Tls.isTlsFailure(error)) {
+			reportTlsFailure(ctx, error);
+			return;
+		}
 		if (error instanceof ProtocolException protocolError) {
 			logger.warn("Closing easyrpc connection with {}: {}", ctx.channel().remoteAddress(), error.getMessage());
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
@@ -375,6 +408,32 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 * @param frame the frame
 	 */
 	protected abstract void frameReceived(Frame frame);
+
+	/**
+	 * Called on a TLS connection once the handshake is done; the session tells who the
+	 * peer is, by its certificate when it sent one. The default does nothing.
+	 * @param session the TLS session
+	 */
+	protected void tlsHandshakeCompleted(SSLSession session) {
+	}
+
+	/**
+	 * Called once when TLS fails on the connection: the handshake failed (wrong
+	 * certificate, a peer that does not speak TLS, a timeout) or a TLS record could not
+	 * be read. The connection is closed right after. The default logs one line without a
+	 * stack trace: a warning while the peer is still connected, at debug level when it
+	 * has already gone, as port scanners and TCP health checks do.
+	 * @param cause the failure
+	 * @param peerConnected whether the connection was still open when TLS failed
+	 */
+	protected void tlsFailed(Throwable cause, boolean peerConnected) {
+		if (peerConnected) {
+			logger.warn("TLS with {} failed: {}", remoteAddress(), Tls.describe(cause));
+		}
+		else {
+			logger.debug("TLS with {} failed: {}", remoteAddress(), Tls.describe(cause));
+		}
+	}
 
 	/**
 	 * Called when an idle-state handler in the pipeline reports idleness. The default

@@ -79,6 +79,14 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void sslPropertiesAreDescribed() {
+		assertThat(properties).containsKeys("easyrpc.server.ssl.bundle", "easyrpc.server.ssl.client-auth",
+				"easyrpc.client.ssl.bundle");
+		assertThat(properties.get("easyrpc.server.ssl.client-auth").get("defaultValue").asString()).isEqualTo("none");
+		assertThat(properties.get("easyrpc.server.ssl.bundle").get("description").asString()).contains("SSL bundle");
+	}
+
+	@Test
 	void targetAddressHasValueHints() {
 		JsonNode hint = hints.get("easyrpc.client.targets.values.address");
 		assertThat(hint).isNotNull();
