@@ -435,7 +435,6 @@ public final class RpcServer {
 	}
 
 	void callFinished(ServerCall call) {
-		call.method().release();
 		if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
 			synchronized (this.activeCalls) {
 				this.activeCalls.notifyAll();

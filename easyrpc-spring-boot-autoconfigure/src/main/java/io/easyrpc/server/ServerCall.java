@@ -155,6 +155,9 @@ final class ServerCall implements Runnable {
 						: this.context.isCancelled() ? cancelledStatus() : RpcStatus.OK;
 				this.observation.stop(status, failure);
 			}
+			// The method's concurrency slot is free before the answer leaves, so that a
+			// caller's next call cannot find it still taken.
+			this.method.release();
 			if (!isNotification()) {
 				this.connection.complete(this, result, error);
 			}

@@ -4,7 +4,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
-import io.easyrpc.RpcException;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.ServerInvocation;
 import org.slf4j.Logger;
@@ -38,7 +37,7 @@ public class AuditMiddleware implements RpcMiddleware {
 			logger.info("Reservation for {} from {}: {}", invocation.arguments()[0], client, reservation);
 			return reservation;
 		}
-		catch (RpcException | RuntimeException ex) {
+		catch (RuntimeException ex) {
 			logger.info("Reservation for {} from {} refused: {}", invocation.arguments()[0], client, ex.getMessage());
 			throw ex;
 		}
