@@ -67,6 +67,11 @@ public class EasyRpcClientProperties {
 	private final Health health = new Health();
 
 	/**
+	 * Authentication to servers, for every target that does not set its own.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -135,6 +140,10 @@ public class EasyRpcClientProperties {
 		return this.health;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Map<String, Target> getTargets() {
 		return this.targets;
 	}
@@ -199,6 +208,28 @@ public class EasyRpcClientProperties {
 	}
 
 	/**
+	 * Authentication to a server.
+	 */
+	public static class Auth {
+
+		/**
+		 * Secret shared with the server, proven with a challenge-response at connection
+		 * start (HMAC-SHA256; the secret never crosses the wire). Its UTF-8 bytes are the
+		 * key. A server that does not ask for it is refused with UNAUTHENTICATED.
+		 */
+		private String sharedSecret;
+
+		public String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+	}
+
+	/**
 	 * One server that clients call.
 	 */
 	public static class Target {
@@ -218,6 +249,11 @@ public class EasyRpcClientProperties {
 		 * timeout.
 		 */
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
+
+		/**
+		 * Authentication to this target, instead of easyrpc.client.auth.
+		 */
+		private final Auth auth = new Auth();
 
 		public String getAddress() {
 			return this.address;
@@ -241,6 +277,10 @@ public class EasyRpcClientProperties {
 
 		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
 			this.methodTimeouts = methodTimeouts;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
 		}
 
 	}

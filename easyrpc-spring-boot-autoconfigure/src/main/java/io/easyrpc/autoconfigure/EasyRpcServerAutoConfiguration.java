@@ -75,7 +75,16 @@ public final class EasyRpcServerAutoConfiguration {
 			.ioThreads(properties.getIoThreads())
 			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
 			.idleTimeout(properties.getIdleTimeout())
-			.exposeStackTraces(properties.isExposeStackTraces());
+			.exposeStackTraces(properties.isExposeStackTraces())
+			.authTimeout(properties.getAuth().getTimeout());
+		String secret = properties.getAuth().getSharedSecret();
+		if (secret != null) {
+			if (secret.isBlank()) {
+				throw new IllegalStateException("easyrpc.server.auth.shared-secret is set but blank: "
+						+ "give the secret clients must prove, or remove the property to serve without authentication");
+			}
+			builder.sharedSecret(secret);
+		}
 		if (properties.getPort() >= 0) {
 			builder.address(RpcAddress.tcp(properties.getHost(), properties.getPort()));
 		}

@@ -71,6 +71,11 @@ public class EasyRpcServerProperties {
 	private final Executor executor = new Executor();
 
 	/**
+	 * Authentication of clients at connection start.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Per-method settings, keyed by method key (for example [Greeter.hello]).
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
@@ -151,6 +156,10 @@ public class EasyRpcServerProperties {
 		return this.executor;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Map<String, Method> getMethods() {
 		return this.methods;
 	}
@@ -189,6 +198,42 @@ public class EasyRpcServerProperties {
 
 		public void setQueueCapacity(int queueCapacity) {
 			this.queueCapacity = queueCapacity;
+		}
+
+	}
+
+	/**
+	 * Authentication of clients.
+	 */
+	public static class Auth {
+
+		/**
+		 * Secret that clients must prove they know (challenge-response with HMAC-SHA256;
+		 * the secret never crosses the wire) before any call is served. Its UTF-8 bytes
+		 * are the key; use at least 32 random characters. Unset: no authentication.
+		 */
+		private String sharedSecret;
+
+		/**
+		 * How long a client has to authenticate after connecting before it is
+		 * disconnected with UNAUTHENTICATED.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

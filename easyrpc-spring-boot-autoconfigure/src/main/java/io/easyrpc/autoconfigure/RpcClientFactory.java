@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 
 import io.easyrpc.annotation.RpcClient;
@@ -31,6 +32,11 @@ import org.springframework.util.StringUtils;
  * Creates the proxies of {@link RpcClient @RpcClient} interfaces and owns the channels
  * they call through: one {@link RpcChannel}, hence one connection, per server address,
  * shared by every interface that calls that address.
+ * <p>
+ * A target's shared secret is {@code easyrpc.client.targets.<name>.auth.shared-secret},
+ * else {@code easyrpc.client.auth.shared-secret}; clients given by URL use the latter.
+ * Since one server has one secret, clients that would call one address with different
+ * secrets (or with and without one) are refused when they are created.
  */
 public class RpcClientFactory implements DisposableBean {
 
@@ -55,6 +61,9 @@ public class RpcClientFactory implements DisposableBean {
 	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> clientNames = new LinkedHashMap<>();
+
+	// The shared secret of each address that has one. Never exposed.
+	private final Map<String, String> secrets = new LinkedHashMap<>();
 
 	/**
 	 * Create a factory.
@@ -140,7 +149,8 @@ public class RpcClientFactory implements DisposableBean {
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
 				(method) -> methodOptions(method, methodTimeouts));
-		RpcChannel channel = channel(parsed);
+		String secret = sharedSecret(target, targetName);
+		RpcChannel channel = channel(parsed, secret, type);
 		synchronized (this) {
 			String key = parsed.toString();
 			if (StringUtils.hasText(targetName)) {
@@ -181,8 +191,32 @@ public class RpcClientFactory implements DisposableBean {
 				annotation != null && annotation.oneWay(), timeout);
 	}
 
-	private synchronized RpcChannel channel(RpcAddress address) {
-		return this.channels.computeIfAbsent(address.toString(), (key) -> {
+	private String sharedSecret(EasyRpcClientProperties.Target target, String targetName) {
+		String secret = (target != null) ? target.getAuth().getSharedSecret() : null;
+		String property = "easyrpc.client.targets." + targetName + ".auth.shared-secret";
+		if (secret == null) {
+			secret = this.properties.getAuth().getSharedSecret();
+			property = "easyrpc.client.auth.shared-secret";
+		}
+		if (secret != null && secret.isBlank()) {
+			throw new IllegalStateException(property + " is set but blank: give the secret the server expects, "
+					+ "or remove the property to connect without authentication");
+		}
+		return secret;
+	}
+
+	private synchronized RpcChannel channel(RpcAddress address, String secret, Class<?> client) {
+		String key = address.toString();
+		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
+			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
+					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
+					+ " (or one of them has none): a server has one secret, so every target of " + key
+					+ " needs the same auth.shared-secret");
+		}
+		if (secret != null) {
+			this.secrets.put(key, secret);
+		}
+		return this.channels.computeIfAbsent(key, (k) -> {
 			RpcChannel.Builder builder = RpcChannel.builder(address)
 				.codec(this.codec)
 				.transportResources(this.resources)
@@ -190,7 +224,8 @@ public class RpcClientFactory implements DisposableBean {
 				.connectTimeout(this.properties.getConnectTimeout())
 				.keepAlive(this.properties.getKeepAlive())
 				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
-				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
+				.maxBackoff(this.properties.getReconnect().getMaxBackoff())
+				.sharedSecret(secret);
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
 			this.channelCustomizers.forEach((customizer) -> customizer.customize(key, builder));

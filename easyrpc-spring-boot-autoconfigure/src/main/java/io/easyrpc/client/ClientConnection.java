@@ -19,6 +19,7 @@ import io.easyrpc.protocol.MessagePackBuffers;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -32,6 +33,11 @@ import org.slf4j.LoggerFactory;
  * matches responses to calls and fails every pending call at once when the connection
  * closes. Everything but {@link #start(ClientCall)} runs on the event loop, so the
  * pending table needs no lock.
+ * <p>
+ * With a shared secret, the connection is ready only once the authentication handshake
+ * has succeeded both ways: the server accepted this side's proof and proved in
+ * {@code AUTH_OK} that it knows the secret too. A server whose preface does not ask for
+ * authentication is refused, so that a server started without its secret is noticed.
  */
 final class ClientConnection extends FrameConnection {
 
@@ -63,6 +69,16 @@ final class ClientConnection extends FrameConnection {
 
 	private ScheduledFuture<?> prefaceTimer;
 
+	private final SharedSecret secret;
+
+	private boolean prefaceReceived;
+
+	private Handshake handshake = Handshake.NONE;
+
+	private byte[] serverNonce;
+
+	private byte[] clientNonce;
+
 	private final long keepAliveNanos;
 
 	private ScheduledFuture<?> keepAliveTask;
@@ -74,19 +90,23 @@ final class ClientConnection extends FrameConnection {
 	private long deadlineScanAt;
 
 	ClientConnection(RpcChannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
-			long prefaceTimeoutMillis, long keepAliveNanos) {
+			long prefaceTimeoutMillis, long keepAliveNanos, SharedSecret secret) {
 		super(maxFrameSize);
 		this.owner = owner;
 		this.codec = codec;
 		this.processors = processors;
 		this.prefaceTimeoutMillis = prefaceTimeoutMillis;
 		this.keepAliveNanos = keepAliveNanos;
+		this.secret = secret;
 	}
 
 	/**
 	 * Return the future that completes once the server's preface has arrived, so that its
-	 * protocol version and frame size limit are known before the first call is sent. It
-	 * fails if the connection cannot be made or closes first.
+	 * protocol version and frame size limit are known before the first call is sent, and
+	 * with a shared secret once the authentication handshake has succeeded. It fails if
+	 * the connection cannot be made, is refused, or closes first; a refusal for
+	 * authentication fails it with an {@link RpcException} of status
+	 * {@link RpcStatus#UNAUTHENTICATED}.
 	 */
 	CompletableFuture<ClientConnection> ready() {
 		return this.ready;
@@ -105,8 +125,12 @@ final class ClientConnection extends FrameConnection {
 		}
 		if (!this.ready.isDone()) {
 			this.prefaceTimer = eventLoop().schedule(() -> {
-				if (this.ready.completeExceptionally(new IOException("No easyrpc preface from the server within "
-						+ this.prefaceTimeoutMillis + " ms; is it an easyrpc server?"))) {
+				String message = this.prefaceReceived
+						? "Authentication with " + this.owner.address() + " did not complete within "
+								+ this.prefaceTimeoutMillis + " ms"
+						: "No easyrpc preface from the server within " + this.prefaceTimeoutMillis
+								+ " ms; is it an easyrpc server?";
+				if (this.ready.completeExceptionally(new IOException(message))) {
 					ctx.close();
 				}
 			}, this.prefaceTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -116,6 +140,34 @@ final class ClientConnection extends FrameConnection {
 	@Override
 	protected void prefaceReceived(Preface preface) {
 		super.prefaceReceived(preface);
+		this.prefaceReceived = true;
+		if (preface.requiresAuthentication()) {
+			if (this.secret == null) {
+				refuseHandshake(
+						new RpcException(RpcStatus.UNAUTHENTICATED,
+								"Server " + this.owner.address()
+										+ " requires a shared secret, and none is configured for it on this client"),
+						"Client has no shared secret");
+			}
+			else {
+				this.handshake = Handshake.AWAITING_CHALLENGE;
+			}
+			return;
+		}
+		if (this.secret != null) {
+			refuseHandshake(
+					new RpcException(RpcStatus.UNAUTHENTICATED,
+							"Server " + this.owner.address()
+									+ " did not ask for authentication, but a shared secret is configured for it: "
+									+ "refusing a server that does not check the secret"),
+					"Client requires a server that asks for the shared secret");
+			return;
+		}
+		handshakeDone();
+	}
+
+	private void handshakeDone() {
+		this.handshake = Handshake.DONE;
 		if (this.prefaceTimer != null) {
 			this.prefaceTimer.cancel(false);
 		}
@@ -124,6 +176,62 @@ final class ClientConnection extends FrameConnection {
 
 	private String peer() {
 		return this.owner.address().toString();
+	}
+
+	// Fails the connection attempt with this side's reason and tells the server why.
+	private void refuseHandshake(Throwable failure, String goAwayMessage) {
+		this.handshake = Handshake.FAILED;
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
+		this.ready.completeExceptionally(failure);
+		abort((failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.INVALID_ARGUMENT, goAwayMessage);
+	}
+
+	private void authChallenge(Frame.AuthChallenge challenge) {
+		if (this.handshake != Handshake.AWAITING_CHALLENGE) {
+			refuseHandshake(protocolError("AUTH_CHALLENGE"), "Unexpected AUTH_CHALLENGE");
+			return;
+		}
+		this.serverNonce = challenge.nonce();
+		this.clientNonce = SharedSecret.newNonce();
+		this.handshake = Handshake.AWAITING_OK;
+		send(FrameCodec.encodeAuthResponse(channel().alloc(), this.clientNonce,
+				this.secret.clientProof(this.serverNonce, this.clientNonce)));
+	}
+
+	private void authOk(Frame.AuthOk ok) {
+		if (this.handshake != Handshake.AWAITING_OK) {
+			refuseHandshake(protocolError("AUTH_OK"), "Unexpected AUTH_OK");
+			return;
+		}
+		if (!this.secret.isValidServerProof(this.serverNonce, this.clientNonce, ok.proof())) {
+			logger.warn("easyrpc server {} could not prove that it knows the shared secret", this.owner.address());
+			refuseHandshake(new RpcException(RpcStatus.UNAUTHENTICATED, "Server " + this.owner.address()
+					+ " could not prove that it knows the shared secret: it is not the server configured for it"),
+					"Server proof does not match the shared secret");
+			return;
+		}
+		logger.debug("Authenticated with easyrpc server {}", this.owner.address());
+		handshakeDone();
+	}
+
+	private IOException protocolError(String frame) {
+		return new IOException("Server " + this.owner.address() + " sent an unexpected " + frame + " frame");
+	}
+
+	// A GOAWAY before the handshake is done refuses the connection attempt.
+	private void goAwayDuringHandshake(RpcStatus status, String message) {
+		String reason = (message != null) ? ": " + message : "";
+		String text = (this.handshake == Handshake.AWAITING_OK && status == RpcStatus.UNAUTHENTICATED)
+				? "Server " + this.owner.address() + " refused the shared secret" + reason
+				: "Server " + this.owner.address() + " refused the connection" + reason;
+		this.handshake = Handshake.FAILED;
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
+		this.ready.completeExceptionally(new RpcException(status, text));
+		channel().close();
 	}
 
 	boolean isUsable() {
@@ -314,6 +422,14 @@ final class ClientConnection extends FrameConnection {
 
 	@Override
 	protected void frameReceived(Frame frame) {
+		if (frame instanceof Frame.AuthChallenge challenge) {
+			authChallenge(challenge);
+			return;
+		}
+		if (frame instanceof Frame.AuthOk ok) {
+			authOk(ok);
+			return;
+		}
 		if (frame instanceof Frame.Response response) {
 			ClientCall call = removePending(response.callId());
 			if (call != null) {
@@ -347,6 +463,10 @@ final class ClientConnection extends FrameConnection {
 			this.goAwayStatus = RpcStatus.fromCode(goAway.statusCode());
 			this.goAwayMessage = goAway.message();
 			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
+			if (this.handshake != Handshake.DONE) {
+				goAwayDuringHandshake(this.goAwayStatus, goAway.message());
+				return;
+			}
 			this.owner.connectionGoingAway(this);
 		}
 		else if (!(frame instanceof Frame.Pong) && logger.isDebugEnabled()) {
@@ -378,7 +498,8 @@ final class ClientConnection extends FrameConnection {
 		String message = "Connection to " + this.owner.address() + " closed"
 				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : "");
 		if (!this.ready.isDone()) {
-			this.ready.completeExceptionally(new IOException(message + " before the server's easyrpc preface arrived"));
+			this.ready.completeExceptionally(new IOException(message + (this.prefaceReceived
+					? " before authentication completed" : " before the server's easyrpc preface arrived")));
 		}
 		List<ClientCall> calls = new ArrayList<>(this.pending.values());
 		this.pending.clear();
@@ -393,6 +514,25 @@ final class ClientConnection extends FrameConnection {
 			call.fail(status, message);
 		}
 		super.channelInactive(ctx);
+	}
+
+	private enum Handshake {
+
+		/** The server's preface has not arrived yet. */
+		NONE,
+
+		/** The server asked for authentication; its challenge is next. */
+		AWAITING_CHALLENGE,
+
+		/** This side answered the challenge and waits for the server's verdict. */
+		AWAITING_OK,
+
+		/** The connection is ready. */
+		DONE,
+
+		/** The connection attempt was refused by either side. */
+		FAILED
+
 	}
 
 }

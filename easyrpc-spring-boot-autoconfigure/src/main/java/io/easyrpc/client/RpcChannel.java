@@ -20,6 +20,7 @@ import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;
@@ -42,6 +43,11 @@ import org.slf4j.LoggerFactory;
  * passed; the next call after it tries again. The back-off doubles with each failure up
  * to a maximum and resets once a connection succeeds. A lost connection fails its pending
  * calls at once and is re-made by the next call.
+ * <p>
+ * With a {@link Builder#sharedSecret(byte[]) shared secret}, a connection counts as made
+ * only once the server has accepted the secret and proven that it knows it too. A refusal
+ * fails the waiting calls with {@link RpcStatus#UNAUTHENTICATED} and is a failed attempt
+ * like any other: the back-off applies before the next one.
  */
 public final class RpcChannel implements AutoCloseable {
 
@@ -70,6 +76,8 @@ public final class RpcChannel implements AutoCloseable {
 	private final List<ClientCallObserver> observers;
 
 	private final ProcessorChain processors;
+
+	private final SharedSecret sharedSecret;
 
 	private final String addressText;
 
@@ -105,6 +113,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.customizers = List.copyOf(builder.customizers);
 		this.observers = List.copyOf(builder.observers);
 		this.processors = ProcessorChain.of(builder.processors);
+		this.sharedSecret = builder.sharedSecret;
 		this.addressText = this.address.toString();
 	}
 
@@ -229,9 +238,8 @@ public final class RpcChannel implements AutoCloseable {
 				if (attempt == null) {
 					long wait = this.retryAt - System.nanoTime();
 					if (this.lastFailure != null && wait > 0) {
-						call.fail(RpcStatus.UNAVAILABLE,
-								"Cannot connect to " + this.address + ": " + describe(this.lastFailure)
-										+ " (next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
+						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
+								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
 						return call;
 					}
 					this.waiting.add(call);
@@ -267,7 +275,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.state = State.CONNECTING;
 		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
 		ClientConnection handler = new ClientConnection(this, this.codec, this.processors, this.maxFrameSize,
-				Math.max(1, this.connectTimeoutMillis), keepAliveNanos);
+				Math.max(1, this.connectTimeoutMillis), keepAliveNanos, this.sharedSecret);
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
 			@Override
@@ -321,15 +329,34 @@ public final class RpcChannel implements AutoCloseable {
 			}
 			return;
 		}
-		String message = this.closed ? "Client for " + this.address + " is closed"
-				: "Cannot connect to " + this.address + ": " + describe(failure);
+		String message = this.closed ? "Client for " + this.address + " is closed" : failureMessage(failure);
+		RpcStatus status = this.closed ? RpcStatus.UNAVAILABLE : status(failure);
 		if (!this.closed) {
-			logger.debug("{}; retrying after {} ms at the next call", message,
-					TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			if (status == RpcStatus.UNAUTHENTICATED) {
+				logger.warn("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
+			else {
+				logger.debug("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
 		}
 		for (ClientCall call : calls) {
-			call.fail(RpcStatus.UNAVAILABLE, message);
+			call.fail(status, message);
 		}
+	}
+
+	// A refusal by the server (or of the server) carries its own status and a message
+	// that names the server; anything else is a failure to connect.
+	private static RpcStatus status(Throwable failure) {
+		return (failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.UNAVAILABLE;
+	}
+
+	private String failureMessage(Throwable failure) {
+		if (failure instanceof RpcException rpc && rpc.getDescription() != null) {
+			return rpc.getDescription();
+		}
+		return "Cannot connect to " + this.address + ": " + describe(failure);
 	}
 
 	private void waitTimedOut(ClientCall call) {
@@ -464,6 +491,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
+		private SharedSecret sharedSecret;
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -549,6 +578,32 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder processor(RpcProcessor processor) {
 			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret. The server must ask for it: a
+		 * server whose preface does not is refused with
+		 * {@link RpcStatus#UNAUTHENTICATED}, so that a server started without its secret
+		 * is noticed rather than trusted. The secret never crosses the wire; see
+		 * {@link SharedSecret}.
+		 * @param secret the secret, at least one byte; the array is copied; {@code null}
+		 * for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(byte[] secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret given as text, whose UTF-8
+		 * bytes are the key. See {@link #sharedSecret(byte[])}.
+		 * @param secret the secret, not blank; {@code null} for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(String secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
 

@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * accepts, as a big-endian unsigned 32-bit integer. Ten bytes in all.
  *
  * @param version the protocol version
- * @param flags reserved flags, {@code 0} in this version
+ * @param flags the flags: {@link #FLAG_AUTH} in a server's preface, the other bits
+ * reserved and {@code 0}
  * @param maxFrameSize the largest frame body, in bytes, that the sender accepts
  */
 public record Preface(int version, int flags, int maxFrameSize) {
@@ -22,6 +23,20 @@ public record Preface(int version, int flags, int maxFrameSize) {
 
 	/** The magic number: the ASCII bytes {@code E R P C}. */
 	public static final int MAGIC = 0x45525043;
+
+	/**
+	 * Flag of a server's preface: the server requires shared-secret authentication, and
+	 * its next frame is an {@link FrameType#AUTH_CHALLENGE}.
+	 */
+	public static final int FLAG_AUTH = 0x01;
+
+	/**
+	 * Return whether this preface carries {@link #FLAG_AUTH}.
+	 * @return {@code true} if the sender requires authentication
+	 */
+	public boolean requiresAuthentication() {
+		return (this.flags & FLAG_AUTH) != 0;
+	}
 
 	/**
 	 * Append this preface to a buffer.

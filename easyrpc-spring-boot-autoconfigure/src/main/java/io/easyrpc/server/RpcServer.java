@@ -26,6 +26,7 @@ import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ServerCallObserver;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;
@@ -71,6 +72,10 @@ public final class RpcServer {
 
 	private final Duration idleTimeout;
 
+	private final SharedSecret sharedSecret;
+
+	private final Duration authTimeout;
+
 	private final ExceptionMapper exceptionMapper;
 
 	private final List<ServerCallObserver> observers;
@@ -106,6 +111,8 @@ public final class RpcServer {
 		this.ioThreads = builder.ioThreads;
 		this.maxFrameSize = builder.maxFrameSize;
 		this.idleTimeout = builder.idleTimeout;
+		this.sharedSecret = builder.sharedSecret;
+		this.authTimeout = builder.authTimeout;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
 		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
@@ -377,6 +384,28 @@ public final class RpcServer {
 		return result;
 	}
 
+	/**
+	 * Return whether clients must prove that they know a shared secret before they may
+	 * call.
+	 * @return {@code true} if the server has a shared secret
+	 */
+	public boolean requiresAuthentication() {
+		return this.sharedSecret != null;
+	}
+
+	SharedSecret sharedSecret() {
+		return this.sharedSecret;
+	}
+
+	/**
+	 * Return how long a client has to authenticate after connecting, when the server
+	 * {@link #requiresAuthentication() requires authentication}.
+	 * @return the authentication timeout
+	 */
+	public Duration authTimeout() {
+		return this.authTimeout;
+	}
+
 	ExceptionMapper exceptionMapper() {
 		return this.exceptionMapper;
 	}
@@ -475,6 +504,10 @@ public final class RpcServer {
 
 		private boolean exposeStackTraces;
 
+		private SharedSecret sharedSecret;
+
+		private Duration authTimeout = Duration.ofSeconds(10);
+
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
 		private final List<ServerCallObserver> observers = new ArrayList<>();
@@ -571,6 +604,50 @@ public final class RpcServer {
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Require clients to prove that they know a shared secret before they may call.
+		 * Right after its preface the server sends a challenge with a fresh nonce; the
+		 * client answers with an HMAC-SHA256 over both sides' nonces, keyed with the
+		 * secret, which never crosses the wire. A client that answers wrongly, calls
+		 * before answering, or does not answer within the {@link #authTimeout(Duration)
+		 * authentication timeout} receives {@code GOAWAY} with
+		 * {@link RpcStatus#UNAUTHENTICATED} and is disconnected; none of its calls runs.
+		 * @param secret the secret, at least one byte; the array is copied; {@code null}
+		 * turns authentication off
+		 * @return this builder
+		 */
+		public Builder sharedSecret(byte[] secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Require clients to prove that they know a shared secret, given as text whose
+		 * UTF-8 bytes are the key. See {@link #sharedSecret(byte[])}.
+		 * @param secret the secret, not blank; {@code null} turns authentication off
+		 * @return this builder
+		 */
+		public Builder sharedSecret(String secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Set how long a client of a server with a {@link #sharedSecret(byte[]) shared
+		 * secret} has to authenticate after connecting before it is disconnected. Default
+		 * 10 seconds.
+		 * @param authTimeout the authentication timeout, positive
+		 * @return this builder
+		 */
+		public Builder authTimeout(Duration authTimeout) {
+			Objects.requireNonNull(authTimeout, "authTimeout must not be null");
+			if (authTimeout.isZero() || authTimeout.isNegative()) {
+				throw new IllegalArgumentException("authTimeout must be positive");
+			}
+			this.authTimeout = authTimeout;
 			return this;
 		}
 

@@ -3,6 +3,8 @@ package io.easyrpc.server;
 import java.net.SocketAddress;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
@@ -15,6 +17,8 @@ import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -25,12 +29,20 @@ import org.slf4j.LoggerFactory;
 /**
  * The server side of one connection: decodes requests on the event loop, dispatches them
  * and writes the results, which are encoded by the thread that completes the call.
+ * <p>
+ * When the server has a shared secret, the connection first runs the authentication
+ * handshake: its preface carries {@link Preface#FLAG_AUTH}, an {@code AUTH_CHALLENGE}
+ * follows, and until a valid {@code AUTH_RESPONSE} has arrived no frame but {@code PING},
+ * {@code PONG} and {@code GOAWAY} is accepted: anything else ends the connection with
+ * {@code UNAUTHENTICATED} before it reaches the registry.
  */
 final class ServerConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
 	private static final int MAX_TRUNCATED_MESSAGE = 1024;
+
+	private static final String UNAUTHENTICATED_REASON = "unauthenticated";
 
 	private final RpcServer server;
 
@@ -44,9 +56,20 @@ final class ServerConnection extends FrameConnection {
 
 	private String peer;
 
+	private final SharedSecret secret;
+
+	// Event loop only.
+	private boolean authenticated;
+
+	private byte[] serverNonce;
+
+	private ScheduledFuture<?> authTimer;
+
 	ServerConnection(RpcServer server, int maxFrameSize) {
 		super(maxFrameSize);
 		this.server = server;
+		this.secret = server.sharedSecret();
+		this.authenticated = this.secret == null;
 	}
 
 	RpcServer server() {
@@ -65,11 +88,34 @@ final class ServerConnection extends FrameConnection {
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
+		if (!this.authenticated) {
+			challenge();
+		}
+	}
+
+	@Override
+	protected int prefaceFlags() {
+		return (this.secret != null) ? Preface.FLAG_AUTH : 0;
+	}
+
+	private void challenge() {
+		this.serverNonce = SharedSecret.newNonce();
+		send(FrameCodec.encodeAuthChallenge(channel().alloc(), this.serverNonce));
+		long timeoutMillis = Math.max(1, this.server.authTimeout().toMillis());
+		this.authTimer = eventLoop().schedule(() -> {
+			if (!this.authenticated && channel().isActive()) {
+				refuse("", "no AUTH_RESPONSE within " + timeoutMillis + " ms",
+						"Authentication required: no AUTH_RESPONSE within " + timeoutMillis + " ms");
+			}
+		}, timeoutMillis, TimeUnit.MILLISECONDS);
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionClosed(this);
+		if (this.authTimer != null) {
+			this.authTimer.cancel(false);
+		}
 		for (ServerCall call : this.inFlight.values()) {
 			call.cancel();
 		}
@@ -79,6 +125,10 @@ final class ServerConnection extends FrameConnection {
 
 	@Override
 	protected void frameReceived(Frame frame) {
+		if (!this.authenticated) {
+			authenticate(frame);
+			return;
+		}
 		if (frame instanceof Frame.Request request) {
 			this.calls++;
 			onRequest(request);
@@ -99,9 +149,52 @@ final class ServerConnection extends FrameConnection {
 		else if (frame instanceof Frame.GoAway) {
 			channel().close();
 		}
+		else if (frame instanceof Frame.AuthResponse) {
+			abort(RpcStatus.INVALID_ARGUMENT, "Unexpected AUTH_RESPONSE: "
+					+ ((this.secret != null) ? "already authenticated" : "this server asked for no authentication"));
+		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
 		}
+	}
+
+	// Until the client has proven that it knows the secret, nothing it sends reaches the
+	// registry or the observers.
+	private void authenticate(Frame frame) {
+		if (frame instanceof Frame.AuthResponse response) {
+			if (this.secret.isValidClientProof(this.serverNonce, response.nonce(), response.proof())) {
+				this.authenticated = true;
+				this.authTimer.cancel(false);
+				send(FrameCodec.encodeAuthOk(channel().alloc(),
+						this.secret.serverProof(this.serverNonce, response.nonce())));
+				logger.debug("easyrpc client {} authenticated", remoteAddress());
+			}
+			else {
+				refuse("", "wrong shared secret", "Authentication failed: the shared secret does not match");
+			}
+		}
+		else if (frame instanceof Frame.Ping ping) {
+			send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
+		}
+		else if (frame instanceof Frame.GoAway goAway) {
+			logger.warn("easyrpc client {} left before authenticating: {}", remoteAddress(), goAway.message());
+			this.server.rejected("", UNAUTHENTICATED_REASON);
+			abort(RpcStatus.UNAUTHENTICATED, "Not authenticated");
+		}
+		else if (!(frame instanceof Frame.Pong)) {
+			String methodKey = (frame instanceof Frame.Request request) ? request.method()
+					: (frame instanceof Frame.Notification notification) ? notification.method() : "";
+			String type = (frame.type() != null) ? frame.type().name()
+					: "frame of type " + ((Frame.Unsupported) frame).code();
+			refuse(methodKey, type + " before authenticating",
+					"Authentication required: " + type + " sent before AUTH_RESPONSE");
+		}
+	}
+
+	private void refuse(String methodKey, String logReason, String message) {
+		logger.warn("Refusing easyrpc client {}: {}", remoteAddress(), logReason);
+		this.server.rejected(methodKey, UNAUTHENTICATED_REASON);
+		abort(RpcStatus.UNAUTHENTICATED, message);
 	}
 
 	@Override

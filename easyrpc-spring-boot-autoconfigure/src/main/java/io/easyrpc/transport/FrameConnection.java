@@ -163,7 +163,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		if (!this.prefaceSent) {
 			this.prefaceSent = true;
 			ByteBuf preface = this.ctx.alloc().heapBuffer(Preface.LENGTH);
-			new Preface(Preface.CURRENT_VERSION, 0, this.maxFrameSize).writeTo(preface);
+			new Preface(Preface.CURRENT_VERSION, prefaceFlags(), this.maxFrameSize).writeTo(preface);
 			this.ctx.write(preface, this.ctx.voidPromise());
 		}
 	}
@@ -234,6 +234,31 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			sendPreface();
 			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
 		});
+	}
+
+	/**
+	 * End the connection for a reason that concerns the whole connection: from now on no
+	 * further frame from the peer is acted on, not even one already received, and the
+	 * peer gets a {@code GOAWAY} frame with the status and message before the connection
+	 * closes.
+	 * @param status the reason
+	 * @param message the message
+	 */
+	protected final void abort(RpcStatus status, String message) {
+		execute(() -> {
+			if (!this.failed) {
+				this.failed = true;
+				closeWithGoAway(status, message);
+			}
+		});
+	}
+
+	/**
+	 * Return the flags of this side's preface. The default is {@code 0}.
+	 * @return the flags, see {@link Preface}
+	 */
+	protected int prefaceFlags() {
+		return 0;
 	}
 
 	/**
