@@ -143,7 +143,12 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (this.closed) {
-			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is closed");
+			// A connection the server closed with a GOAWAY fails the call with its
+			// status,
+			// for example RESOURCE_EXHAUSTED when the server refused the connection.
+			call.fail((this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
+					"Connection to " + this.owner.address() + " is closed"
+							+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : ""));
 			return;
 		}
 		long remaining = call.remainingNanos();

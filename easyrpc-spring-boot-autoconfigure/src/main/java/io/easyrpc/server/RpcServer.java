@@ -22,6 +22,8 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
@@ -43,6 +45,11 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} shuts down in order: new calls are answered
  * {@link RpcStatus#UNAVAILABLE} and clients are told to go away, the listening sockets
  * close, calls in flight drain for up to the given time, then connections close.
+ * <p>
+ * {@link ConnectionMiddleware} decides on each new connection before any of its calls is
+ * dispatched: on a TLS connection once the handshake is done, otherwise as soon as it is
+ * accepted. A refused connection receives a {@code GOAWAY} frame with the refusal's
+ * status and message and is closed.
  */
 public final class RpcServer {
 
@@ -71,6 +78,8 @@ public final class RpcServer {
 	private final ExceptionMapper exceptionMapper;
 
 	private final List<ServerCallObserver> observers;
+
+	private final List<ConnectionMiddleware> connectionMiddleware;
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
@@ -101,6 +110,7 @@ public final class RpcServer {
 		this.idleTimeout = builder.idleTimeout;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
+		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
 		this.customizers = List.copyOf(builder.customizers);
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
@@ -368,6 +378,15 @@ public final class RpcServer {
 		return result;
 	}
 
+	/**
+	 * Return the connection middleware, in the order they are asked about a new
+	 * connection.
+	 * @return the connection middleware
+	 */
+	public List<ConnectionMiddleware> connectionMiddleware() {
+		return this.connectionMiddleware;
+	}
+
 	ExceptionMapper exceptionMapper() {
 		return this.exceptionMapper;
 	}
@@ -398,6 +417,12 @@ public final class RpcServer {
 	void rejected(String methodKey, String reason) {
 		for (ServerCallObserver observer : this.observers) {
 			observer.rejected(methodKey, reason);
+		}
+	}
+
+	void connectionRejected(io.easyrpc.middleware.ConnectionInfo connection, ConnectionDecision decision) {
+		for (ServerCallObserver observer : this.observers) {
+			observer.connectionRejected(connection, decision);
 		}
 	}
 
@@ -461,6 +486,8 @@ public final class RpcServer {
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
 		private final List<ServerCallObserver> observers = new ArrayList<>();
+
+		private final List<ConnectionMiddleware> connectionMiddleware = new ArrayList<>();
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
@@ -581,6 +608,28 @@ public final class RpcServer {
 		 */
 		public Builder observer(ServerCallObserver observer) {
 			this.observers.add(Objects.requireNonNull(observer, "observer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a middleware that decides on every new connection. Middleware are asked in
+		 * the order added; the first refusal wins.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(ConnectionMiddleware middleware) {
+			this.connectionMiddleware.add(Objects.requireNonNull(middleware, "middleware must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add middleware that decide on every new connection, in the order of the list,
+		 * after those added before. The first refusal wins.
+		 * @param middleware the middleware, in order
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(List<? extends ConnectionMiddleware> middleware) {
+			middleware.forEach(this::connectionMiddleware);
 			return this;
 		}
 

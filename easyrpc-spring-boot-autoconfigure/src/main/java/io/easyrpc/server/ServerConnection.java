@@ -1,32 +1,56 @@
 package io.easyrpc.server;
 
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslClientHelloHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one connection: decodes requests on the event loop, dispatches them
  * and writes the results, which are encoded by the thread that completes the call.
+ * <p>
+ * When the server has connection middleware, nothing the peer sends is dispatched until
+ * they have accepted the connection: at once on a plain connection, after the handshake
+ * on a TLS connection. Frames that arrive before the decision are held, in order, and
+ * handed on once the connection is accepted, or released if it is refused. While frames
+ * are held, reading is paused, so at most one read's worth is ever held. Pausing reads
+ * from the start instead would stall the TLS handshake, which needs reads to complete.
  */
 final class ServerConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
 	private static final int MAX_TRUNCATED_MESSAGE = 1024;
+
+	private static final long REFUSAL_LINGER_MILLIS = 2000;
 
 	private final RpcServer server;
 
@@ -40,9 +64,24 @@ final class ServerConnection extends FrameConnection {
 
 	private String peer;
 
+	// Null when the server has no connection middleware.
+	private final ConnectionAdmission admission;
+
+	// Event loop only, like the fields below.
+	private boolean admitted;
+
+	private boolean refused;
+
+	private ArrayDeque<Object> held;
+
+	private boolean readsPaused;
+
 	ServerConnection(RpcServer server, int maxFrameSize) {
 		super(maxFrameSize);
 		this.server = server;
+		List<ConnectionMiddleware> middleware = server.connectionMiddleware();
+		this.admission = middleware.isEmpty() ? null : new ConnectionAdmission(middleware);
+		this.admitted = this.admission == null;
 	}
 
 	RpcServer server() {
@@ -61,11 +100,121 @@ final class ServerConnection extends FrameConnection {
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
+		if (!this.admitted && !usesTls(ctx)) {
+			admit(ctx, null);
+		}
+	}
+
+	// An SNI handler replaces itself with an SslHandler once the client's hello arrives.
+	private static boolean usesTls(ChannelHandlerContext ctx) {
+		return ctx.pipeline().get(SslHandler.class) != null || ctx.pipeline().get(SslClientHelloHandler.class) != null;
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		// A failed handshake needs nothing here: the SslHandler closes the connection.
+		if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess() && !this.admitted
+				&& !this.refused) {
+			SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+			admit(ctx, (ssl != null) ? ssl.engine().getSession() : null);
+		}
+		super.userEventTriggered(ctx, evt);
+	}
+
+	private void admit(ChannelHandlerContext ctx, SSLSession session) {
+		Channel channel = ctx.channel();
+		ConnectionInfo info = new ConnectionInfo(channel.remoteAddress(), channel.localAddress(), session);
+		ConnectionDecision decision = this.admission.admit(info);
+		if (decision.isAccepted()) {
+			this.admitted = true;
+			releaseHeld(ctx);
+			return;
+		}
+		this.refused = true;
+		discardHeld();
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			channel.config().setAutoRead(true);
+		}
+		this.server.connectionRejected(info, decision);
+		ctx.writeAndFlush(FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message()))
+			.addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));
+	}
+
+	// Closing a socket while the peer's first bytes are still unread resets it, and the
+	// reset can reach the peer before it has read the GOAWAY, which is then lost. So the
+	// output is shut down instead, whatever the peer still sends is discarded, and the
+	// connection closes when the peer closes it, or after a short linger at the latest.
+	private static void lingerAndClose(Channel channel) {
+		if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+			duplex.shutdownOutput();
+			channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		else {
+			channel.close();
+		}
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.admitted) {
+			super.channelRead(ctx, msg);
+		}
+		else if (this.refused) {
+			ReferenceCountUtil.release(msg);
+		}
+		else {
+			hold(ctx, msg);
+		}
+	}
+
+	private void hold(ChannelHandlerContext ctx, Object msg) {
+		if (this.held == null) {
+			this.held = new ArrayDeque<>();
+		}
+		this.held.add(msg);
+		if (!this.readsPaused && ctx.channel().config().isAutoRead()) {
+			this.readsPaused = true;
+			ctx.channel().config().setAutoRead(false);
+		}
+	}
+
+	private void releaseHeld(ChannelHandlerContext ctx) {
+		if (this.held != null) {
+			try {
+				Object msg;
+				while ((msg = this.held.poll()) != null) {
+					super.channelRead(ctx, msg);
+				}
+			}
+			finally {
+				discardHeld();
+			}
+			channelReadComplete(ctx);
+		}
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			ctx.channel().config().setAutoRead(true);
+		}
+	}
+
+	private void discardHeld() {
+		if (this.held != null) {
+			Object msg;
+			while ((msg = this.held.poll()) != null) {
+				ReferenceCountUtil.release(msg);
+			}
+			this.held = null;
+		}
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionClosed(this);
+		discardHeld();
+		if (this.admission != null) {
+			this.admission.closed();
+		}
 		for (ServerCall call : this.inFlight.values()) {
 			call.cancel();
 		}
