@@ -192,6 +192,17 @@ class ConnectionMiddlewareTests {
 	}
 
 	@Test
+	void middlewareWithoutADecisionRefusesTheConnectionWithInternal() {
+		RpcServer server = server((connection) -> null);
+		Echo echo = echo(channel(server, "127.0.0.1"));
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> echo.echo("refused"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.INTERNAL));
+		assertThat(this.rejections).singleElement()
+			.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("connection_middleware_error"));
+		assertThat(this.service.calls).hasValue(0);
+	}
+
+	@Test
 	void acceptedConnectionIsClosedOnceWithTheInfoItWasAcceptedWith() {
 		Recording recording = new Recording("recording", new CopyOnWriteArrayList<>(), ConnectionDecision.accept());
 		RpcServer server = server(recording);
