@@ -143,9 +143,8 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (this.closed) {
-			// A connection the server closed with a GOAWAY fails the call with its
-			// status,
-			// for example RESOURCE_EXHAUSTED when the server refused the connection.
+			// Closed by a GOAWAY: the call fails with its status, for example
+			// RESOURCE_EXHAUSTED when the server refused the connection.
 			call.fail((this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
 					"Connection to " + this.owner.address() + " is closed"
 							+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : ""));
