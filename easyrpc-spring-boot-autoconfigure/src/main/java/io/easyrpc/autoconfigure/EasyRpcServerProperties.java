@@ -1,7 +1,9 @@
 package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -79,6 +81,16 @@ public class EasyRpcServerProperties {
 	 * Per-method settings, keyed by method key (for example [Greeter.hello]).
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
+
+	/**
+	 * Limits on the connections the server keeps open.
+	 */
+	private final Connections connections = new Connections();
+
+	/**
+	 * IP addresses allowed or refused to connect.
+	 */
+	private final Ip ip = new Ip();
 
 	public Boolean getEnabled() {
 		return this.enabled;
@@ -168,6 +180,14 @@ public class EasyRpcServerProperties {
 		this.methods = methods;
 	}
 
+	public Connections getConnections() {
+		return this.connections;
+	}
+
+	public Ip getIp() {
+		return this.ip;
+	}
+
 	/**
 	 * Worker executor settings.
 	 */
@@ -234,6 +254,93 @@ public class EasyRpcServerProperties {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+	}
+
+	/**
+	 * Connection limits.
+	 */
+	public static class Connections {
+
+		/**
+		 * Maximum number of open connections; further connections are refused with
+		 * RESOURCE_EXHAUSTED. Unlimited when not set.
+		 */
+		private Integer max;
+
+		/**
+		 * How long new connections keep being refused once one was refused for reaching
+		 * 'max', even if connections close in the meantime. Zero refuses connections only
+		 * while the server is at the limit.
+		 */
+		private Duration blockTime = Duration.ZERO;
+
+		/**
+		 * Maximum number of open connections from one IP address; further connections
+		 * from it are refused with RESOURCE_EXHAUSTED. In-process connections are not
+		 * counted. Unlimited when not set.
+		 */
+		private Integer maxPerIp;
+
+		public Integer getMax() {
+			return this.max;
+		}
+
+		public void setMax(Integer max) {
+			this.max = max;
+		}
+
+		public Duration getBlockTime() {
+			return this.blockTime;
+		}
+
+		public void setBlockTime(Duration blockTime) {
+			this.blockTime = blockTime;
+		}
+
+		public Integer getMaxPerIp() {
+			return this.maxPerIp;
+		}
+
+		public void setMaxPerIp(Integer maxPerIp) {
+			this.maxPerIp = maxPerIp;
+		}
+
+	}
+
+	/**
+	 * IP allow and block lists.
+	 */
+	public static class Ip {
+
+		/**
+		 * IP addresses and CIDR ranges, IPv4 or IPv6 (for example 10.0.0.0/8, ::1),
+		 * allowed to connect. When not empty, every other address is refused with
+		 * PERMISSION_DENIED. In-process connections are always allowed.
+		 */
+		private List<String> allow = new ArrayList<>();
+
+		/**
+		 * IP addresses and CIDR ranges, IPv4 or IPv6, refused with PERMISSION_DENIED,
+		 * even if they are also in the allow list.
+		 */
+		private List<String> block = new ArrayList<>();
+
+		public List<String> getAllow() {
+			return this.allow;
+		}
+
+		public void setAllow(List<String> allow) {
+			this.allow = allow;
+		}
+
+		public List<String> getBlock() {
+			return this.block;
+		}
+
+		public void setBlock(List<String> block) {
+			this.block = block;
 		}
 
 	}

@@ -260,7 +260,11 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (this.closed) {
-			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is closed");
+			// Closed by a GOAWAY: the call fails with its status, for example
+			// RESOURCE_EXHAUSTED when the server refused the connection.
+			call.fail((this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
+					"Connection to " + this.owner.address() + " is closed"
+							+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : ""));
 			return;
 		}
 		long remaining = call.remainingNanos();

@@ -25,6 +25,8 @@ import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.RpcProcessor;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
@@ -47,6 +49,11 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} shuts down in order: new calls are answered
  * {@link RpcStatus#UNAVAILABLE} and clients are told to go away, the listening sockets
  * close, calls in flight drain for up to the given time, then connections close.
+ * <p>
+ * {@link ConnectionMiddleware} decides on each new connection before any of its calls is
+ * dispatched: on a TLS connection once the handshake is done, otherwise as soon as it is
+ * accepted. A refused connection receives a {@code GOAWAY} frame with the refusal's
+ * status and message and is closed.
  */
 public final class RpcServer {
 
@@ -84,6 +91,8 @@ public final class RpcServer {
 
 	private final ProcessorChain processors;
 
+	private final List<ConnectionMiddleware> connectionMiddleware;
+
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -117,6 +126,7 @@ public final class RpcServer {
 		this.observers = List.copyOf(builder.observers);
 		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
 		this.processors = ProcessorChain.of(builder.processors);
+		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
 		this.customizers = List.copyOf(builder.customizers);
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
@@ -406,6 +416,15 @@ public final class RpcServer {
 		return this.authTimeout;
 	}
 
+	/**
+	 * Return the connection middleware, in the order they are asked about a new
+	 * connection.
+	 * @return the connection middleware
+	 */
+	public List<ConnectionMiddleware> connectionMiddleware() {
+		return this.connectionMiddleware;
+	}
+
 	ExceptionMapper exceptionMapper() {
 		return this.exceptionMapper;
 	}
@@ -444,6 +463,12 @@ public final class RpcServer {
 	void rejected(String methodKey, String reason) {
 		for (ServerCallObserver observer : this.observers) {
 			observer.rejected(methodKey, reason);
+		}
+	}
+
+	void connectionRejected(io.easyrpc.middleware.ConnectionInfo connection, ConnectionDecision decision) {
+		for (ServerCallObserver observer : this.observers) {
+			observer.connectionRejected(connection, decision);
 		}
 	}
 
@@ -515,6 +540,8 @@ public final class RpcServer {
 		private final List<RpcMiddleware> middleware = new ArrayList<>();
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
+
+		private final List<ConnectionMiddleware> connectionMiddleware = new ArrayList<>();
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
@@ -694,6 +721,17 @@ public final class RpcServer {
 		}
 
 		/**
+		 * Add a middleware that decides on every new connection. Middleware are asked in
+		 * the order added; the first refusal wins.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(ConnectionMiddleware middleware) {
+			this.connectionMiddleware.add(Objects.requireNonNull(middleware, "middleware must not be null"));
+			return this;
+		}
+
+		/**
 		 * Add a processor of request and response payloads; outgoing payloads pass
 		 * through processors in the order added, incoming ones in reverse order. Clients
 		 * must use the same processors.
@@ -702,6 +740,17 @@ public final class RpcServer {
 		 */
 		public Builder processor(RpcProcessor processor) {
 			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add middleware that decide on every new connection, in the order of the list,
+		 * after those added before. The first refusal wins.
+		 * @param middleware the middleware, in order
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(List<? extends ConnectionMiddleware> middleware) {
+			middleware.forEach(this::connectionMiddleware);
 			return this;
 		}
 

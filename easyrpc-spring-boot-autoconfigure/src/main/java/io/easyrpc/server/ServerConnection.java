@@ -1,10 +1,15 @@
 package io.easyrpc.server;
 
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
@@ -13,6 +18,9 @@ import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.LocalPeers;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
@@ -21,8 +29,15 @@ import io.easyrpc.protocol.Preface;
 import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslClientHelloHandler;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -34,7 +49,13 @@ import org.slf4j.LoggerFactory;
  * handshake: its preface carries {@link Preface#FLAG_AUTH}, an {@code AUTH_CHALLENGE}
  * follows, and until a valid {@code AUTH_RESPONSE} has arrived no frame but {@code PING},
  * {@code PONG} and {@code GOAWAY} is accepted: anything else ends the connection with
- * {@code UNAUTHENTICATED} before it reaches the registry.
+ * {@code UNAUTHENTICATED} before it reaches the registry. When the server has connection
+ * middleware, nothing the peer sends is dispatched until they have accepted the
+ * connection: at once on a plain connection, after the handshake on a TLS connection.
+ * Frames that arrive before the decision are held, in order, and handed on once the
+ * connection is accepted, or released if it is refused. While frames are held, reading is
+ * paused, so at most one read's worth is ever held. Pausing reads from the start instead
+ * would stall the TLS handshake, which needs reads to complete.
  */
 final class ServerConnection extends FrameConnection {
 
@@ -43,6 +64,8 @@ final class ServerConnection extends FrameConnection {
 	private static final int MAX_TRUNCATED_MESSAGE = 1024;
 
 	private static final String UNAUTHENTICATED_REASON = "unauthenticated";
+
+	private static final long REFUSAL_LINGER_MILLIS = 2000;
 
 	private final RpcServer server;
 
@@ -65,11 +88,26 @@ final class ServerConnection extends FrameConnection {
 
 	private ScheduledFuture<?> authTimer;
 
+	// Null when the server has no connection middleware.
+	private final ConnectionAdmission admission;
+
+	// Event loop only, like the fields below.
+	private boolean admitted;
+
+	private boolean refused;
+
+	private ArrayDeque<Object> held;
+
+	private boolean readsPaused;
+
 	ServerConnection(RpcServer server, int maxFrameSize) {
 		super(maxFrameSize);
 		this.server = server;
 		this.secret = server.sharedSecret();
 		this.authenticated = this.secret == null;
+		List<ConnectionMiddleware> middleware = server.connectionMiddleware();
+		this.admission = middleware.isEmpty() ? null : new ConnectionAdmission(middleware);
+		this.admitted = this.admission == null;
 	}
 
 	RpcServer server() {
@@ -88,8 +126,67 @@ final class ServerConnection extends FrameConnection {
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
-		if (!this.authenticated) {
+		if (!this.admitted) {
+			// Connection middleware decide first; the challenge follows an acceptance.
+			if (!usesTls(ctx)) {
+				admit(ctx, null);
+			}
+		}
+		else if (!this.authenticated) {
 			challenge();
+		}
+	}
+
+	// An SNI handler replaces itself with an SslHandler once the client's hello arrives.
+	private static boolean usesTls(ChannelHandlerContext ctx) {
+		return ctx.pipeline().get(SslHandler.class) != null || ctx.pipeline().get(SslClientHelloHandler.class) != null;
+	}
+
+	@Override
+	public void userEventTriggered(ChannelHandlerContext ctx, Object evt) throws Exception {
+		// A failed handshake needs nothing here: the SslHandler closes the connection.
+		if (evt instanceof SslHandshakeCompletionEvent handshake && handshake.isSuccess() && !this.admitted
+				&& !this.refused) {
+			SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+			admit(ctx, (ssl != null) ? ssl.engine().getSession() : null);
+		}
+		super.userEventTriggered(ctx, evt);
+	}
+
+	private void admit(ChannelHandlerContext ctx, SSLSession session) {
+		Channel channel = ctx.channel();
+		ConnectionInfo info = new ConnectionInfo(channel.remoteAddress(), channel.localAddress(), session);
+		ConnectionDecision decision = this.admission.admit(info);
+		if (decision.isAccepted()) {
+			this.admitted = true;
+			if (!this.authenticated) {
+				challenge();
+			}
+			releaseHeld(ctx);
+			return;
+		}
+		this.refused = true;
+		discardHeld();
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			channel.config().setAutoRead(true);
+		}
+		this.server.connectionRejected(info, decision);
+		ctx.writeAndFlush(FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message()))
+			.addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));
+	}
+
+	// Closing a socket while the peer's first bytes are still unread resets it, and the
+	// reset can reach the peer before it has read the GOAWAY, which is then lost. So the
+	// output is shut down instead, whatever the peer still sends is discarded, and the
+	// connection closes when the peer closes it, or after a short linger at the latest.
+	private static void lingerAndClose(Channel channel) {
+		if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+			duplex.shutdownOutput();
+			channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		else {
+			channel.close();
 		}
 	}
 
@@ -111,10 +208,67 @@ final class ServerConnection extends FrameConnection {
 	}
 
 	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.admitted) {
+			super.channelRead(ctx, msg);
+		}
+		else if (this.refused) {
+			ReferenceCountUtil.release(msg);
+		}
+		else {
+			hold(ctx, msg);
+		}
+	}
+
+	private void hold(ChannelHandlerContext ctx, Object msg) {
+		if (this.held == null) {
+			this.held = new ArrayDeque<>();
+		}
+		this.held.add(msg);
+		if (!this.readsPaused && ctx.channel().config().isAutoRead()) {
+			this.readsPaused = true;
+			ctx.channel().config().setAutoRead(false);
+		}
+	}
+
+	private void releaseHeld(ChannelHandlerContext ctx) {
+		if (this.held != null) {
+			try {
+				Object msg;
+				while ((msg = this.held.poll()) != null) {
+					super.channelRead(ctx, msg);
+				}
+			}
+			finally {
+				discardHeld();
+			}
+			channelReadComplete(ctx);
+		}
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			ctx.channel().config().setAutoRead(true);
+		}
+	}
+
+	private void discardHeld() {
+		if (this.held != null) {
+			Object msg;
+			while ((msg = this.held.poll()) != null) {
+				ReferenceCountUtil.release(msg);
+			}
+			this.held = null;
+		}
+	}
+
+	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionClosed(this);
 		if (this.authTimer != null) {
 			this.authTimer.cancel(false);
+		}
+		discardHeld();
+		if (this.admission != null) {
+			this.admission.closed();
 		}
 		for (ServerCall call : this.inFlight.values()) {
 			call.cancel();
