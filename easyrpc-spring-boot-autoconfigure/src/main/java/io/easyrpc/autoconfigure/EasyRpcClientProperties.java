@@ -67,6 +67,11 @@ public class EasyRpcClientProperties {
 	private final Health health = new Health();
 
 	/**
+	 * Credentials sent with calls to every target.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -135,6 +140,10 @@ public class EasyRpcClientProperties {
 		return this.health;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Map<String, Target> getTargets() {
 		return this.targets;
 	}
@@ -199,6 +208,29 @@ public class EasyRpcClientProperties {
 	}
 
 	/**
+	 * Credentials sent with calls.
+	 */
+	public static class Auth {
+
+		/**
+		 * Bearer token sent as 'authorization: Bearer <token>' metadata. The global one
+		 * goes to every target unless a BearerTokenSource bean exists; a target's one
+		 * takes precedence over both, and an empty target value sends no token to that
+		 * target.
+		 */
+		private String bearerToken;
+
+		public String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(String bearerToken) {
+			this.bearerToken = bearerToken;
+		}
+
+	}
+
+	/**
 	 * One server that clients call.
 	 */
 	public static class Target {
@@ -218,6 +250,11 @@ public class EasyRpcClientProperties {
 		 * timeout.
 		 */
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
+
+		/**
+		 * Credentials sent with calls to this target, instead of the global ones.
+		 */
+		private final Auth auth = new Auth();
 
 		public String getAddress() {
 			return this.address;
@@ -241,6 +278,10 @@ public class EasyRpcClientProperties {
 
 		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
 			this.methodTimeouts = methodTimeouts;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
 		}
 
 	}
