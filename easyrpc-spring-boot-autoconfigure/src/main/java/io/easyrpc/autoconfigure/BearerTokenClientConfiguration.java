@@ -106,9 +106,7 @@ class BearerTokenClientConfiguration {
 		@Override
 		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
 			Binder binder = Binder.get(context.getEnvironment());
-			if (binder.bind("easyrpc.client.auth.bearer-token", String.class)
-				.filter(StringUtils::hasText)
-				.isBound()) {
+			if (StringUtils.hasText(binder.bind("easyrpc.client.auth.bearer-token", String.class).orElse(null))) {
 				return ConditionOutcome.match("easyrpc.client.auth.bearer-token is set");
 			}
 			Map<String, EasyRpcClientProperties.Target> targets = binder

@@ -83,8 +83,8 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 	 */
 	public static String headerValue(String token) {
 		String trimmed = token.strip();
-		return (trimmed.regionMatches(true, 0, PREFIX, 0, PREFIX.length())) ? PREFIX + trimmed.substring(PREFIX.length()).strip()
-				: PREFIX + trimmed;
+		return (trimmed.regionMatches(true, 0, PREFIX, 0, PREFIX.length()))
+				? PREFIX + trimmed.substring(PREFIX.length()).strip() : PREFIX + trimmed;
 	}
 
 	/**

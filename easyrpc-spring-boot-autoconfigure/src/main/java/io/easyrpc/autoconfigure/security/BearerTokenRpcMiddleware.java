@@ -27,8 +27,8 @@ import org.springframework.util.ClassUtils;
  * such as {@code @PreAuthorize} then applies to service methods, and
  * {@code SecurityContextHolder} returns the caller.
  * <p>
- * A call without a token is refused with {@link RpcStatus#UNAUTHENTICATED} when tokens are
- * required, and otherwise runs without an authentication. A call with a malformed or
+ * A call without a token is refused with {@link RpcStatus#UNAUTHENTICATED} when tokens
+ * are required, and otherwise runs without an authentication. A call with a malformed or
  * invalid token is always refused with {@link RpcStatus#UNAUTHENTICATED}; the message
  * does not repeat the token, and the reason is logged at DEBUG.
  * <p>
@@ -111,8 +111,7 @@ public final class BearerTokenRpcMiddleware implements RpcMiddleware, Ordered {
 		if (token == null) {
 			logger.debug("easyrpc call {} from {} refused: 'authorization' metadata is not a bearer token",
 					invocation.methodKey(), invocation.peerAddress());
-			throw new RpcException(RpcStatus.UNAUTHENTICATED,
-					"The 'authorization' metadata must be 'Bearer <token>'");
+			throw new RpcException(RpcStatus.UNAUTHENTICATED, "The 'authorization' metadata must be 'Bearer <token>'");
 		}
 		Authentication authentication = authenticate(token, invocation);
 		SecurityContext previous = this.strategy.getContext();
