@@ -5,8 +5,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 
 import javax.crypto.SecretKey;
@@ -18,6 +20,8 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
+import io.easyrpc.annotation.RpcExceptionHandler;
+import io.easyrpc.annotation.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.EasyRpcClientAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
@@ -31,6 +35,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.security.access.AccessDeniedException;
 import org.springframework.security.access.prepost.PreAuthorize;
 import org.springframework.security.authentication.AuthenticationManager;
 import org.springframework.security.authentication.BadCredentialsException;
@@ -228,6 +233,20 @@ class EasyRpcBearerTokenTests {
 	}
 
 	@Test
+	void whenMethodIsNonBlockingOrReturnsFutureThenItsSynchronousPartSeesCaller() {
+		withClient(this.jwtServerRunner.withPropertyValues("easyrpc.server.auth.bearer.required=false"),
+				this.clientRunner, (inventory) -> {
+					try (RpcContext.Scope scope = RpcContext
+						.withMetadata(Map.of("authorization", "Bearer " + ADA_WRITER))) {
+						assertThat(inventory.whoAmIOnIoThread()).isEqualTo("ada");
+						assertThat(inventory.whoAmIAsync().get(30, TimeUnit.SECONDS)).isEqualTo("ada");
+					}
+					assertThat(inventory.whoAmIOnIoThread()).isEqualTo("anonymous");
+					assertThat(inventory.whoAmIAsync().get(30, TimeUnit.SECONDS)).isEqualTo("anonymous");
+				});
+	}
+
+	@Test
 	void whenAuthenticationManagerIsDefinedThenItAuthenticatesOpaqueTokens() {
 		ApplicationContextRunner server = this.serverRunner.withBean(AuthenticationManager.class,
 				() -> EasyRpcBearerTokenTests::authenticateOpaque);
@@ -247,6 +266,14 @@ class EasyRpcBearerTokenTests {
 					assertThat(inventory.whoAmI()).isEqualTo("anonymous");
 					assertFailsWith(RpcStatus.UNAUTHENTICATED, () -> inventory.addStock("sku-1", 5));
 				});
+	}
+
+	@Test
+	void whenApplicationHandlesAccessDeniedThenItsHandlerWins() {
+		withClient(this.jwtServerRunner.withBean(AccessDeniedHandlers.class),
+				this.clientRunner.withPropertyValues(token(ADA_READER)),
+				(inventory) -> assertFailsWith(RpcStatus.PERMISSION_DENIED, () -> inventory.addStock("sku-1", 5))
+					.satisfies((ex) -> assertThat(ex.getDescription()).isEqualTo("Only writers add stock")));
 	}
 
 	private static Authentication authenticateOpaque(Authentication authentication) {
@@ -317,6 +344,11 @@ class EasyRpcBearerTokenTests {
 
 		Mono<String> whoAmIReactive();
 
+		@RpcMethod(nonBlocking = true)
+		String whoAmIOnIoThread();
+
+		CompletableFuture<String> whoAmIAsync();
+
 	}
 
 	@RpcClient(target = "inventory")
@@ -349,10 +381,29 @@ class EasyRpcBearerTokenTests {
 		}
 
 		@Override
+		public String whoAmIOnIoThread() {
+			return whoAmI();
+		}
+
+		@Override
+		public CompletableFuture<String> whoAmIAsync() {
+			return CompletableFuture.completedFuture(whoAmI());
+		}
+
+		@Override
 		public Mono<String> whoAmIReactive() {
 			return ReactiveSecurityContextHolder.getContext()
 				.map((context) -> context.getAuthentication().getName())
 				.defaultIfEmpty("anonymous");
+		}
+
+	}
+
+	static class AccessDeniedHandlers {
+
+		@RpcExceptionHandler
+		RpcException denied(AccessDeniedException ex) {
+			return new RpcException(RpcStatus.PERMISSION_DENIED, "Only writers add stock");
 		}
 
 	}
