@@ -5,6 +5,8 @@ import java.util.concurrent.Executor;
 
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.AccessLogObserver;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.server.RpcServer;
@@ -63,8 +65,8 @@ public final class EasyRpcServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, ServiceRegistry registry, ObjectCodec codec,
 			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
-			ObjectProvider<ServerCallObserver> observers,
-			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
+			ObjectProvider<ServerCallObserver> observers, ObjectProvider<RpcMiddleware> middleware,
+			ObjectProvider<RpcProcessor> processors, ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
 			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers) {
 		RpcServer.Builder builder = RpcServer.builder()
 			.registry(registry)
@@ -82,6 +84,8 @@ public final class EasyRpcServerAutoConfiguration {
 		}
 		resolvers.orderedStream().forEach(builder::exceptionResolver);
 		observers.orderedStream().forEach(builder::observer);
+		middleware.orderedStream().forEach(builder::middleware);
+		processors.orderedStream().forEach(builder::processor);
 		if (properties.isAccessLog()) {
 			builder.observer(new AccessLogObserver());
 		}

@@ -265,12 +265,40 @@ public class EasyRpcServerProperties {
 		 */
 		private Boolean nonBlocking;
 
+		/**
+		 * Most calls of the method that may run at once; a call over the limit fails at
+		 * once with RESOURCE_EXHAUSTED. 0 removes a limit set by @RpcMethod.
+		 */
+		private Integer maxConcurrency;
+
+		/**
+		 * Whether the method answers only callers in the same process or on the loopback
+		 * interface; others receive PERMISSION_DENIED.
+		 */
+		private Boolean localOnly;
+
 		public Boolean getNonBlocking() {
 			return this.nonBlocking;
 		}
 
 		public void setNonBlocking(Boolean nonBlocking) {
 			this.nonBlocking = nonBlocking;
+		}
+
+		public Integer getMaxConcurrency() {
+			return this.maxConcurrency;
+		}
+
+		public void setMaxConcurrency(Integer maxConcurrency) {
+			this.maxConcurrency = maxConcurrency;
+		}
+
+		public Boolean getLocalOnly() {
+			return this.localOnly;
+		}
+
+		public void setLocalOnly(Boolean localOnly) {
+			this.localOnly = localOnly;
 		}
 
 	}

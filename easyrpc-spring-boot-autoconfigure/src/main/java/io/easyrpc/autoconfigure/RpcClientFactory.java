@@ -48,6 +48,8 @@ public class RpcClientFactory implements DisposableBean {
 
 	private final List<ClientCallObserver> observers;
 
+	private final List<RpcChannelBuilderCustomizer> channelCustomizers;
+
 	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
@@ -79,7 +81,25 @@ public class RpcClientFactory implements DisposableBean {
 	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
 			Environment environment, List<RpcClientBootstrapCustomizer> customizers,
 			List<ClientCallObserver> observers) {
+		this(properties, codec, proxyFactory, environment, customizers, observers, List.of());
+	}
+
+	/**
+	 * Create a factory whose channels report to call observers and are customized before
+	 * they are built.
+	 * @param properties the client properties
+	 * @param codec the codec
+	 * @param proxyFactory the proxy factory
+	 * @param environment the environment, to resolve placeholders in URLs
+	 * @param customizers customizers of the Netty bootstrap
+	 * @param observers observers of every call, for metrics, tracing or logging
+	 * @param channelCustomizers customizers of every channel's builder, applied last
+	 */
+	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
+			Environment environment, List<RpcClientBootstrapCustomizer> customizers, List<ClientCallObserver> observers,
+			List<RpcChannelBuilderCustomizer> channelCustomizers) {
 		this.observers = List.copyOf(observers);
+		this.channelCustomizers = List.copyOf(channelCustomizers);
 		this.properties = properties;
 		this.codec = codec;
 		this.proxyFactory = proxyFactory;
@@ -173,6 +193,7 @@ public class RpcClientFactory implements DisposableBean {
 				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
+			this.channelCustomizers.forEach((customizer) -> customizer.customize(key, builder));
 			return builder.build();
 		});
 	}

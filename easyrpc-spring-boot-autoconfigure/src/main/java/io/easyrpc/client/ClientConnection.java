@@ -11,6 +11,8 @@ import java.util.concurrent.TimeUnit;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.MessagePackBuffers;
@@ -38,6 +40,8 @@ final class ClientConnection extends FrameConnection {
 	private final RpcChannel owner;
 
 	private final ObjectCodec codec;
+
+	private final ProcessorChain processors;
 
 	private final IntObjectMap<ClientCall> pending = new IntObjectHashMap<>();
 
@@ -69,11 +73,12 @@ final class ClientConnection extends FrameConnection {
 
 	private long deadlineScanAt;
 
-	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize, long prefaceTimeoutMillis,
-			long keepAliveNanos) {
+	ClientConnection(RpcChannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
+			long prefaceTimeoutMillis, long keepAliveNanos) {
 		super(maxFrameSize);
 		this.owner = owner;
 		this.codec = codec;
+		this.processors = processors;
 		this.prefaceTimeoutMillis = prefaceTimeoutMillis;
 		this.keepAliveNanos = keepAliveNanos;
 	}
@@ -115,6 +120,10 @@ final class ClientConnection extends FrameConnection {
 			this.prefaceTimer.cancel(false);
 		}
 		this.ready.complete(this);
+	}
+
+	private String peer() {
+		return this.owner.address().toString();
 	}
 
 	boolean isUsable() {
@@ -170,8 +179,17 @@ final class ClientConnection extends FrameConnection {
 		};
 		ByteBuf frame;
 		try {
+			if (!this.processors.isEmpty()) {
+				payload = this.processors
+					.outbound(new MessageInfo(call.oneWay ? MessageInfo.Kind.NOTIFICATION : MessageInfo.Kind.REQUEST,
+							call.method, peer()), payload);
+			}
 			frame = call.oneWay ? FrameCodec.encodeNotification(channel().alloc(), call.method, metadata, payload)
 					: FrameCodec.encodeRequest(channel().alloc(), callId, call.method, metadata, payload);
+		}
+		catch (RpcException ex) {
+			call.fail(ex);
+			return;
 		}
 		catch (Exception ex) {
 			call.fail(new RpcException(RpcStatus.INVALID_ARGUMENT,
@@ -276,21 +294,21 @@ final class ClientConnection extends FrameConnection {
 	private void timedOut(ClientCall call) {
 		if (this.pending.remove(call.callId) == call) {
 			call.deadlineExceeded();
-			sendCancel(call.callId);
+			sendCancel(call.callId, RpcStatus.DEADLINE_EXCEEDED);
 		}
 	}
 
 	void cancel(ClientCall call) {
 		execute(() -> {
 			if (call.callId != 0 && this.pending.remove(call.callId) == call) {
-				sendCancel(call.callId);
+				sendCancel(call.callId, RpcStatus.CANCELLED);
 			}
 		});
 	}
 
-	private void sendCancel(int callId) {
+	private void sendCancel(int callId, RpcStatus reason) {
 		if (!this.closed) {
-			send(FrameCodec.encodeCancel(channel().alloc(), callId));
+			send(FrameCodec.encodeCancel(channel().alloc(), callId, reason));
 		}
 	}
 
@@ -300,9 +318,13 @@ final class ClientConnection extends FrameConnection {
 			ClientCall call = removePending(response.callId());
 			if (call != null) {
 				try {
-					Object result = this.codec.read(MessagePackBuffers.get().unpacker(response.payload()),
-							call.resultType);
+					ByteBuf payload = this.processors.isEmpty() ? response.payload() : this.processors
+						.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, call.method, peer()), response.payload());
+					Object result = this.codec.read(MessagePackBuffers.get().unpacker(payload), call.resultType);
 					call.complete(result);
+				}
+				catch (RpcException ex) {
+					call.fail(ex);
 				}
 				catch (RuntimeException | java.io.IOException ex) {
 					call.fail(new RpcException(RpcStatus.INTERNAL,

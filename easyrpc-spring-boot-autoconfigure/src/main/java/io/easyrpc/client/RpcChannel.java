@@ -17,6 +17,8 @@ import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
@@ -67,6 +69,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final List<ClientCallObserver> observers;
 
+	private final ProcessorChain processors;
+
 	private final String addressText;
 
 	private final Object lock = new Object();
@@ -100,6 +104,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
 		this.customizers = List.copyOf(builder.customizers);
 		this.observers = List.copyOf(builder.observers);
+		this.processors = ProcessorChain.of(builder.processors);
 		this.addressText = this.address.toString();
 	}
 
@@ -261,7 +266,7 @@ public final class RpcChannel implements AutoCloseable {
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
 		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
-		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize,
+		ClientConnection handler = new ClientConnection(this, this.codec, this.processors, this.maxFrameSize,
 				Math.max(1, this.connectTimeoutMillis), keepAliveNanos);
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
@@ -457,6 +462,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
+		private final List<RpcProcessor> processors = new ArrayList<>();
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -530,6 +537,18 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder maxBackoff(Duration maxBackoff) {
 			this.maxBackoff = Objects.requireNonNull(maxBackoff);
+			return this;
+		}
+
+		/**
+		 * Add a processor of request and response payloads; outgoing payloads pass
+		 * through processors in the order added, incoming ones in reverse order. The
+		 * server must use the same processors.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public Builder processor(RpcProcessor processor) {
+			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
 			return this;
 		}
 

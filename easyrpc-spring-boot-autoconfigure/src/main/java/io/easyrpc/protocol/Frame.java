@@ -1,5 +1,7 @@
 package io.easyrpc.protocol;
 
+import io.easyrpc.RpcStatus;
+
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -84,8 +86,18 @@ public sealed interface Frame {
 	 * A cancellation of a pending call.
 	 *
 	 * @param callId the call id
+	 * @param reason why the client gave up: {@link RpcStatus#CANCELLED} (the caller
+	 * cancelled) or {@link RpcStatus#DEADLINE_EXCEEDED} (its deadline passed)
 	 */
-	record Cancel(int callId) implements Frame {
+	record Cancel(int callId, RpcStatus reason) implements Frame {
+
+		/**
+		 * Create a cancellation by the caller.
+		 * @param callId the call id
+		 */
+		public Cancel(int callId) {
+			this(callId, RpcStatus.CANCELLED);
+		}
 
 		@Override
 		public FrameType type() {

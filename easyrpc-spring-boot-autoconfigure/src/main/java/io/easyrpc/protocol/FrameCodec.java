@@ -102,10 +102,26 @@ public final class FrameCodec {
 	 * @return the encoded frame
 	 */
 	public static ByteBuf encodeCancel(ByteBufAllocator alloc, int callId) {
+		return encodeCancel(alloc, callId, RpcStatus.CANCELLED);
+	}
+
+	/**
+	 * Encode a {@link FrameType#CANCEL} frame with its reason. A cancellation by the
+	 * caller is encoded without the optional reason element.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @param reason {@link RpcStatus#CANCELLED} or {@link RpcStatus#DEADLINE_EXCEEDED}
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeCancel(ByteBufAllocator alloc, int callId, RpcStatus reason) {
+		boolean withReason = reason != RpcStatus.CANCELLED;
 		return encodeSimple(alloc, (packer) -> {
-			packer.packArrayHeader(2);
+			packer.packArrayHeader(withReason ? 3 : 2);
 			packer.packInt(FrameType.CANCEL.code());
 			packer.packInt(callId);
+			if (withReason) {
+				packer.packInt(reason.code());
+			}
 		});
 	}
 
@@ -189,7 +205,13 @@ public final class FrameCodec {
 				}
 				case CANCEL: {
 					expectSize(type, size, 2);
-					return new Frame.Cancel(readCallId(unpacker));
+					int callId = readCallId(unpacker);
+					RpcStatus reason = RpcStatus.CANCELLED;
+					if (size > 2 && unpacker.getNextFormat().getValueType().isIntegerType()
+							&& unpacker.unpackLong() == RpcStatus.DEADLINE_EXCEEDED.code()) {
+						reason = RpcStatus.DEADLINE_EXCEEDED;
+					}
+					return new Frame.Cancel(callId, reason);
 				}
 				case PING:
 				case PONG: {

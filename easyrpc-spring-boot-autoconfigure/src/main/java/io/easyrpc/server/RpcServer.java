@@ -22,6 +22,9 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
@@ -72,6 +75,10 @@ public final class RpcServer {
 
 	private final List<ServerCallObserver> observers;
 
+	private final RpcMiddleware[] middleware;
+
+	private final ProcessorChain processors;
+
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -101,6 +108,8 @@ public final class RpcServer {
 		this.idleTimeout = builder.idleTimeout;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
+		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
+		this.processors = ProcessorChain.of(builder.processors);
 		this.customizers = List.copyOf(builder.customizers);
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
@@ -395,6 +404,14 @@ public final class RpcServer {
 		return CallObservation.of(observations);
 	}
 
+	RpcMiddleware[] middleware() {
+		return this.middleware;
+	}
+
+	ProcessorChain processors() {
+		return this.processors;
+	}
+
 	void rejected(String methodKey, String reason) {
 		for (ServerCallObserver observer : this.observers) {
 			observer.rejected(methodKey, reason);
@@ -418,6 +435,7 @@ public final class RpcServer {
 	}
 
 	void callFinished(ServerCall call) {
+		call.method().release();
 		if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
 			synchronized (this.activeCalls) {
 				this.activeCalls.notifyAll();
@@ -461,6 +479,10 @@ public final class RpcServer {
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
 		private final List<ServerCallObserver> observers = new ArrayList<>();
+
+		private final List<RpcMiddleware> middleware = new ArrayList<>();
+
+		private final List<RpcProcessor> processors = new ArrayList<>();
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
@@ -581,6 +603,29 @@ public final class RpcServer {
 		 */
 		public Builder observer(ServerCallObserver observer) {
 			this.observers.add(Objects.requireNonNull(observer, "observer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add middleware that wraps every call the server runs; several run in the order
+		 * added, each around the next, and around the middleware of the service itself.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder middleware(RpcMiddleware middleware) {
+			this.middleware.add(Objects.requireNonNull(middleware, "middleware must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a processor of request and response payloads; outgoing payloads pass
+		 * through processors in the order added, incoming ones in reverse order. Clients
+		 * must use the same processors.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public Builder processor(RpcProcessor processor) {
+			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
 			return this;
 		}
 

@@ -8,9 +8,13 @@ import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.LocalPeers;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -86,7 +90,7 @@ final class ServerConnection extends FrameConnection {
 		else if (frame instanceof Frame.Cancel cancel) {
 			ServerCall call = this.inFlight.remove(cancel.callId());
 			if (call != null) {
-				call.cancel();
+				call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
 			}
 		}
 		else if (frame instanceof Frame.Ping ping) {
@@ -129,7 +133,7 @@ final class ServerConnection extends FrameConnection {
 		}
 		Object[] arguments;
 		try {
-			arguments = method.decodeArguments(request.payload(), this.server.codec());
+			arguments = admit(method, request.payload(), MessageInfo.Kind.REQUEST);
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), remoteAddress(), ex.getMessage());
@@ -140,6 +144,27 @@ final class ServerConnection extends FrameConnection {
 				observation);
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
+	}
+
+	// The checks every call passes before it is dispatched, cheapest first. The slot of a
+	// method with a concurrency limit is taken last, so that a call refused for another
+	// reason does not hold it; ServerCall gives it back when the call is over.
+	private Object[] admit(ServerMethod method, ByteBuf payload, MessageInfo.Kind kind) {
+		if (method.options().localOnly() && !LocalPeers.isLocal(remoteAddress())) {
+			this.server.rejected(method.key(), "local-only");
+			throw new RpcException(RpcStatus.PERMISSION_DENIED,
+					"Method " + method.key() + " answers only callers on the same host");
+		}
+		ProcessorChain processors = this.server.processors();
+		ByteBuf arguments = processors.isEmpty() ? payload
+				: processors.inbound(new MessageInfo(kind, method.key(), peer()), payload);
+		Object[] decoded = method.decodeArguments(arguments, this.server.codec());
+		if (!method.tryAcquire()) {
+			this.server.rejected(method.key(), "max-concurrency");
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Method " + method.key() + " allows at most "
+					+ method.options().maxConcurrency() + " concurrent calls");
+		}
+		return decoded;
 	}
 
 	private void refuse(int callId, CallObservation observation, RpcException error) {
@@ -165,7 +190,7 @@ final class ServerConnection extends FrameConnection {
 		}
 		Object[] arguments;
 		try {
-			arguments = method.decodeArguments(notification.payload(), this.server.codec());
+			arguments = admit(method, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
 			logger.warn("Dropping notification from {}: {}", remoteAddress(), ex.getMessage());
@@ -225,8 +250,18 @@ final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(),
-					(packer) -> this.server.codec().write(packer, result, method.resultType()));
+			PayloadWriter payload = (packer) -> this.server.codec().write(packer, result, method.resultType());
+			ProcessorChain processors = this.server.processors();
+			if (!processors.isEmpty()) {
+				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
+						payload);
+			}
+			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(), payload);
+		}
+		catch (RpcException ex) {
+			logger.warn("Cannot send the result of easyrpc method {}: {}", method.key(), ex.getMessage());
+			sendError(call.callId(), ex);
+			return;
 		}
 		catch (Exception ex) {
 			logger.warn("Cannot encode the result of easyrpc method {}", method.key(), ex);

@@ -247,6 +247,17 @@ class FrameCodecTests {
 		roundTrip(FrameCodec.encodeCancel(this.allocator, 77), Frame.Cancel.class, (cancel) -> {
 			assertThat(cancel.type()).isEqualTo(FrameType.CANCEL);
 			assertThat(cancel.callId()).isEqualTo(77);
+			assertThat(cancel.reason()).isEqualTo(RpcStatus.CANCELLED);
+		});
+	}
+
+	@Test
+	void cancelAfterTheDeadlineRoundTripsWithItsReason() {
+		ByteBuf frame = FrameCodec.encodeCancel(this.allocator, 78, RpcStatus.DEADLINE_EXCEEDED);
+		assertThat(frame.readableBytes()).isEqualTo(FrameCodec.LENGTH_PREFIX + 4);
+		roundTrip(frame, Frame.Cancel.class, (cancel) -> {
+			assertThat(cancel.callId()).isEqualTo(78);
+			assertThat(cancel.reason()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED);
 		});
 	}
 
