@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -27,6 +28,7 @@ import io.easyrpc.autoconfigure.EasyRpcClientAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.middleware.BearerTokenSource;
+import io.easyrpc.middleware.RpcMiddleware;
 import org.assertj.core.api.ThrowableAssertAlternative;
 import org.junit.jupiter.api.Test;
 import reactor.core.publisher.Mono;
@@ -265,6 +267,22 @@ class EasyRpcBearerTokenTests {
 				this.clientRunner.withPropertyValues(token(ADA_WRITER)), (inventory) -> {
 					assertThat(inventory.whoAmI()).isEqualTo("anonymous");
 					assertFailsWith(RpcStatus.UNAUTHENTICATED, () -> inventory.addStock("sku-1", 5));
+				});
+	}
+
+	@Test
+	void whenApplicationHasMiddlewareThenItSeesAuthenticatedCaller() {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		RpcMiddleware recorder = (invocation, chain) -> {
+			Authentication authentication = SecurityContextHolder.getContext().getAuthentication();
+			seen.add(
+					invocation.methodKey() + " by " + ((authentication != null) ? authentication.getName() : "nobody"));
+			return chain.proceed();
+		};
+		withClient(this.jwtServerRunner.withBean(RpcMiddleware.class, () -> recorder),
+				this.clientRunner.withPropertyValues(token(ADA_WRITER)), (inventory) -> {
+					assertThat(inventory.whoAmI()).isEqualTo("ada");
+					assertThat(seen).containsExactly("Inventory.whoAmI by ada");
 				});
 	}
 
