@@ -28,7 +28,7 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
-@Import(AutoConfiguredRpcClientsRegistrar.class)
+@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class })
 public final class EasyRpcClientAutoConfiguration {
 
 	@Bean

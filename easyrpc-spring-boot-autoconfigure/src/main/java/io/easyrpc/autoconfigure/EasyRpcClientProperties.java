@@ -67,7 +67,7 @@ public class EasyRpcClientProperties {
 	private final Health health = new Health();
 
 	/**
-	 * Authentication to servers, for every target that does not set its own.
+	 * Credentials sent to every target that does not set its own.
 	 */
 	private final Auth auth = new Auth();
 
@@ -208,7 +208,7 @@ public class EasyRpcClientProperties {
 	}
 
 	/**
-	 * Authentication to a server.
+	 * Credentials sent to a server.
 	 */
 	public static class Auth {
 
@@ -225,6 +225,22 @@ public class EasyRpcClientProperties {
 
 		public void setSharedSecret(String sharedSecret) {
 			this.sharedSecret = sharedSecret;
+		}
+
+		/**
+		 * Bearer token sent as 'authorization: Bearer <token>' metadata. The global one
+		 * goes to every target unless a BearerTokenSource bean exists; a target's one
+		 * takes precedence over both, and an empty target value sends no token to that
+		 * target.
+		 */
+		private String bearerToken;
+
+		public String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(String bearerToken) {
+			this.bearerToken = bearerToken;
 		}
 
 	}
@@ -251,7 +267,7 @@ public class EasyRpcClientProperties {
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
 
 		/**
-		 * Authentication to this target, instead of easyrpc.client.auth.
+		 * Credentials sent to this target, instead of easyrpc.client.auth.
 		 */
 		private final Auth auth = new Auth();
 

@@ -256,6 +256,15 @@ public class EasyRpcServerProperties {
 			this.timeout = timeout;
 		}
 
+		/**
+		 * Bearer tokens in 'authorization' metadata, checked with Spring Security.
+		 */
+		private final Bearer bearer = new Bearer();
+
+		public Bearer getBearer() {
+			return this.bearer;
+		}
+
 	}
 
 	/**
@@ -341,6 +350,43 @@ public class EasyRpcServerProperties {
 
 		public void setBlock(List<String> block) {
 			this.block = block;
+		}
+
+	}
+
+	/**
+	 * Bearer token authentication with Spring Security.
+	 */
+	public static class Bearer {
+
+		/**
+		 * Whether calls are authenticated with the bearer token of their 'authorization'
+		 * metadata when Spring Security is on the class path and the application has a
+		 * JwtDecoder, AuthenticationManager or BearerTokenAuthenticator bean.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether a call without a bearer token is refused with UNAUTHENTICATED. When
+		 * false it runs without an Authentication, so that method security decides; a
+		 * token that is present but invalid is refused either way.
+		 */
+		private boolean required = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
 		}
 
 	}
