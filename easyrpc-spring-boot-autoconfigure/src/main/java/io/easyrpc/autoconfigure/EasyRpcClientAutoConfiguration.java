@@ -1,9 +1,14 @@
 package io.easyrpc.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.middleware.RpcClientMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -25,7 +30,7 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
-@Import(AutoConfiguredRpcClientsRegistrar.class)
+@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class })
 public final class EasyRpcClientAutoConfiguration {
 
 	@Bean
@@ -36,8 +41,9 @@ public final class EasyRpcClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientProxyFactory easyRpcClientProxyFactory(ExceptionFactory exceptionFactory) {
-		return new ClientProxyFactory(exceptionFactory);
+	ClientProxyFactory easyRpcClientProxyFactory(ExceptionFactory exceptionFactory,
+			ObjectProvider<RpcClientMiddleware> middleware) {
+		return new ClientProxyFactory(exceptionFactory, middleware.orderedStream().toList());
 	}
 
 	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
@@ -45,9 +51,16 @@ public final class EasyRpcClientAutoConfiguration {
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
 			ClientProxyFactory proxyFactory, Environment environment,
 			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
+			ObjectProvider<RpcProcessor> processors, ObjectProvider<RpcChannelBuilderCustomizer> channelCustomizers,
 			ObjectProvider<SslBundles> sslBundles) {
+		List<RpcProcessor> orderedProcessors = processors.orderedStream().toList();
+		List<RpcChannelBuilderCustomizer> allCustomizers = new ArrayList<>();
+		if (!orderedProcessors.isEmpty()) {
+			allCustomizers.add((address, builder) -> orderedProcessors.forEach(builder::processor));
+		}
+		channelCustomizers.orderedStream().forEach(allCustomizers::add);
 		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment,
-				customizers.orderedStream().toList(), observers.orderedStream().toList());
+				customizers.orderedStream().toList(), observers.orderedStream().toList(), allCustomizers);
 		factory.setSslBundles(sslBundles.getIfAvailable());
 		return factory;
 	}

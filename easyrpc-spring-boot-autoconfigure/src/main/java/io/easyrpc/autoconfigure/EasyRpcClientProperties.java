@@ -72,6 +72,11 @@ public class EasyRpcClientProperties {
 	private final Ssl ssl = new Ssl();
 
 	/**
+	 * Credentials sent to every target that does not set its own.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -142,6 +147,10 @@ public class EasyRpcClientProperties {
 
 	public Ssl getSsl() {
 		return this.ssl;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
 	}
 
 	public Map<String, Target> getTargets() {
@@ -231,6 +240,44 @@ public class EasyRpcClientProperties {
 	}
 
 	/**
+	 * Credentials sent to a server.
+	 */
+	public static class Auth {
+
+		/**
+		 * Secret shared with the server, proven with a challenge-response at connection
+		 * start (HMAC-SHA256; the secret never crosses the wire). Its UTF-8 bytes are the
+		 * key. A server that does not ask for it is refused with UNAUTHENTICATED.
+		 */
+		private String sharedSecret;
+
+		public String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+		/**
+		 * Bearer token sent as 'authorization: Bearer <token>' metadata. The global one
+		 * goes to every target unless a BearerTokenSource bean exists; a target's one
+		 * takes precedence over both, and an empty target value sends no token to that
+		 * target.
+		 */
+		private String bearerToken;
+
+		public String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(String bearerToken) {
+			this.bearerToken = bearerToken;
+		}
+
+	}
+
+	/**
 	 * One server that clients call.
 	 */
 	public static class Target {
@@ -256,6 +303,11 @@ public class EasyRpcClientProperties {
 		 */
 		private final TargetSsl ssl = new TargetSsl();
 
+		/**
+		 * Credentials sent to this target, instead of easyrpc.client.auth.
+		 */
+		private final Auth auth = new Auth();
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -278,6 +330,10 @@ public class EasyRpcClientProperties {
 
 		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
 			this.methodTimeouts = methodTimeouts;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
 		}
 
 		public TargetSsl getSsl() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.function.Supplier;
 
@@ -39,6 +40,11 @@ import org.springframework.util.StringUtils;
  * A target connects over TLS when {@code easyrpc.client.targets.<name>.ssl.bundle} or
  * {@code easyrpc.client.ssl.bundle} names an SSL bundle; the connections made after the
  * bundle is reloaded use its new content.
+ * <p>
+ * A target's shared secret is {@code easyrpc.client.targets.<name>.auth.shared-secret},
+ * else {@code easyrpc.client.auth.shared-secret}; clients given by URL use the latter.
+ * Since one server has one secret, clients that would call one address with different
+ * secrets (or with and without one) are refused when they are created.
  */
 public class RpcClientFactory implements DisposableBean {
 
@@ -56,6 +62,8 @@ public class RpcClientFactory implements DisposableBean {
 
 	private final List<ClientCallObserver> observers;
 
+	private final List<RpcChannelBuilderCustomizer> channelCustomizers;
+
 	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
@@ -65,6 +73,9 @@ public class RpcClientFactory implements DisposableBean {
 	private final Map<String, Supplier<SslContext>> sslContexts = new LinkedHashMap<>();
 
 	private SslBundles sslBundles;
+
+	// The shared secret of each address that has one. Never exposed.
+	private final Map<String, String> secrets = new LinkedHashMap<>();
 
 	/**
 	 * Create a factory.
@@ -91,7 +102,25 @@ public class RpcClientFactory implements DisposableBean {
 	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
 			Environment environment, List<RpcClientBootstrapCustomizer> customizers,
 			List<ClientCallObserver> observers) {
+		this(properties, codec, proxyFactory, environment, customizers, observers, List.of());
+	}
+
+	/**
+	 * Create a factory whose channels report to call observers and are customized before
+	 * they are built.
+	 * @param properties the client properties
+	 * @param codec the codec
+	 * @param proxyFactory the proxy factory
+	 * @param environment the environment, to resolve placeholders in URLs
+	 * @param customizers customizers of the Netty bootstrap
+	 * @param observers observers of every call, for metrics, tracing or logging
+	 * @param channelCustomizers customizers of every channel's builder, applied last
+	 */
+	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
+			Environment environment, List<RpcClientBootstrapCustomizer> customizers, List<ClientCallObserver> observers,
+			List<RpcChannelBuilderCustomizer> channelCustomizers) {
 		this.observers = List.copyOf(observers);
+		this.channelCustomizers = List.copyOf(channelCustomizers);
 		this.properties = properties;
 		this.codec = codec;
 		this.proxyFactory = proxyFactory;
@@ -142,7 +171,8 @@ public class RpcClientFactory implements DisposableBean {
 				(method) -> methodOptions(method, methodTimeouts));
 		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target);
 		String key = parsed + ((tls != null) ? " " + tls : "");
-		RpcChannel channel = channel(key, parsed, tls);
+		String secret = sharedSecret(target, targetName);
+		RpcChannel channel = channel(key, parsed, tls, secret, type);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -183,8 +213,7 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
-	// use
-	// TLS.
+	// use TLS.
 	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target) {
 		EasyRpcClientProperties.TargetSsl ssl = (target != null) ? target.getSsl() : null;
 		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
@@ -212,9 +241,33 @@ public class RpcClientFactory implements DisposableBean {
 						: Tls.fixed(SslBundleContexts.systemDefaultClientContext(tls.property())));
 	}
 
-	private synchronized RpcChannel channel(String channelKey, RpcAddress address, TlsSettings tls) {
+	private String sharedSecret(EasyRpcClientProperties.Target target, String targetName) {
+		String secret = (target != null) ? target.getAuth().getSharedSecret() : null;
+		String property = "easyrpc.client.targets." + targetName + ".auth.shared-secret";
+		if (secret == null) {
+			secret = this.properties.getAuth().getSharedSecret();
+			property = "easyrpc.client.auth.shared-secret";
+		}
+		if (secret != null && secret.isBlank()) {
+			throw new IllegalStateException(property + " is set but blank: give the secret the server expects, "
+					+ "or remove the property to connect without authentication");
+		}
+		return secret;
+	}
+
+	private synchronized RpcChannel channel(String key, RpcAddress address, TlsSettings tls, String secret,
+			Class<?> client) {
+		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
+			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
+					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
+					+ " (or one of them has none): a server has one secret, so every target of " + key
+					+ " needs the same auth.shared-secret");
+		}
+		if (secret != null) {
+			this.secrets.put(key, secret);
+		}
 		Supplier<SslContext> contexts = (tls != null) ? sslContexts(tls) : null;
-		return this.channels.computeIfAbsent(channelKey, (key) -> {
+		return this.channels.computeIfAbsent(key, (k) -> {
 			RpcChannel.Builder builder = RpcChannel.builder(address)
 				.codec(this.codec)
 				.transportResources(this.resources)
@@ -222,7 +275,8 @@ public class RpcClientFactory implements DisposableBean {
 				.connectTimeout(this.properties.getConnectTimeout())
 				.keepAlive(this.properties.getKeepAlive())
 				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
-				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
+				.maxBackoff(this.properties.getReconnect().getMaxBackoff())
+				.sharedSecret(secret);
 			if (contexts != null) {
 				builder.sslContextSupplier(contexts);
 				if (tls.serverName() != null) {
@@ -231,6 +285,7 @@ public class RpcClientFactory implements DisposableBean {
 			}
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
+			this.channelCustomizers.forEach((customizer) -> customizer.customize(address.toString(), builder));
 			return builder.build();
 		});
 	}

@@ -18,7 +18,10 @@ import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
@@ -49,6 +52,11 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#sslServerName(String)}; a failed handshake fails the attempt with
  * {@link RpcStatus#UNAVAILABLE} and a message that starts with "TLS handshake ...
  * failed". In-process connections never use TLS.
+ * <p>
+ * With a {@link Builder#sharedSecret(byte[]) shared secret}, a connection counts as made
+ * only once the server has accepted the secret and proven that it knows it too. A refusal
+ * fails the waiting calls with {@link RpcStatus#UNAUTHENTICATED} and is a failed attempt
+ * like any other: the back-off applies before the next one.
  */
 public final class RpcChannel implements AutoCloseable {
 
@@ -75,6 +83,10 @@ public final class RpcChannel implements AutoCloseable {
 	private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers;
 
 	private final List<ClientCallObserver> observers;
+
+	private final ProcessorChain processors;
+
+	private final SharedSecret sharedSecret;
 
 	private final String addressText;
 
@@ -113,6 +125,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
 		this.customizers = List.copyOf(builder.customizers);
 		this.observers = List.copyOf(builder.observers);
+		this.processors = ProcessorChain.of(builder.processors);
+		this.sharedSecret = builder.sharedSecret;
 		this.addressText = this.address.toString();
 		this.sslContexts = this.address.isInProcess() ? null : builder.sslContexts;
 		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
@@ -247,9 +261,8 @@ public final class RpcChannel implements AutoCloseable {
 				if (attempt == null) {
 					long wait = this.retryAt - System.nanoTime();
 					if (this.lastFailure != null && wait > 0) {
-						call.fail(RpcStatus.UNAVAILABLE,
-								"Cannot connect to " + this.address + ": " + describe(this.lastFailure)
-										+ " (next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
+						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
+								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
 						return call;
 					}
 					this.waiting.add(call);
@@ -284,8 +297,8 @@ public final class RpcChannel implements AutoCloseable {
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
 		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
-		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize,
-				Math.max(1, this.connectTimeoutMillis), keepAliveNanos);
+		ClientConnection handler = new ClientConnection(this, this.codec, this.processors, this.maxFrameSize,
+				Math.max(1, this.connectTimeoutMillis), keepAliveNanos, this.sharedSecret);
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
 			@Override
@@ -344,15 +357,34 @@ public final class RpcChannel implements AutoCloseable {
 			}
 			return;
 		}
-		String message = this.closed ? "Client for " + this.address + " is closed"
-				: "Cannot connect to " + this.address + ": " + describe(failure);
+		String message = this.closed ? "Client for " + this.address + " is closed" : failureMessage(failure);
+		RpcStatus status = this.closed ? RpcStatus.UNAVAILABLE : status(failure);
 		if (!this.closed) {
-			logger.debug("{}; retrying after {} ms at the next call", message,
-					TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			if (status == RpcStatus.UNAUTHENTICATED) {
+				logger.warn("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
+			else {
+				logger.debug("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
 		}
 		for (ClientCall call : calls) {
-			call.fail(RpcStatus.UNAVAILABLE, message);
+			call.fail(status, message);
 		}
+	}
+
+	// A refusal by the server (or of the server) carries its own status and a message
+	// that names the server; anything else is a failure to connect.
+	private static RpcStatus status(Throwable failure) {
+		return (failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.UNAVAILABLE;
+	}
+
+	private String failureMessage(Throwable failure) {
+		if (failure instanceof RpcException rpc && rpc.getDescription() != null) {
+			return rpc.getDescription();
+		}
+		return "Cannot connect to " + this.address + ": " + describe(failure);
 	}
 
 	private void waitTimedOut(ClientCall call) {
@@ -489,6 +521,10 @@ public final class RpcChannel implements AutoCloseable {
 
 		private String sslServerName;
 
+		private final List<RpcProcessor> processors = new ArrayList<>();
+
+		private SharedSecret sharedSecret;
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -562,6 +598,44 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder maxBackoff(Duration maxBackoff) {
 			this.maxBackoff = Objects.requireNonNull(maxBackoff);
+			return this;
+		}
+
+		/**
+		 * Add a processor of request and response payloads; outgoing payloads pass
+		 * through processors in the order added, incoming ones in reverse order. The
+		 * server must use the same processors.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public Builder processor(RpcProcessor processor) {
+			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret. The server must ask for it: a
+		 * server whose preface does not is refused with
+		 * {@link RpcStatus#UNAUTHENTICATED}, so that a server started without its secret
+		 * is noticed rather than trusted. The secret never crosses the wire; see
+		 * {@link SharedSecret}.
+		 * @param secret the secret, at least one byte; the array is copied; {@code null}
+		 * for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(byte[] secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret given as text, whose UTF-8
+		 * bytes are the key. See {@link #sharedSecret(byte[])}.
+		 * @param secret the secret, not blank; {@code null} for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(String secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
 

@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * accepts, as a big-endian unsigned 32-bit integer. Ten bytes in all.
  *
  * @param version the protocol version
- * @param flags reserved flags, {@code 0} in this version
+ * @param flags the flags: {@link #FLAG_AUTH} in a server's preface, the other bits
+ * reserved and {@code 0}
  * @param maxFrameSize the largest frame body, in bytes, that the sender accepts
  */
 public record Preface(int version, int flags, int maxFrameSize) {
@@ -25,6 +26,20 @@ public record Preface(int version, int flags, int maxFrameSize) {
 
 	// A TLS handshake record: content type 22, protocol major version 3.
 	private static final int TLS_HANDSHAKE_START = 0x1603;
+
+	/**
+	 * Flag of a server's preface: the server requires shared-secret authentication, and
+	 * its next frame is an {@link FrameType#AUTH_CHALLENGE}.
+	 */
+	public static final int FLAG_AUTH = 0x01;
+
+	/**
+	 * Return whether this preface carries {@link #FLAG_AUTH}.
+	 * @return {@code true} if the sender requires authentication
+	 */
+	public boolean requiresAuthentication() {
+		return (this.flags & FLAG_AUTH) != 0;
+	}
 
 	/**
 	 * Append this preface to a buffer.

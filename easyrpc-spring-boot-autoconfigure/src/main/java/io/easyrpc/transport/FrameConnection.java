@@ -20,6 +20,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -173,7 +174,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		if (!this.prefaceSent) {
 			this.prefaceSent = true;
 			ByteBuf preface = this.ctx.alloc().heapBuffer(Preface.LENGTH);
-			new Preface(Preface.CURRENT_VERSION, 0, this.maxFrameSize).writeTo(preface);
+			new Preface(Preface.CURRENT_VERSION, prefaceFlags(), this.maxFrameSize).writeTo(preface);
 			this.ctx.write(preface, this.ctx.voidPromise());
 		}
 	}
@@ -214,7 +215,11 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		}
 		if (evt instanceof SslHandshakeCompletionEvent handshake) {
 			if (handshake.isSuccess()) {
-				tlsHandshakeCompleted(Tls.session(ctx.channel()));
+				// The event reports the handshake of the SslHandler in this pipeline (an
+				// SNI
+				// handler has replaced itself with one by now).
+				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+				tlsHandshakeCompleted((ssl != null) ? ssl.engine().getSession() : null);
 			}
 			else {
 				reportTlsFailure(ctx, handshake.cause());
@@ -267,6 +272,31 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			sendPreface();
 			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
 		});
+	}
+
+	/**
+	 * End the connection for a reason that concerns the whole connection: from now on no
+	 * further frame from the peer is acted on, not even one already received, and the
+	 * peer gets a {@code GOAWAY} frame with the status and message before the connection
+	 * closes.
+	 * @param status the reason
+	 * @param message the message
+	 */
+	protected final void abort(RpcStatus status, String message) {
+		execute(() -> {
+			if (!this.failed) {
+				this.failed = true;
+				closeWithGoAway(status, message);
+			}
+		});
+	}
+
+	/**
+	 * Return the flags of this side's preface. The default is {@code 0}.
+	 * @return the flags, see {@link Preface}
+	 */
+	protected int prefaceFlags() {
+		return 0;
 	}
 
 	/**

@@ -3,7 +3,10 @@ package io.easyrpc.it;
 import java.time.Duration;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
+
+import javax.net.ssl.SSLSession;
 
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.Logger;
@@ -12,6 +15,8 @@ import ch.qos.logback.core.read.ListAppender;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.FrameConnection;
 import io.easyrpc.transport.RpcAddress;
@@ -126,6 +131,18 @@ class TlsTests {
 	}
 
 	@Test
+	void plainTextClientWithASharedSecretIsToldThatTheServerRequiresTls() {
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.sslContext(PKI.serverContext()).sharedSecret("secret"),
+				RpcFixture.definitions(new EchoService()));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server), (builder) -> builder.sharedSecret("secret"));
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> this.rpc.client(Echo.class, channel).echo("x"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE))
+			.withMessageContaining("refused the connection")
+			.withMessageContaining("requires TLS");
+	}
+
+	@Test
 	void tlsClientToPlainTextServerIsRefused() {
 		RpcServer server = this.rpc.tcpServer(new EchoService());
 		Echo echo = client(server, PKI.clientContext(false));
@@ -200,6 +217,74 @@ class TlsTests {
 		assertThatIllegalArgumentException()
 			.isThrownBy(() -> RpcChannel.builder(RpcAddress.tcp("127.0.0.1", 1)).sslContext(PKI.serverContext()))
 			.withMessageContaining("client TLS context");
+	}
+
+	@Test
+	void connectionMiddlewareSeesTheTlsSessionWithTheClientCertificate() {
+		List<ConnectionInfo> seen = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.sslContext(PKI.serverContext(ClientAuth.REQUIRE, PKI))
+					.connectionMiddleware((info) -> {
+						seen.add(info);
+						return ConnectionDecision.accept();
+					}),
+				RpcFixture.definitions(new EchoService()));
+		Echo echo = client(server, PKI.clientContext(true));
+		assertThat(echo.echo("admitted over TLS")).isEqualTo("admitted over TLS");
+		assertThat(seen).singleElement().satisfies((info) -> {
+			SSLSession session = info.sslSession();
+			assertThat(session).isNotNull();
+			assertThat(session.getProtocol()).startsWith("TLS");
+			assertThat(session.getPeerPrincipal().getName()).contains("CN=client");
+		});
+	}
+
+	@Test
+	void connectionMiddlewareCanRefuseByTheTlsSession() {
+		List<ConnectionInfo> seen = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.sslContext(PKI.serverContext()).connectionMiddleware((info) -> {
+					seen.add(info);
+					return (info.sslSession() != null)
+							? ConnectionDecision.reject(RpcStatus.PERMISSION_DENIED,
+									"No client certificate on " + info.sslSession().getProtocol(), "no-certificate")
+							: ConnectionDecision.accept();
+				}), RpcFixture.definitions(new EchoService()));
+		Echo echo = client(server, PKI.clientContext(false));
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> echo.echo("refused"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.PERMISSION_DENIED))
+			.withMessageContaining("No client certificate on TLS");
+		assertThat(seen).singleElement().satisfies((info) -> assertThat(info.sslSession()).isNotNull());
+	}
+
+	@Test
+	void sharedSecretAndConnectionMiddlewareWorkOverTls() {
+		List<ConnectionInfo> seen = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.sslContext(PKI.serverContext())
+					.sharedSecret("tls and secret")
+					.connectionMiddleware((info) -> {
+						seen.add(info);
+						return ConnectionDecision.accept();
+					}),
+				RpcFixture.definitions(new EchoService()));
+		RpcChannel good = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.sslContext(PKI.clientContext(false)).sharedSecret("tls and secret"));
+		assertThat(this.rpc.client(Echo.class, good).echo("both")).isEqualTo("both");
+		assertThat(good.state()).isEqualTo(RpcChannel.State.READY);
+		RpcChannel wrong = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.sslContext(PKI.clientContext(false)).sharedSecret("another secret"));
+		assertThatExceptionOfType(RpcException.class)
+			.isThrownBy(() -> this.rpc.client(Echo.class, wrong).echo("wrong secret"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAUTHENTICATED))
+			.withMessageContaining("refused the shared secret");
+		RpcChannel none = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.sslContext(PKI.clientContext(false)));
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> this.rpc.client(Echo.class, none).echo("none"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAUTHENTICATED))
+			.withMessageContaining("requires a shared secret");
+		await().atMost(Duration.ofSeconds(10)).until(() -> seen.size() == 3);
+		assertThat(seen).allSatisfy((info) -> assertThat(info.sslSession()).isNotNull());
 	}
 
 	private RpcServer tlsServer(SslContext context) {
