@@ -128,6 +128,12 @@ final class ServerConnection extends FrameConnection {
 		this.handlerContext = ctx;
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
+	}
+
+	// Decided before the preface is flushed, so that a refusal's GOAWAY (or the
+	// challenge) reaches the client together with the preface.
+	@Override
+	protected void prefaceWritten(ChannelHandlerContext ctx) {
 		if (!this.admitted) {
 			// Connection middleware decide first; the challenge follows an acceptance.
 			if (!usesTls(ctx)) {

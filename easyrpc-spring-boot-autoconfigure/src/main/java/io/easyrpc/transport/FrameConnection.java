@@ -164,8 +164,17 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		sendPreface();
+		prefaceWritten(ctx);
 		ctx.flush();
 		super.channelActive(ctx);
+	}
+
+	/**
+	 * Called when the connection is up and the preface is written but not yet flushed, so
+	 * that what this writes goes out together with the preface. The default does nothing.
+	 * @param ctx the context of this handler
+	 */
+	protected void prefaceWritten(ChannelHandlerContext ctx) {
 	}
 
 	// A connect listener may write before channelActive fires, so whichever comes first
