@@ -176,9 +176,8 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (this.secret != null) {
-			// Refused at the end of the read, unless a GOAWAY in it gives the server's
-			// own
-			// reason (for example a TLS server refusing this plain-text connection).
+			// Refused at the end of the read, unless a GOAWAY in the same read gives
+			// the server's reason (a TLS server refusing a plain-text client).
 			this.handshake = Handshake.UNASKED;
 			return;
 		}
