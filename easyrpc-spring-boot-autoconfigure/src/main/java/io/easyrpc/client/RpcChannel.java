@@ -203,6 +203,24 @@ public final class RpcChannel implements AutoCloseable {
 
 	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
+		return start(method, arguments, argumentTypes, resultType, timeout, metadata, oneWay, errorMapper, 0, null);
+	}
+
+	/**
+	 * Start a server stream.
+	 * @param window the items granted ahead of the consumer
+	 * @param signal called when items or the end arrive, set before the call starts
+	 */
+	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
+			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, int window,
+			Runnable signal) {
+		return (ClientStream) start(method, arguments, argumentTypes, itemType, timeout, metadata, false, errorMapper,
+				window, signal);
+	}
+
+	private ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
+			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper,
+			int streamWindow, Runnable signal) {
 		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
 		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
 		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
@@ -213,13 +231,23 @@ public final class RpcChannel implements AutoCloseable {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(new CallInfo(method, this.addressText, headers, oneWay));
+			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
 		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
-		ClientCall call = new ClientCall(this, method, (arguments != null) ? arguments : new Object[0], argumentTypes,
-				resultType, effective, deadline, oneWay, errorMapper);
+		Object[] args = (arguments != null) ? arguments : new Object[0];
+		ClientCall call;
+		if (streamWindow > 0) {
+			ClientStream stream = new ClientStream(this, method, args, argumentTypes, resultType, effective, deadline,
+					errorMapper, streamWindow);
+			stream.signal(signal);
+			call = stream;
+		}
+		else {
+			call = new ClientCall(this, method, args, argumentTypes, resultType, effective, deadline, oneWay,
+					errorMapper);
+		}
 		call.observation = observation;
 		ClientConnection current = this.connection;
 		if (current != null && current.isUsable() && !this.closed) {
