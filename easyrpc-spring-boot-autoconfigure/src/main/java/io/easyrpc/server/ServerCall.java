@@ -141,6 +141,14 @@ final class ServerCall implements Runnable {
 					this.stream.start(result);
 				}
 				else {
+					if (result instanceof AutoCloseable closeable) {
+						try {
+							closeable.close();
+						}
+						catch (Exception ex) {
+							logger.debug("Cannot close the stream of {}", this.method.key(), ex);
+						}
+					}
 					finish(null, new RpcException(RpcStatus.INVALID_ARGUMENT,
 							"Method " + this.method.key() + " is a server stream and cannot answer a notification"));
 				}

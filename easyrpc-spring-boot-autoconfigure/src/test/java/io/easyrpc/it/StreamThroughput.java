@@ -60,8 +60,9 @@ public final class StreamThroughput {
 				for (int streams : new int[] { 1, 16 }) {
 					double iterator = run(items, streams, Duration.ofSeconds(seconds), true);
 					double flux = run(items, streams, Duration.ofSeconds(seconds), false);
-					System.out.printf("round %d, %2d stream%s: Stream->Iterator %,.0f items/s, Flux->Flux %,.0f items/s%n",
-							round, streams, (streams == 1) ? " " : "s", iterator, flux);
+					System.out.printf(
+							"round %d, %2d stream%s: Stream->Iterator %,.0f items/s, Flux->Flux %,.0f items/s%n", round,
+							streams, (streams == 1) ? " " : "s", iterator, flux);
 				}
 			}
 		}

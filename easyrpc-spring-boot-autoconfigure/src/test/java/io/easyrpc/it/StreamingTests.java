@@ -23,6 +23,8 @@ import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -333,6 +335,78 @@ class StreamingTests {
 				"Numbers.failingFlux server_stream PERMISSION_DENIED", "Numbers.echo unary OK");
 	}
 
+	@Test
+	void cancelledStreamIsObservedAsCancelledOnBothSides() {
+		List<String> serverEvents = new CopyOnWriteArrayList<>();
+		List<String> clientEvents = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.observer((call) -> observation(call, serverEvents)),
+				RpcFixture.definitions(this.service));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.observer((call) -> observation(call, clientEvents)));
+		try (Stream<Integer> items = client(StreamNumbers.class, channel).endless()) {
+			assertThat(items.limit(10).count()).isEqualTo(10);
+		}
+		await().atMost(WAIT).untilTrue(this.service.closed);
+		await().atMost(WAIT).until(() -> serverEvents.size() == 1);
+		assertThat(serverEvents).containsExactly("Numbers.endless server_stream CANCELLED");
+		assertThat(clientEvents).containsExactly("Numbers.endless server_stream CANCELLED");
+	}
+
+	@Test
+	void processorsSeeEveryItemLikeAResult() {
+		List<String> serverOut = new CopyOnWriteArrayList<>();
+		List<String> clientIn = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.processor(new XorProcessor(serverOut)), RpcFixture.definitions(this.service));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.processor(new XorProcessor(clientIn)));
+		assertThat(client(FluxNumbers.class, channel).flux(3).collectList().block(WAIT)).containsExactly(0, 1, 2);
+		assertThat(serverOut).containsExactly("RESPONSE Numbers.flux", "RESPONSE Numbers.flux",
+				"RESPONSE Numbers.flux");
+		assertThat(clientIn).containsExactly("RESPONSE Numbers.flux", "RESPONSE Numbers.flux", "RESPONSE Numbers.flux");
+	}
+
+	@Test
+	void streamClientOfAUnaryMethodGetsOneItem() {
+		RpcServer server = this.rpc.tcpServer(this.service);
+		Iterator<String> items = client(IteratorNumbers.class, this.rpc.channel(server)).echo("once");
+		assertThat(items.next()).isEqualTo("once");
+		assertThat(items.hasNext()).isFalse();
+	}
+
+	/**
+	 * Flips the bits of every payload both ways and records the results and items it
+	 * sees.
+	 */
+	private record XorProcessor(List<String> seen) implements RpcProcessor {
+
+		@Override
+		public byte[] outbound(MessageInfo message, byte[] payload) {
+			if (message.kind() == MessageInfo.Kind.RESPONSE) {
+				this.seen.add(message.kind() + " " + message.methodKey());
+			}
+			return xor(payload);
+		}
+
+		@Override
+		public byte[] inbound(MessageInfo message, byte[] payload) {
+			if (message.kind() == MessageInfo.Kind.RESPONSE) {
+				this.seen.add(message.kind() + " " + message.methodKey());
+			}
+			return xor(payload);
+		}
+
+		private static byte[] xor(byte[] payload) {
+			byte[] result = new byte[payload.length];
+			for (int i = 0; i < payload.length; i++) {
+				result[i] = (byte) (payload[i] ^ 0x5a);
+			}
+			return result;
+		}
+
+	}
+
 	private static CallObservation observation(CallInfo call, List<String> events) {
 		AtomicInteger stops = new AtomicInteger();
 		return new CallObservation() {
@@ -447,6 +521,8 @@ class StreamingTests {
 		Iterator<Integer> failingIterator();
 
 		Iterator<Integer> stuck();
+
+		Iterator<String> echo(String text);
 
 	}
 
