@@ -144,6 +144,21 @@ class StreamingTests {
 	}
 
 	@Test
+	void itemsStayInOrderWhenAPublisherEmitsFromAWorkerAndThenFromTheIoThread() {
+		// Flux.range emits its first items on the worker that subscribes and later ones
+		// on
+		// the I/O thread that delivers the next credit.
+		RpcServer server = this.rpc.tcpServer(this.service);
+		IteratorNumbers numbers = client(IteratorNumbers.class, this.rpc.channel(server));
+		List<Integer> expected = IntStream.range(0, 2000).boxed().toList();
+		for (int round = 0; round < 20; round++) {
+			List<Integer> items = new ArrayList<>();
+			numbers.flux(2000).forEachRemaining(items::add);
+			assertThat(items).isEqualTo(expected);
+		}
+	}
+
+	@Test
 	void slowIteratingConsumerBoundsTheStreamProducerAndClosingTheStreamClosesIt() {
 		RpcServer server = this.rpc.tcpServer(this.service);
 		StreamNumbers numbers = client(StreamNumbers.class, this.rpc.channel(server));
