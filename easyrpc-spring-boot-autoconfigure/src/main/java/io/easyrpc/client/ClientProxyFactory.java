@@ -200,15 +200,14 @@ public final class ClientProxyFactory {
 		}
 
 		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata) {
-			return new ClientStream.Publisher(
-					(signal) -> this.channel.startStream(this.key, arguments, this.argumentTypes, this.resultType,
-							this.timeout, metadata, this.errorMapper, ClientStream.DEFAULT_WINDOW, signal));
+			return new ClientStream.Publisher((signal) -> this.channel.startStream(this.key, arguments,
+					this.argumentTypes, this.resultType, this.timeout, metadata, this.errorMapper, signal));
 		}
 
 		private ClientStream.BlockingIterator iterator(Object[] arguments, Metadata metadata) {
 			ClientStream.BlockingIterator[] holder = new ClientStream.BlockingIterator[1];
 			ClientStream stream = this.channel.startStream(this.key, arguments, this.argumentTypes, this.resultType,
-					this.timeout, metadata, this.errorMapper, ClientStream.DEFAULT_WINDOW, () -> {
+					this.timeout, metadata, this.errorMapper, () -> {
 						ClientStream.BlockingIterator items = holder[0];
 						if (items != null) {
 							items.wake();

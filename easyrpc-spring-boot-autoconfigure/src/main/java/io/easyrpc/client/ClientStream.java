@@ -21,15 +21,13 @@ import io.easyrpc.protocol.Metadata;
 /**
  * One server stream on the client: a call whose items arrive in {@code NEXT} frames and
  * wait in a queue until the consumer takes them. The queue is bounded by credit: the
- * request is followed by a {@code REQUEST_N} for {@link #window} items, and each time the
- * consumer has taken half a window, that many more are granted. The server never sends
- * more than granted, so at most one window of items waits here, however slow the
- * consumer. The future completes when the stream ends.
+ * request is followed by a {@code REQUEST_N} for {@link #window} items (the channel's
+ * {@link RpcChannel.Builder#streamWindow(int) stream window}), and each time the consumer
+ * has taken half a window, that many more are granted. The server never sends more than
+ * granted, so at most one window of items waits here, however slow the consumer. The
+ * future completes when the stream ends.
  */
 final class ClientStream extends ClientCall {
-
-	/** Items granted ahead of the consumer. */
-	static final int DEFAULT_WINDOW = 32;
 
 	private static final Object NULL = new Object();
 

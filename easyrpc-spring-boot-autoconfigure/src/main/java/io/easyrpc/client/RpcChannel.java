@@ -79,6 +79,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final SharedSecret sharedSecret;
 
+	private final int streamWindow;
+
 	private final String addressText;
 
 	private final Object lock = new Object();
@@ -114,6 +116,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.observers = List.copyOf(builder.observers);
 		this.processors = ProcessorChain.of(builder.processors);
 		this.sharedSecret = builder.sharedSecret;
+		this.streamWindow = builder.streamWindow;
 		this.addressText = this.address.toString();
 	}
 
@@ -208,14 +211,12 @@ public final class RpcChannel implements AutoCloseable {
 
 	/**
 	 * Start a server stream.
-	 * @param window the items granted ahead of the consumer
 	 * @param signal called when items or the end arrive, set before the call starts
 	 */
 	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
-			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, int window,
-			Runnable signal) {
+			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal) {
 		return (ClientStream) start(method, arguments, argumentTypes, itemType, timeout, metadata, false, errorMapper,
-				window, signal);
+				this.streamWindow, signal);
 	}
 
 	private ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
@@ -505,6 +506,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private int maxFrameSize = 8 * 1024 * 1024;
 
+		private int streamWindow = 32;
+
 		private Duration connectTimeout = Duration.ofSeconds(3);
 
 		private Duration keepAlive = Duration.ofSeconds(30);
@@ -542,6 +545,22 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder transportResources(TransportResources resources) {
 			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set how many items of a server stream the client grants ahead of its consumer:
+		 * the initial credit, topped up by half of it each time the consumer has taken
+		 * half of it. At most this many items wait on the client per stream. Defaults to
+		 * 32.
+		 * @param streamWindow the window, at least 2
+		 * @return this builder
+		 */
+		public Builder streamWindow(int streamWindow) {
+			if (streamWindow < 2) {
+				throw new IllegalArgumentException("The stream window must be at least 2 items, not " + streamWindow);
+			}
+			this.streamWindow = streamWindow;
 			return this;
 		}
 

@@ -27,7 +27,7 @@ import reactor.core.publisher.Flux;
  * {@code Stream} read through a client {@code Iterator} and a server {@code Flux} read
  * through a client {@code Flux}. Not a test; no timing is asserted anywhere.
  * <p>
- * Arguments: seconds per run (5) and rounds (3).
+ * Arguments: seconds per run (5), rounds (3) and the client's stream window (32).
  */
 public final class StreamThroughput {
 
@@ -41,6 +41,7 @@ public final class StreamThroughput {
 	public static void main(String[] args) throws Exception {
 		int seconds = (args.length > 0) ? Integer.parseInt(args[0]) : 5;
 		int rounds = (args.length > 1) ? Integer.parseInt(args[1]) : 3;
+		int window = (args.length > 2) ? Integer.parseInt(args[2]) : 32;
 		Arrays.fill(ITEM, (byte) 'x');
 		ServiceRegistry registry = new ServiceRegistry(CODEC);
 		registry.register(ServiceDefinition.builder(new ItemsService()).build());
@@ -50,10 +51,14 @@ public final class StreamThroughput {
 			.codec(CODEC)
 			.build();
 		server.start();
-		try (RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", server.port())).codec(CODEC).build()) {
+		try (RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", server.port()))
+			.codec(CODEC)
+			.streamWindow(window)
+			.build()) {
 			Items items = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
 				.createProxy(ClientDefinition.of(Items.class, Duration.ofMinutes(10)), channel);
-			System.out.printf("%d s per run, %d rounds, items of %d bytes%n", seconds, rounds, ITEM.length);
+			System.out.printf("%d s per run, %d rounds, items of %d bytes, stream window %d%n", seconds, rounds,
+					ITEM.length, window);
 			run(items, 1, Duration.ofSeconds(2), true);
 			run(items, 1, Duration.ofSeconds(2), false);
 			for (int round = 1; round <= rounds; round++) {
