@@ -263,6 +263,11 @@ final class ServerStream {
 						fail(ex);
 						return;
 					}
+					if (this.done) {
+						// Cancelled or past the deadline while next() ran: the stream has
+						// ended on the wire already.
+						break;
+					}
 					this.credit.decrementAndGet();
 					if (!send(item)) {
 						closeResource();

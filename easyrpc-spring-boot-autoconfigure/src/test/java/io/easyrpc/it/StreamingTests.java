@@ -27,6 +27,8 @@ import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.WriteBufferWaterMark;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -155,6 +157,21 @@ class StreamingTests {
 			List<Integer> items = new ArrayList<>();
 			numbers.flux(2000).forEachRemaining(items::add);
 			assertThat(items).isEqualTo(expected);
+		}
+	}
+
+	@Test
+	void streamPausesWhileTheConnectionIsNotWritableAndResumes() {
+		// Tiny write-buffer water marks make the channel unwritable after almost every
+		// item, and a large window leaves the pause to writability alone.
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.bootstrapCustomizer((bootstrap) -> bootstrap
+					.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16))),
+				RpcFixture.definitions(this.service));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server), (builder) -> builder.streamWindow(100_000));
+		for (String style : List.of("stream", "iterator")) {
+			assertThat(collect(channel, style, "iterator", 20_000))
+				.isEqualTo(IntStream.range(0, 20_000).boxed().toList());
 		}
 	}
 
