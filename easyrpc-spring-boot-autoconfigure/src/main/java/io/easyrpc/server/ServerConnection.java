@@ -560,9 +560,15 @@ final class ServerConnection extends FrameConnection {
 		}
 	}
 
+	// Runs only the tasks waiting now, and stops as soon as the channel is full again: a
+	// task may write, fill the channel and wait again, and must then wait for the next
+	// change rather than run again at once.
 	private void runWritabilityWaiters() {
-		Runnable task;
-		while ((task = this.writabilityWaiters.poll()) != null) {
+		for (int waiting = this.writabilityWaiters.size(); waiting > 0 && isWritable(); waiting--) {
+			Runnable task = this.writabilityWaiters.poll();
+			if (task == null) {
+				return;
+			}
 			task.run();
 		}
 	}

@@ -26,13 +26,17 @@ import org.slf4j.LoggerFactory;
  * left; when it runs out, the pull returns its thread and starts again when the next
  * {@code REQUEST_N} arrives. It also pauses while the connection's outbound buffer is
  * full. A {@code Flow.Publisher} (or a {@code Flux}, adapted to one) gets
- * {@code request(n)} for exactly the credit the client grants. Whichever way the stream
- * ends (completion, failure, the client's {@code CANCEL}, the deadline or the connection
- * closing), it ends once: the producer is cancelled or closed and the call is finished.
+ * {@code request(n)} within the credit the client grants, in batches, and only while the
+ * connection is writable. Whichever way the stream ends (completion, failure, the
+ * client's {@code CANCEL}, the deadline or the connection closing), it ends once: the
+ * producer is cancelled or closed and the call is finished.
  */
 final class ServerStream {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerStream.class);
+
+	// Items a publisher is asked for at most at a time.
+	private static final int PUBLISHER_BATCH = 256;
 
 	private final ServerConnection connection;
 
@@ -43,8 +47,14 @@ final class ServerStream {
 	// Granted by the client and not yet used.
 	private final AtomicLong credit = new AtomicLong();
 
-	// Credit that arrived before the publisher's subscription.
-	private final AtomicLong deferred = new AtomicLong();
+	// Items requested from the publisher and not yet received: never more than the credit
+	// left, nor than PUBLISHER_BATCH.
+	private final AtomicLong requested = new AtomicLong();
+
+	// Serializes the requests to the publisher.
+	private final AtomicInteger pumps = new AtomicInteger();
+
+	private final AtomicBoolean awaitingWritable = new AtomicBoolean();
 
 	private final AtomicBoolean finished = new AtomicBoolean();
 
@@ -87,21 +97,44 @@ final class ServerStream {
 			schedulePull();
 			return;
 		}
-		Flow.Subscription current = this.subscription;
-		if (current != null) {
-			current.request(n);
-			return;
-		}
-		this.deferred.getAndAccumulate(n, ServerStream::saturatedAdd);
-		requestDeferred();
+		pump();
 	}
 
-	private void requestDeferred() {
-		Flow.Subscription current = this.subscription;
-		if (current != null) {
-			long n = this.deferred.getAndSet(0);
-			if (n > 0) {
-				current.request(n);
+	// Asks the publisher for more items while credit is left and the connection is
+	// writable, at most PUBLISHER_BATCH at a time, so that a client's large credit does
+	// not fill the outbound buffer of a connection that the client does not read.
+	private void pump() {
+		if (this.pumps.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		while (true) {
+			Flow.Subscription current = this.subscription;
+			if (current != null && !this.done) {
+				if (!this.connection.isWritable()) {
+					if (this.awaitingWritable.compareAndSet(false, true)) {
+						this.connection.whenWritable(() -> {
+							this.awaitingWritable.set(false);
+							pump();
+						});
+					}
+				}
+				else {
+					// Read before the credit: onNext lowers the requested count before
+					// the
+					// credit, so this order can only under-estimate what may be asked
+					// for.
+					long outstanding = this.requested.get();
+					long wanted = Math.min(this.credit.get(), PUBLISHER_BATCH) - outstanding;
+					if (wanted > 0) {
+						this.requested.addAndGet(wanted);
+						current.request(wanted);
+					}
+				}
+			}
+			missed = this.pumps.addAndGet(-missed);
+			if (missed == 0) {
+				return;
 			}
 		}
 	}
@@ -332,7 +365,7 @@ final class ServerStream {
 				return;
 			}
 			ServerStream.this.subscription = subscription;
-			requestDeferred();
+			pump();
 		}
 
 		@Override
@@ -340,12 +373,16 @@ final class ServerStream {
 			if (ServerStream.this.done) {
 				return;
 			}
-			if (ServerStream.this.credit.decrementAndGet() < 0) {
+			long left = ServerStream.this.requested.decrementAndGet();
+			if (left < 0) {
 				fail(new RpcException(RpcStatus.INTERNAL, "The publisher of " + ServerStream.this.call.method().key()
 						+ " sent more items than were requested"));
 				return;
 			}
-			send(item);
+			ServerStream.this.credit.decrementAndGet();
+			if (send(item) && left <= PUBLISHER_BATCH / 2) {
+				pump();
+			}
 		}
 
 		@Override

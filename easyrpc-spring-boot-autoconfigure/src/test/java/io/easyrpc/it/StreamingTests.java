@@ -163,13 +163,14 @@ class StreamingTests {
 	@Test
 	void streamPausesWhileTheConnectionIsNotWritableAndResumes() {
 		// Tiny write-buffer water marks make the channel unwritable after almost every
-		// item, and a large window leaves the pause to writability alone.
+		// item, and a large window leaves the pause to writability alone: pulls pause,
+		// and publishers are asked for no more items until the channel drains.
 		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
 				(builder) -> builder.bootstrapCustomizer((bootstrap) -> bootstrap
 					.childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(8, 16))),
 				RpcFixture.definitions(this.service));
 		RpcChannel channel = this.rpc.channel(RpcFixture.address(server), (builder) -> builder.streamWindow(100_000));
-		for (String style : List.of("stream", "iterator")) {
+		for (String style : List.of("stream", "iterator", "flux", "publisher")) {
 			assertThat(collect(channel, style, "iterator", 20_000))
 				.isEqualTo(IntStream.range(0, 20_000).boxed().toList());
 		}
