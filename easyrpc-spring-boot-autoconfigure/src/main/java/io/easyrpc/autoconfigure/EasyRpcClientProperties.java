@@ -51,6 +51,13 @@ public class EasyRpcClientProperties {
 	private Duration keepAlive = Duration.ofSeconds(30);
 
 	/**
+	 * Items of a server stream granted ahead of its consumer: at most this many wait on
+	 * the client per stream, and a larger window gives more throughput to a fast
+	 * consumer.
+	 */
+	private int streamWindow = 32;
+
+	/**
 	 * Number of I/O threads shared by all targets. Zero means one per available
 	 * processor.
 	 */
@@ -127,6 +134,14 @@ public class EasyRpcClientProperties {
 
 	public void setKeepAlive(Duration keepAlive) {
 		this.keepAlive = keepAlive;
+	}
+
+	public int getStreamWindow() {
+		return this.streamWindow;
+	}
+
+	public void setStreamWindow(int streamWindow) {
+		this.streamWindow = streamWindow;
 	}
 
 	public int getIoThreads() {

@@ -274,6 +274,7 @@ public class RpcClientFactory implements DisposableBean {
 				.maxFrameSize(Math.toIntExact(this.properties.getMaxFrameSize().toBytes()))
 				.connectTimeout(this.properties.getConnectTimeout())
 				.keepAlive(this.properties.getKeepAlive())
+				.streamWindow(this.properties.getStreamWindow())
 				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
 				.maxBackoff(this.properties.getReconnect().getMaxBackoff())
 				.sharedSecret(secret);

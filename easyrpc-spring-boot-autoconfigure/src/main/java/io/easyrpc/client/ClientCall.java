@@ -16,7 +16,7 @@ import io.easyrpc.protocol.Metadata;
  * One outgoing call and the future of its result. Cancelling the future cancels the call
  * on the server too.
  */
-final class ClientCall extends CompletableFuture<Object> {
+class ClientCall extends CompletableFuture<Object> {
 
 	private static final VarHandle OBSERVATION_STOPPED;
 

@@ -401,6 +401,25 @@ final class ClientConnection extends FrameConnection {
 			watchDeadline(call.deadlineNanos);
 		}
 		send(frame);
+		if (call instanceof ClientStream stream) {
+			// The first credit follows the request at once, in the same flush.
+			stream.outstanding = stream.window;
+			send(FrameCodec.encodeRequestN(channel().alloc(), callId, stream.window));
+		}
+	}
+
+	/**
+	 * Grant a stream credit for more items. Any thread.
+	 * @param stream the stream
+	 * @param n the credit
+	 */
+	void requestN(ClientStream stream, int n) {
+		execute(() -> {
+			if (!this.closed && stream.callId != 0 && this.pending.get(stream.callId) == stream) {
+				stream.outstanding += n;
+				send(FrameCodec.encodeRequestN(channel().alloc(), stream.callId, n));
+			}
+		});
 	}
 
 	// Deadlines are watched by one scan of the pending table per connection, scheduled
@@ -497,14 +516,31 @@ final class ClientConnection extends FrameConnection {
 			authOk(ok);
 			return;
 		}
-		if (frame instanceof Frame.Response response) {
+		if (frame instanceof Frame.Next next) {
+			onNext(next);
+		}
+		else if (frame instanceof Frame.Complete complete) {
+			ClientCall call = removePending(complete.callId());
+			if (call != null) {
+				call.complete(null);
+			}
+		}
+		else if (frame instanceof Frame.Response response) {
 			ClientCall call = removePending(response.callId());
 			if (call != null) {
 				try {
 					ByteBuf payload = this.processors.isEmpty() ? response.payload() : this.processors
 						.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, call.method, peer()), response.payload());
 					Object result = this.codec.read(MessagePackBuffers.get().unpacker(payload), call.resultType);
-					call.complete(result);
+					if (call instanceof ClientStream stream) {
+						// A method that is not a stream on the server answers with one
+						// item.
+						stream.onNext(result);
+						stream.complete(null);
+					}
+					else {
+						call.complete(result);
+					}
 				}
 				catch (RpcException ex) {
 					call.fail(ex);
@@ -539,6 +575,45 @@ final class ClientConnection extends FrameConnection {
 		else if (!(frame instanceof Frame.Pong) && logger.isDebugEnabled()) {
 			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
 		}
+	}
+
+	private void onNext(Frame.Next next) {
+		ClientCall call = this.pending.get(next.callId());
+		if (!(call instanceof ClientStream stream)) {
+			if (call != null) {
+				removePending(next.callId());
+				call.fail(RpcStatus.INTERNAL,
+						"Server sent a stream item for " + call.method + ", which is not a stream");
+				sendCancel(next.callId(), RpcStatus.CANCELLED);
+			}
+			return;
+		}
+		if (--stream.outstanding < 0) {
+			removePending(next.callId());
+			stream.fail(RpcStatus.INTERNAL, "Server sent more items of " + stream.method + " than were requested");
+			sendCancel(next.callId(), RpcStatus.CANCELLED);
+			return;
+		}
+		Object item;
+		try {
+			ByteBuf payload = this.processors.isEmpty() ? next.payload() : this.processors
+				.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, stream.method, peer()), next.payload());
+			item = this.codec.read(MessagePackBuffers.get().unpacker(payload), stream.resultType);
+		}
+		catch (RpcException ex) {
+			removePending(next.callId());
+			stream.fail(ex);
+			sendCancel(next.callId(), RpcStatus.CANCELLED);
+			return;
+		}
+		catch (RuntimeException | java.io.IOException ex) {
+			removePending(next.callId());
+			stream.fail(new RpcException(RpcStatus.INTERNAL,
+					"Cannot decode an item of " + stream.method + ": " + ex.getMessage(), ex));
+			sendCancel(next.callId(), RpcStatus.CANCELLED);
+			return;
+		}
+		stream.onNext(item);
 	}
 
 	private ClientCall removePending(int callId) {

@@ -9,9 +9,13 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Spliterator;
+import java.util.Spliterators;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.stream.StreamSupport;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
@@ -29,7 +33,10 @@ import io.easyrpc.protocol.ReactorSupport;
  * Creates proxies that turn calls of interface methods into remote calls over an
  * {@link RpcChannel}. Blocking methods wait for the result until the deadline; methods
  * returning {@code CompletableFuture}/{@code CompletionStage} return at once; methods
- * returning {@code Mono} start the call on subscription. Default methods run locally.
+ * returning {@code Mono} start the call on subscription. Methods returning {@code Flux}
+ * or {@code Flow.Publisher} are server streams that start on subscription; methods
+ * returning {@code Stream} or {@code Iterator} start a server stream at once and block
+ * while iterating. Default methods run locally.
  */
 public final class ClientProxyFactory {
 
@@ -180,8 +187,34 @@ public final class ClientProxyFactory {
 			return switch (this.style) {
 				case FUTURE -> start(arguments, metadata);
 				case MONO -> ReactorSupport.fromFuture(() -> start(arguments, metadata));
+				case PUBLISHER -> publisher(arguments, metadata);
+				case FLUX -> ReactorSupport.toFlux(publisher(arguments, metadata));
+				case ITERATOR -> iterator(arguments, metadata);
+				case STREAM -> {
+					ClientStream.BlockingIterator items = iterator(arguments, metadata);
+					yield StreamSupport.stream(Spliterators.spliteratorUnknownSize(items, Spliterator.ORDERED), false)
+						.onClose(items::close);
+				}
 				default -> await(arguments, metadata);
 			};
+		}
+
+		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata) {
+			return new ClientStream.Publisher((signal) -> this.channel.startStream(this.key, arguments,
+					this.argumentTypes, this.resultType, this.timeout, metadata, this.errorMapper, signal));
+		}
+
+		private ClientStream.BlockingIterator iterator(Object[] arguments, Metadata metadata) {
+			ClientStream.BlockingIterator[] holder = new ClientStream.BlockingIterator[1];
+			ClientStream stream = this.channel.startStream(this.key, arguments, this.argumentTypes, this.resultType,
+					this.timeout, metadata, this.errorMapper, () -> {
+						ClientStream.BlockingIterator items = holder[0];
+						if (items != null) {
+							items.wake();
+						}
+					});
+			holder[0] = new ClientStream.BlockingIterator(stream);
+			return holder[0];
 		}
 
 		private CompletableFuture<Object> start(Object[] arguments, Metadata metadata) {

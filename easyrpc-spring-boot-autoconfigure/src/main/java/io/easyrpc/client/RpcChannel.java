@@ -88,6 +88,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final SharedSecret sharedSecret;
 
+	private final int streamWindow;
+
 	private final String addressText;
 
 	private final Supplier<? extends SslContext> sslContexts;
@@ -127,6 +129,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.observers = List.copyOf(builder.observers);
 		this.processors = ProcessorChain.of(builder.processors);
 		this.sharedSecret = builder.sharedSecret;
+		this.streamWindow = builder.streamWindow;
 		this.addressText = this.address.toString();
 		this.sslContexts = this.address.isInProcess() ? null : builder.sslContexts;
 		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
@@ -226,6 +229,22 @@ public final class RpcChannel implements AutoCloseable {
 
 	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
+		return start(method, arguments, argumentTypes, resultType, timeout, metadata, oneWay, errorMapper, 0, null);
+	}
+
+	/**
+	 * Start a server stream.
+	 * @param signal called when items or the end arrive, set before the call starts
+	 */
+	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
+			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal) {
+		return (ClientStream) start(method, arguments, argumentTypes, itemType, timeout, metadata, false, errorMapper,
+				this.streamWindow, signal);
+	}
+
+	private ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
+			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper,
+			int streamWindow, Runnable signal) {
 		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
 		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
 		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
@@ -236,13 +255,23 @@ public final class RpcChannel implements AutoCloseable {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(new CallInfo(method, this.addressText, headers, oneWay));
+			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
 		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
-		ClientCall call = new ClientCall(this, method, (arguments != null) ? arguments : new Object[0], argumentTypes,
-				resultType, effective, deadline, oneWay, errorMapper);
+		Object[] args = (arguments != null) ? arguments : new Object[0];
+		ClientCall call;
+		if (streamWindow > 0) {
+			ClientStream stream = new ClientStream(this, method, args, argumentTypes, resultType, effective, deadline,
+					errorMapper, streamWindow);
+			stream.signal(signal);
+			call = stream;
+		}
+		else {
+			call = new ClientCall(this, method, args, argumentTypes, resultType, effective, deadline, oneWay,
+					errorMapper);
+		}
 		call.observation = observation;
 		ClientConnection current = this.connection;
 		if (current != null && current.isUsable() && !this.closed) {
@@ -505,6 +534,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private int maxFrameSize = 8 * 1024 * 1024;
 
+		private int streamWindow = 32;
+
 		private Duration connectTimeout = Duration.ofSeconds(3);
 
 		private Duration keepAlive = Duration.ofSeconds(30);
@@ -546,6 +577,22 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder transportResources(TransportResources resources) {
 			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set how many items of a server stream the client grants ahead of its consumer:
+		 * the initial credit, topped up by half of it each time the consumer has taken
+		 * half of it. At most this many items wait on the client per stream. Defaults to
+		 * 32.
+		 * @param streamWindow the window, at least 2
+		 * @return this builder
+		 */
+		public Builder streamWindow(int streamWindow) {
+			if (streamWindow < 2) {
+				throw new IllegalArgumentException("The stream window must be at least 2 items, not " + streamWindow);
+			}
+			this.streamWindow = streamWindow;
 			return this;
 		}
 

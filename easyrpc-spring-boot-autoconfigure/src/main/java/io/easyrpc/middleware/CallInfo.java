@@ -13,8 +13,21 @@ import java.util.Map;
  * where an observer may add headers (for example a trace context) before the request is
  * sent
  * @param oneWay whether the call is a notification without a response
+ * @param serverStream whether the call is a server stream: many items answer one request
  */
-public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay) {
+public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
+		boolean serverStream) {
+
+	/**
+	 * Describe a call that is not a stream.
+	 * @param methodKey the method key
+	 * @param peer the other side
+	 * @param headers the metadata headers
+	 * @param oneWay whether the call is a notification without a response
+	 */
+	public CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay) {
+		this(methodKey, peer, headers, oneWay, false);
+	}
 
 	/**
 	 * Return the service part of the key, with its group prefix if it has one.
@@ -36,11 +49,11 @@ public record CallInfo(String methodKey, String peer, Map<String, String> header
 
 	/**
 	 * Return the call type: {@code unary} for calls with a response, {@code one_way} for
-	 * notifications.
+	 * notifications, {@code server_stream} for server streams.
 	 * @return the call type
 	 */
 	public String type() {
-		return this.oneWay ? "one_way" : "unary";
+		return this.oneWay ? "one_way" : this.serverStream ? "server_stream" : "unary";
 	}
 
 }

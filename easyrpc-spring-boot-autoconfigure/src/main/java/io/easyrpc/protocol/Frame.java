@@ -85,6 +85,50 @@ public sealed interface Frame {
 	}
 
 	/**
+	 * One item of a server stream.
+	 *
+	 * @param callId the call id of the stream
+	 * @param payload the item as one MessagePack value
+	 */
+	record Next(int callId, ByteBuf payload) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.NEXT;
+		}
+
+	}
+
+	/**
+	 * The successful end of a server stream.
+	 *
+	 * @param callId the call id of the stream
+	 */
+	record Complete(int callId) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.COMPLETE;
+		}
+
+	}
+
+	/**
+	 * Credit for more items of a stream.
+	 *
+	 * @param callId the call id of the stream
+	 * @param n how many more items the receiver accepts, at least 1
+	 */
+	record RequestN(int callId, int n) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.REQUEST_N;
+		}
+
+	}
+
+	/**
 	 * A cancellation of a pending call.
 	 *
 	 * @param callId the call id

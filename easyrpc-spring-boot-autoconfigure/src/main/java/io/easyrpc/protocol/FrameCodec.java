@@ -96,6 +96,51 @@ public final class FrameCodec {
 	}
 
 	/**
+	 * Encode a {@link FrameType#NEXT} frame: one item of a server stream.
+	 * @param alloc the allocator
+	 * @param callId the call id of the stream
+	 * @param payload writes the item
+	 * @return the encoded frame
+	 * @throws IOException if the payload cannot be written
+	 */
+	public static ByteBuf encodeNext(ByteBufAllocator alloc, int callId, PayloadWriter payload) throws IOException {
+		return encodeWithPayload(alloc, FrameType.NEXT, callId, null, null, payload);
+	}
+
+	/**
+	 * Encode a {@link FrameType#COMPLETE} frame: the successful end of a server stream.
+	 * @param alloc the allocator
+	 * @param callId the call id of the stream
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeComplete(ByteBufAllocator alloc, int callId) {
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt(FrameType.COMPLETE.code());
+			packer.packInt(callId);
+		});
+	}
+
+	/**
+	 * Encode a {@link FrameType#REQUEST_N} frame: credit for {@code n} more items.
+	 * @param alloc the allocator
+	 * @param callId the call id of the stream
+	 * @param n the credit, at least 1
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeRequestN(ByteBufAllocator alloc, int callId, int n) {
+		if (n < 1) {
+			throw new IllegalArgumentException("Credit must be at least 1, not " + n);
+		}
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(3);
+			packer.packInt(FrameType.REQUEST_N.code());
+			packer.packInt(callId);
+			packer.packInt(n);
+		});
+	}
+
+	/**
 	 * Encode a {@link FrameType#CANCEL} frame.
 	 * @param alloc the allocator
 	 * @param callId the call id
@@ -251,6 +296,24 @@ public final class FrameCodec {
 					String stackTrace = readNullableString(unpacker);
 					return new Frame.Error(callId, status, message, errorClass, stackTrace);
 				}
+				case NEXT: {
+					expectSize(type, size, 3);
+					int callId = readCallId(unpacker);
+					return new Frame.Next(callId, readPayload(unpacker, body));
+				}
+				case COMPLETE: {
+					expectSize(type, size, 2);
+					return new Frame.Complete(readCallId(unpacker));
+				}
+				case REQUEST_N: {
+					expectSize(type, size, 3);
+					int callId = readCallId(unpacker);
+					long n = unpacker.unpackLong();
+					if (n < 1 || n > Integer.MAX_VALUE) {
+						throw malformed("credit " + n + " out of range 1.." + Integer.MAX_VALUE, null);
+					}
+					return new Frame.RequestN(callId, (int) n);
+				}
 				case CANCEL: {
 					expectSize(type, size, 2);
 					int callId = readCallId(unpacker);
@@ -297,7 +360,8 @@ public final class FrameCodec {
 		}
 	}
 
-	// REQUEST, NOTIFICATION and RESPONSE: the type, a call id unless -1, a method key and
+	// REQUEST, NOTIFICATION, RESPONSE and NEXT: the type, a call id unless -1, a method
+	// key and
 	// metadata if the key is given, then the payload.
 	private static ByteBuf encodeWithPayload(ByteBufAllocator alloc, FrameType type, int callId, String method,
 			Metadata metadata, PayloadWriter payload) throws IOException {

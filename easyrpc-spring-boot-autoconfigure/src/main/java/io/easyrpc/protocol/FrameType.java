@@ -36,14 +36,15 @@ public enum FrameType {
 	 */
 	GOAWAY(8),
 
-	/** Reserved for streaming: one item of a stream, {@code [9, callId, payload]}. */
+	/** One item of a server stream: {@code [9, callId, payload]}. */
 	NEXT(9),
 
-	/** Reserved for streaming: the end of a stream, {@code [10, callId]}. */
+	/** The successful end of a server stream: {@code [10, callId]}. */
 	COMPLETE(10),
 
 	/**
-	 * Reserved for streaming: credit for {@code n} more items, {@code [11, callId, n]}.
+	 * Credit from the receiver of a stream for {@code n} more items:
+	 * {@code [11, callId, n]}.
 	 */
 	REQUEST_N(11),
 

@@ -1,13 +1,17 @@
 package io.easyrpc.protocol;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Flow;
 import java.util.function.Supplier;
 
+import reactor.adapter.JdkFlowAdapter;
+import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 
 /**
- * Bridges between futures and Reactor's {@code Mono}. Loaded only when a method uses
- * {@link CallStyle#MONO}, so Reactor stays an optional dependency.
+ * Bridges between futures and Reactor's {@code Mono}, and between {@code Flux} and
+ * {@link Flow.Publisher}. Loaded only when a method uses {@link CallStyle#MONO} or
+ * {@link CallStyle#FLUX}, so Reactor stays an optional dependency.
  */
 public final class ReactorSupport {
 
@@ -33,6 +37,27 @@ public final class ReactorSupport {
 	 */
 	public static Object fromFuture(Supplier<CompletableFuture<Object>> call) {
 		return Mono.fromFuture(call);
+	}
+
+	/**
+	 * Adapt a {@code Flux} to a {@link Flow.Publisher} that passes on demand and
+	 * cancellation.
+	 * @param flux a {@code Flux}
+	 * @return the publisher
+	 */
+	public static Flow.Publisher<Object> toFlowPublisher(Object flux) {
+		@SuppressWarnings("unchecked")
+		Flux<Object> typed = (Flux<Object>) flux;
+		return JdkFlowAdapter.publisherToFlowPublisher(typed);
+	}
+
+	/**
+	 * Adapt a {@link Flow.Publisher} to a {@code Flux}.
+	 * @param publisher the publisher
+	 * @return the {@code Flux}
+	 */
+	public static Object toFlux(Flow.Publisher<Object> publisher) {
+		return JdkFlowAdapter.flowPublisherToFlux(publisher);
 	}
 
 }

@@ -460,11 +460,12 @@ public final class RpcServer {
 		this.connections.remove(connection);
 	}
 
-	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay) {
+	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
+			boolean serverStream) {
 		if (this.observers.isEmpty()) {
 			return null;
 		}
-		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay);
+		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream);
 		if (this.observers.size() == 1) {
 			return this.observers.get(0).start(info);
 		}
@@ -509,6 +510,10 @@ public final class RpcServer {
 			call.finish(null, new RpcException(RpcStatus.RESOURCE_EXHAUSTED,
 					"Server is overloaded: no worker available for " + call.method().key()));
 		}
+	}
+
+	Executor executor() {
+		return this.executor;
 	}
 
 	void callFinished(ServerCall call) {

@@ -35,6 +35,9 @@ final class ServerCall implements Runnable {
 
 	private volatile boolean deadlinePassed;
 
+	// Null unless the method is a server stream.
+	private final ServerStream stream;
+
 	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context,
 			CallObservation observation) {
 		this.connection = connection;
@@ -43,6 +46,12 @@ final class ServerCall implements Runnable {
 		this.method = method;
 		this.arguments = arguments;
 		this.context = context;
+		this.stream = (callId >= 0 && method.callStyle().isStreaming())
+				? new ServerStream(connection, this, connection.server().executor()) : null;
+	}
+
+	ServerStream stream() {
+		return this.stream;
 	}
 
 	int callId() {
@@ -76,6 +85,9 @@ final class ServerCall implements Runnable {
 			this.deadlinePassed = true;
 		}
 		this.context.cancel();
+		if (this.stream != null) {
+			this.stream.cancel();
+		}
 	}
 
 	@Override
@@ -124,6 +136,23 @@ final class ServerCall implements Runnable {
 				whenComplete((CompletionStage<?>) result);
 			}
 			case MONO -> whenComplete((result != null) ? ReactorSupport.toFuture(result) : null);
+			case FLUX, PUBLISHER, STREAM, ITERATOR -> {
+				if (this.stream != null) {
+					this.stream.start(result);
+				}
+				else {
+					if (result instanceof AutoCloseable closeable) {
+						try {
+							closeable.close();
+						}
+						catch (Exception ex) {
+							logger.debug("Cannot close the stream of {}", this.method.key(), ex);
+						}
+					}
+					finish(null, new RpcException(RpcStatus.INVALID_ARGUMENT,
+							"Method " + this.method.key() + " is a server stream and cannot answer a notification"));
+				}
+			}
 			default -> finish(result, null);
 		}
 	}

@@ -4,7 +4,9 @@ import java.net.SocketAddress;
 import java.util.ArrayDeque;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeUnit;
@@ -73,6 +75,9 @@ final class ServerConnection extends FrameConnection {
 	private final Map<Integer, ServerCall> inFlight = new ConcurrentHashMap<>();
 
 	private final long createdAt = System.currentTimeMillis();
+
+	// Streams that paused because the outbound buffer was full.
+	private final Queue<Runnable> writabilityWaiters = new ConcurrentLinkedQueue<>();
 
 	private long calls;
 
@@ -281,6 +286,7 @@ final class ServerConnection extends FrameConnection {
 			call.cancel();
 		}
 		this.inFlight.clear();
+		runWritabilityWaiters();
 		super.channelInactive(ctx);
 	}
 
@@ -302,6 +308,12 @@ final class ServerConnection extends FrameConnection {
 			ServerCall call = this.inFlight.remove(cancel.callId());
 			if (call != null) {
 				call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
+			}
+		}
+		else if (frame instanceof Frame.RequestN requestN) {
+			ServerCall call = this.inFlight.get(requestN.callId());
+			if (call != null && call.stream() != null) {
+				call.stream().addCredit(requestN.n());
 			}
 		}
 		else if (frame instanceof Frame.Ping ping) {
@@ -368,13 +380,13 @@ final class ServerConnection extends FrameConnection {
 
 	private void onRequest(Frame.Request request) {
 		int callId = request.callId();
-		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(),
-				false);
+		ServerMethod method = this.server.registry().lookup(request.method());
+		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(), false,
+				method != null && method.callStyle().isStreaming());
 		if (this.server.isRefusingCalls()) {
 			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
 		}
-		ServerMethod method = this.server.registry().lookup(request.method());
 		if (method == null) {
 			refuse(callId, observation, new RpcException(RpcStatus.NOT_FOUND, "No method '" + request.method()
 					+ "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
@@ -430,7 +442,7 @@ final class ServerConnection extends FrameConnection {
 
 	private void onNotification(Frame.Notification notification) {
 		CallObservation observation = this.server.observe(notification.method(), peer(),
-				notification.metadata().headers(), true);
+				notification.metadata().headers(), true, false);
 		if (this.server.isRefusingCalls()) {
 			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
@@ -495,9 +507,89 @@ final class ServerConnection extends FrameConnection {
 		if (error != null) {
 			sendError(call.callId(), error);
 		}
+		else if (call.stream() != null) {
+			send(FrameCodec.encodeComplete(channel().alloc(), call.callId()));
+		}
 		else {
 			sendResult(call, result);
 		}
+	}
+
+	/**
+	 * Encode one item of a server stream and send it, on the calling thread.
+	 * @param call the streaming call
+	 * @param item the item
+	 * @throws RpcException if the item cannot be encoded or is larger than the client
+	 * accepts
+	 */
+	void sendNext(ServerCall call, Object item) {
+		ServerMethod method = call.method();
+		ByteBuf frame;
+		try {
+			PayloadWriter payload = (packer) -> this.server.codec().write(packer, item, method.resultType());
+			ProcessorChain processors = this.server.processors();
+			if (!processors.isEmpty()) {
+				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
+						payload);
+			}
+			frame = FrameCodec.encodeNext(channel().alloc(), call.callId(), payload);
+		}
+		catch (RpcException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			logger.warn("Cannot encode an item of easyrpc stream {}", method.key(), ex);
+			throw new RpcException(RpcStatus.INTERNAL,
+					"Cannot encode an item of " + method.key() + ": " + ex.getMessage());
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			frame.release();
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of " + method.key() + " is " + size
+					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize());
+		}
+		send(frame);
+	}
+
+	boolean isWritable() {
+		Channel channel = channel();
+		return channel == null || channel.isWritable() || !channel.isActive();
+	}
+
+	/**
+	 * Run a task once the channel is writable again: at once if it is now.
+	 * @param task the task
+	 */
+	void whenWritable(Runnable task) {
+		this.writabilityWaiters.add(task);
+		if (isWritable()) {
+			runWritabilityWaiters();
+		}
+	}
+
+	// Runs only the tasks waiting now, and stops as soon as the channel is full again: a
+	// task may write, fill the channel and wait again, and must then wait for the next
+	// change rather than run again at once.
+	private void runWritabilityWaiters() {
+		for (int waiting = this.writabilityWaiters.size(); waiting > 0 && isWritable(); waiting--) {
+			Runnable task = this.writabilityWaiters.poll();
+			if (task == null) {
+				return;
+			}
+			task.run();
+		}
+	}
+
+	@Override
+	public void channelWritabilityChanged(ChannelHandlerContext ctx) throws Exception {
+		if (ctx.channel().isWritable()) {
+			runWritabilityWaiters();
+		}
+		super.channelWritabilityChanged(ctx);
+	}
+
+	ScheduledFuture<?> schedule(Runnable task, long delayNanos) {
+		return eventLoop().schedule(task, Math.max(0, delayNanos), TimeUnit.NANOSECONDS);
 	}
 
 	private void sendResult(ServerCall call, Object result) {

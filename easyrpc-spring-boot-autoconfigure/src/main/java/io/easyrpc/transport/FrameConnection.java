@@ -330,6 +330,12 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 */
 	public final void send(ByteBuf frame) {
 		if (this.eventLoop.inEventLoop()) {
+			if (!this.outbound.isEmpty()) {
+				// Frames that other threads sent earlier go first: a stream's items may
+				// be
+				// sent from a worker and then from the event loop.
+				writeQueued();
+			}
 			write(frame);
 			return;
 		}
@@ -349,6 +355,14 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private void drain() {
 		this.drainScheduled.set(false);
+		writeQueued();
+		if (!this.reading && this.flushPending) {
+			flushNow();
+		}
+	}
+
+	private void writeQueued() {
+		boolean nested = this.draining;
 		this.draining = true;
 		try {
 			ByteBuf frame;
@@ -357,10 +371,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			}
 		}
 		finally {
-			this.draining = false;
-		}
-		if (!this.reading && this.flushPending) {
-			flushNow();
+			this.draining = nested;
 		}
 	}
 

@@ -38,4 +38,10 @@ class CallInfoTests {
 		assertThat(call.method()).isEqualTo("nvim_eval");
 	}
 
+	@Test
+	void serverStreamHasItsType() {
+		assertThat(new CallInfo("Ticker.ticks", "peer", Map.of(), false, true).type()).isEqualTo("server_stream");
+		assertThat(new CallInfo("Ticker.ticks", "peer", Map.of(), false).serverStream()).isFalse();
+	}
+
 }

@@ -35,9 +35,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIOException;
 
 /**
- * Tests for {@link FrameCodec}: every frame type survives a round trip, unknown and
- * reserved types are reported as {@link Frame.Unsupported}, and malformed bodies are
- * refused with a {@link ProtocolException}.
+ * Tests for {@link FrameCodec}: every frame type survives a round trip, unknown types are
+ * reported as {@link Frame.Unsupported}, and malformed bodies are refused with a
+ * {@link ProtocolException}.
  */
 class FrameCodecTests {
 
@@ -503,28 +503,67 @@ class FrameCodecTests {
 	}
 
 	@Test
-	void reservedStreamFramesAreUnsupportedWithTheirKnownType() throws IOException {
+	void streamFramesAreDecoded() throws IOException {
 		decode(body((packer) -> {
 			packer.packArrayHeader(3);
 			packer.packInt(FrameType.NEXT.code());
 			packer.packInt(1);
-			packPayload(packer, (payload) -> payload.packInt(1));
-		}), Frame.Unsupported.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Unsupported(9, FrameType.NEXT)));
+			packPayload(packer, (payload) -> payload.packInt(7));
+		}), Frame.Next.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(1);
+			assertThat(frame.payload().readableBytes()).isEqualTo(1);
+			assertThat(frame.payload().getByte(frame.payload().readerIndex())).isEqualTo((byte) 7);
+		});
 		decode(body((packer) -> {
 			packer.packArrayHeader(2);
 			packer.packInt(FrameType.COMPLETE.code());
 			packer.packInt(1);
-		}), Frame.Unsupported.class,
-				(frame) -> assertThat(frame).isEqualTo(new Frame.Unsupported(10, FrameType.COMPLETE)));
+		}), Frame.Complete.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Complete(1)));
 		decode(body((packer) -> {
 			packer.packArrayHeader(3);
 			packer.packInt(FrameType.REQUEST_N.code());
 			packer.packInt(1);
 			packer.packInt(16);
-		}), Frame.Unsupported.class, (frame) -> {
-			assertThat(frame).isEqualTo(new Frame.Unsupported(11, FrameType.REQUEST_N));
+		}), Frame.RequestN.class, (frame) -> {
+			assertThat(frame).isEqualTo(new Frame.RequestN(1, 16));
 			assertThat(frame.type()).isEqualTo(FrameType.REQUEST_N);
 		});
+	}
+
+	@Test
+	void streamFramesRoundTrip() throws IOException {
+		ByteBuf next = FrameCodec.encodeNext(this.allocator, 5, (packer) -> packer.packString("item"));
+		ByteBuf complete = FrameCodec.encodeComplete(this.allocator, 5);
+		ByteBuf requestN = FrameCodec.encodeRequestN(this.allocator, 5, Integer.MAX_VALUE);
+		try {
+			Frame.Next decoded = (Frame.Next) FrameCodec.decode(next.skipBytes(FrameCodec.LENGTH_PREFIX));
+			assertThat(decoded.callId()).isEqualTo(5);
+			assertThat(MessagePackBuffers.get().unpacker(decoded.payload()).unpackString()).isEqualTo("item");
+			assertThat(FrameCodec.decode(complete.skipBytes(FrameCodec.LENGTH_PREFIX)))
+				.isEqualTo(new Frame.Complete(5));
+			assertThat(FrameCodec.decode(requestN.skipBytes(FrameCodec.LENGTH_PREFIX)))
+				.isEqualTo(new Frame.RequestN(5, Integer.MAX_VALUE));
+		}
+		finally {
+			next.release();
+			complete.release();
+			requestN.release();
+		}
+	}
+
+	@Test
+	void requestNWithoutPositiveCreditIsMalformed() throws IOException {
+		for (long credit : new long[] { 0, -1, 1L << 31 }) {
+			ByteBuf body = body((packer) -> {
+				packer.packArrayHeader(3);
+				packer.packInt(FrameType.REQUEST_N.code());
+				packer.packInt(1);
+				packer.packLong(credit);
+			});
+			assertMalformed(body, "credit");
+		}
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> FrameCodec.encodeRequestN(this.allocator, 1, 0));
 	}
 
 	@Test

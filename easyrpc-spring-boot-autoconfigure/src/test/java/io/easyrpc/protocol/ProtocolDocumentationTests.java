@@ -60,7 +60,8 @@ class ProtocolDocumentationTests {
 	@Test
 	void documentContainsExactlyTheExamplesCheckedHere() {
 		assertThat(examples).containsOnlyKeys("preface", "request", "response", "error", "cancel", "ping", "pong",
-				"goaway", "notification", "preface-auth", "auth-challenge", "auth-response", "auth-ok");
+				"goaway", "notification", "preface-auth", "auth-challenge", "auth-response", "auth-ok",
+				"stream-request", "request-n", "next", "complete");
 	}
 
 	@Test
@@ -112,6 +113,30 @@ class ProtocolDocumentationTests {
 	void cancelExampleIsWhatTheCodecWrites() {
 		assertMatchesExample("cancel", FrameCodec.encodeCancel(ALLOCATOR, 1));
 		decodeExample("cancel", Frame.Cancel.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Cancel(1)));
+	}
+
+	@Test
+	void streamExamplesAreWhatTheCodecWrites() throws IOException {
+		ByteBuf request = FrameCodec.encodeRequest(ALLOCATOR, 1, "Ticker.ticks", Metadata.EMPTY, (packer) -> {
+			packer.packArrayHeader(1);
+			packer.packInt(3);
+		});
+		assertMatchesExample("stream-request", request);
+		decodeExample("stream-request", Frame.Request.class, (frame) -> {
+			assertThat(frame.method()).isEqualTo("Ticker.ticks");
+			assertThat(frame.metadata()).isEqualTo(Metadata.EMPTY);
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newArray(ValueFactory.newInteger(3)));
+		});
+		assertMatchesExample("request-n", FrameCodec.encodeRequestN(ALLOCATOR, 1, 32));
+		decodeExample("request-n", Frame.RequestN.class,
+				(frame) -> assertThat(frame).isEqualTo(new Frame.RequestN(1, 32)));
+		assertMatchesExample("next", FrameCodec.encodeNext(ALLOCATOR, 1, (packer) -> packer.packInt(0)));
+		decodeExample("next", Frame.Next.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(1);
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newInteger(0));
+		});
+		assertMatchesExample("complete", FrameCodec.encodeComplete(ALLOCATOR, 1));
+		decodeExample("complete", Frame.Complete.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Complete(1)));
 	}
 
 	@Test
