@@ -23,8 +23,15 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
-@Import(AutoConfiguredRpcClientsRegistrar.class)
+@Import({ AutoConfiguredRpcClientsRegistrar.class, PayloadProcessorConfigurations.Client.class })
 public final class EasyRpcClientAutoConfiguration {
+
+	/**
+	 * Name of the clients' {@link PayloadProcessors} bean: the built-in payload
+	 * processors switched on by {@code easyrpc.client.compression.*} and
+	 * {@code easyrpc.client.crypto.*}, for clients only.
+	 */
+	public static final String PAYLOAD_PROCESSORS_BEAN_NAME = "easyRpcClientPayloadProcessors";
 
 	@Bean
 	@ConditionalOnMissingBean

@@ -23,6 +23,7 @@ import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 
@@ -34,10 +35,18 @@ import org.springframework.core.task.SimpleAsyncTaskExecutor;
 @AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
 @ConditionalOnRpcServerEnabled
 @EnableConfigurationProperties(EasyRpcServerProperties.class)
+@Import(PayloadProcessorConfigurations.Server.class)
 public final class EasyRpcServerAutoConfiguration {
 
 	/** Name of the worker executor bean; define a bean of this name to replace it. */
 	public static final String EXECUTOR_BEAN_NAME = "easyRpcServerExecutor";
+
+	/**
+	 * Name of the server's {@link PayloadProcessors} bean: the built-in payload
+	 * processors switched on by {@code easyrpc.server.compression.*} and
+	 * {@code easyrpc.server.crypto.*}, for the server only.
+	 */
+	public static final String PAYLOAD_PROCESSORS_BEAN_NAME = "easyRpcServerPayloadProcessors";
 
 	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 

@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -74,6 +75,20 @@ public class EasyRpcServerProperties {
 	 * Per-method settings, keyed by method key (for example [Greeter.hello]).
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
+
+	/**
+	 * Encryption and authentication of every payload with AES-GCM, with a nonce and a
+	 * timestamp against replays, for deployments that cannot use TLS. Clients must use
+	 * the same keys.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCryptoProperties crypto = new PayloadCryptoProperties();
+
+	/**
+	 * Compression of large payloads. Clients must enable it too.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCompressionProperties compression = new PayloadCompressionProperties();
 
 	public Boolean getEnabled() {
 		return this.enabled;
@@ -157,6 +172,14 @@ public class EasyRpcServerProperties {
 
 	public void setMethods(Map<String, Method> methods) {
 		this.methods = methods;
+	}
+
+	public PayloadCryptoProperties getCrypto() {
+		return this.crypto;
+	}
+
+	public PayloadCompressionProperties getCompression() {
+		return this.compression;
 	}
 
 	/**
