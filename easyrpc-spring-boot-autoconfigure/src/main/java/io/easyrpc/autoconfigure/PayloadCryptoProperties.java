@@ -4,8 +4,6 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
-import io.easyrpc.middleware.PayloadEncryption;
-
 /**
  * Settings of payload encryption on one side, under {@code easyrpc.server.crypto} or
  * {@code easyrpc.client.crypto}.
@@ -35,14 +33,14 @@ public class PayloadCryptoProperties {
 	 * side's clock; other messages are refused as stale. Nonces are remembered this long
 	 * to refuse replays.
 	 */
-	private Duration maxSkew = PayloadEncryption.DEFAULT_MAX_SKEW;
+	private Duration maxSkew = Duration.ofSeconds(30);
 
 	/**
 	 * Largest number of nonces remembered to refuse replays (about 80 bytes each). When
 	 * more messages arrive within max-skew, the oldest nonces are forgotten and messages
 	 * no newer than them are refused as stale.
 	 */
-	private int replayCacheSize = PayloadEncryption.DEFAULT_REPLAY_CACHE_SIZE;
+	private int replayCacheSize = 100_000;
 
 	public boolean isEnabled() {
 		return this.enabled;

@@ -1,14 +1,20 @@
 package io.easyrpc.autoconfigure;
 
+import java.io.InputStream;
+import java.net.URL;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.PayloadCompression;
 import io.easyrpc.middleware.PayloadEncryption;
 import io.easyrpc.middleware.RpcProcessor;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
@@ -248,6 +254,29 @@ class PayloadProcessorAutoConfigurationTests {
 		this.runner
 			.withPropertyValues("easyrpc.server.compression.enabled=true", "easyrpc.server.compression.threshold=-1B")
 			.run((context) -> assertInvalid(context, "easyrpc.server.compression.threshold", "threshold"));
+	}
+
+	@Test
+	void propertiesAreDescribedInTheMetadataWithTheirDefaults() throws Exception {
+		URL location = EasyRpcServerProperties.class.getProtectionDomain().getCodeSource().getLocation();
+		JsonNode root;
+		try (InputStream input = new URL(location, "META-INF/spring-configuration-metadata.json").openStream()) {
+			root = JsonMapper.builder().build().readTree(input);
+		}
+		Map<String, JsonNode> properties = new HashMap<>();
+		root.get("properties").forEach((property) -> properties.put(property.get("name").asString(), property));
+		for (String side : new String[] { "server", "client" }) {
+			String prefix = "easyrpc." + side + ".";
+			assertThat(properties).containsKeys(prefix + "crypto.enabled", prefix + "crypto.keys",
+					prefix + "crypto.key-id", prefix + "crypto.max-skew", prefix + "crypto.replay-cache-size",
+					prefix + "compression.enabled", prefix + "compression.threshold");
+			assertThat(properties.get(prefix + "crypto.max-skew").get("defaultValue").asString()).isEqualTo("30s");
+			assertThat(properties.get(prefix + "crypto.replay-cache-size").get("defaultValue").asInt())
+				.isEqualTo(100_000);
+			assertThat(properties.get(prefix + "compression.threshold").get("defaultValue").asString())
+				.isEqualTo("1KB");
+			assertThat(properties.get(prefix + "crypto.keys").get("description").asString()).contains("base64");
+		}
 	}
 
 	private static PayloadProcessors server(AssertableApplicationContext context) {
