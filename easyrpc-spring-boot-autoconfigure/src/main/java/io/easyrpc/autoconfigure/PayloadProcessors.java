@@ -54,19 +54,19 @@ public final class PayloadProcessors implements AutoCloseable {
 	}
 
 	/**
-	 * Return the processors of a side: the application's, then the built-ins that are on.
-	 * @param application the application's processors, in order
-	 * @return all processors, in order
+	 * Return the built-ins that are on, in the order they apply to outgoing payloads:
+	 * compression, then encryption. They come after the application's processors.
+	 * @return the processors, possibly none
 	 */
-	public List<RpcProcessor> after(List<? extends RpcProcessor> application) {
-		List<RpcProcessor> all = new ArrayList<>(application);
+	public List<RpcProcessor> processors() {
+		List<RpcProcessor> processors = new ArrayList<>(2);
 		if (this.compression != null) {
-			all.add(this.compression);
+			processors.add(this.compression);
 		}
 		if (this.encryption != null) {
-			all.add(this.encryption);
+			processors.add(this.encryption);
 		}
-		return all;
+		return List.copyOf(processors);
 	}
 
 	/**

@@ -8,8 +8,12 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.LongAdder;
 
 import javax.crypto.AEADBadTagException;
 import javax.crypto.Cipher;
@@ -19,6 +23,8 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Encrypts and authenticates every payload with AES-GCM (the JDK's
@@ -78,6 +84,14 @@ public final class PayloadEncryption implements RpcProcessor {
 	private static final int TAG_LENGTH = 16;
 
 	private static final int TIMESTAMP_LENGTH = 8;
+
+	private static final Logger logger = LoggerFactory.getLogger(PayloadEncryption.class);
+
+	private static final long WARN_INTERVAL_NANOS = TimeUnit.SECONDS.toNanos(10);
+
+	private final AtomicLong lastWarning = new AtomicLong(System.nanoTime() - WARN_INTERVAL_NANOS);
+
+	private final LongAdder suppressedWarnings = new LongAdder();
 
 	private final Map<String, SecretKey> keys;
 
@@ -214,6 +228,16 @@ public final class PayloadEncryption implements RpcProcessor {
 
 	@Override
 	public byte[] inbound(MessageInfo message, byte[] payload) {
+		try {
+			return open(message, payload);
+		}
+		catch (RpcException ex) {
+			logRefusal(message, ex);
+			throw ex;
+		}
+	}
+
+	private byte[] open(MessageInfo message, byte[] payload) {
 		if (payload.length < 2 || (payload[0] & 0xFF) != VERSION) {
 			throw refused("payload is not encrypted in a known format (first byte "
 					+ ((payload.length > 0) ? String.format("0x%02x", payload[0] & 0xFF) : "missing")
@@ -268,6 +292,28 @@ public final class PayloadEncryption implements RpcProcessor {
 					+ ", no later than messages whose nonces the replay cache no longer holds");
 		}
 		return plain;
+	}
+
+	/**
+	 * Log a refused message: at WARN at most once per {@link #WARN_INTERVAL_NANOS}, so
+	 * that a flood of forged messages cannot flood the log, else at DEBUG.
+	 */
+	private void logRefusal(MessageInfo message, RpcException ex) {
+		long now = System.nanoTime();
+		long last = this.lastWarning.get();
+		if (now - last >= WARN_INTERVAL_NANOS && this.lastWarning.compareAndSet(last, now)) {
+			long suppressed = this.suppressedWarnings.sumThenReset();
+			logger.warn("Refused encrypted {} of {} from {}: {}{}", message.kind().name().toLowerCase(Locale.ROOT),
+					message.methodKey(), message.peer(), ex.getDescription(),
+					(suppressed > 0) ? " (" + suppressed + " more refused since the last warning)" : "");
+		}
+		else {
+			this.suppressedWarnings.increment();
+			if (logger.isDebugEnabled()) {
+				logger.debug("Refused encrypted {} of {} from {}: {}", message.kind().name().toLowerCase(Locale.ROOT),
+						message.methodKey(), message.peer(), ex.getDescription());
+			}
+		}
 	}
 
 	private static RpcException refused(String message) {
