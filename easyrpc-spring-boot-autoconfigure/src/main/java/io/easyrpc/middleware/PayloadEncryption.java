@@ -55,9 +55,8 @@ import org.slf4j.LoggerFactory;
  * the receiver's clock ("stale message"), or repeat a nonce seen before ("replayed
  * message"). The checks run in that order; timestamp and nonce are only trusted, and only
  * remembered, once the tag has proved them authentic, so forged messages cannot fill the
- * replay cache.
- * Refusals are logged under this class's name at WARN, at most one line per 10 seconds
- * (counting the refusals in between), and at DEBUG otherwise.
+ * replay cache. Refusals are logged under this class's name at WARN, at most one line per
+ * 10 seconds (counting the refusals in between), and at DEBUG otherwise.
  * <p>
  * Nonces are remembered while their timestamps are within the maximum skew, in a cache of
  * bounded size. When more messages arrive within that time than the cache holds, the
