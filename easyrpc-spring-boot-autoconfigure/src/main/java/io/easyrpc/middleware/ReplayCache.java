@@ -1,6 +1,8 @@
 package io.easyrpc.middleware;
 
-import java.util.TreeSet;
+import java.util.HashSet;
+import java.util.PriorityQueue;
+import java.util.Set;
 
 /**
  * Remembers the nonces of authenticated messages for as long as their timestamps are
@@ -90,9 +92,16 @@ final class ReplayCache {
 
 	}
 
+	/**
+	 * One independently locked part of the cache: a hash set answers "seen before?", a
+	 * heap ordered by timestamp gives the oldest entry to expire or evict. New messages
+	 * carry the newest timestamps, so adding one to the heap rarely moves it.
+	 */
 	private static final class Segment {
 
-		private final TreeSet<Entry> entries = new TreeSet<>();
+		private final Set<Entry> entries = new HashSet<>();
+
+		private final PriorityQueue<Entry> byAge = new PriorityQueue<>();
 
 		private final int capacity;
 
@@ -110,8 +119,9 @@ final class ReplayCache {
 			if (!this.entries.add(entry)) {
 				return Result.REPLAYED;
 			}
+			this.byAge.add(entry);
 			while (this.entries.size() > this.capacity) {
-				forget(this.entries.pollFirst());
+				forgetOldest();
 			}
 			return Result.FRESH;
 		}
@@ -122,13 +132,16 @@ final class ReplayCache {
 		}
 
 		private void expire(long expireBefore) {
-			while (!this.entries.isEmpty() && this.entries.first().timestamp < expireBefore) {
-				forget(this.entries.pollFirst());
+			Entry oldest;
+			while ((oldest = this.byAge.peek()) != null && oldest.timestamp < expireBefore) {
+				forgetOldest();
 			}
 		}
 
-		private void forget(Entry entry) {
-			this.floor = Math.max(this.floor, entry.timestamp);
+		private void forgetOldest() {
+			Entry oldest = this.byAge.poll();
+			this.entries.remove(oldest);
+			this.floor = Math.max(this.floor, oldest.timestamp);
 		}
 
 	}
