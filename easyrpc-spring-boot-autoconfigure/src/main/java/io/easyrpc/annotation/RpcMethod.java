@@ -44,4 +44,20 @@ public @interface RpcMethod {
 	 */
 	String timeout() default "";
 
+	/**
+	 * The most calls of this method that may run at once on the server; a call over the
+	 * limit fails at once with {@code RESOURCE_EXHAUSTED} instead of waiting. {@code 0}
+	 * (the default) sets no limit. {@code easyrpc.server.methods.<key>.max-concurrency}
+	 * overrides it.
+	 * @return the limit, {@code 0} for none
+	 */
+	int maxConcurrency() default 0;
+
+	/**
+	 * Whether the method answers only callers in the same process or on the loopback
+	 * interface; callers from other hosts receive {@code PERMISSION_DENIED}.
+	 * @return whether the method is local-only
+	 */
+	boolean localOnly() default false;
+
 }

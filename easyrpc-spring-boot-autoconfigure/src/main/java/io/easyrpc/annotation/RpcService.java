@@ -6,6 +6,8 @@ import java.lang.annotation.Retention;
 import java.lang.annotation.RetentionPolicy;
 import java.lang.annotation.Target;
 
+import io.easyrpc.middleware.RpcMiddleware;
+
 import org.springframework.core.annotation.AliasFor;
 import org.springframework.stereotype.Component;
 
@@ -40,5 +42,14 @@ public @interface RpcService {
 	 * @return the group
 	 */
 	String group() default "";
+
+	/**
+	 * Middleware for this service's calls alone, run inside the global middleware beans
+	 * in the order given. Each type is taken from the application context if it has
+	 * exactly one bean of that type; otherwise an instance is created for the service,
+	 * with its dependencies injected.
+	 * @return the middleware types
+	 */
+	Class<? extends RpcMiddleware>[] middleware() default {};
 
 }

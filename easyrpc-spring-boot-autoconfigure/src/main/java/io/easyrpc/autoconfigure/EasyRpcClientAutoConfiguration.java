@@ -1,15 +1,23 @@
 package io.easyrpc.autoconfigure;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.middleware.RpcClientMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.Environment;
@@ -20,10 +28,11 @@ import org.springframework.core.io.ResourceLoader;
  * {@link io.easyrpc.annotation.RpcClient @RpcClient} interface in the application's
  * packages and the {@link RpcClientFactory} that makes them.
  */
-@AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
+@AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
-@Import({ AutoConfiguredRpcClientsRegistrar.class, PayloadProcessorConfigurations.Client.class })
+@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class,
+		PayloadProcessorConfigurations.Client.class })
 public final class EasyRpcClientAutoConfiguration {
 
 	/**
@@ -41,17 +50,31 @@ public final class EasyRpcClientAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	ClientProxyFactory easyRpcClientProxyFactory(ExceptionFactory exceptionFactory) {
-		return new ClientProxyFactory(exceptionFactory);
+	ClientProxyFactory easyRpcClientProxyFactory(ExceptionFactory exceptionFactory,
+			ObjectProvider<RpcClientMiddleware> middleware) {
+		return new ClientProxyFactory(exceptionFactory, middleware.orderedStream().toList());
 	}
 
 	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
 			ClientProxyFactory proxyFactory, Environment environment,
-			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers) {
-		return new RpcClientFactory(properties, codec, proxyFactory, environment, customizers.orderedStream().toList(),
-				observers.orderedStream().toList());
+			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
+			ObjectProvider<RpcProcessor> processors,
+			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
+			ObjectProvider<RpcChannelBuilderCustomizer> channelCustomizers, ObjectProvider<SslBundles> sslBundles) {
+		List<RpcProcessor> orderedProcessors = new ArrayList<>(processors.orderedStream().toList());
+		// the clients' built-ins only, after the application's processors
+		payloadProcessors.ifAvailable((builtIns) -> orderedProcessors.addAll(builtIns.processors()));
+		List<RpcChannelBuilderCustomizer> allCustomizers = new ArrayList<>();
+		if (!orderedProcessors.isEmpty()) {
+			allCustomizers.add((address, builder) -> orderedProcessors.forEach(builder::processor));
+		}
+		channelCustomizers.orderedStream().forEach(allCustomizers::add);
+		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment,
+				customizers.orderedStream().toList(), observers.orderedStream().toList(), allCustomizers);
+		factory.setSslBundles(sslBundles.getIfAvailable());
+		return factory;
 	}
 
 }

@@ -68,6 +68,16 @@ public class EasyRpcClientProperties {
 	private final Health health = new Health();
 
 	/**
+	 * TLS settings that apply to every target that sets none of its own.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	/**
+	 * Credentials sent to every target that does not set its own.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
@@ -150,6 +160,14 @@ public class EasyRpcClientProperties {
 		return this.health;
 	}
 
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Map<String, Target> getTargets() {
 		return this.targets;
 	}
@@ -201,6 +219,29 @@ public class EasyRpcClientProperties {
 	}
 
 	/**
+	 * Default TLS settings of the targets.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) used to connect to every TCP
+		 * target over TLS, unless the target sets its own: its trust store decides which
+		 * server certificates are accepted, its key store holds the client certificate
+		 * sent to servers that ask for one (mutual TLS).
+		 */
+		private String bundle;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+	}
+
+	/**
 	 * Health settings.
 	 */
 	public static class Health {
@@ -217,6 +258,44 @@ public class EasyRpcClientProperties {
 
 		public void setDownWhenUnavailable(boolean downWhenUnavailable) {
 			this.downWhenUnavailable = downWhenUnavailable;
+		}
+
+	}
+
+	/**
+	 * Credentials sent to a server.
+	 */
+	public static class Auth {
+
+		/**
+		 * Secret shared with the server, proven with a challenge-response at connection
+		 * start (HMAC-SHA256; the secret never crosses the wire). Its UTF-8 bytes are the
+		 * key. A server that does not ask for it is refused with UNAUTHENTICATED.
+		 */
+		private String sharedSecret;
+
+		public String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+		/**
+		 * Bearer token sent as 'authorization: Bearer <token>' metadata. The global one
+		 * goes to every target unless a BearerTokenSource bean exists; a target's one
+		 * takes precedence over both, and an empty target value sends no token to that
+		 * target.
+		 */
+		private String bearerToken;
+
+		public String getBearerToken() {
+			return this.bearerToken;
+		}
+
+		public void setBearerToken(String bearerToken) {
+			this.bearerToken = bearerToken;
 		}
 
 	}
@@ -242,6 +321,16 @@ public class EasyRpcClientProperties {
 		 */
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
 
+		/**
+		 * TLS settings of this target.
+		 */
+		private final TargetSsl ssl = new TargetSsl();
+
+		/**
+		 * Credentials sent to this target, instead of easyrpc.client.auth.
+		 */
+		private final Auth auth = new Auth();
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -264,6 +353,65 @@ public class EasyRpcClientProperties {
 
 		public void setMethodTimeouts(Map<String, Duration> methodTimeouts) {
 			this.methodTimeouts = methodTimeouts;
+		}
+
+		public Auth getAuth() {
+			return this.auth;
+		}
+
+		public TargetSsl getSsl() {
+			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * TLS settings of one target.
+	 */
+	public static class TargetSsl {
+
+		/**
+		 * Whether to connect over TLS. Defaults to true when a bundle is set here or in
+		 * easyrpc.client.ssl.bundle; false connects without TLS even when the default
+		 * bundle is set; true without any bundle trusts the JDK's default certificate
+		 * authorities.
+		 */
+		private Boolean enabled;
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) used for this target, instead of
+		 * easyrpc.client.ssl.bundle.
+		 */
+		private String bundle;
+
+		/**
+		 * Host name sent to the server (SNI) and matched against its certificate.
+		 * Defaults to the host of the address.
+		 */
+		private String serverName;
+
+		public Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(Boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public String getServerName() {
+			return this.serverName;
+		}
+
+		public void setServerName(String serverName) {
+			this.serverName = serverName;
 		}
 
 	}

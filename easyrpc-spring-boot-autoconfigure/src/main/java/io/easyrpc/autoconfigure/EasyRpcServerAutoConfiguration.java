@@ -1,10 +1,20 @@
 package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Executor;
+import java.util.stream.Stream;
 
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.AccessLogObserver;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
+import io.easyrpc.middleware.ConnectionLimit;
+import io.easyrpc.middleware.ConnectionMiddleware;
+import io.easyrpc.middleware.IpFilter;
+import io.easyrpc.middleware.PerIpConnectionLimit;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.server.RpcServer;
@@ -15,24 +25,41 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionOutcome;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnThreading;
+import org.springframework.boot.autoconfigure.condition.SpringBootCondition;
+import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.Bindable;
 import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.ConditionContext;
+import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
+import org.springframework.core.type.AnnotatedTypeMetadata;
+import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the easyrpc server: serves every
  * {@link io.easyrpc.annotation.RpcService @RpcService} bean on
- * {@code easyrpc.server.port}.
+ * {@code easyrpc.server.port}, over TLS when {@code easyrpc.server.ssl.bundle} names an
+ * SSL bundle.
+ * <p>
+ * Every {@link ConnectionMiddleware} bean decides on new connections, in
+ * {@link org.springframework.core.annotation.Order @Order}; the built-ins that
+ * {@code easyrpc.server.ip.*} and {@code easyrpc.server.connections.*} switch on come
+ * first: {@link IpFilter}, then {@link PerIpConnectionLimit}, then
+ * {@link ConnectionLimit}.
  */
-@AutoConfiguration(after = EasyRpcCodecAutoConfiguration.class)
+@AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnRpcServerEnabled
 @EnableConfigurationProperties(EasyRpcServerProperties.class)
 @Import(PayloadProcessorConfigurations.Server.class)
@@ -49,6 +76,10 @@ public final class EasyRpcServerAutoConfiguration {
 	public static final String PAYLOAD_PROCESSORS_BEAN_NAME = "easyRpcServerPayloadProcessors";
 
 	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
+
+	// Cheapest and most selective first: a peer the IP filter refuses takes no slot.
+	private static final List<Class<? extends ConnectionMiddleware>> BUILT_IN_CONNECTION_MIDDLEWARE = List
+		.of(IpFilter.class, PerIpConnectionLimit.class, ConnectionLimit.class);
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -72,9 +103,12 @@ public final class EasyRpcServerAutoConfiguration {
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, ServiceRegistry registry, ObjectCodec codec,
 			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
-			ObjectProvider<ServerCallObserver> observers,
+			ObjectProvider<ServerCallObserver> observers, ObjectProvider<RpcMiddleware> middleware,
+			ObjectProvider<RpcProcessor> processors,
+			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
+			ObjectProvider<ConnectionMiddleware> connectionMiddleware,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
-			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers) {
+			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers, ObjectProvider<SslBundles> sslBundles) {
 		RpcServer.Builder builder = RpcServer.builder()
 			.registry(registry)
 			.codec(codec)
@@ -82,22 +116,82 @@ public final class EasyRpcServerAutoConfiguration {
 			.ioThreads(properties.getIoThreads())
 			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
 			.idleTimeout(properties.getIdleTimeout())
-			.exposeStackTraces(properties.isExposeStackTraces());
+			.exposeStackTraces(properties.isExposeStackTraces())
+			.authTimeout(properties.getAuth().getTimeout());
+		String secret = properties.getAuth().getSharedSecret();
+		if (secret != null) {
+			if (secret.isBlank()) {
+				throw new IllegalStateException("easyrpc.server.auth.shared-secret is set but blank: "
+						+ "give the secret clients must prove, or remove the property to serve without authentication");
+			}
+			builder.sharedSecret(secret);
+		}
 		if (properties.getPort() >= 0) {
 			builder.address(RpcAddress.tcp(properties.getHost(), properties.getPort()));
 		}
 		if (properties.getInProcessName() != null && !properties.getInProcessName().isBlank()) {
 			builder.address(RpcAddress.inProcess(properties.getInProcessName()));
 		}
+		EasyRpcServerProperties.Ssl ssl = properties.getSsl();
+		if (StringUtils.hasText(ssl.getBundle())) {
+			builder.sslContextSupplier(SslBundleContexts.server(sslBundles.getIfAvailable(), ssl.getBundle(),
+					"easyrpc.server.ssl.bundle", ssl.getClientAuth()));
+		}
+		else if (ssl.getClientAuth() != EasyRpcServerProperties.ClientAuth.NONE) {
+			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
+					+ ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
+					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
+		}
 		resolvers.orderedStream().forEach(builder::exceptionResolver);
 		observers.orderedStream().forEach(builder::observer);
+		middleware.orderedStream().forEach(builder::middleware);
+		processors.orderedStream().forEach(builder::processor);
+		// the server's built-ins only, after the application's processors
+		payloadProcessors.ifAvailable((builtIns) -> builtIns.processors().forEach(builder::processor));
 		if (properties.isAccessLog()) {
 			builder.observer(new AccessLogObserver());
 		}
+		builder.connectionMiddleware(builtInsFirst(connectionMiddleware.orderedStream()));
 		bootstrapCustomizers.orderedStream()
 			.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
+	}
+
+	static List<ConnectionMiddleware> builtInsFirst(Stream<ConnectionMiddleware> ordered) {
+		List<ConnectionMiddleware> all = ordered.toList();
+		List<ConnectionMiddleware> result = new ArrayList<>(all.size());
+		for (Class<? extends ConnectionMiddleware> type : BUILT_IN_CONNECTION_MIDDLEWARE) {
+			all.stream().filter(type::isInstance).forEach(result::add);
+		}
+		all.stream()
+			.filter((middleware) -> BUILT_IN_CONNECTION_MIDDLEWARE.stream()
+				.noneMatch((type) -> type.isInstance(middleware)))
+			.forEach(result::add);
+		return result;
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty("easyrpc.server.connections.max")
+	ConnectionLimit easyRpcConnectionLimit(EasyRpcServerProperties properties) {
+		EasyRpcServerProperties.Connections connections = properties.getConnections();
+		Duration blockTime = connections.getBlockTime();
+		return new ConnectionLimit(connections.getMax(), (blockTime != null) ? blockTime : Duration.ZERO);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@ConditionalOnProperty("easyrpc.server.connections.max-per-ip")
+	PerIpConnectionLimit easyRpcPerIpConnectionLimit(EasyRpcServerProperties properties) {
+		return new PerIpConnectionLimit(properties.getConnections().getMaxPerIp());
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	@Conditional(OnIpRulesCondition.class)
+	IpFilter easyRpcIpFilter(EasyRpcServerProperties properties) {
+		return new IpFilter(properties.getIp().getAllow(), properties.getIp().getBlock());
 	}
 
 	@Bean
@@ -107,6 +201,26 @@ public final class EasyRpcServerAutoConfiguration {
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(DEFAULT_DRAIN_TIMEOUT);
 		return new EasyRpcServerLifecycle(server, environment, drain);
+	}
+
+	/**
+	 * Matches when {@code easyrpc.server.ip.allow} or {@code easyrpc.server.ip.block}
+	 * lists at least one entry.
+	 */
+	static final class OnIpRulesCondition extends SpringBootCondition {
+
+		@Override
+		public ConditionOutcome getMatchOutcome(ConditionContext context, AnnotatedTypeMetadata metadata) {
+			Binder binder = Binder.get(context.getEnvironment());
+			for (String name : List.of("easyrpc.server.ip.allow", "easyrpc.server.ip.block")) {
+				List<String> entries = binder.bind(name, Bindable.listOf(String.class)).orElse(List.of());
+				if (!entries.isEmpty()) {
+					return ConditionOutcome.match(name + " is set");
+				}
+			}
+			return ConditionOutcome.noMatch("neither easyrpc.server.ip.allow nor easyrpc.server.ip.block is set");
+		}
+
 	}
 
 	@Configuration(proxyBeanMethods = false)

@@ -1,7 +1,9 @@
 package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -72,6 +74,11 @@ public class EasyRpcServerProperties {
 	private final Executor executor = new Executor();
 
 	/**
+	 * Authentication of clients at connection start.
+	 */
+	private final Auth auth = new Auth();
+
+	/**
 	 * Per-method settings, keyed by method key (for example [Greeter.hello]).
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
@@ -89,6 +96,21 @@ public class EasyRpcServerProperties {
 	 */
 	@NestedConfigurationProperty
 	private final PayloadCompressionProperties compression = new PayloadCompressionProperties();
+
+	/**
+	 * TLS of the TCP port.
+	 */
+	private final Ssl ssl = new Ssl();
+
+	/**
+	 * Limits on the connections the server keeps open.
+	 */
+	private final Connections connections = new Connections();
+
+	/**
+	 * IP addresses allowed or refused to connect.
+	 */
+	private final Ip ip = new Ip();
 
 	public Boolean getEnabled() {
 		return this.enabled;
@@ -166,6 +188,10 @@ public class EasyRpcServerProperties {
 		return this.executor;
 	}
 
+	public Auth getAuth() {
+		return this.auth;
+	}
+
 	public Map<String, Method> getMethods() {
 		return this.methods;
 	}
@@ -180,6 +206,72 @@ public class EasyRpcServerProperties {
 
 	public PayloadCompressionProperties getCompression() {
 		return this.compression;
+	}
+
+	public Connections getConnections() {
+		return this.connections;
+	}
+
+	public Ip getIp() {
+		return this.ip;
+	}
+
+	public Ssl getSsl() {
+		return this.ssl;
+	}
+
+	/**
+	 * TLS settings of the server.
+	 */
+	public static class Ssl {
+
+		/**
+		 * Name of the SSL bundle (spring.ssl.bundle.*) with the server's certificate and
+		 * private key, and with the certificates that client certificates must chain to
+		 * when client-auth is want or need. When set, the TCP port accepts TLS
+		 * connections only; when the bundle is reloaded, new connections use the new
+		 * certificate.
+		 */
+		private String bundle;
+
+		/**
+		 * Whether clients must present a certificate that the bundle's trust store
+		 * accepts: none, want (checked when sent) or need (mutual TLS).
+		 */
+		private ClientAuth clientAuth = ClientAuth.NONE;
+
+		public String getBundle() {
+			return this.bundle;
+		}
+
+		public void setBundle(String bundle) {
+			this.bundle = bundle;
+		}
+
+		public ClientAuth getClientAuth() {
+			return this.clientAuth;
+		}
+
+		public void setClientAuth(ClientAuth clientAuth) {
+			this.clientAuth = clientAuth;
+		}
+
+	}
+
+	/**
+	 * Whether a TLS server asks clients for a certificate.
+	 */
+	public enum ClientAuth {
+
+		/** Clients are not asked for a certificate. */
+		NONE,
+
+		/** Clients are asked for a certificate, which is checked when they send one. */
+		WANT,
+
+		/** Clients must send a certificate that the trust store accepts: mutual TLS. */
+		NEED
+
 	}
 
 	/**
@@ -217,6 +309,175 @@ public class EasyRpcServerProperties {
 	}
 
 	/**
+	 * Authentication of clients.
+	 */
+	public static class Auth {
+
+		/**
+		 * Secret that clients must prove they know (challenge-response with HMAC-SHA256;
+		 * the secret never crosses the wire) before any call is served. Its UTF-8 bytes
+		 * are the key; use at least 32 random characters. Unset: no authentication.
+		 */
+		private String sharedSecret;
+
+		/**
+		 * How long a client has to authenticate after connecting before it is
+		 * disconnected with UNAUTHENTICATED.
+		 */
+		private Duration timeout = Duration.ofSeconds(10);
+
+		public String getSharedSecret() {
+			return this.sharedSecret;
+		}
+
+		public void setSharedSecret(String sharedSecret) {
+			this.sharedSecret = sharedSecret;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
+		}
+
+		/**
+		 * Bearer tokens in 'authorization' metadata, checked with Spring Security.
+		 */
+		private final Bearer bearer = new Bearer();
+
+		public Bearer getBearer() {
+			return this.bearer;
+		}
+
+	}
+
+	/**
+	 * Connection limits.
+	 */
+	public static class Connections {
+
+		/**
+		 * Maximum number of open connections; further connections are refused with
+		 * RESOURCE_EXHAUSTED. Unlimited when not set.
+		 */
+		private Integer max;
+
+		/**
+		 * How long new connections keep being refused once one was refused for reaching
+		 * 'max', even if connections close in the meantime. Zero refuses connections only
+		 * while the server is at the limit.
+		 */
+		private Duration blockTime = Duration.ZERO;
+
+		/**
+		 * Maximum number of open connections from one IP address; further connections
+		 * from it are refused with RESOURCE_EXHAUSTED. In-process connections are not
+		 * counted. Unlimited when not set.
+		 */
+		private Integer maxPerIp;
+
+		public Integer getMax() {
+			return this.max;
+		}
+
+		public void setMax(Integer max) {
+			this.max = max;
+		}
+
+		public Duration getBlockTime() {
+			return this.blockTime;
+		}
+
+		public void setBlockTime(Duration blockTime) {
+			this.blockTime = blockTime;
+		}
+
+		public Integer getMaxPerIp() {
+			return this.maxPerIp;
+		}
+
+		public void setMaxPerIp(Integer maxPerIp) {
+			this.maxPerIp = maxPerIp;
+		}
+
+	}
+
+	/**
+	 * IP allow and block lists.
+	 */
+	public static class Ip {
+
+		/**
+		 * IP addresses and CIDR ranges, IPv4 or IPv6 (for example 10.0.0.0/8, ::1),
+		 * allowed to connect. When not empty, every other address is refused with
+		 * PERMISSION_DENIED. In-process connections are always allowed.
+		 */
+		private List<String> allow = new ArrayList<>();
+
+		/**
+		 * IP addresses and CIDR ranges, IPv4 or IPv6, refused with PERMISSION_DENIED,
+		 * even if they are also in the allow list.
+		 */
+		private List<String> block = new ArrayList<>();
+
+		public List<String> getAllow() {
+			return this.allow;
+		}
+
+		public void setAllow(List<String> allow) {
+			this.allow = allow;
+		}
+
+		public List<String> getBlock() {
+			return this.block;
+		}
+
+		public void setBlock(List<String> block) {
+			this.block = block;
+		}
+
+	}
+
+	/**
+	 * Bearer token authentication with Spring Security.
+	 */
+	public static class Bearer {
+
+		/**
+		 * Whether calls are authenticated with the bearer token of their 'authorization'
+		 * metadata when Spring Security is on the class path and the application has a
+		 * JwtDecoder, AuthenticationManager or BearerTokenAuthenticator bean.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Whether a call without a bearer token is refused with UNAUTHENTICATED. When
+		 * false it runs without an Authentication, so that method security decides; a
+		 * token that is present but invalid is refused either way.
+		 */
+		private boolean required = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public boolean isRequired() {
+			return this.required;
+		}
+
+		public void setRequired(boolean required) {
+			this.required = required;
+		}
+
+	}
+
+	/**
 	 * Settings of one served method.
 	 */
 	public static class Method {
@@ -226,12 +487,40 @@ public class EasyRpcServerProperties {
 		 */
 		private Boolean nonBlocking;
 
+		/**
+		 * Most calls of the method that may run at once; a call over the limit fails at
+		 * once with RESOURCE_EXHAUSTED. 0 removes a limit set by @RpcMethod.
+		 */
+		private Integer maxConcurrency;
+
+		/**
+		 * Whether the method answers only callers in the same process or on the loopback
+		 * interface; others receive PERMISSION_DENIED.
+		 */
+		private Boolean localOnly;
+
 		public Boolean getNonBlocking() {
 			return this.nonBlocking;
 		}
 
 		public void setNonBlocking(Boolean nonBlocking) {
 			this.nonBlocking = nonBlocking;
+		}
+
+		public Integer getMaxConcurrency() {
+			return this.maxConcurrency;
+		}
+
+		public void setMaxConcurrency(Integer maxConcurrency) {
+			this.maxConcurrency = maxConcurrency;
+		}
+
+		public Boolean getLocalOnly() {
+			return this.localOnly;
+		}
+
+		public void setLocalOnly(Boolean localOnly) {
+			this.localOnly = localOnly;
 		}
 
 	}

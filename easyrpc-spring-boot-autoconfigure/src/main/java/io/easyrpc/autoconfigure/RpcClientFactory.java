@@ -8,7 +8,9 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
+import java.util.function.Supplier;
 
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.annotation.RpcMethod;
@@ -19,18 +21,30 @@ import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
+import io.netty.handler.ssl.SslContext;
 
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
 
 /**
  * Creates the proxies of {@link RpcClient @RpcClient} interfaces and owns the channels
- * they call through: one {@link RpcChannel}, hence one connection, per server address,
- * shared by every interface that calls that address.
+ * they call through: one {@link RpcChannel}, hence one connection, per server address
+ * (and TLS setting), shared by every interface that calls that address.
+ * <p>
+ * A target connects over TLS when {@code easyrpc.client.targets.<name>.ssl.bundle} or
+ * {@code easyrpc.client.ssl.bundle} names an SSL bundle; the connections made after the
+ * bundle is reloaded use its new content.
+ * <p>
+ * A target's shared secret is {@code easyrpc.client.targets.<name>.auth.shared-secret},
+ * else {@code easyrpc.client.auth.shared-secret}; clients given by URL use the latter.
+ * Since one server has one secret, clients that would call one address with different
+ * secrets (or with and without one) are refused when they are created.
  */
 public class RpcClientFactory implements DisposableBean {
 
@@ -48,11 +62,20 @@ public class RpcClientFactory implements DisposableBean {
 
 	private final List<ClientCallObserver> observers;
 
+	private final List<RpcChannelBuilderCustomizer> channelCustomizers;
+
 	private final Map<String, RpcChannel> channels = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> targetNames = new LinkedHashMap<>();
 
 	private final Map<String, Set<String>> clientNames = new LinkedHashMap<>();
+
+	private final Map<String, Supplier<SslContext>> sslContexts = new LinkedHashMap<>();
+
+	private SslBundles sslBundles;
+
+	// The shared secret of each address that has one. Never exposed.
+	private final Map<String, String> secrets = new LinkedHashMap<>();
 
 	/**
 	 * Create a factory.
@@ -79,7 +102,25 @@ public class RpcClientFactory implements DisposableBean {
 	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
 			Environment environment, List<RpcClientBootstrapCustomizer> customizers,
 			List<ClientCallObserver> observers) {
+		this(properties, codec, proxyFactory, environment, customizers, observers, List.of());
+	}
+
+	/**
+	 * Create a factory whose channels report to call observers and are customized before
+	 * they are built.
+	 * @param properties the client properties
+	 * @param codec the codec
+	 * @param proxyFactory the proxy factory
+	 * @param environment the environment, to resolve placeholders in URLs
+	 * @param customizers customizers of the Netty bootstrap
+	 * @param observers observers of every call, for metrics, tracing or logging
+	 * @param channelCustomizers customizers of every channel's builder, applied last
+	 */
+	public RpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec, ClientProxyFactory proxyFactory,
+			Environment environment, List<RpcClientBootstrapCustomizer> customizers, List<ClientCallObserver> observers,
+			List<RpcChannelBuilderCustomizer> channelCustomizers) {
 		this.observers = List.copyOf(observers);
+		this.channelCustomizers = List.copyOf(channelCustomizers);
 		this.properties = properties;
 		this.codec = codec;
 		this.proxyFactory = proxyFactory;
@@ -89,12 +130,20 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	/**
+	 * Set the SSL bundles that {@code ssl.bundle} properties name.
+	 * @param sslBundles the application's bundles, {@code null} if it has none
+	 */
+	public void setSslBundles(SslBundles sslBundles) {
+		this.sslBundles = sslBundles;
+	}
+
+	/**
 	 * Create the proxy of a client interface.
 	 * @param <T> the interface type
 	 * @param type the interface
 	 * @return the proxy
-	 * @throws IllegalStateException if the interface's target has no address, with a
-	 * message naming the property to set
+	 * @throws IllegalStateException if the interface's target has no address or names an
+	 * SSL bundle that does not exist, with a message naming the property to set
 	 */
 	public <T> T createClient(Class<T> type) {
 		RpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(type, RpcClient.class);
@@ -120,9 +169,11 @@ public class RpcClientFactory implements DisposableBean {
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
 				(method) -> methodOptions(method, methodTimeouts));
-		RpcChannel channel = channel(parsed);
+		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target);
+		String key = parsed + ((tls != null) ? " " + tls : "");
+		String secret = sharedSecret(target, targetName);
+		RpcChannel channel = channel(key, parsed, tls, secret, type);
 		synchronized (this) {
-			String key = parsed.toString();
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 			}
@@ -161,8 +212,62 @@ public class RpcClientFactory implements DisposableBean {
 				annotation != null && annotation.oneWay(), timeout);
 	}
 
-	private synchronized RpcChannel channel(RpcAddress address) {
-		return this.channels.computeIfAbsent(address.toString(), (key) -> {
+	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
+	// use TLS.
+	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target) {
+		EasyRpcClientProperties.TargetSsl ssl = (target != null) ? target.getSsl() : null;
+		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
+		if (ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
+			return null;
+		}
+		String serverName = (ssl != null && StringUtils.hasText(ssl.getServerName())) ? ssl.getServerName() : null;
+		if (ssl != null && StringUtils.hasText(ssl.getBundle())) {
+			return new TlsSettings(ssl.getBundle(), prefix + "bundle", serverName);
+		}
+		if (StringUtils.hasText(this.properties.getSsl().getBundle())) {
+			return new TlsSettings(this.properties.getSsl().getBundle(), "easyrpc.client.ssl.bundle", serverName);
+		}
+		if (ssl != null && Boolean.TRUE.equals(ssl.getEnabled())) {
+			return new TlsSettings(null, prefix + "enabled", serverName);
+		}
+		return null;
+	}
+
+	private synchronized Supplier<SslContext> sslContexts(TlsSettings tls) {
+		String key = (tls.bundle() != null) ? tls.bundle() : "";
+		return this.sslContexts.computeIfAbsent(key,
+				(name) -> (tls.bundle() != null)
+						? SslBundleContexts.client(this.sslBundles, tls.bundle(), tls.property())
+						: Tls.fixed(SslBundleContexts.systemDefaultClientContext(tls.property())));
+	}
+
+	private String sharedSecret(EasyRpcClientProperties.Target target, String targetName) {
+		String secret = (target != null) ? target.getAuth().getSharedSecret() : null;
+		String property = "easyrpc.client.targets." + targetName + ".auth.shared-secret";
+		if (secret == null) {
+			secret = this.properties.getAuth().getSharedSecret();
+			property = "easyrpc.client.auth.shared-secret";
+		}
+		if (secret != null && secret.isBlank()) {
+			throw new IllegalStateException(property + " is set but blank: give the secret the server expects, "
+					+ "or remove the property to connect without authentication");
+		}
+		return secret;
+	}
+
+	private synchronized RpcChannel channel(String key, RpcAddress address, TlsSettings tls, String secret,
+			Class<?> client) {
+		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
+			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
+					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
+					+ " (or one of them has none): a server has one secret, so every target of " + key
+					+ " needs the same auth.shared-secret");
+		}
+		if (secret != null) {
+			this.secrets.put(key, secret);
+		}
+		Supplier<SslContext> contexts = (tls != null) ? sslContexts(tls) : null;
+		return this.channels.computeIfAbsent(key, (k) -> {
 			RpcChannel.Builder builder = RpcChannel.builder(address)
 				.codec(this.codec)
 				.transportResources(this.resources)
@@ -170,9 +275,17 @@ public class RpcClientFactory implements DisposableBean {
 				.connectTimeout(this.properties.getConnectTimeout())
 				.keepAlive(this.properties.getKeepAlive())
 				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
-				.maxBackoff(this.properties.getReconnect().getMaxBackoff());
+				.maxBackoff(this.properties.getReconnect().getMaxBackoff())
+				.sharedSecret(secret);
+			if (contexts != null) {
+				builder.sslContextSupplier(contexts);
+				if (tls.serverName() != null) {
+					builder.sslServerName(tls.serverName());
+				}
+			}
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
+			this.channelCustomizers.forEach((customizer) -> customizer.customize(address.toString(), builder));
 			return builder.build();
 		});
 	}
@@ -184,14 +297,16 @@ public class RpcClientFactory implements DisposableBean {
 	 */
 	public synchronized List<Target> targets() {
 		List<Target> targets = new ArrayList<>();
-		this.channels.forEach((address, channel) -> targets
-			.add(new Target(address, List.copyOf(this.targetNames.getOrDefault(address, Set.of())),
-					List.copyOf(this.clientNames.getOrDefault(address, Set.of())), channel)));
+		this.channels.forEach((key,
+				channel) -> targets.add(new Target(channel.address().toString(),
+						List.copyOf(this.targetNames.getOrDefault(key, Set.of())),
+						List.copyOf(this.clientNames.getOrDefault(key, Set.of())), channel)));
 		return targets;
 	}
 
 	/**
-	 * Return the channels created so far, by address.
+	 * Return the channels created so far, by address; the address of a TLS channel is
+	 * followed by its TLS settings.
 	 * @return the channels
 	 */
 	public synchronized Map<String, RpcChannel> channels() {
@@ -207,6 +322,23 @@ public class RpcClientFactory implements DisposableBean {
 		}
 		all.forEach(RpcChannel::close);
 		this.resources.close();
+	}
+
+	/**
+	 * How a target connects over TLS.
+	 *
+	 * @param bundle the SSL bundle, {@code null} for the JDK's default trust
+	 * @param property the property that asked for TLS
+	 * @param serverName the server name to check, {@code null} for the address's host
+	 */
+	private record TlsSettings(String bundle, String property, String serverName) {
+
+		@Override
+		public String toString() {
+			return "(tls" + ((this.bundle != null) ? " bundle=" + this.bundle : "")
+					+ ((this.serverName != null) ? " server-name=" + this.serverName : "") + ")";
+		}
+
 	}
 
 	/**

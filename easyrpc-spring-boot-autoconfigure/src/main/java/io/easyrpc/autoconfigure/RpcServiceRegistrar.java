@@ -5,11 +5,13 @@ import java.util.Map;
 
 import io.easyrpc.annotation.RpcMethod;
 import io.easyrpc.annotation.RpcService;
+import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.server.MethodOptions;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 
 import org.springframework.aop.support.AopUtils;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.context.ApplicationContext;
 import org.springframework.core.annotation.AnnotatedElementUtils;
@@ -51,6 +53,7 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 					.name(annotation.name())
 					.group(annotation.group())
 					.methodOptions((method) -> options(method, userClass))
+					.middleware(middleware(annotation))
 					.build();
 				this.registry.register(definition);
 			}
@@ -59,6 +62,19 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 						"Cannot serve @RpcService bean '" + bean.getKey() + "': " + ex.getMessage(), ex);
 			}
 		}
+	}
+
+	// Per-service middleware named by type: the context's bean of that type if there is
+	// exactly one, else an instance created (and autowired) for this service.
+	private RpcMiddleware[] middleware(RpcService annotation) {
+		Class<? extends RpcMiddleware>[] types = annotation.middleware();
+		RpcMiddleware[] middleware = new RpcMiddleware[types.length];
+		for (int i = 0; i < types.length; i++) {
+			ObjectProvider<? extends RpcMiddleware> provider = this.context.getBeanProvider(types[i]);
+			RpcMiddleware bean = provider.getIfUnique();
+			middleware[i] = (bean != null) ? bean : this.context.getAutowireCapableBeanFactory().createBean(types[i]);
+		}
+		return middleware;
 	}
 
 	private MethodOptions options(Method method, Class<?> userClass) {
@@ -71,7 +87,9 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 		String name = (annotation != null) ? annotation.name() : null;
 		boolean oneWay = annotation != null && annotation.oneWay();
 		boolean nonBlocking = annotation != null && annotation.nonBlocking();
-		MethodOptions options = new MethodOptions(name, oneWay, nonBlocking);
+		int maxConcurrency = (annotation != null) ? annotation.maxConcurrency() : 0;
+		boolean localOnly = annotation != null && annotation.localOnly();
+		MethodOptions options = new MethodOptions(name, oneWay, nonBlocking, maxConcurrency, localOnly);
 		return applyProperties(options, method, userClass);
 	}
 
@@ -86,10 +104,23 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 		String key = io.easyrpc.protocol.MethodKeys.key((service != null) ? service.group() : null, serviceName,
 				methodName);
 		EasyRpcServerProperties.Method settings = this.properties.getMethods().get(key);
-		if (settings == null || settings.getNonBlocking() == null) {
+		if (settings == null) {
 			return options;
 		}
-		return new MethodOptions(options.name(), options.oneWay(), settings.getNonBlocking());
+		if (settings.getNonBlocking() != null) {
+			options = options.withNonBlocking(settings.getNonBlocking());
+		}
+		if (settings.getMaxConcurrency() != null) {
+			if (settings.getMaxConcurrency() < 0) {
+				throw new IllegalStateException("easyrpc.server.methods." + key
+						+ ".max-concurrency must be 0 (no limit) or positive, not " + settings.getMaxConcurrency());
+			}
+			options = options.withMaxConcurrency(settings.getMaxConcurrency());
+		}
+		if (settings.getLocalOnly() != null) {
+			options = options.withLocalOnly(settings.getLocalOnly());
+		}
+		return options;
 	}
 
 }

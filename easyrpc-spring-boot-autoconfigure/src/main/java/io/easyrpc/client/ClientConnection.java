@@ -8,16 +8,23 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLSession;
+
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.MessagePackBuffers;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
+import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.util.collection.IntObjectHashMap;
@@ -30,6 +37,15 @@ import org.slf4j.LoggerFactory;
  * matches responses to calls and fails every pending call at once when the connection
  * closes. Everything but {@link #start(ClientCall)} runs on the event loop, so the
  * pending table needs no lock.
+ * <p>
+ * The connection is ready for calls once the server's preface has arrived, on TLS the
+ * handshake is done and, with a shared secret, the authentication handshake has succeeded
+ * both ways: the server accepted this side's proof and proved in {@code AUTH_OK} that it
+ * knows the secret too. A server whose preface does not ask for authentication is
+ * refused, so that a server started without its secret is noticed. Readiness is decided
+ * at the end of a read: a server that answers its preface with a {@code GOAWAY} in the
+ * same read refused the connection, which then counts as a failed attempt, not as a
+ * connection that closed.
  */
 final class ClientConnection extends FrameConnection {
 
@@ -38,6 +54,8 @@ final class ClientConnection extends FrameConnection {
 	private final RpcChannel owner;
 
 	private final ObjectCodec codec;
+
+	private final ProcessorChain processors;
 
 	private final IntObjectMap<ClientCall> pending = new IntObjectHashMap<>();
 
@@ -57,7 +75,24 @@ final class ClientConnection extends FrameConnection {
 
 	private final long prefaceTimeoutMillis;
 
+	private boolean tls;
+
+	// Whether TLS is done: true at once without TLS.
+	private boolean tlsDone;
+
+	private String tlsFailure;
+
 	private ScheduledFuture<?> prefaceTimer;
+
+	private final SharedSecret secret;
+
+	private boolean prefaceReceived;
+
+	private Handshake handshake = Handshake.NONE;
+
+	private byte[] serverNonce;
+
+	private byte[] clientNonce;
 
 	private final long keepAliveNanos;
 
@@ -69,19 +104,25 @@ final class ClientConnection extends FrameConnection {
 
 	private long deadlineScanAt;
 
-	ClientConnection(RpcChannel owner, ObjectCodec codec, int maxFrameSize, long prefaceTimeoutMillis,
-			long keepAliveNanos) {
+	ClientConnection(RpcChannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
+			long prefaceTimeoutMillis, long keepAliveNanos, SharedSecret secret) {
 		super(maxFrameSize);
 		this.owner = owner;
 		this.codec = codec;
+		this.processors = processors;
 		this.prefaceTimeoutMillis = prefaceTimeoutMillis;
 		this.keepAliveNanos = keepAliveNanos;
+		this.secret = secret;
 	}
 
 	/**
-	 * Return the future that completes once the server's preface has arrived, so that its
-	 * protocol version and frame size limit are known before the first call is sent. It
-	 * fails if the connection cannot be made or closes first.
+	 * Return the future that completes once the server's preface has arrived (and, with
+	 * TLS, the handshake is done), so that its protocol version and frame size limit are
+	 * known before the first call is sent, and with a shared secret once the
+	 * authentication handshake has succeeded. It fails if the connection cannot be made,
+	 * TLS fails, the server refuses the connection or it closes first; a refusal by the
+	 * server fails it with an {@link RpcException} carrying the refusal's status, for
+	 * authentication {@link RpcStatus#UNAUTHENTICATED}.
 	 */
 	CompletableFuture<ClientConnection> ready() {
 		return this.ready;
@@ -93,6 +134,8 @@ final class ClientConnection extends FrameConnection {
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.tls = Tls.isTls(ctx.channel());
+		this.tlsDone = !this.tls;
 		super.channelActive(ctx);
 		if (this.keepAliveNanos > 0) {
 			long period = Math.max(1, this.keepAliveNanos / 2);
@@ -100,8 +143,15 @@ final class ClientConnection extends FrameConnection {
 		}
 		if (!this.ready.isDone()) {
 			this.prefaceTimer = eventLoop().schedule(() -> {
-				if (this.ready.completeExceptionally(new IOException("No easyrpc preface from the server within "
-						+ this.prefaceTimeoutMillis + " ms; is it an easyrpc server?"))) {
+				String message = !this.tlsDone
+						? "TLS handshake with " + this.owner.address() + " failed: not done within "
+								+ this.prefaceTimeoutMillis + " ms; does the server use TLS?"
+						: this.prefaceReceived
+								? "Authentication with " + this.owner.address() + " did not complete within "
+										+ this.prefaceTimeoutMillis + " ms"
+								: "No easyrpc preface from the server within " + this.prefaceTimeoutMillis
+										+ " ms; is it an easyrpc server?";
+				if (this.ready.completeExceptionally(new IOException(message))) {
 					ctx.close();
 				}
 			}, this.prefaceTimeoutMillis, TimeUnit.MILLISECONDS);
@@ -111,10 +161,140 @@ final class ClientConnection extends FrameConnection {
 	@Override
 	protected void prefaceReceived(Preface preface) {
 		super.prefaceReceived(preface);
+		this.prefaceReceived = true;
+		if (preface.requiresAuthentication()) {
+			if (this.secret == null) {
+				refuseHandshake(
+						new RpcException(RpcStatus.UNAUTHENTICATED,
+								"Server " + this.owner.address()
+										+ " requires a shared secret, and none is configured for it on this client"),
+						"Client has no shared secret");
+			}
+			else {
+				this.handshake = Handshake.AWAITING_CHALLENGE;
+			}
+			return;
+		}
+		if (this.secret != null) {
+			// Refused at the end of the read, unless a GOAWAY in the same read gives
+			// the server's reason (a TLS server refusing a plain-text client).
+			this.handshake = Handshake.UNASKED;
+			return;
+		}
+		handshakeDone();
+	}
+
+	private void refuseUnaskingServer() {
+		refuseHandshake(
+				new RpcException(RpcStatus.UNAUTHENTICATED,
+						"Server " + this.owner.address()
+								+ " did not ask for authentication, but a shared secret is configured for it: "
+								+ "refusing a server that does not check the secret"),
+				"Client requires a server that asks for the shared secret");
+	}
+
+	private void handshakeDone() {
+		this.handshake = Handshake.DONE;
+	}
+
+	@Override
+	protected void tlsHandshakeCompleted(SSLSession session) {
+		this.tlsDone = true;
+		maybeReady();
+	}
+
+	@Override
+	protected void tlsFailed(Throwable cause, boolean peerConnected) {
+		this.tlsFailure = "TLS handshake with " + this.owner.address() + " failed: " + Tls.describe(cause);
+		logger.debug(this.tlsFailure);
+		if (!this.ready.isDone()) {
+			// No cause: the message is what callers see, and it says it all.
+			this.ready.completeExceptionally(new SSLException(this.tlsFailure));
+		}
+	}
+
+	@Override
+	public void channelReadComplete(ChannelHandlerContext ctx) {
+		// Readiness is decided after the whole read, so that a GOAWAY sent right behind
+		// the preface is seen first. Calls started now are flushed with the read's
+		// answers.
+		if (this.handshake == Handshake.UNASKED) {
+			refuseUnaskingServer();
+		}
+		maybeReady();
+		super.channelReadComplete(ctx);
+	}
+
+	// Ready once TLS (if any) and the easyrpc handshake are done.
+	private void maybeReady() {
+		if (this.ready.isDone() || this.handshake != Handshake.DONE || !this.tlsDone) {
+			return;
+		}
 		if (this.prefaceTimer != null) {
 			this.prefaceTimer.cancel(false);
 		}
 		this.ready.complete(this);
+	}
+
+	private String peer() {
+		return this.owner.address().toString();
+	}
+
+	// Fails the connection attempt with this side's reason and tells the server why.
+	private void refuseHandshake(Throwable failure, String goAwayMessage) {
+		this.handshake = Handshake.FAILED;
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
+		this.ready.completeExceptionally(failure);
+		abort((failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.INVALID_ARGUMENT, goAwayMessage);
+	}
+
+	private void authChallenge(Frame.AuthChallenge challenge) {
+		if (this.handshake != Handshake.AWAITING_CHALLENGE) {
+			refuseHandshake(protocolError("AUTH_CHALLENGE"), "Unexpected AUTH_CHALLENGE");
+			return;
+		}
+		this.serverNonce = challenge.nonce();
+		this.clientNonce = SharedSecret.newNonce();
+		this.handshake = Handshake.AWAITING_OK;
+		send(FrameCodec.encodeAuthResponse(channel().alloc(), this.clientNonce,
+				this.secret.clientProof(this.serverNonce, this.clientNonce)));
+	}
+
+	private void authOk(Frame.AuthOk ok) {
+		if (this.handshake != Handshake.AWAITING_OK) {
+			refuseHandshake(protocolError("AUTH_OK"), "Unexpected AUTH_OK");
+			return;
+		}
+		if (!this.secret.isValidServerProof(this.serverNonce, this.clientNonce, ok.proof())) {
+			logger.warn("easyrpc server {} could not prove that it knows the shared secret", this.owner.address());
+			refuseHandshake(new RpcException(RpcStatus.UNAUTHENTICATED, "Server " + this.owner.address()
+					+ " could not prove that it knows the shared secret: it is not the server configured for it"),
+					"Server proof does not match the shared secret");
+			return;
+		}
+		logger.debug("Authenticated with easyrpc server {}", this.owner.address());
+		handshakeDone();
+	}
+
+	private IOException protocolError(String frame) {
+		return new IOException("Server " + this.owner.address() + " sent an unexpected " + frame + " frame");
+	}
+
+	// A GOAWAY before the connection is ready (also one right behind the preface, in the
+	// same read) refuses the connection attempt.
+	private void goAwayDuringHandshake(RpcStatus status, String message) {
+		String reason = (message != null) ? ": " + message : "";
+		String text = (this.handshake == Handshake.AWAITING_OK && status == RpcStatus.UNAUTHENTICATED)
+				? "Server " + this.owner.address() + " refused the shared secret" + reason
+				: "Server " + this.owner.address() + " refused the connection" + reason;
+		this.handshake = Handshake.FAILED;
+		if (this.prefaceTimer != null) {
+			this.prefaceTimer.cancel(false);
+		}
+		this.ready.completeExceptionally(new RpcException(status, text));
+		channel().close();
 	}
 
 	boolean isUsable() {
@@ -143,7 +323,11 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (this.closed) {
-			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is closed");
+			// Closed by a GOAWAY: the call fails with its status, for example
+			// RESOURCE_EXHAUSTED when the server refused the connection.
+			call.fail((this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
+					"Connection to " + this.owner.address() + " is closed"
+							+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : ""));
 			return;
 		}
 		long remaining = call.remainingNanos();
@@ -170,8 +354,17 @@ final class ClientConnection extends FrameConnection {
 		};
 		ByteBuf frame;
 		try {
+			if (!this.processors.isEmpty()) {
+				payload = this.processors
+					.outbound(new MessageInfo(call.oneWay ? MessageInfo.Kind.NOTIFICATION : MessageInfo.Kind.REQUEST,
+							call.method, peer()), payload);
+			}
 			frame = call.oneWay ? FrameCodec.encodeNotification(channel().alloc(), call.method, metadata, payload)
 					: FrameCodec.encodeRequest(channel().alloc(), callId, call.method, metadata, payload);
+		}
+		catch (RpcException ex) {
+			call.fail(ex);
+			return;
 		}
 		catch (Exception ex) {
 			call.fail(new RpcException(RpcStatus.INVALID_ARGUMENT,
@@ -276,33 +469,45 @@ final class ClientConnection extends FrameConnection {
 	private void timedOut(ClientCall call) {
 		if (this.pending.remove(call.callId) == call) {
 			call.deadlineExceeded();
-			sendCancel(call.callId);
+			sendCancel(call.callId, RpcStatus.DEADLINE_EXCEEDED);
 		}
 	}
 
 	void cancel(ClientCall call) {
 		execute(() -> {
 			if (call.callId != 0 && this.pending.remove(call.callId) == call) {
-				sendCancel(call.callId);
+				sendCancel(call.callId, RpcStatus.CANCELLED);
 			}
 		});
 	}
 
-	private void sendCancel(int callId) {
+	private void sendCancel(int callId, RpcStatus reason) {
 		if (!this.closed) {
-			send(FrameCodec.encodeCancel(channel().alloc(), callId));
+			send(FrameCodec.encodeCancel(channel().alloc(), callId, reason));
 		}
 	}
 
 	@Override
 	protected void frameReceived(Frame frame) {
+		if (frame instanceof Frame.AuthChallenge challenge) {
+			authChallenge(challenge);
+			return;
+		}
+		if (frame instanceof Frame.AuthOk ok) {
+			authOk(ok);
+			return;
+		}
 		if (frame instanceof Frame.Response response) {
 			ClientCall call = removePending(response.callId());
 			if (call != null) {
 				try {
-					Object result = this.codec.read(MessagePackBuffers.get().unpacker(response.payload()),
-							call.resultType);
+					ByteBuf payload = this.processors.isEmpty() ? response.payload() : this.processors
+						.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, call.method, peer()), response.payload());
+					Object result = this.codec.read(MessagePackBuffers.get().unpacker(payload), call.resultType);
 					call.complete(result);
+				}
+				catch (RpcException ex) {
+					call.fail(ex);
 				}
 				catch (RuntimeException | java.io.IOException ex) {
 					call.fail(new RpcException(RpcStatus.INTERNAL,
@@ -325,6 +530,10 @@ final class ClientConnection extends FrameConnection {
 			this.goAwayStatus = RpcStatus.fromCode(goAway.statusCode());
 			this.goAwayMessage = goAway.message();
 			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
+			if (!this.ready.isDone()) {
+				goAwayDuringHandshake(this.goAwayStatus, goAway.message());
+				return;
+			}
 			this.owner.connectionGoingAway(this);
 		}
 		else if (!(frame instanceof Frame.Pong) && logger.isDebugEnabled()) {
@@ -354,9 +563,11 @@ final class ClientConnection extends FrameConnection {
 		this.owner.connectionClosed(this);
 		RpcStatus status = (this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE;
 		String message = "Connection to " + this.owner.address() + " closed"
-				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : "");
+				+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage
+						: (this.tlsFailure != null) ? " after a TLS failure (" + this.tlsFailure + ")" : "");
 		if (!this.ready.isDone()) {
-			this.ready.completeExceptionally(new IOException(message + " before the server's easyrpc preface arrived"));
+			this.ready.completeExceptionally(new IOException(message + (this.prefaceReceived
+					? " before authentication completed" : " before the server's easyrpc preface arrived")));
 		}
 		List<ClientCall> calls = new ArrayList<>(this.pending.values());
 		this.pending.clear();
@@ -371,6 +582,34 @@ final class ClientConnection extends FrameConnection {
 			call.fail(status, message);
 		}
 		super.channelInactive(ctx);
+	}
+
+	private enum Handshake {
+
+		/** The server's preface has not arrived yet. */
+		NONE,
+
+		/**
+		 * The server did not ask for the secret this side has: refused at the end of the
+		 * read.
+		 */
+		UNASKED,
+
+		/** The server asked for authentication; its challenge is next. */
+		AWAITING_CHALLENGE,
+
+		/** This side answered the challenge and waits for the server's verdict. */
+		AWAITING_OK,
+
+		/**
+		 * The easyrpc handshake is done; with TLS the connection is ready once TLS is
+		 * done too.
+		 */
+		DONE,
+
+		/** The connection attempt was refused by either side. */
+		FAILED
+
 	}
 
 }

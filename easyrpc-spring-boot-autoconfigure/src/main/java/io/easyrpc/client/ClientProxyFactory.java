@@ -6,6 +6,8 @@ import java.lang.reflect.Proxy;
 import java.lang.reflect.Type;
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -16,6 +18,8 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.middleware.ClientInvocation;
+import io.easyrpc.middleware.RpcClientMiddleware;
 import io.easyrpc.protocol.CallStyle;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.MethodKeys;
@@ -31,12 +35,24 @@ public final class ClientProxyFactory {
 
 	private final ExceptionFactory exceptionFactory;
 
+	private final RpcClientMiddleware[] middleware;
+
 	/**
 	 * Create a factory.
 	 * @param exceptionFactory re-creates remote exceptions where allowed
 	 */
 	public ClientProxyFactory(ExceptionFactory exceptionFactory) {
+		this(exceptionFactory, List.of());
+	}
+
+	/**
+	 * Create a factory whose proxies pass every call through middleware.
+	 * @param exceptionFactory re-creates remote exceptions where allowed
+	 * @param middleware the middleware, in order: each runs around the next
+	 */
+	public ClientProxyFactory(ExceptionFactory exceptionFactory, List<RpcClientMiddleware> middleware) {
 		this.exceptionFactory = exceptionFactory;
+		this.middleware = middleware.toArray(new RpcClientMiddleware[0]);
 	}
 
 	/**
@@ -55,8 +71,9 @@ public final class ClientProxyFactory {
 				continue;
 			}
 			ClientMethodOptions options = definition.methodOptions().apply(method);
-			methods.put(method, new ClientMethod(method, definition,
-					(options != null) ? options : ClientMethodOptions.DEFAULT, codec, channel, this.exceptionFactory));
+			methods.put(method,
+					new ClientMethod(method, definition, (options != null) ? options : ClientMethodOptions.DEFAULT,
+							codec, channel, this.exceptionFactory, this.middleware));
 		}
 		Class<?> type = definition.type();
 		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
@@ -119,9 +136,12 @@ public final class ClientProxyFactory {
 
 		private final Function<RpcException, Throwable> errorMapper;
 
+		private final RpcClientMiddleware[] middleware;
+
 		ClientMethod(Method method, ClientDefinition definition, ClientMethodOptions options, ObjectCodec codec,
-				RpcChannel channel, ExceptionFactory exceptionFactory) {
+				RpcChannel channel, ExceptionFactory exceptionFactory, RpcClientMiddleware[] middleware) {
 			this.method = method;
+			this.middleware = middleware;
 			String service = (definition.serviceName() != null && !definition.serviceName().isEmpty())
 					? definition.serviceName() : MethodKeys.defaultServiceName(method);
 			String name = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
@@ -145,30 +165,37 @@ public final class ClientProxyFactory {
 
 		Object invoke(Object[] args) throws Throwable {
 			Object[] arguments = (args != null) ? args : new Object[0];
+			if (this.middleware.length == 0) {
+				return call(arguments, metadata(RpcContext.outgoingHeaders()));
+			}
+			return new Invocation(arguments).proceed();
+		}
+
+		private Object call(Object[] arguments, Metadata metadata) throws Throwable {
 			if (this.oneWay) {
-				this.channel.start(this.key, arguments, this.argumentTypes, null, null, metadata(), true,
+				this.channel.start(this.key, arguments, this.argumentTypes, null, null, metadata, true,
 						this.errorMapper);
 				return null;
 			}
 			return switch (this.style) {
-				case FUTURE -> start(arguments);
-				case MONO -> ReactorSupport.fromFuture(() -> start(arguments));
-				default -> await(arguments);
+				case FUTURE -> start(arguments, metadata);
+				case MONO -> ReactorSupport.fromFuture(() -> start(arguments, metadata));
+				default -> await(arguments, metadata);
 			};
 		}
 
-		private CompletableFuture<Object> start(Object[] arguments) {
-			return this.channel.start(this.key, arguments, this.argumentTypes, this.resultType, this.timeout,
-					metadata(), false, this.errorMapper);
+		private CompletableFuture<Object> start(Object[] arguments, Metadata metadata) {
+			return this.channel.start(this.key, arguments, this.argumentTypes, this.resultType, this.timeout, metadata,
+					false, this.errorMapper);
 		}
 
-		private Object await(Object[] arguments) throws Throwable {
+		private Object await(Object[] arguments, Metadata metadata) throws Throwable {
 			if (this.channel.inEventLoop()) {
 				throw new IllegalStateException("Blocking easyrpc call to " + this.key
 						+ " on the connection's I/O thread would never complete; declare the method with a "
 						+ "CompletableFuture result or continue with an *Async stage");
 			}
-			CompletableFuture<Object> call = start(arguments);
+			CompletableFuture<Object> call = start(arguments, metadata);
 			try {
 				return call.get();
 			}
@@ -184,9 +211,64 @@ public final class ClientProxyFactory {
 			}
 		}
 
-		private static Metadata metadata() {
-			Map<String, String> headers = RpcContext.outgoingHeaders();
+		private static Metadata metadata(Map<String, String> headers) {
 			return headers.isEmpty() ? Metadata.EMPTY : new Metadata(0, null, null, headers);
+		}
+
+		/**
+		 * The middleware chain of one call, ending with sending it.
+		 */
+		private final class Invocation implements ClientInvocation, RpcClientMiddleware.Chain {
+
+			private final Object[] arguments;
+
+			private final Map<String, String> headers;
+
+			private int next;
+
+			Invocation(Object[] arguments) {
+				this.arguments = arguments;
+				this.headers = new LinkedHashMap<>(RpcContext.outgoingHeaders());
+			}
+
+			@Override
+			public Object proceed() throws Throwable {
+				int index = this.next++;
+				if (index < ClientMethod.this.middleware.length) {
+					return ClientMethod.this.middleware[index].invoke(this, this);
+				}
+				if (index > ClientMethod.this.middleware.length) {
+					throw new RpcException(RpcStatus.INTERNAL,
+							"A client middleware of " + methodKey() + " called proceed() twice");
+				}
+				return call(this.arguments, metadata(new LinkedHashMap<>(this.headers)));
+			}
+
+			@Override
+			public String methodKey() {
+				return ClientMethod.this.key;
+			}
+
+			@Override
+			public Method method() {
+				return ClientMethod.this.method;
+			}
+
+			@Override
+			public Object[] arguments() {
+				return this.arguments;
+			}
+
+			@Override
+			public String target() {
+				return ClientMethod.this.channel.address().toString();
+			}
+
+			@Override
+			public Map<String, String> headers() {
+				return this.headers;
+			}
+
 		}
 
 		@Override

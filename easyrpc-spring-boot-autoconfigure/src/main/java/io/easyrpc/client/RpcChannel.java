@@ -9,6 +9,7 @@ import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -17,14 +18,19 @@ import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -40,6 +46,17 @@ import org.slf4j.LoggerFactory;
  * passed; the next call after it tries again. The back-off doubles with each failure up
  * to a maximum and resets once a connection succeeds. A lost connection fails its pending
  * calls at once and is re-made by the next call.
+ * <p>
+ * With a TLS context ({@link Builder#sslContext(SslContext)}) TCP connections are made
+ * over TLS, checking the server's certificate against the host name of the address or
+ * {@link Builder#sslServerName(String)}; a failed handshake fails the attempt with
+ * {@link RpcStatus#UNAVAILABLE} and a message that starts with "TLS handshake ...
+ * failed". In-process connections never use TLS.
+ * <p>
+ * With a {@link Builder#sharedSecret(byte[]) shared secret}, a connection counts as made
+ * only once the server has accepted the secret and proven that it knows it too. A refusal
+ * fails the waiting calls with {@link RpcStatus#UNAUTHENTICATED} and is a failed attempt
+ * like any other: the back-off applies before the next one.
  */
 public final class RpcChannel implements AutoCloseable {
 
@@ -67,7 +84,15 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final List<ClientCallObserver> observers;
 
+	private final ProcessorChain processors;
+
+	private final SharedSecret sharedSecret;
+
 	private final String addressText;
+
+	private final Supplier<? extends SslContext> sslContexts;
+
+	private final String sslServerName;
 
 	private final Object lock = new Object();
 
@@ -100,7 +125,11 @@ public final class RpcChannel implements AutoCloseable {
 		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
 		this.customizers = List.copyOf(builder.customizers);
 		this.observers = List.copyOf(builder.observers);
+		this.processors = ProcessorChain.of(builder.processors);
+		this.sharedSecret = builder.sharedSecret;
 		this.addressText = this.address.toString();
+		this.sslContexts = this.address.isInProcess() ? null : builder.sslContexts;
+		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
 	}
 
 	/**
@@ -118,6 +147,14 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	public RpcAddress address() {
 		return this.address;
+	}
+
+	/**
+	 * Return whether connections to the server use TLS.
+	 * @return {@code true} for TCP addresses with a TLS context
+	 */
+	public boolean isTls() {
+		return this.sslContexts != null;
 	}
 
 	/**
@@ -224,9 +261,8 @@ public final class RpcChannel implements AutoCloseable {
 				if (attempt == null) {
 					long wait = this.retryAt - System.nanoTime();
 					if (this.lastFailure != null && wait > 0) {
-						call.fail(RpcStatus.UNAVAILABLE,
-								"Cannot connect to " + this.address + ": " + describe(this.lastFailure)
-										+ " (next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
+						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
+								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
 						return call;
 					}
 					this.waiting.add(call);
@@ -261,12 +297,17 @@ public final class RpcChannel implements AutoCloseable {
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
 		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
-		ClientConnection handler = new ClientConnection(this, this.codec, this.maxFrameSize,
-				Math.max(1, this.connectTimeoutMillis), keepAliveNanos);
+		ClientConnection handler = new ClientConnection(this, this.codec, this.processors, this.maxFrameSize,
+				Math.max(1, this.connectTimeoutMillis), keepAliveNanos, this.sharedSecret);
 		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
 
 			@Override
 			protected void initChannel(Channel channel) {
+				if (RpcChannel.this.sslContexts != null) {
+					// Each connection takes the context current when it is made.
+					Tls.addClientHandler(channel, RpcChannel.this.sslContexts.get(), RpcChannel.this.sslServerName,
+							RpcChannel.this.address.port());
+				}
 				channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
 				channel.pipeline().addLast("easyrpc", handler);
 			}
@@ -316,15 +357,34 @@ public final class RpcChannel implements AutoCloseable {
 			}
 			return;
 		}
-		String message = this.closed ? "Client for " + this.address + " is closed"
-				: "Cannot connect to " + this.address + ": " + describe(failure);
+		String message = this.closed ? "Client for " + this.address + " is closed" : failureMessage(failure);
+		RpcStatus status = this.closed ? RpcStatus.UNAVAILABLE : status(failure);
 		if (!this.closed) {
-			logger.debug("{}; retrying after {} ms at the next call", message,
-					TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			if (status == RpcStatus.UNAUTHENTICATED) {
+				logger.warn("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
+			else {
+				logger.debug("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
+			}
 		}
 		for (ClientCall call : calls) {
-			call.fail(RpcStatus.UNAVAILABLE, message);
+			call.fail(status, message);
 		}
+	}
+
+	// A refusal by the server (or of the server) carries its own status and a message
+	// that names the server; anything else is a failure to connect.
+	private static RpcStatus status(Throwable failure) {
+		return (failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.UNAVAILABLE;
+	}
+
+	private String failureMessage(Throwable failure) {
+		if (failure instanceof RpcException rpc && rpc.getDescription() != null) {
+			return rpc.getDescription();
+		}
+		return "Cannot connect to " + this.address + ": " + describe(failure);
 	}
 
 	private void waitTimedOut(ClientCall call) {
@@ -457,6 +517,14 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
+		private Supplier<? extends SslContext> sslContexts;
+
+		private String sslServerName;
+
+		private final List<RpcProcessor> processors = new ArrayList<>();
+
+		private SharedSecret sharedSecret;
+
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
 		}
@@ -534,6 +602,44 @@ public final class RpcChannel implements AutoCloseable {
 		}
 
 		/**
+		 * Add a processor of request and response payloads; outgoing payloads pass
+		 * through processors in the order added, incoming ones in reverse order. The
+		 * server must use the same processors.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public Builder processor(RpcProcessor processor) {
+			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret. The server must ask for it: a
+		 * server whose preface does not is refused with
+		 * {@link RpcStatus#UNAUTHENTICATED}, so that a server started without its secret
+		 * is noticed rather than trusted. The secret never crosses the wire; see
+		 * {@link SharedSecret}.
+		 * @param secret the secret, at least one byte; the array is copied; {@code null}
+		 * for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(byte[] secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Authenticate to the server with a shared secret given as text, whose UTF-8
+		 * bytes are the key. See {@link #sharedSecret(byte[])}.
+		 * @param secret the secret, not blank; {@code null} for none
+		 * @return this builder
+		 */
+		public Builder sharedSecret(String secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
 		 * Add an observer of the calls made through the channel, for metrics, tracing or
 		 * logging.
 		 * @param observer the observer
@@ -551,6 +657,49 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer));
+			return this;
+		}
+
+		/**
+		 * Connect over TLS with a fixed client context, for example from
+		 * {@code SslContextBuilder.forClient().trustManager(...).build()}. Ignored for
+		 * in-process addresses.
+		 * @param sslContext a client context
+		 * @return this builder
+		 */
+		public Builder sslContext(SslContext sslContext) {
+			Objects.requireNonNull(sslContext, "sslContext must not be null");
+			if (!sslContext.isClient()) {
+				throw new IllegalArgumentException("An easyrpc client needs a client TLS context "
+						+ "(SslContextBuilder.forClient()), not a server context");
+			}
+			this.sslContexts = Tls.fixed(sslContext);
+			return this;
+		}
+
+		/**
+		 * Connect over TLS with the client context the supplier gives when a connection
+		 * is made, so that a context replaced at run time (a renewed client certificate
+		 * or trust store) applies to the next connection while the current one keeps its
+		 * own. Ignored for in-process addresses.
+		 * @param sslContexts the supplier of the current client context, called on an I/O
+		 * thread for every new connection: it must be fast and must not block
+		 * @return this builder
+		 */
+		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
+			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
+			return this;
+		}
+
+		/**
+		 * Set the host name sent to the server (SNI) and matched against its certificate.
+		 * Defaults to the host of the address. Useful when the address is an IP address
+		 * or a name the certificate does not list.
+		 * @param sslServerName the server name
+		 * @return this builder
+		 */
+		public Builder sslServerName(String sslServerName) {
+			this.sslServerName = sslServerName;
 			return this;
 		}
 

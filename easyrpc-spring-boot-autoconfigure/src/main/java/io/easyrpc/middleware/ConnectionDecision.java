@@ -37,7 +37,7 @@ public final class ConnectionDecision {
 	 * {@link RpcStatus#RESOURCE_EXHAUSTED} or {@link RpcStatus#PERMISSION_DENIED}
 	 * @param message the message the peer receives and the server logs
 	 * @param reason a short lower-case tag for the {@code easyrpc.server.rejected}
-	 * counter, for example {@code connection_limit}
+	 * counter, for example {@code connection-limit}
 	 * @return the decision
 	 */
 	public static ConnectionDecision reject(RpcStatus status, String message, String reason) {

@@ -21,10 +21,12 @@ public interface ConnectionMiddleware {
 	ConnectionDecision onConnect(ConnectionInfo connection);
 
 	/**
-	 * Called once when a connection that every middleware accepted closes, for example to
-	 * release a slot that {@link #onConnect(ConnectionInfo)} took. The default does
-	 * nothing.
-	 * @param connection the connection
+	 * Called once when a connection that this middleware accepted closes, for example to
+	 * release a slot that {@link #onConnect(ConnectionInfo)} took. This includes a
+	 * connection that a middleware later in the order refused: every accepting
+	 * {@code onConnect} is paired with one {@code onClose}. Called on the connection's
+	 * I/O thread; the default does nothing.
+	 * @param connection the connection, the same instance {@code onConnect} received
 	 */
 	default void onClose(ConnectionInfo connection) {
 	}

@@ -24,4 +24,15 @@ public interface ServerCallObserver {
 	default void rejected(String methodKey, String reason) {
 	}
 
+	/**
+	 * Note that a new connection was refused by a {@link ConnectionMiddleware}, or
+	 * because one failed, before any of its calls was read. Called on the connection's
+	 * I/O thread.
+	 * @param connection the refused connection
+	 * @param decision the rejection: the status and message the peer receives and the
+	 * {@link ConnectionDecision#reason() reason}
+	 */
+	default void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
+	}
+
 }

@@ -1,4 +1,6 @@
 /**
- * Extension points around calls: observers that time, log and trace calls on either side.
+ * Extension points around connections and calls: connection middleware with its built-ins
+ * (connection limits, IP filter), and observers that time, log and trace calls on either
+ * side.
  */
 package io.easyrpc.middleware;

@@ -1,5 +1,9 @@
 package io.easyrpc.protocol;
 
+import java.util.Arrays;
+import java.util.HexFormat;
+
+import io.easyrpc.RpcStatus;
 import io.netty.buffer.ByteBuf;
 
 /**
@@ -84,8 +88,18 @@ public sealed interface Frame {
 	 * A cancellation of a pending call.
 	 *
 	 * @param callId the call id
+	 * @param reason why the client gave up: {@link RpcStatus#CANCELLED} (the caller
+	 * cancelled) or {@link RpcStatus#DEADLINE_EXCEEDED} (its deadline passed)
 	 */
-	record Cancel(int callId) implements Frame {
+	record Cancel(int callId, RpcStatus reason) implements Frame {
+
+		/**
+		 * Create a cancellation by the caller.
+		 * @param callId the call id
+		 */
+		public Cancel(int callId) {
+			this(callId, RpcStatus.CANCELLED);
+		}
 
 		@Override
 		public FrameType type() {
@@ -133,6 +147,101 @@ public sealed interface Frame {
 		@Override
 		public FrameType type() {
 			return FrameType.GOAWAY;
+		}
+
+	}
+
+	/**
+	 * The server's challenge: prove knowledge of the shared secret over this nonce. Sent
+	 * right after a preface that carries {@link Preface#FLAG_AUTH}.
+	 *
+	 * @param nonce the server's fresh random nonce of {@link SharedSecret#NONCE_LENGTH}
+	 * bytes
+	 */
+	record AuthChallenge(byte[] nonce) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.AUTH_CHALLENGE;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof AuthChallenge that && Arrays.equals(this.nonce, that.nonce);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.nonce);
+		}
+
+		@Override
+		public String toString() {
+			return "AuthChallenge[nonce=" + HexFormat.of().formatHex(this.nonce) + "]";
+		}
+
+	}
+
+	/**
+	 * The client's answer to an {@link AuthChallenge}.
+	 *
+	 * @param nonce the client's fresh random nonce of {@link SharedSecret#NONCE_LENGTH}
+	 * bytes
+	 * @param proof the client's proof, see
+	 * {@link SharedSecret#clientProof(byte[], byte[])}
+	 */
+	record AuthResponse(byte[] nonce, byte[] proof) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.AUTH_RESPONSE;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof AuthResponse that && Arrays.equals(this.nonce, that.nonce)
+					&& Arrays.equals(this.proof, that.proof);
+		}
+
+		@Override
+		public int hashCode() {
+			return 31 * Arrays.hashCode(this.nonce) + Arrays.hashCode(this.proof);
+		}
+
+		@Override
+		public String toString() {
+			return "AuthResponse[nonce=" + HexFormat.of().formatHex(this.nonce) + ", proof="
+					+ HexFormat.of().formatHex(this.proof) + "]";
+		}
+
+	}
+
+	/**
+	 * The server's acceptance of an {@link AuthResponse}.
+	 *
+	 * @param proof the server's proof, see
+	 * {@link SharedSecret#serverProof(byte[], byte[])}
+	 */
+	record AuthOk(byte[] proof) implements Frame {
+
+		@Override
+		public FrameType type() {
+			return FrameType.AUTH_OK;
+		}
+
+		@Override
+		public boolean equals(Object other) {
+			return other instanceof AuthOk that && Arrays.equals(this.proof, that.proof);
+		}
+
+		@Override
+		public int hashCode() {
+			return Arrays.hashCode(this.proof);
+		}
+
+		@Override
+		public String toString() {
+			return "AuthOk[proof=" + HexFormat.of().formatHex(this.proof) + "]";
 		}
 
 	}

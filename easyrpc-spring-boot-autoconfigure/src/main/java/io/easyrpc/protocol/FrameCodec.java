@@ -102,10 +102,26 @@ public final class FrameCodec {
 	 * @return the encoded frame
 	 */
 	public static ByteBuf encodeCancel(ByteBufAllocator alloc, int callId) {
+		return encodeCancel(alloc, callId, RpcStatus.CANCELLED);
+	}
+
+	/**
+	 * Encode a {@link FrameType#CANCEL} frame with its reason. A cancellation by the
+	 * caller is encoded without the optional reason element.
+	 * @param alloc the allocator
+	 * @param callId the call id
+	 * @param reason {@link RpcStatus#CANCELLED} or {@link RpcStatus#DEADLINE_EXCEEDED}
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeCancel(ByteBufAllocator alloc, int callId, RpcStatus reason) {
+		boolean withReason = reason != RpcStatus.CANCELLED;
 		return encodeSimple(alloc, (packer) -> {
-			packer.packArrayHeader(2);
+			packer.packArrayHeader(withReason ? 3 : 2);
 			packer.packInt(FrameType.CANCEL.code());
 			packer.packInt(callId);
+			if (withReason) {
+				packer.packInt(reason.code());
+			}
 		});
 	}
 
@@ -137,6 +153,54 @@ public final class FrameCodec {
 			packer.packInt(FrameType.GOAWAY.code());
 			packer.packInt(status.code());
 			packNullableString(packer, message);
+		});
+	}
+
+	/**
+	 * Encode an {@link FrameType#AUTH_CHALLENGE} frame.
+	 * @param alloc the allocator
+	 * @param serverNonce the server's nonce of {@link SharedSecret#NONCE_LENGTH} bytes
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeAuthChallenge(ByteBufAllocator alloc, byte[] serverNonce) {
+		checkLength(serverNonce, SharedSecret.NONCE_LENGTH, "nonce");
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt(FrameType.AUTH_CHALLENGE.code());
+			packBinary(packer, serverNonce);
+		});
+	}
+
+	/**
+	 * Encode an {@link FrameType#AUTH_RESPONSE} frame.
+	 * @param alloc the allocator
+	 * @param clientNonce the client's nonce of {@link SharedSecret#NONCE_LENGTH} bytes
+	 * @param clientProof the client's proof of {@link SharedSecret#PROOF_LENGTH} bytes
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeAuthResponse(ByteBufAllocator alloc, byte[] clientNonce, byte[] clientProof) {
+		checkLength(clientNonce, SharedSecret.NONCE_LENGTH, "nonce");
+		checkLength(clientProof, SharedSecret.PROOF_LENGTH, "proof");
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(3);
+			packer.packInt(FrameType.AUTH_RESPONSE.code());
+			packBinary(packer, clientNonce);
+			packBinary(packer, clientProof);
+		});
+	}
+
+	/**
+	 * Encode an {@link FrameType#AUTH_OK} frame.
+	 * @param alloc the allocator
+	 * @param serverProof the server's proof of {@link SharedSecret#PROOF_LENGTH} bytes
+	 * @return the encoded frame
+	 */
+	public static ByteBuf encodeAuthOk(ByteBufAllocator alloc, byte[] serverProof) {
+		checkLength(serverProof, SharedSecret.PROOF_LENGTH, "proof");
+		return encodeSimple(alloc, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt(FrameType.AUTH_OK.code());
+			packBinary(packer, serverProof);
 		});
 	}
 
@@ -189,7 +253,13 @@ public final class FrameCodec {
 				}
 				case CANCEL: {
 					expectSize(type, size, 2);
-					return new Frame.Cancel(readCallId(unpacker));
+					int callId = readCallId(unpacker);
+					RpcStatus reason = RpcStatus.CANCELLED;
+					if (size > 2 && unpacker.getNextFormat().getValueType().isIntegerType()
+							&& unpacker.unpackLong() == RpcStatus.DEADLINE_EXCEEDED.code()) {
+						reason = RpcStatus.DEADLINE_EXCEEDED;
+					}
+					return new Frame.Cancel(callId, reason);
 				}
 				case PING:
 				case PONG: {
@@ -201,6 +271,19 @@ public final class FrameCodec {
 					expectSize(type, size, 3);
 					int status = unpacker.unpackInt();
 					return new Frame.GoAway(status, readNullableString(unpacker));
+				}
+				case AUTH_CHALLENGE: {
+					expectSize(type, size, 2);
+					return new Frame.AuthChallenge(readFixedBinary(unpacker, SharedSecret.NONCE_LENGTH, "nonce"));
+				}
+				case AUTH_RESPONSE: {
+					expectSize(type, size, 3);
+					byte[] nonce = readFixedBinary(unpacker, SharedSecret.NONCE_LENGTH, "nonce");
+					return new Frame.AuthResponse(nonce, readFixedBinary(unpacker, SharedSecret.PROOF_LENGTH, "proof"));
+				}
+				case AUTH_OK: {
+					expectSize(type, size, 2);
+					return new Frame.AuthOk(readFixedBinary(unpacker, SharedSecret.PROOF_LENGTH, "proof"));
 				}
 				default:
 					return new Frame.Unsupported(code, type);
@@ -386,6 +469,25 @@ public final class FrameCodec {
 			throw malformed("payload of " + Integer.toUnsignedString(length) + " bytes exceeds the frame", null);
 		}
 		return body.slice(body.readerIndex() + (int) offset, length);
+	}
+
+	private static byte[] readFixedBinary(MessageUnpacker unpacker, int length, String name) throws IOException {
+		int actual = unpacker.unpackBinaryHeader();
+		if (actual != length) {
+			throw malformed(name + " of " + Integer.toUnsignedString(actual) + " bytes, expected " + length, null);
+		}
+		return unpacker.readPayload(length);
+	}
+
+	private static void packBinary(MessagePacker packer, byte[] bytes) throws IOException {
+		packer.packBinaryHeader(bytes.length);
+		packer.writePayload(bytes);
+	}
+
+	private static void checkLength(byte[] bytes, int length, String name) {
+		if (bytes == null || bytes.length != length) {
+			throw new IllegalArgumentException("The " + name + " must be " + length + " bytes long");
+		}
 	}
 
 	private static int readCallId(MessageUnpacker unpacker) throws IOException {

@@ -45,9 +45,27 @@ public enum FrameType {
 	/**
 	 * Reserved for streaming: credit for {@code n} more items, {@code [11, callId, n]}.
 	 */
-	REQUEST_N(11);
+	REQUEST_N(11),
 
-	private static final FrameType[] BY_CODE = new FrameType[12];
+	/**
+	 * The server's demand for proof of the shared secret, sent right after its preface:
+	 * {@code [12, serverNonce]}.
+	 */
+	AUTH_CHALLENGE(12),
+
+	/**
+	 * The client's answer to an {@link #AUTH_CHALLENGE}:
+	 * {@code [13, clientNonce, clientProof]}.
+	 */
+	AUTH_RESPONSE(13),
+
+	/**
+	 * The server's acceptance of an {@link #AUTH_RESPONSE}, with its own proof of the
+	 * shared secret: {@code [14, serverProof]}.
+	 */
+	AUTH_OK(14);
+
+	private static final FrameType[] BY_CODE = new FrameType[15];
 
 	static {
 		for (FrameType type : values()) {

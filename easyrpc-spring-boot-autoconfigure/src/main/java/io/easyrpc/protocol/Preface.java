@@ -9,7 +9,8 @@ import io.netty.buffer.ByteBuf;
  * accepts, as a big-endian unsigned 32-bit integer. Ten bytes in all.
  *
  * @param version the protocol version
- * @param flags reserved flags, {@code 0} in this version
+ * @param flags the flags: {@link #FLAG_AUTH} in a server's preface, the other bits
+ * reserved and {@code 0}
  * @param maxFrameSize the largest frame body, in bytes, that the sender accepts
  */
 public record Preface(int version, int flags, int maxFrameSize) {
@@ -22,6 +23,23 @@ public record Preface(int version, int flags, int maxFrameSize) {
 
 	/** The magic number: the ASCII bytes {@code E R P C}. */
 	public static final int MAGIC = 0x45525043;
+
+	// A TLS handshake record: content type 22, protocol major version 3.
+	private static final int TLS_HANDSHAKE_START = 0x1603;
+
+	/**
+	 * Flag of a server's preface: the server requires shared-secret authentication, and
+	 * its next frame is an {@link FrameType#AUTH_CHALLENGE}.
+	 */
+	public static final int FLAG_AUTH = 0x01;
+
+	/**
+	 * Return whether this preface carries {@link #FLAG_AUTH}.
+	 * @return {@code true} if the sender requires authentication
+	 */
+	public boolean requiresAuthentication() {
+		return (this.flags & FLAG_AUTH) != 0;
+	}
 
 	/**
 	 * Append this preface to a buffer.
@@ -44,6 +62,11 @@ public record Preface(int version, int flags, int maxFrameSize) {
 	public static Preface readFrom(ByteBuf in) {
 		int magic = in.readInt();
 		if (magic != MAGIC) {
+			if ((magic >>> 16) == TLS_HANDSHAKE_START) {
+				throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+						"Not an easyrpc connection without TLS: the peer started a TLS handshake, "
+								+ "but this side is not configured for TLS");
+			}
 			throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
 					String.format("Not an easyrpc connection: expected preface 'ERPC', got 0x%08x", magic));
 		}

@@ -16,20 +16,29 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;
@@ -43,6 +52,16 @@ import org.slf4j.LoggerFactory;
  * {@link #stop(Duration)} shuts down in order: new calls are answered
  * {@link RpcStatus#UNAVAILABLE} and clients are told to go away, the listening sockets
  * close, calls in flight drain for up to the given time, then connections close.
+ * <p>
+ * With a TLS context ({@link Builder#sslContext(SslContext)}) every TCP address is served
+ * over TLS only: a client that connects without TLS is told so in a {@code GOAWAY} frame
+ * and disconnected. A context given by a supplier may change at run time; each new
+ * connection takes the current one. In-process addresses never use TLS.
+ * <p>
+ * {@link ConnectionMiddleware} decides on each new connection before any of its calls is
+ * dispatched: on a TLS connection once the handshake is done, otherwise as soon as it is
+ * accepted. A refused connection receives a {@code GOAWAY} frame with the refusal's
+ * status and message and is closed.
  */
 public final class RpcServer {
 
@@ -68,11 +87,23 @@ public final class RpcServer {
 
 	private final Duration idleTimeout;
 
+	private final SharedSecret sharedSecret;
+
+	private final Duration authTimeout;
+
 	private final ExceptionMapper exceptionMapper;
 
 	private final List<ServerCallObserver> observers;
 
+	private final RpcMiddleware[] middleware;
+
+	private final ProcessorChain processors;
+
+	private final List<ConnectionMiddleware> connectionMiddleware;
+
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
+
+	private final Supplier<? extends SslContext> sslContexts;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -99,9 +130,15 @@ public final class RpcServer {
 		this.ioThreads = builder.ioThreads;
 		this.maxFrameSize = builder.maxFrameSize;
 		this.idleTimeout = builder.idleTimeout;
+		this.sharedSecret = builder.sharedSecret;
+		this.authTimeout = builder.authTimeout;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
+		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
+		this.processors = ProcessorChain.of(builder.processors);
+		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
 		this.customizers = List.copyOf(builder.customizers);
+		this.sslContexts = builder.sslContexts;
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
 		}
@@ -165,7 +202,7 @@ public final class RpcServer {
 
 					@Override
 					protected void initChannel(Channel channel) {
-						initConnection(channel);
+						initConnection(channel, address);
 					}
 
 				}, this::customize).awaitUninterruptibly();
@@ -217,7 +254,11 @@ public final class RpcServer {
 		}
 	}
 
-	private void initConnection(Channel channel) {
+	private void initConnection(Channel channel, RpcAddress address) {
+		if (this.sslContexts != null && !address.isInProcess()) {
+			// Each connection takes the context current when it is accepted.
+			Tls.addServerHandlers(channel, this.sslContexts.get());
+		}
 		channel.pipeline().addLast("frameDecoder", new FrameDecoder(this.maxFrameSize));
 		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
 			channel.pipeline()
@@ -283,6 +324,14 @@ public final class RpcServer {
 			channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
 		}
 		this.serverChannels.clear();
+	}
+
+	/**
+	 * Return whether TCP connections use TLS.
+	 * @return {@code true} if the server has a TLS context
+	 */
+	public boolean isTls() {
+		return this.sslContexts != null;
 	}
 
 	/**
@@ -368,6 +417,37 @@ public final class RpcServer {
 		return result;
 	}
 
+	/**
+	 * Return whether clients must prove that they know a shared secret before they may
+	 * call.
+	 * @return {@code true} if the server has a shared secret
+	 */
+	public boolean requiresAuthentication() {
+		return this.sharedSecret != null;
+	}
+
+	SharedSecret sharedSecret() {
+		return this.sharedSecret;
+	}
+
+	/**
+	 * Return how long a client has to authenticate after connecting, when the server
+	 * {@link #requiresAuthentication() requires authentication}.
+	 * @return the authentication timeout
+	 */
+	public Duration authTimeout() {
+		return this.authTimeout;
+	}
+
+	/**
+	 * Return the connection middleware, in the order they are asked about a new
+	 * connection.
+	 * @return the connection middleware
+	 */
+	public List<ConnectionMiddleware> connectionMiddleware() {
+		return this.connectionMiddleware;
+	}
+
 	ExceptionMapper exceptionMapper() {
 		return this.exceptionMapper;
 	}
@@ -395,9 +475,23 @@ public final class RpcServer {
 		return CallObservation.of(observations);
 	}
 
+	RpcMiddleware[] middleware() {
+		return this.middleware;
+	}
+
+	ProcessorChain processors() {
+		return this.processors;
+	}
+
 	void rejected(String methodKey, String reason) {
 		for (ServerCallObserver observer : this.observers) {
 			observer.rejected(methodKey, reason);
+		}
+	}
+
+	void connectionRejected(io.easyrpc.middleware.ConnectionInfo connection, ConnectionDecision decision) {
+		for (ServerCallObserver observer : this.observers) {
+			observer.connectionRejected(connection, decision);
 		}
 	}
 
@@ -458,11 +552,23 @@ public final class RpcServer {
 
 		private boolean exposeStackTraces;
 
+		private SharedSecret sharedSecret;
+
+		private Duration authTimeout = Duration.ofSeconds(10);
+
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
 		private final List<ServerCallObserver> observers = new ArrayList<>();
 
+		private final List<RpcMiddleware> middleware = new ArrayList<>();
+
+		private final List<RpcProcessor> processors = new ArrayList<>();
+
+		private final List<ConnectionMiddleware> connectionMiddleware = new ArrayList<>();
+
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
+
+		private Supplier<? extends SslContext> sslContexts;
 
 		private Builder() {
 		}
@@ -554,6 +660,50 @@ public final class RpcServer {
 		}
 
 		/**
+		 * Require clients to prove that they know a shared secret before they may call.
+		 * Right after its preface the server sends a challenge with a fresh nonce; the
+		 * client answers with an HMAC-SHA256 over both sides' nonces, keyed with the
+		 * secret, which never crosses the wire. A client that answers wrongly, calls
+		 * before answering, or does not answer within the {@link #authTimeout(Duration)
+		 * authentication timeout} receives {@code GOAWAY} with
+		 * {@link RpcStatus#UNAUTHENTICATED} and is disconnected; none of its calls runs.
+		 * @param secret the secret, at least one byte; the array is copied; {@code null}
+		 * turns authentication off
+		 * @return this builder
+		 */
+		public Builder sharedSecret(byte[] secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Require clients to prove that they know a shared secret, given as text whose
+		 * UTF-8 bytes are the key. See {@link #sharedSecret(byte[])}.
+		 * @param secret the secret, not blank; {@code null} turns authentication off
+		 * @return this builder
+		 */
+		public Builder sharedSecret(String secret) {
+			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+			return this;
+		}
+
+		/**
+		 * Set how long a client of a server with a {@link #sharedSecret(byte[]) shared
+		 * secret} has to authenticate after connecting before it is disconnected. Default
+		 * 10 seconds.
+		 * @param authTimeout the authentication timeout, positive
+		 * @return this builder
+		 */
+		public Builder authTimeout(Duration authTimeout) {
+			Objects.requireNonNull(authTimeout, "authTimeout must not be null");
+			if (authTimeout.isZero() || authTimeout.isNegative()) {
+				throw new IllegalArgumentException("authTimeout must be positive");
+			}
+			this.authTimeout = authTimeout;
+			return this;
+		}
+
+		/**
 		 * Set whether errors carry the server's stack trace. Default {@code false}.
 		 * @param exposeStackTraces whether to send stack traces
 		 * @return this builder
@@ -585,12 +735,88 @@ public final class RpcServer {
 		}
 
 		/**
+		 * Add middleware that wraps every call the server runs; several run in the order
+		 * added, each around the next, and around the middleware of the service itself.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder middleware(RpcMiddleware middleware) {
+			this.middleware.add(Objects.requireNonNull(middleware, "middleware must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a middleware that decides on every new connection. Middleware are asked in
+		 * the order added; the first refusal wins.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(ConnectionMiddleware middleware) {
+			this.connectionMiddleware.add(Objects.requireNonNull(middleware, "middleware must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a processor of request and response payloads; outgoing payloads pass
+		 * through processors in the order added, incoming ones in reverse order. Clients
+		 * must use the same processors.
+		 * @param processor the processor
+		 * @return this builder
+		 */
+		public Builder processor(RpcProcessor processor) {
+			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add middleware that decide on every new connection, in the order of the list,
+		 * after those added before. The first refusal wins.
+		 * @param middleware the middleware, in order
+		 * @return this builder
+		 */
+		public Builder connectionMiddleware(List<? extends ConnectionMiddleware> middleware) {
+			middleware.forEach(this::connectionMiddleware);
+			return this;
+		}
+
+		/**
 		 * Add a customizer of the Netty server bootstrap.
 		 * @param customizer the customizer
 		 * @return this builder
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Serve TCP addresses over TLS with a fixed server context, for example from
+		 * {@code SslContextBuilder.forServer(keyManagerFactory).build()}; its client
+		 * authentication setting decides whether clients must present a certificate
+		 * (mutual TLS).
+		 * @param sslContext a server context
+		 * @return this builder
+		 */
+		public Builder sslContext(SslContext sslContext) {
+			Objects.requireNonNull(sslContext, "sslContext must not be null");
+			if (!sslContext.isServer()) {
+				throw new IllegalArgumentException("An easyrpc server needs a server TLS context "
+						+ "(SslContextBuilder.forServer(...)), not a client context");
+			}
+			this.sslContexts = Tls.fixed(sslContext);
+			return this;
+		}
+
+		/**
+		 * Serve TCP addresses over TLS with the server context the supplier gives when a
+		 * connection is accepted, so that a context replaced at run time (a renewed
+		 * certificate) applies to new connections while existing ones keep theirs.
+		 * @param sslContexts the supplier of the current server context, called on an I/O
+		 * thread for every accepted connection: it must be fast and must not block
+		 * @return this builder
+		 */
+		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
+			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
 			return this;
 		}
 

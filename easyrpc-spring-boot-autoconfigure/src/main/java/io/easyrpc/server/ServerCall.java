@@ -1,11 +1,14 @@
 package io.easyrpc.server;
 
+import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.ServerInvocation;
 import io.easyrpc.protocol.ReactorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +32,8 @@ final class ServerCall implements Runnable {
 	private final RpcContext context;
 
 	private final CallObservation observation;
+
+	private volatile boolean deadlinePassed;
 
 	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context,
 			CallObservation observation) {
@@ -57,6 +62,19 @@ final class ServerCall implements Runnable {
 	}
 
 	void cancel() {
+		cancel(false);
+	}
+
+	/**
+	 * Cancel the call.
+	 * @param deadlinePassed whether the client gave up because its deadline passed, so
+	 * that the call is recorded as {@code DEADLINE_EXCEEDED} even if the server's own
+	 * deadline, which starts a little later, has not passed yet
+	 */
+	void cancel(boolean deadlinePassed) {
+		if (deadlinePassed) {
+			this.deadlinePassed = true;
+		}
 		this.context.cancel();
 	}
 
@@ -76,7 +94,10 @@ final class ServerCall implements Runnable {
 		RpcContext previous = RpcContext.attach(this.context);
 		CallObservation.Scope scope = (this.observation != null) ? this.observation.openScope() : null;
 		try {
-			result = this.method.invoke(this.arguments);
+			RpcMiddleware[] global = this.connection.server().middleware();
+			RpcMiddleware[] local = this.method.middleware();
+			result = (global.length == 0 && local.length == 0) ? this.method.invoke(this.arguments)
+					: new Invocation(global, local).proceed();
 		}
 		catch (Throwable ex) {
 			failure = ex;
@@ -92,7 +113,16 @@ final class ServerCall implements Runnable {
 			return;
 		}
 		switch (this.method.callStyle()) {
-			case FUTURE -> whenComplete((CompletionStage<?>) result);
+			case FUTURE -> {
+				if (result != null && !(result instanceof CompletionStage)) {
+					finish(null,
+							new RpcException(RpcStatus.INTERNAL,
+									"Method " + this.method.key() + " (or a middleware around it) returned a "
+											+ result.getClass().getName() + " instead of a CompletionStage"));
+					return;
+				}
+				whenComplete((CompletionStage<?>) result);
+			}
 			case MONO -> whenComplete((result != null) ? ReactorSupport.toFuture(result) : null);
 			default -> finish(result, null);
 		}
@@ -101,7 +131,8 @@ final class ServerCall implements Runnable {
 	// The client cancels a call when its deadline passes; report that as what it is.
 	private RpcStatus cancelledStatus() {
 		long deadline = this.context.deadlineNanos();
-		return (deadline != 0 && System.nanoTime() - deadline >= 0) ? RpcStatus.DEADLINE_EXCEEDED : RpcStatus.CANCELLED;
+		return (this.deadlinePassed || (deadline != 0 && System.nanoTime() - deadline >= 0))
+				? RpcStatus.DEADLINE_EXCEEDED : RpcStatus.CANCELLED;
 	}
 
 	private void whenComplete(CompletionStage<?> stage) {
@@ -124,6 +155,9 @@ final class ServerCall implements Runnable {
 						: this.context.isCancelled() ? cancelledStatus() : RpcStatus.OK;
 				this.observation.stop(status, failure);
 			}
+			// The method's concurrency slot is free before the answer leaves, so that a
+			// caller's next call cannot find it still taken.
+			this.method.release();
 			if (!isNotification()) {
 				this.connection.complete(this, result, error);
 			}
@@ -134,6 +168,72 @@ final class ServerCall implements Runnable {
 		finally {
 			this.connection.server().callFinished(this);
 		}
+	}
+
+	/**
+	 * The middleware chain of one call: the server's middleware, then the service's, then
+	 * the method.
+	 */
+	private final class Invocation implements ServerInvocation, RpcMiddleware.Chain {
+
+		private final RpcMiddleware[] global;
+
+		private final RpcMiddleware[] local;
+
+		private int next;
+
+		Invocation(RpcMiddleware[] global, RpcMiddleware[] local) {
+			this.global = global;
+			this.local = local;
+		}
+
+		@Override
+		public Object proceed() throws Throwable {
+			int index = this.next++;
+			if (index < this.global.length) {
+				return this.global[index].invoke(this, this);
+			}
+			index -= this.global.length;
+			if (index < this.local.length) {
+				return this.local[index].invoke(this, this);
+			}
+			if (index > this.local.length) {
+				throw new RpcException(RpcStatus.INTERNAL,
+						"A middleware of " + methodKey() + " called proceed() twice");
+			}
+			return ServerCall.this.method.invoke(ServerCall.this.arguments);
+		}
+
+		@Override
+		public String methodKey() {
+			return ServerCall.this.method.key();
+		}
+
+		@Override
+		public Method method() {
+			return ServerCall.this.method.method();
+		}
+
+		@Override
+		public Object service() {
+			return ServerCall.this.method.target();
+		}
+
+		@Override
+		public Object[] arguments() {
+			return ServerCall.this.arguments;
+		}
+
+		@Override
+		public RpcContext context() {
+			return ServerCall.this.context;
+		}
+
+		@Override
+		public boolean isOneWay() {
+			return isNotification();
+		}
+
 	}
 
 }

@@ -1,32 +1,70 @@
 package io.easyrpc.server;
 
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeUnit;
+
+import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.LocalPeers;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
+import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
+import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslClientHelloHandler;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The server side of one connection: decodes requests on the event loop, dispatches them
  * and writes the results, which are encoded by the thread that completes the call.
+ * <p>
+ * When the server has a shared secret, the connection first runs the authentication
+ * handshake: its preface carries {@link Preface#FLAG_AUTH}, an {@code AUTH_CHALLENGE}
+ * follows, and until a valid {@code AUTH_RESPONSE} has arrived no frame but {@code PING},
+ * {@code PONG} and {@code GOAWAY} is accepted: anything else ends the connection with
+ * {@code UNAUTHENTICATED} before it reaches the registry. When the server has connection
+ * middleware, nothing the peer sends is dispatched until they have accepted the
+ * connection: at once on a plain connection, after the handshake on a TLS connection.
+ * Frames that arrive before the decision are held, in order, and handed on once the
+ * connection is accepted, or released if it is refused. While frames are held, reading is
+ * paused, so at most one read's worth is ever held. Pausing reads from the start instead
+ * would stall the TLS handshake, which needs reads to complete.
  */
 final class ServerConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
 	private static final int MAX_TRUNCATED_MESSAGE = 1024;
+
+	private static final String UNAUTHENTICATED_REASON = "unauthenticated";
+
+	private static final long REFUSAL_LINGER_MILLIS = 2000;
 
 	private final RpcServer server;
 
@@ -40,9 +78,37 @@ final class ServerConnection extends FrameConnection {
 
 	private String peer;
 
+	private final SharedSecret secret;
+
+	// Event loop only.
+	private boolean authenticated;
+
+	private byte[] serverNonce;
+
+	private ScheduledFuture<?> authTimer;
+
+	// Null when the server has no connection middleware.
+	private final ConnectionAdmission admission;
+
+	// Event loop only, like the fields below.
+	private boolean admitted;
+
+	private boolean refused;
+
+	private ArrayDeque<Object> held;
+
+	private boolean readsPaused;
+
+	private ChannelHandlerContext handlerContext;
+
 	ServerConnection(RpcServer server, int maxFrameSize) {
 		super(maxFrameSize);
 		this.server = server;
+		this.secret = server.sharedSecret();
+		this.authenticated = this.secret == null;
+		List<ConnectionMiddleware> middleware = server.connectionMiddleware();
+		this.admission = middleware.isEmpty() ? null : new ConnectionAdmission(middleware);
+		this.admitted = this.admission == null;
 	}
 
 	RpcServer server() {
@@ -59,13 +125,158 @@ final class ServerConnection extends FrameConnection {
 
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
+		this.handlerContext = ctx;
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
+	}
+
+	// Decided before the preface is flushed, so that a refusal's GOAWAY (or the
+	// challenge) reaches the client together with the preface.
+	@Override
+	protected void prefaceWritten(ChannelHandlerContext ctx) {
+		if (!this.admitted) {
+			// Connection middleware decide first; the challenge follows an acceptance.
+			if (!usesTls(ctx)) {
+				admit(ctx, null);
+			}
+		}
+		else if (!this.authenticated) {
+			challenge();
+		}
+	}
+
+	// An SNI handler replaces itself with an SslHandler once the client's hello arrives.
+	// On a server with its own TLS context the guard that refuses plain-text clients sits
+	// in front of the SslHandler, which is in the pipeline all the same.
+	private static boolean usesTls(ChannelHandlerContext ctx) {
+		return ctx.pipeline().get(SslHandler.class) != null || ctx.pipeline().get(SslClientHelloHandler.class) != null;
+	}
+
+	// A failed handshake needs nothing here: the connection is closed.
+	@Override
+	protected void tlsHandshakeCompleted(SSLSession session) {
+		if (!this.admitted && !this.refused && this.handlerContext != null) {
+			admit(this.handlerContext, session);
+		}
+	}
+
+	private void admit(ChannelHandlerContext ctx, SSLSession session) {
+		Channel channel = ctx.channel();
+		ConnectionInfo info = new ConnectionInfo(channel.remoteAddress(), channel.localAddress(), session);
+		ConnectionDecision decision = this.admission.admit(info);
+		if (decision.isAccepted()) {
+			this.admitted = true;
+			if (!this.authenticated) {
+				challenge();
+			}
+			releaseHeld(ctx);
+			return;
+		}
+		this.refused = true;
+		discardHeld();
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			channel.config().setAutoRead(true);
+		}
+		this.server.connectionRejected(info, decision);
+		ctx.writeAndFlush(FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message()))
+			.addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));
+	}
+
+	// Closing a socket while the peer's first bytes are still unread resets it, and the
+	// reset can reach the peer before it has read the GOAWAY, which is then lost. So the
+	// output is shut down instead, whatever the peer still sends is discarded, and the
+	// connection closes when the peer closes it, or after a short linger at the latest.
+	private static void lingerAndClose(Channel channel) {
+		if (channel instanceof DuplexChannel duplex && channel.isActive()) {
+			duplex.shutdownOutput();
+			channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+		}
+		else {
+			channel.close();
+		}
+	}
+
+	@Override
+	protected int prefaceFlags() {
+		return (this.secret != null) ? Preface.FLAG_AUTH : 0;
+	}
+
+	private void challenge() {
+		this.serverNonce = SharedSecret.newNonce();
+		send(FrameCodec.encodeAuthChallenge(channel().alloc(), this.serverNonce));
+		long timeoutMillis = Math.max(1, this.server.authTimeout().toMillis());
+		this.authTimer = eventLoop().schedule(() -> {
+			if (!this.authenticated && channel().isActive()) {
+				refuse("", "no AUTH_RESPONSE within " + timeoutMillis + " ms",
+						"Authentication required: no AUTH_RESPONSE within " + timeoutMillis + " ms");
+			}
+		}, timeoutMillis, TimeUnit.MILLISECONDS);
+	}
+
+	@Override
+	public void channelRead(ChannelHandlerContext ctx, Object msg) {
+		if (this.admitted) {
+			super.channelRead(ctx, msg);
+		}
+		else if (this.refused) {
+			ReferenceCountUtil.release(msg);
+		}
+		else {
+			hold(ctx, msg);
+		}
+	}
+
+	private void hold(ChannelHandlerContext ctx, Object msg) {
+		if (this.held == null) {
+			this.held = new ArrayDeque<>();
+		}
+		this.held.add(msg);
+		if (!this.readsPaused && ctx.channel().config().isAutoRead()) {
+			this.readsPaused = true;
+			ctx.channel().config().setAutoRead(false);
+		}
+	}
+
+	private void releaseHeld(ChannelHandlerContext ctx) {
+		if (this.held != null) {
+			try {
+				Object msg;
+				while ((msg = this.held.poll()) != null) {
+					super.channelRead(ctx, msg);
+				}
+			}
+			finally {
+				discardHeld();
+			}
+			channelReadComplete(ctx);
+		}
+		if (this.readsPaused) {
+			this.readsPaused = false;
+			ctx.channel().config().setAutoRead(true);
+		}
+	}
+
+	private void discardHeld() {
+		if (this.held != null) {
+			Object msg;
+			while ((msg = this.held.poll()) != null) {
+				ReferenceCountUtil.release(msg);
+			}
+			this.held = null;
+		}
 	}
 
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionClosed(this);
+		if (this.authTimer != null) {
+			this.authTimer.cancel(false);
+		}
+		discardHeld();
+		if (this.admission != null) {
+			this.admission.closed();
+		}
 		for (ServerCall call : this.inFlight.values()) {
 			call.cancel();
 		}
@@ -75,6 +286,10 @@ final class ServerConnection extends FrameConnection {
 
 	@Override
 	protected void frameReceived(Frame frame) {
+		if (!this.authenticated) {
+			authenticate(frame);
+			return;
+		}
 		if (frame instanceof Frame.Request request) {
 			this.calls++;
 			onRequest(request);
@@ -86,7 +301,7 @@ final class ServerConnection extends FrameConnection {
 		else if (frame instanceof Frame.Cancel cancel) {
 			ServerCall call = this.inFlight.remove(cancel.callId());
 			if (call != null) {
-				call.cancel();
+				call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
 			}
 		}
 		else if (frame instanceof Frame.Ping ping) {
@@ -95,9 +310,52 @@ final class ServerConnection extends FrameConnection {
 		else if (frame instanceof Frame.GoAway) {
 			channel().close();
 		}
+		else if (frame instanceof Frame.AuthResponse) {
+			abort(RpcStatus.INVALID_ARGUMENT, "Unexpected AUTH_RESPONSE: "
+					+ ((this.secret != null) ? "already authenticated" : "this server asked for no authentication"));
+		}
 		else if (logger.isDebugEnabled()) {
 			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
 		}
+	}
+
+	// Until the client has proven that it knows the secret, nothing it sends reaches the
+	// registry or the observers.
+	private void authenticate(Frame frame) {
+		if (frame instanceof Frame.AuthResponse response) {
+			if (this.secret.isValidClientProof(this.serverNonce, response.nonce(), response.proof())) {
+				this.authenticated = true;
+				this.authTimer.cancel(false);
+				send(FrameCodec.encodeAuthOk(channel().alloc(),
+						this.secret.serverProof(this.serverNonce, response.nonce())));
+				logger.debug("easyrpc client {} authenticated", remoteAddress());
+			}
+			else {
+				refuse("", "wrong shared secret", "Authentication failed: the shared secret does not match");
+			}
+		}
+		else if (frame instanceof Frame.Ping ping) {
+			send(FrameCodec.encodePing(channel().alloc(), true, ping.data()));
+		}
+		else if (frame instanceof Frame.GoAway goAway) {
+			logger.warn("easyrpc client {} left before authenticating: {}", remoteAddress(), goAway.message());
+			this.server.rejected("", UNAUTHENTICATED_REASON);
+			abort(RpcStatus.UNAUTHENTICATED, "Not authenticated");
+		}
+		else if (!(frame instanceof Frame.Pong)) {
+			String methodKey = (frame instanceof Frame.Request request) ? request.method()
+					: (frame instanceof Frame.Notification notification) ? notification.method() : "";
+			String type = (frame.type() != null) ? frame.type().name()
+					: "frame of type " + ((Frame.Unsupported) frame).code();
+			refuse(methodKey, type + " before authenticating",
+					"Authentication required: " + type + " sent before AUTH_RESPONSE");
+		}
+	}
+
+	private void refuse(String methodKey, String logReason, String message) {
+		logger.warn("Refusing easyrpc client {}: {}", remoteAddress(), logReason);
+		this.server.rejected(methodKey, UNAUTHENTICATED_REASON);
+		abort(RpcStatus.UNAUTHENTICATED, message);
 	}
 
 	@Override
@@ -129,7 +387,7 @@ final class ServerConnection extends FrameConnection {
 		}
 		Object[] arguments;
 		try {
-			arguments = method.decodeArguments(request.payload(), this.server.codec());
+			arguments = admit(method, request.payload(), MessageInfo.Kind.REQUEST);
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), remoteAddress(), ex.getMessage());
@@ -140,6 +398,27 @@ final class ServerConnection extends FrameConnection {
 				observation);
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
+	}
+
+	// The checks every call passes before it is dispatched, cheapest first. The slot of a
+	// method with a concurrency limit is taken last, so that a call refused for another
+	// reason does not hold it; ServerCall gives it back when the call is over.
+	private Object[] admit(ServerMethod method, ByteBuf payload, MessageInfo.Kind kind) {
+		if (method.options().localOnly() && !LocalPeers.isLocal(remoteAddress())) {
+			this.server.rejected(method.key(), "local-only");
+			throw new RpcException(RpcStatus.PERMISSION_DENIED,
+					"Method " + method.key() + " answers only callers on the same host");
+		}
+		ProcessorChain processors = this.server.processors();
+		ByteBuf arguments = processors.isEmpty() ? payload
+				: processors.inbound(new MessageInfo(kind, method.key(), peer()), payload);
+		Object[] decoded = method.decodeArguments(arguments, this.server.codec());
+		if (!method.tryAcquire()) {
+			this.server.rejected(method.key(), "max-concurrency");
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Method " + method.key() + " allows at most "
+					+ method.options().maxConcurrency() + " concurrent calls");
+		}
+		return decoded;
 	}
 
 	private void refuse(int callId, CallObservation observation, RpcException error) {
@@ -165,7 +444,7 @@ final class ServerConnection extends FrameConnection {
 		}
 		Object[] arguments;
 		try {
-			arguments = method.decodeArguments(notification.payload(), this.server.codec());
+			arguments = admit(method, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
 			logger.warn("Dropping notification from {}: {}", remoteAddress(), ex.getMessage());
@@ -225,8 +504,18 @@ final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(),
-					(packer) -> this.server.codec().write(packer, result, method.resultType()));
+			PayloadWriter payload = (packer) -> this.server.codec().write(packer, result, method.resultType());
+			ProcessorChain processors = this.server.processors();
+			if (!processors.isEmpty()) {
+				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
+						payload);
+			}
+			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(), payload);
+		}
+		catch (RpcException ex) {
+			logger.warn("Cannot send the result of easyrpc method {}: {}", method.key(), ex.getMessage());
+			sendError(call.callId(), ex);
+			return;
 		}
 		catch (Exception ex) {
 			logger.warn("Cannot encode the result of easyrpc method {}", method.key(), ex);

@@ -8,12 +8,14 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.CodecException;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.protocol.CallStyle;
 import io.easyrpc.protocol.MessagePackBuffers;
 import io.netty.buffer.ByteBuf;
@@ -47,7 +49,11 @@ public final class ServerMethod {
 
 	private final ValueType resultType;
 
-	ServerMethod(ServiceDefinition.Entry entry, Object target, ObjectCodec codec) {
+	private final RpcMiddleware[] middleware;
+
+	private final AtomicInteger running = new AtomicInteger();
+
+	ServerMethod(ServiceDefinition.Entry entry, Object target, ObjectCodec codec, List<RpcMiddleware> middleware) {
 		this.key = entry.key();
 		this.serviceName = entry.serviceName();
 		this.method = entry.method();
@@ -67,6 +73,50 @@ public final class ServerMethod {
 			this.parameterNames[i] = parameters[i].getName();
 		}
 		this.resultType = codec.valueType(this.callStyle.valueType(this.method));
+		this.middleware = middleware.toArray(new RpcMiddleware[0]);
+	}
+
+	/**
+	 * Return the middleware of the method's service, which runs inside the server's
+	 * global middleware.
+	 * @return the middleware, possibly empty
+	 */
+	RpcMiddleware[] middleware() {
+		return this.middleware;
+	}
+
+	/**
+	 * Take a slot for a call if the method has a concurrency limit.
+	 * @return {@code false} if the limit is reached; the call must then be refused
+	 */
+	boolean tryAcquire() {
+		int limit = this.options.maxConcurrency();
+		if (limit == 0) {
+			return true;
+		}
+		if (this.running.incrementAndGet() > limit) {
+			this.running.decrementAndGet();
+			return false;
+		}
+		return true;
+	}
+
+	/**
+	 * Give back the slot of a call that {@link #tryAcquire()} admitted.
+	 */
+	void release() {
+		if (this.options.maxConcurrency() != 0) {
+			this.running.decrementAndGet();
+		}
+	}
+
+	/**
+	 * Return how many calls of the method run now, counted only for methods with a
+	 * concurrency limit.
+	 * @return the calls running
+	 */
+	public int running() {
+		return this.running.get();
 	}
 
 	private static MethodHandle createInvoker(Method method, Object target) {

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.protocol.MethodKeys;
 
 /**
@@ -22,9 +23,12 @@ public final class ServiceDefinition {
 
 	private final List<Entry> methods;
 
-	private ServiceDefinition(Object target, List<Entry> methods) {
+	private final List<RpcMiddleware> middleware;
+
+	private ServiceDefinition(Object target, List<Entry> methods, List<RpcMiddleware> middleware) {
 		this.target = target;
 		this.methods = Collections.unmodifiableList(methods);
+		this.middleware = List.copyOf(middleware);
 	}
 
 	/**
@@ -55,6 +59,15 @@ public final class ServiceDefinition {
 	}
 
 	/**
+	 * Return the middleware of this service alone, which runs inside the server's global
+	 * middleware.
+	 * @return the middleware in order, possibly empty
+	 */
+	public List<RpcMiddleware> middleware() {
+		return this.middleware;
+	}
+
+	/**
 	 * One exposed method.
 	 *
 	 * @param key the method key
@@ -81,6 +94,8 @@ public final class ServiceDefinition {
 		private Function<Method, MethodOptions> options = (method) -> null;
 
 		private final List<Method> explicitMethods = new ArrayList<>();
+
+		private final List<RpcMiddleware> middleware = new ArrayList<>();
 
 		private Builder(Object target) {
 			this.target = Objects.requireNonNull(target, "target must not be null");
@@ -132,6 +147,19 @@ public final class ServiceDefinition {
 		}
 
 		/**
+		 * Add middleware that wraps the calls of this service only, inside the server's
+		 * global middleware; several run in the order added.
+		 * @param middleware the middleware
+		 * @return this builder
+		 */
+		public Builder middleware(RpcMiddleware... middleware) {
+			for (RpcMiddleware element : middleware) {
+				this.middleware.add(Objects.requireNonNull(element, "middleware must not be null"));
+			}
+			return this;
+		}
+
+		/**
 		 * Expose only the given method (may be called several times) instead of
 		 * discovering the methods of the type.
 		 * @param method a method of the target
@@ -174,7 +202,7 @@ public final class ServiceDefinition {
 				}
 				entries.put(key, new Entry(key, service, method, methodOptions));
 			}
-			return new ServiceDefinition(this.target, new ArrayList<>(entries.values()));
+			return new ServiceDefinition(this.target, new ArrayList<>(entries.values()), this.middleware);
 		}
 
 		static String describe(Method method) {

@@ -47,7 +47,7 @@ public final class ServiceRegistry {
 						+ service.target().getClass().getName() + "#" + entry.method().getName()
 						+ ". Give one service another name or group (@RpcService(name = ..., group = ...)).");
 			}
-			prepared.add(new ServerMethod(entry, service.target(), this.codec));
+			prepared.add(new ServerMethod(entry, service.target(), this.codec, service.middleware()));
 		}
 		for (ServerMethod method : prepared) {
 			this.methods.put(method.key(), method);

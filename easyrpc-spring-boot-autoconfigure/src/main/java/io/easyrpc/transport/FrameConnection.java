@@ -4,6 +4,8 @@ import java.net.SocketAddress;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import javax.net.ssl.SSLSession;
+
 import io.easyrpc.RpcStatus;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
@@ -18,6 +20,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.internal.PlatformDependent;
@@ -31,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * <p>
  * Protocol errors (bad preface, malformed or oversized frame) are answered with a
  * {@code GOAWAY} frame that names the problem, and the connection is closed.
+ * <p>
+ * On a TLS connection ({@link Tls}) the preface and frames are written as soon as the
+ * connection is up, and the TLS handler holds them back until its handshake is done. A
+ * TLS failure is reported once, through {@link #tlsFailed(Throwable, boolean)}, and
+ * closes the connection.
  */
 public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
@@ -83,6 +92,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	private boolean written;
 
 	private boolean draining;
+
+	private boolean tlsFailureReported;
 
 	/**
 	 * Create a connection handler.
@@ -153,8 +164,17 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	@Override
 	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		sendPreface();
+		prefaceWritten(ctx);
 		ctx.flush();
 		super.channelActive(ctx);
+	}
+
+	/**
+	 * Called when the connection is up and the preface is written but not yet flushed, so
+	 * that what this writes goes out together with the preface. The default does nothing.
+	 * @param ctx the context of this handler
+	 */
+	protected void prefaceWritten(ChannelHandlerContext ctx) {
 	}
 
 	// A connect listener may write before channelActive fires, so whichever comes first
@@ -163,7 +183,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		if (!this.prefaceSent) {
 			this.prefaceSent = true;
 			ByteBuf preface = this.ctx.alloc().heapBuffer(Preface.LENGTH);
-			new Preface(Preface.CURRENT_VERSION, 0, this.maxFrameSize).writeTo(preface);
+			new Preface(Preface.CURRENT_VERSION, prefaceFlags(), this.maxFrameSize).writeTo(preface);
 			this.ctx.write(preface, this.ctx.voidPromise());
 		}
 	}
@@ -202,13 +222,40 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			idle(idle);
 			return;
 		}
+		if (evt instanceof SslHandshakeCompletionEvent handshake) {
+			if (handshake.isSuccess()) {
+				// The event reports the handshake of the SslHandler in this pipeline (an
+				// SNI
+				// handler has replaced itself with one by now).
+				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
+				tlsHandshakeCompleted((ssl != null) ? ssl.engine().getSession() : null);
+			}
+			else {
+				reportTlsFailure(ctx, handshake.cause());
+			}
+		}
 		super.userEventTriggered(ctx, evt);
+	}
+
+	// A failed handshake shows up twice, as an event and as an exception: the first one
+	// is reported, the other ignored.
+	private void reportTlsFailure(ChannelHandlerContext ctx, Throwable cause) {
+		this.failed = true;
+		if (!this.tlsFailureReported) {
+			this.tlsFailureReported = true;
+			tlsFailed(cause, ctx.channel().isActive());
+		}
+		ctx.close();
 	}
 
 	@Override
 	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
 		this.failed = true;
 		Throwable error = (cause instanceof DecoderException && cause.getCause() != null) ? cause.getCause() : cause;
+		if (Tls.isTlsFailure(error)) {
+			reportTlsFailure(ctx, error);
+			return;
+		}
 		if (error instanceof ProtocolException protocolError) {
 			logger.warn("Closing easyrpc connection with {}: {}", ctx.channel().remoteAddress(), error.getMessage());
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
@@ -234,6 +281,31 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			sendPreface();
 			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
 		});
+	}
+
+	/**
+	 * End the connection for a reason that concerns the whole connection: from now on no
+	 * further frame from the peer is acted on, not even one already received, and the
+	 * peer gets a {@code GOAWAY} frame with the status and message before the connection
+	 * closes.
+	 * @param status the reason
+	 * @param message the message
+	 */
+	protected final void abort(RpcStatus status, String message) {
+		execute(() -> {
+			if (!this.failed) {
+				this.failed = true;
+				closeWithGoAway(status, message);
+			}
+		});
+	}
+
+	/**
+	 * Return the flags of this side's preface. The default is {@code 0}.
+	 * @return the flags, see {@link Preface}
+	 */
+	protected int prefaceFlags() {
+		return 0;
 	}
 
 	/**
@@ -375,6 +447,32 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 * @param frame the frame
 	 */
 	protected abstract void frameReceived(Frame frame);
+
+	/**
+	 * Called on a TLS connection once the handshake is done; the session tells who the
+	 * peer is, by its certificate when it sent one. The default does nothing.
+	 * @param session the TLS session
+	 */
+	protected void tlsHandshakeCompleted(SSLSession session) {
+	}
+
+	/**
+	 * Called once when TLS fails on the connection: the handshake failed (wrong
+	 * certificate, a peer that does not speak TLS, a timeout) or a TLS record could not
+	 * be read. The connection is closed right after. The default logs one line without a
+	 * stack trace: a warning while the peer is still connected, at debug level when it
+	 * has already gone, as port scanners and TCP health checks do.
+	 * @param cause the failure
+	 * @param peerConnected whether the connection was still open when TLS failed
+	 */
+	protected void tlsFailed(Throwable cause, boolean peerConnected) {
+		if (peerConnected) {
+			logger.warn("TLS with {} failed: {}", remoteAddress(), Tls.describe(cause));
+		}
+		else {
+			logger.debug("TLS with {} failed: {}", remoteAddress(), Tls.describe(cause));
+		}
+	}
 
 	/**
 	 * Called when an idle-state handler in the pipeline reports idleness. The default

@@ -79,6 +79,24 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void sslPropertiesAreDescribed() {
+		assertThat(properties).containsKeys("easyrpc.server.ssl.bundle", "easyrpc.server.ssl.client-auth",
+				"easyrpc.client.ssl.bundle");
+		assertThat(properties.get("easyrpc.server.ssl.client-auth").get("defaultValue").asString()).isEqualTo("none");
+		assertThat(properties.get("easyrpc.server.ssl.bundle").get("description").asString()).contains("SSL bundle");
+	}
+
+	@Test
+	void authPropertiesAreDescribed() {
+		assertThat(properties).containsKeys("easyrpc.server.auth.shared-secret", "easyrpc.server.auth.timeout",
+				"easyrpc.client.auth.shared-secret");
+		assertThat(properties.get("easyrpc.server.auth.timeout").get("defaultValue").asString()).isEqualTo("10s");
+		assertThat(properties.get("easyrpc.server.auth.shared-secret").get("description").asString())
+			.contains("HMAC-SHA256");
+		assertThat(properties.get("easyrpc.server.auth.shared-secret").has("defaultValue")).isFalse();
+	}
+
+	@Test
 	void targetAddressHasValueHints() {
 		JsonNode hint = hints.get("easyrpc.client.targets.values.address");
 		assertThat(hint).isNotNull();

@@ -247,6 +247,17 @@ class FrameCodecTests {
 		roundTrip(FrameCodec.encodeCancel(this.allocator, 77), Frame.Cancel.class, (cancel) -> {
 			assertThat(cancel.type()).isEqualTo(FrameType.CANCEL);
 			assertThat(cancel.callId()).isEqualTo(77);
+			assertThat(cancel.reason()).isEqualTo(RpcStatus.CANCELLED);
+		});
+	}
+
+	@Test
+	void cancelAfterTheDeadlineRoundTripsWithItsReason() {
+		ByteBuf frame = FrameCodec.encodeCancel(this.allocator, 78, RpcStatus.DEADLINE_EXCEEDED);
+		assertThat(frame.readableBytes()).isEqualTo(FrameCodec.LENGTH_PREFIX + 4);
+		roundTrip(frame, Frame.Cancel.class, (cancel) -> {
+			assertThat(cancel.callId()).isEqualTo(78);
+			assertThat(cancel.reason()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED);
 		});
 	}
 
@@ -381,8 +392,104 @@ class FrameCodecTests {
 	}
 
 	@Test
+	void authChallengeRoundTrip() {
+		byte[] nonce = SharedSecret.newNonce();
+		roundTrip(FrameCodec.encodeAuthChallenge(this.allocator, nonce), Frame.AuthChallenge.class, (challenge) -> {
+			assertThat(challenge.type()).isEqualTo(FrameType.AUTH_CHALLENGE);
+			assertThat(challenge.nonce()).isEqualTo(nonce);
+			assertThat(challenge).isEqualTo(new Frame.AuthChallenge(nonce.clone()));
+		});
+	}
+
+	@Test
+	void authResponseRoundTrip() {
+		byte[] nonce = SharedSecret.newNonce();
+		byte[] proof = SharedSecret.of("secret").clientProof(SharedSecret.newNonce(), nonce);
+		roundTrip(FrameCodec.encodeAuthResponse(this.allocator, nonce, proof), Frame.AuthResponse.class, (response) -> {
+			assertThat(response.type()).isEqualTo(FrameType.AUTH_RESPONSE);
+			assertThat(response.nonce()).isEqualTo(nonce);
+			assertThat(response.proof()).isEqualTo(proof);
+			assertThat(response).isEqualTo(new Frame.AuthResponse(nonce.clone(), proof.clone()))
+				.hasSameHashCodeAs(new Frame.AuthResponse(nonce.clone(), proof.clone()));
+		});
+	}
+
+	@Test
+	void authOkRoundTrip() {
+		byte[] proof = SharedSecret.of("secret").serverProof(SharedSecret.newNonce(), SharedSecret.newNonce());
+		roundTrip(FrameCodec.encodeAuthOk(this.allocator, proof), Frame.AuthOk.class, (ok) -> {
+			assertThat(ok.type()).isEqualTo(FrameType.AUTH_OK);
+			assertThat(ok.proof()).isEqualTo(proof);
+		});
+	}
+
+	@Test
+	void authFrameWithANonceOrProofOfAnotherLengthIsMalformed() throws IOException {
+		for (int length : new int[] { 0, 16, 31, 33, 64 }) {
+			assertMalformed(body((packer) -> {
+				packer.packArrayHeader(2);
+				packer.packInt(FrameType.AUTH_CHALLENGE.code());
+				packer.packBinaryHeader(length);
+				packer.writePayload(new byte[length]);
+			}), "nonce of " + length + " bytes, expected 32");
+			assertMalformed(body((packer) -> {
+				packer.packArrayHeader(3);
+				packer.packInt(FrameType.AUTH_RESPONSE.code());
+				packer.packBinaryHeader(32);
+				packer.writePayload(new byte[32]);
+				packer.packBinaryHeader(length);
+				packer.writePayload(new byte[length]);
+			}), "proof of " + length + " bytes, expected 32");
+			assertMalformed(body((packer) -> {
+				packer.packArrayHeader(2);
+				packer.packInt(FrameType.AUTH_OK.code());
+				packer.packBinaryHeader(length);
+				packer.writePayload(new byte[length]);
+			}), "proof of " + length + " bytes, expected 32");
+		}
+	}
+
+	@Test
+	void authFrameWithAnIntegerInsteadOfBytesOrCutShortIsMalformed() throws IOException {
+		assertMalformed(body((packer) -> {
+			packer.packArrayHeader(2);
+			packer.packInt(FrameType.AUTH_CHALLENGE.code());
+			packer.packInt(32);
+		}), "Malformed frame");
+		ByteBuf encoded = FrameCodec.encodeAuthResponse(this.allocator, SharedSecret.newNonce(),
+				new byte[SharedSecret.PROOF_LENGTH]);
+		try {
+			ByteBuf body = encoded.slice(FrameCodec.LENGTH_PREFIX, encoded.readableBytes() - FrameCodec.LENGTH_PREFIX);
+			for (int length = 0; length < body.readableBytes(); length++) {
+				ThrowingCallable decode = decodeOf(body.slice(0, length));
+				assertThatExceptionOfType(ProtocolException.class).as("body cut to %d bytes", length)
+					.isThrownBy(decode)
+					.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.INVALID_ARGUMENT));
+			}
+		}
+		finally {
+			encoded.release();
+		}
+	}
+
+	@Test
+	void authEncodersRefuseNoncesAndProofsOfAnotherLength() {
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> FrameCodec.encodeAuthChallenge(this.allocator, new byte[16]));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> FrameCodec.encodeAuthResponse(this.allocator, new byte[32], new byte[31]));
+		assertThatExceptionOfType(IllegalArgumentException.class)
+			.isThrownBy(() -> FrameCodec.encodeAuthOk(this.allocator, null));
+		assertThat(this.allocator.allocated).isEmpty();
+	}
+
+	private static ThrowingCallable decodeOf(ByteBuf body) {
+		return () -> FrameCodec.decode(body);
+	}
+
+	@Test
 	void unknownFrameTypeIsUnsupportedWithoutKnownType() throws IOException {
-		for (int code : new int[] { 0, 12, 42, 1000 }) {
+		for (int code : new int[] { 0, 15, 42, 1000 }) {
 			ByteBuf body = body((packer) -> {
 				packer.packArrayHeader(2);
 				packer.packInt(code);
@@ -475,7 +582,7 @@ class FrameCodecTests {
 
 	@ParameterizedTest
 	@CsvSource({ "REQUEST, 5", "NOTIFICATION, 4", "RESPONSE, 3", "ERROR, 6", "CANCEL, 2", "PING, 2", "PONG, 2",
-			"GOAWAY, 3" })
+			"GOAWAY, 3", "AUTH_CHALLENGE, 2", "AUTH_RESPONSE, 3", "AUTH_OK, 2" })
 	void frameWithTooFewElementsIsMalformed(FrameType type, int expected) throws IOException {
 		ByteBuf body = body((packer) -> {
 			packer.packArrayHeader(expected - 1);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -11,6 +12,9 @@ import java.util.Map;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import javax.crypto.Mac;
+import javax.crypto.spec.SecretKeySpec;
 
 import io.easyrpc.RpcStatus;
 import io.netty.buffer.ByteBuf;
@@ -56,7 +60,7 @@ class ProtocolDocumentationTests {
 	@Test
 	void documentContainsExactlyTheExamplesCheckedHere() {
 		assertThat(examples).containsOnlyKeys("preface", "request", "response", "error", "cancel", "ping", "pong",
-				"goaway", "notification");
+				"goaway", "notification", "preface-auth", "auth-challenge", "auth-response", "auth-ok");
 	}
 
 	@Test
@@ -140,6 +144,61 @@ class ProtocolDocumentationTests {
 			assertThat(unpack(frame.payload()))
 				.isEqualTo(ValueFactory.newMap(Map.of(ValueFactory.newString("line"), ValueFactory.newString("hi"))));
 		});
+	}
+
+	@Test
+	void authPrefaceExampleCarriesTheAuthFlag() {
+		ByteBuf preface = Unpooled.buffer(Preface.LENGTH);
+		new Preface(Preface.CURRENT_VERSION, Preface.FLAG_AUTH, 8 * 1024 * 1024).writeTo(preface);
+		assertMatchesExample("preface-auth", preface);
+		Preface documented = Preface.readFrom(Unpooled.wrappedBuffer(example("preface-auth")));
+		assertThat(documented.requiresAuthentication()).isTrue();
+	}
+
+	@Test
+	void authHandshakeExamplesAreWhatTheCodecWritesWithTheDocumentedSecretAndNonces() {
+		SharedSecret secret = SharedSecret.of("open sesame");
+		byte[] serverNonce = sequence(0x00);
+		byte[] clientNonce = sequence(0x20);
+		byte[] clientProof = secret.clientProof(serverNonce, clientNonce);
+		byte[] serverProof = secret.serverProof(serverNonce, clientNonce);
+		assertMatchesExample("auth-challenge", FrameCodec.encodeAuthChallenge(ALLOCATOR, serverNonce));
+		assertMatchesExample("auth-response", FrameCodec.encodeAuthResponse(ALLOCATOR, clientNonce, clientProof));
+		assertMatchesExample("auth-ok", FrameCodec.encodeAuthOk(ALLOCATOR, serverProof));
+		decodeExample("auth-challenge", Frame.AuthChallenge.class,
+				(frame) -> assertThat(frame.nonce()).isEqualTo(serverNonce));
+		decodeExample("auth-response", Frame.AuthResponse.class, (frame) -> {
+			assertThat(frame.nonce()).isEqualTo(clientNonce);
+			assertThat(secret.isValidClientProof(serverNonce, frame.nonce(), frame.proof())).isTrue();
+		});
+		decodeExample("auth-ok", Frame.AuthOk.class,
+				(frame) -> assertThat(secret.isValidServerProof(serverNonce, clientNonce, frame.proof())).isTrue());
+	}
+
+	// The documented proofs follow from the formulas written next to them.
+	@Test
+	void documentedProofsAreTheHmacOfTheDocumentedInput() throws Exception {
+		Mac mac = Mac.getInstance("HmacSHA256");
+		mac.init(new SecretKeySpec("open sesame".getBytes(StandardCharsets.UTF_8), "HmacSHA256"));
+		mac.update("easyrpc-auth-v1 client".getBytes(StandardCharsets.US_ASCII));
+		mac.update(sequence(0x00));
+		mac.update(sequence(0x20));
+		byte[] response = example("auth-response");
+		assertThat(Arrays.copyOfRange(response, response.length - SharedSecret.PROOF_LENGTH, response.length))
+			.isEqualTo(mac.doFinal());
+		mac.update("easyrpc-auth-v1 server".getBytes(StandardCharsets.US_ASCII));
+		mac.update(sequence(0x00));
+		mac.update(sequence(0x20));
+		byte[] ok = example("auth-ok");
+		assertThat(Arrays.copyOfRange(ok, ok.length - SharedSecret.PROOF_LENGTH, ok.length)).isEqualTo(mac.doFinal());
+	}
+
+	private static byte[] sequence(int first) {
+		byte[] bytes = new byte[SharedSecret.NONCE_LENGTH];
+		for (int i = 0; i < bytes.length; i++) {
+			bytes[i] = (byte) (first + i);
+		}
+		return bytes;
 	}
 
 	private static void assertMatchesExample(String name, ByteBuf encoded) {

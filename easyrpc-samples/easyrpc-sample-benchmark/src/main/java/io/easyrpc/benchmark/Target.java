@@ -8,19 +8,19 @@ import java.util.List;
 public enum Target {
 
 	/** easyrpc, a plain service method run on the worker pool. */
-	EASYRPC_BLOCKING("easyrpc-blocking", "io.easyrpc.benchmark.server.EasyRpcBenchmarkServer"),
+	EASYRPC_BLOCKING("easyrpc-blocking", "io.easyrpc.benchmark.targets.EasyRpcBenchmarkServer"),
 
 	/** easyrpc, a method declared {@code @RpcMethod(nonBlocking = true)}. */
-	EASYRPC_NON_BLOCKING("easyrpc-nonblocking", "io.easyrpc.benchmark.server.EasyRpcBenchmarkServer"),
+	EASYRPC_NON_BLOCKING("easyrpc-nonblocking", "io.easyrpc.benchmark.targets.EasyRpcBenchmarkServer"),
 
 	/** gRPC-java with its default executor on server and client. */
-	GRPC_DEFAULT("grpc-default", "io.easyrpc.benchmark.server.GrpcEchoServer", "default"),
+	GRPC_DEFAULT("grpc-default", "io.easyrpc.benchmark.targets.GrpcEchoServer", "default"),
 
 	/** gRPC-java with {@code directExecutor()} on server and client. */
-	GRPC_DIRECT("grpc-direct", "io.easyrpc.benchmark.server.GrpcEchoServer", "direct"),
+	GRPC_DIRECT("grpc-direct", "io.easyrpc.benchmark.targets.GrpcEchoServer", "direct"),
 
 	/** A raw Netty length-prefixed echo: the practical ceiling. */
-	NETTY_ECHO("netty-echo", "io.easyrpc.benchmark.server.NettyEchoServer");
+	NETTY_ECHO("netty-echo", "io.easyrpc.benchmark.targets.NettyEchoServer");
 
 	private final String id;
 

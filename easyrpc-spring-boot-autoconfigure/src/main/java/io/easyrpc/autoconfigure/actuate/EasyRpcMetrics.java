@@ -7,6 +7,8 @@ import io.easyrpc.autoconfigure.EasyRpcClientProperties;
 import io.easyrpc.autoconfigure.RpcClientFactory;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.RpcServer;
 import io.micrometer.core.instrument.Counter;
@@ -19,9 +21,10 @@ import org.springframework.beans.factory.ObjectProvider;
 /**
  * easyrpc's meters beside the request timers: the gauges
  * {@code easyrpc.server.connections} and {@code easyrpc.server.active.requests}, the
- * counter {@code easyrpc.server.rejected} (tag {@code reason}) when the application
- * serves, and, per client target, the gauge {@code easyrpc.client.pending} (tag
- * {@code target}: the target name, or the address of clients given by URL).
+ * counter {@code easyrpc.server.rejected} (tag {@code reason}: calls refused before they
+ * ran and connections refused by connection middleware) when the application serves, and,
+ * per client target, the gauge {@code easyrpc.client.pending} (tag {@code target}: the
+ * target name, or the address of clients given by URL).
  */
 public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 
@@ -108,11 +111,20 @@ public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 
 	@Override
 	public void rejected(String methodKey, String reason) {
+		countRejected(reason);
+	}
+
+	@Override
+	public void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
+		countRejected(decision.reason());
+	}
+
+	private void countRejected(String reason) {
 		MeterRegistry meters = this.registry;
 		if (meters != null) {
 			Counter.builder("easyrpc.server.rejected")
 				.tag("reason", reason)
-				.description("Calls the easyrpc server refused before running them")
+				.description("Calls and connections the easyrpc server refused")
 				.register(meters)
 				.increment();
 		}

@@ -12,6 +12,7 @@ import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
 import io.easyrpc.autoconfigure.actuate.EasyRpcEndpoint.EasyRpcDescriptor;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -57,6 +58,11 @@ class EasyRpcEndpointTests {
 					WarehouseClient warehouse = client.getBean(WarehouseClient.class);
 					warehouse.find("BK-1", 2);
 					warehouse.find("BK-2", 1);
+					// A call counts as active until just after its answer is written.
+					Awaitility.await()
+						.untilAsserted(() -> assertThat(endpointJson(server))
+							.extractingJsonPathNumberValue("$.server.activeCalls")
+							.isEqualTo(0));
 					JsonContent<Object> body = endpointJson(server);
 					assertThat(body).extractingJsonPathStringValue("$.server.state").isEqualTo("serving");
 					assertThat(body).extractingJsonPathNumberValue("$.server.port").isEqualTo(Integer.parseInt(port));

@@ -11,11 +11,13 @@ import io.easyrpc.sample.api.Category;
 import io.easyrpc.sample.api.Inventory;
 import io.easyrpc.sample.api.OutOfStockException;
 import io.easyrpc.sample.api.ReservationRequest;
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 
@@ -48,6 +50,18 @@ class SampleServerApplicationTests {
 	void servesTheInventoryOverTcp() {
 		assertThat(this.inventory.find("TL-1")).hasValueSatisfying((item) -> assertThat(item.inStock()).isEqualTo(5));
 		assertThat(this.inventory.list(Category.BOOKS)).extracting("sku").containsExactly("BK-1", "BK-2");
+	}
+
+	@Test
+	void customMiddlewareBeanSeesEveryCall(@Autowired AuditMiddleware audit) {
+		long before = audit.callsOf("Inventory.find");
+		this.inventory.find("BK-1");
+		assertThat(audit.callsOf("Inventory.find")).isEqualTo(before + 1);
+	}
+
+	@Test
+	void reservationsHaveAConcurrencyLimit(@Autowired RpcServer server) {
+		assertThat(server.registry().lookup("Inventory.reserve").options().maxConcurrency()).isEqualTo(8);
 	}
 
 	@Test

@@ -1,4 +1,4 @@
-package io.easyrpc.benchmark.server;
+package io.easyrpc.benchmark.targets;
 
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.benchmark.api.BenchmarkService;

@@ -1,4 +1,4 @@
-package io.easyrpc.benchmark.server;
+package io.easyrpc.benchmark.targets;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;

@@ -3,4 +3,4 @@
  * application, gRPC-java and a raw Netty echo. Each prints {@code READY <port>} once it
  * accepts connections.
  */
-package io.easyrpc.benchmark.server;
+package io.easyrpc.benchmark.targets;

@@ -1,4 +1,4 @@
-package io.easyrpc.benchmark.server;
+package io.easyrpc.benchmark.targets;
 
 /**
  * What the servers share: the readiness line the orchestrator waits for.
