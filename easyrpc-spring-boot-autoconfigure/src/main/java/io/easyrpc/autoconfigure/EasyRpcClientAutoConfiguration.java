@@ -11,6 +11,7 @@ import io.easyrpc.middleware.RpcClientMiddleware;
 import io.easyrpc.middleware.RpcProcessor;
 
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -30,8 +31,16 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties(EasyRpcClientProperties.class)
-@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class })
+@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class,
+		PayloadProcessorConfigurations.Client.class })
 public final class EasyRpcClientAutoConfiguration {
+
+	/**
+	 * Name of the clients' {@link PayloadProcessors} bean: the built-in payload
+	 * processors switched on by {@code easyrpc.client.compression.*} and
+	 * {@code easyrpc.client.crypto.*}, for clients only.
+	 */
+	public static final String PAYLOAD_PROCESSORS_BEAN_NAME = "easyRpcClientPayloadProcessors";
 
 	@Bean
 	@ConditionalOnMissingBean
@@ -51,9 +60,12 @@ public final class EasyRpcClientAutoConfiguration {
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
 			ClientProxyFactory proxyFactory, Environment environment,
 			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
-			ObjectProvider<RpcProcessor> processors, ObjectProvider<RpcChannelBuilderCustomizer> channelCustomizers,
-			ObjectProvider<SslBundles> sslBundles) {
-		List<RpcProcessor> orderedProcessors = processors.orderedStream().toList();
+			ObjectProvider<RpcProcessor> processors,
+			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
+			ObjectProvider<RpcChannelBuilderCustomizer> channelCustomizers, ObjectProvider<SslBundles> sslBundles) {
+		List<RpcProcessor> orderedProcessors = new ArrayList<>(processors.orderedStream().toList());
+		// the clients' built-ins only, after the application's processors
+		payloadProcessors.ifAvailable((builtIns) -> orderedProcessors.addAll(builtIns.processors()));
 		List<RpcChannelBuilderCustomizer> allCustomizers = new ArrayList<>();
 		if (!orderedProcessors.isEmpty()) {
 			allCustomizers.add((address, builder) -> orderedProcessors.forEach(builder::processor));

@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -87,6 +88,20 @@ public class EasyRpcClientProperties {
 	 * Servers that @RpcClient interfaces call, by target name.
 	 */
 	private Map<String, Target> targets = new LinkedHashMap<>();
+
+	/**
+	 * Encryption and authentication of every payload with AES-GCM, with a nonce and a
+	 * timestamp against replays, for deployments that cannot use TLS. The server must use
+	 * the same keys.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCryptoProperties crypto = new PayloadCryptoProperties();
+
+	/**
+	 * Compression of large payloads. The server must enable it too.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCompressionProperties compression = new PayloadCompressionProperties();
 
 	public boolean isEnabled() {
 		return this.enabled;
@@ -174,6 +189,14 @@ public class EasyRpcClientProperties {
 
 	public void setTargets(Map<String, Target> targets) {
 		this.targets = targets;
+	}
+
+	public PayloadCryptoProperties getCrypto() {
+		return this.crypto;
+	}
+
+	public PayloadCompressionProperties getCompression() {
+		return this.compression;
 	}
 
 	/**

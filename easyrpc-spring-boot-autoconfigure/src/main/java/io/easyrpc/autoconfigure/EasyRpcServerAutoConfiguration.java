@@ -41,6 +41,7 @@ import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
@@ -61,10 +62,18 @@ import org.springframework.util.StringUtils;
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnRpcServerEnabled
 @EnableConfigurationProperties(EasyRpcServerProperties.class)
+@Import(PayloadProcessorConfigurations.Server.class)
 public final class EasyRpcServerAutoConfiguration {
 
 	/** Name of the worker executor bean; define a bean of this name to replace it. */
 	public static final String EXECUTOR_BEAN_NAME = "easyRpcServerExecutor";
+
+	/**
+	 * Name of the server's {@link PayloadProcessors} bean: the built-in payload
+	 * processors switched on by {@code easyrpc.server.compression.*} and
+	 * {@code easyrpc.server.crypto.*}, for the server only.
+	 */
+	public static final String PAYLOAD_PROCESSORS_BEAN_NAME = "easyRpcServerPayloadProcessors";
 
 	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
@@ -95,7 +104,9 @@ public final class EasyRpcServerAutoConfiguration {
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, ServiceRegistry registry, ObjectCodec codec,
 			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
 			ObjectProvider<ServerCallObserver> observers, ObjectProvider<RpcMiddleware> middleware,
-			ObjectProvider<RpcProcessor> processors, ObjectProvider<ConnectionMiddleware> connectionMiddleware,
+			ObjectProvider<RpcProcessor> processors,
+			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
+			ObjectProvider<ConnectionMiddleware> connectionMiddleware,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
 			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers, ObjectProvider<SslBundles> sslBundles) {
 		RpcServer.Builder builder = RpcServer.builder()
@@ -135,6 +146,8 @@ public final class EasyRpcServerAutoConfiguration {
 		observers.orderedStream().forEach(builder::observer);
 		middleware.orderedStream().forEach(builder::middleware);
 		processors.orderedStream().forEach(builder::processor);
+		// the server's built-ins only, after the application's processors
+		payloadProcessors.ifAvailable((builtIns) -> builtIns.processors().forEach(builder::processor));
 		if (properties.isAccessLog()) {
 			builder.observer(new AccessLogObserver());
 		}

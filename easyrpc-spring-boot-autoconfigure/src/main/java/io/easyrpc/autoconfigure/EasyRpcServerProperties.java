@@ -7,6 +7,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
@@ -81,6 +82,20 @@ public class EasyRpcServerProperties {
 	 * Per-method settings, keyed by method key (for example [Greeter.hello]).
 	 */
 	private Map<String, Method> methods = new LinkedHashMap<>();
+
+	/**
+	 * Encryption and authentication of every payload with AES-GCM, with a nonce and a
+	 * timestamp against replays, for deployments that cannot use TLS. Clients must use
+	 * the same keys.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCryptoProperties crypto = new PayloadCryptoProperties();
+
+	/**
+	 * Compression of large payloads. Clients must enable it too.
+	 */
+	@NestedConfigurationProperty
+	private final PayloadCompressionProperties compression = new PayloadCompressionProperties();
 
 	/**
 	 * TLS of the TCP port.
@@ -183,6 +198,14 @@ public class EasyRpcServerProperties {
 
 	public void setMethods(Map<String, Method> methods) {
 		this.methods = methods;
+	}
+
+	public PayloadCryptoProperties getCrypto() {
+		return this.crypto;
+	}
+
+	public PayloadCompressionProperties getCompression() {
+		return this.compression;
 	}
 
 	public Connections getConnections() {
