@@ -237,7 +237,7 @@ final class ClientConnection extends FrameConnection {
 	}
 
 	private String peer() {
-		return this.owner.address().toString();
+		return this.owner.addressText();
 	}
 
 	// Fails the connection attempt with this side's reason and tells the server why.

@@ -323,6 +323,10 @@ public final class RpcChannel implements AutoCloseable {
 		return CallObservation.of(observations);
 	}
 
+	String addressText() {
+		return this.addressText;
+	}
+
 	private ChannelFuture connect() {
 		this.state = State.CONNECTING;
 		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;

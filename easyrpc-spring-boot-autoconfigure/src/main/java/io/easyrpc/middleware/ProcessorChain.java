@@ -5,12 +5,11 @@ import java.util.List;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.protocol.MessagePackBuffers;
 import io.easyrpc.protocol.PayloadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
-import org.msgpack.core.MessageBufferPacker;
-import org.msgpack.core.MessagePack;
 
 /**
  * The {@link RpcProcessor processors} of one side, applied in order to outgoing payloads
@@ -57,12 +56,7 @@ public final class ProcessorChain {
 		if (isEmpty()) {
 			return payload;
 		}
-		byte[] bytes;
-		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
-			payload.writeTo(packer);
-			packer.flush();
-			bytes = packer.toByteArray();
-		}
+		byte[] bytes = MessagePackBuffers.get().toBytes(payload);
 		for (RpcProcessor processor : this.processors) {
 			bytes = apply(processor, message, bytes, true);
 		}

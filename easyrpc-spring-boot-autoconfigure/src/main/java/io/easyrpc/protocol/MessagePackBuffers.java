@@ -142,6 +142,38 @@ public final class MessagePackBuffers {
 	}
 
 	/**
+	 * Pack a payload into a new array of exactly its size, through the thread's packer
+	 * and scratch buffer, for code that must see the encoded bytes, such as payload
+	 * processors.
+	 * @param payload writes the payload
+	 * @return the packed bytes
+	 * @throws IOException if the payload cannot be written
+	 */
+	public byte[] toBytes(PayloadWriter payload) throws IOException {
+		ByteBuf buf = scratch();
+		try {
+			MessagePacker packer = beginWrite(buf);
+			boolean written = false;
+			try {
+				payload.writeTo(packer);
+				written = true;
+			}
+			finally {
+				if (written) {
+					endWrite();
+				}
+				else {
+					abortWrite();
+				}
+			}
+			return ByteBufUtil.getBytes(buf);
+		}
+		finally {
+			releaseScratch();
+		}
+	}
+
+	/**
 	 * Return an unpacker positioned at the first readable byte of {@code source}, reading
 	 * up to its writer index. The buffer's reader index is not changed. Direct buffers
 	 * are copied to the heap first, since msgpack-core cannot read direct memory without
