@@ -3,9 +3,7 @@ package io.easyrpc.it;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.LongAdder;
 
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
@@ -16,6 +14,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.load.ClosedLoop;
 
 /**
  * Measures what TLS costs per call, by hand: alternates runs without and with TLS in one
@@ -81,38 +80,12 @@ public final class TlsOverhead {
 			Echo echo = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
 				.createProxy(ClientDefinition.of(Echo.class, Duration.ofSeconds(30)), channel);
 			echo.echo("warm").get(10, TimeUnit.SECONDS);
-			LongAdder completed = new LongAdder();
-			CountDownLatch chains = new CountDownLatch(inFlight);
-			long start = System.nanoTime();
-			long end = start + duration.toNanos();
-			for (int i = 0; i < inFlight; i++) {
-				next(echo, text, end, completed, chains);
-			}
-			chains.await(duration.toSeconds() + 30, TimeUnit.SECONDS);
-			double elapsed = (System.nanoTime() - start) / 1e9;
-			return completed.sum() / elapsed;
+			return ClosedLoop.callsPerSecond(() -> echo.echo(text), inFlight, duration);
 		}
 		finally {
 			channel.close();
 			server.stop(Duration.ZERO);
 		}
-	}
-
-	private static void next(Echo echo, String text, long end, LongAdder completed, CountDownLatch chains) {
-		echo.echo(text).whenComplete((result, failure) -> {
-			if (failure != null) {
-				failure.printStackTrace();
-				chains.countDown();
-				return;
-			}
-			completed.increment();
-			if (System.nanoTime() - end < 0) {
-				next(echo, text, end, completed, chains);
-			}
-			else {
-				chains.countDown();
-			}
-		});
 	}
 
 	/**
