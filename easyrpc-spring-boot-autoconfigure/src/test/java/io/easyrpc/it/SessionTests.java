@@ -21,12 +21,14 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
+import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -204,6 +206,27 @@ class SessionTests {
 	}
 
 	@Test
+	void aMonoCallBelongsToTheSessionItWasMadeInWhereverItIsSubscribed() throws Exception {
+		RpcChannel channel = this.rpc.channel(this.rpc.tcpServer(new CartService("A")));
+		ReactiveCart cart = this.rpc
+			.client(new ClientDefinition(ReactiveCart.class, "Cart", null, RpcFixture.TIMEOUT, null), channel);
+		ExecutorService other = Executors.newSingleThreadExecutor();
+		this.rpc.onClose(other::shutdownNow);
+		Mono<String> late;
+		try (RpcSession session = RpcSession.open()) {
+			Mono<String> id = cart.sessionId();
+			// Subscribed on a thread without a session: the call carries the one it was
+			// made in.
+			assertThat(other.submit(() -> id.block(RpcFixture.TIMEOUT)).get(10, TimeUnit.SECONDS))
+				.isEqualTo(session.id());
+			late = cart.sessionId();
+		}
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> late.block(RpcFixture.TIMEOUT))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.INVALID_ARGUMENT));
+		assertThat(cart.sessionId().block(RpcFixture.TIMEOUT)).isEmpty();
+	}
+
+	@Test
 	void aSessionEnteredOnAnotherThreadSharesItsAttributes() throws Exception {
 		Cart cart = cart(this.rpc.tcpServer(new CartService("A")));
 		ExecutorService other = Executors.newSingleThreadExecutor();
@@ -301,6 +324,12 @@ class SessionTests {
 		CompletableFuture<String> sessionIdAsync();
 
 		String server();
+
+	}
+
+	public interface ReactiveCart {
+
+		Mono<String> sessionId();
 
 	}
 
