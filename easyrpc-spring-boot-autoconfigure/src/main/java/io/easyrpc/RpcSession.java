@@ -31,8 +31,11 @@ import java.util.concurrent.ConcurrentHashMap;
  * <b>Threads and async calls.</b> The session is attached to the thread that opened it. A
  * call takes the session id and the pinned connection when it is started, so an async
  * call started inside the session belongs to it even if it completes after the session
- * has closed. To make calls of the same session from another thread, attach it there with
- * {@link #enter()}.
+ * has closed. Client proxy methods returning {@code Mono}, {@code Flux} or
+ * {@code Flow.Publisher} start their call when subscribed, possibly on another thread;
+ * the call belongs to the session current when the method was called and fails if that
+ * session has closed by then. To make calls of the same session from another thread,
+ * attach it there with {@link #enter()}.
  * <p>
  * <b>Nesting.</b> A session opened while another is current replaces it for its scope:
  * calls inside the inner session carry only the inner id and use the inner session's
