@@ -12,9 +12,9 @@ import java.util.Map;
  * <p>
  * On the server, {@link #current()} returns the context while a service method runs on
  * the thread that invoked it: the method key, the peer address, the metadata headers, the
- * deadline and the session id. On the client, {@link #withMetadata(Map)} opens a scope
- * whose headers are added to every call made from the current thread until the scope is
- * closed.
+ * deadline, the session id and the {@link #session() server-side session}. On the client,
+ * {@link #withMetadata(Map)} opens a scope whose headers are added to every call made
+ * from the current thread until the scope is closed.
  */
 public final class RpcContext {
 
@@ -34,6 +34,8 @@ public final class RpcContext {
 
 	private final String idempotencyKey;
 
+	private final ServerSession session;
+
 	private volatile boolean cancelled;
 
 	/**
@@ -48,6 +50,24 @@ public final class RpcContext {
 	 */
 	public RpcContext(String methodKey, SocketAddress peerAddress, Map<String, String> headers, long deadlineNanos,
 			String sessionId, String idempotencyKey) {
+		this(methodKey, peerAddress, headers, deadlineNanos, sessionId, idempotencyKey, null);
+	}
+
+	/**
+	 * Create a context with a server-side session. Used by the server when it dispatches
+	 * a call made in an {@link RpcSession}.
+	 * @param methodKey the method key
+	 * @param peerAddress the peer address, may be {@code null} for in-process peers
+	 * @param headers the metadata headers, never {@code null}
+	 * @param deadlineNanos the deadline on the {@link System#nanoTime()} clock, or
+	 * {@code 0} for none
+	 * @param sessionId the session id or {@code null}
+	 * @param idempotencyKey the idempotency key or {@code null}
+	 * @param session the server-side session or {@code null}
+	 */
+	public RpcContext(String methodKey, SocketAddress peerAddress, Map<String, String> headers, long deadlineNanos,
+			String sessionId, String idempotencyKey, ServerSession session) {
+		this.session = session;
 		this.methodKey = methodKey;
 		this.peerAddress = peerAddress;
 		this.headers = headers;
@@ -193,6 +213,15 @@ public final class RpcContext {
 	 */
 	public String sessionId() {
 		return this.sessionId;
+	}
+
+	/**
+	 * Return the server-side session of the call: the attributes shared by the calls the
+	 * client makes in one {@link RpcSession} on this connection.
+	 * @return the session, or {@code null} if the call was not made in a session
+	 */
+	public ServerSession session() {
+		return this.session;
 	}
 
 	/**

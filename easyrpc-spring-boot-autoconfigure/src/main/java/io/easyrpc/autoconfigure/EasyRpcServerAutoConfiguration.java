@@ -116,6 +116,7 @@ public final class EasyRpcServerAutoConfiguration {
 			.ioThreads(properties.getIoThreads())
 			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
 			.idleTimeout(properties.getIdleTimeout())
+			.maxSessionsPerConnection(properties.getMaxSessionsPerConnection())
 			.exposeStackTraces(properties.isExposeStackTraces())
 			.authTimeout(properties.getAuth().getTimeout());
 		String secret = properties.getAuth().getSharedSecret();

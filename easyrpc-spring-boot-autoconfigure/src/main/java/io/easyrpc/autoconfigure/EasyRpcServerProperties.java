@@ -52,6 +52,12 @@ public class EasyRpcServerProperties {
 	private Duration idleTimeout = Duration.ofSeconds(60);
 
 	/**
+	 * How many sessions (RpcSession) one client connection may have open at once. A call
+	 * that would open one more fails with RESOURCE_EXHAUSTED.
+	 */
+	private int maxSessionsPerConnection = 1000;
+
+	/**
 	 * Whether errors sent to clients carry the server's stack trace.
 	 */
 	private boolean exposeStackTraces;
@@ -158,6 +164,14 @@ public class EasyRpcServerProperties {
 
 	public void setIdleTimeout(Duration idleTimeout) {
 		this.idleTimeout = idleTimeout;
+	}
+
+	public int getMaxSessionsPerConnection() {
+		return this.maxSessionsPerConnection;
+	}
+
+	public void setMaxSessionsPerConnection(int maxSessionsPerConnection) {
+		this.maxSessionsPerConnection = maxSessionsPerConnection;
 	}
 
 	public boolean isExposeStackTraces() {

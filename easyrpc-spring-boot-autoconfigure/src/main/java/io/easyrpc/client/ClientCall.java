@@ -7,6 +7,7 @@ import java.util.concurrent.ScheduledFuture;
 import java.util.function.Function;
 
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallObservation;
@@ -56,6 +57,9 @@ class ClientCall extends CompletableFuture<Object> {
 	ScheduledFuture<?> timer;
 
 	CallObservation observation;
+
+	// The session current when the call was started, or null.
+	RpcSession session;
 
 	private volatile boolean observationStopped;
 

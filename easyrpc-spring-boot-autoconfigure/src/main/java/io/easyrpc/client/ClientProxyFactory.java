@@ -15,10 +15,12 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
 import java.util.function.Function;
+import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
@@ -184,11 +186,14 @@ public final class ClientProxyFactory {
 						this.errorMapper);
 				return null;
 			}
+			// Lazy calls start when subscribed, perhaps on another thread, but belong to
+			// the session current when the method was called.
+			RpcSession session = RpcSession.current();
 			return switch (this.style) {
 				case FUTURE -> start(arguments, metadata);
-				case MONO -> ReactorSupport.fromFuture(() -> start(arguments, metadata));
-				case PUBLISHER -> publisher(arguments, metadata);
-				case FLUX -> ReactorSupport.toFlux(publisher(arguments, metadata));
+				case MONO -> ReactorSupport.fromFuture(() -> inSession(session, () -> start(arguments, metadata)));
+				case PUBLISHER -> publisher(arguments, metadata, session);
+				case FLUX -> ReactorSupport.toFlux(publisher(arguments, metadata, session));
 				case ITERATOR -> iterator(arguments, metadata);
 				case STREAM -> {
 					ClientStream.BlockingIterator items = iterator(arguments, metadata);
@@ -199,9 +204,18 @@ public final class ClientProxyFactory {
 			};
 		}
 
-		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata) {
-			return new ClientStream.Publisher((signal) -> this.channel.startStream(this.key, arguments,
-					this.argumentTypes, this.resultType, this.timeout, metadata, this.errorMapper, signal));
+		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata, RpcSession session) {
+			return new ClientStream.Publisher((signal) -> inSession(session, () -> this.channel.startStream(this.key,
+					arguments, this.argumentTypes, this.resultType, this.timeout, metadata, this.errorMapper, signal)));
+		}
+
+		private static <T> T inSession(RpcSession session, Supplier<T> start) {
+			if (session == null || session == RpcSession.current()) {
+				return start.get();
+			}
+			try (RpcContext.Scope scope = session.enter()) {
+				return start.get();
+			}
 		}
 
 		private ClientStream.BlockingIterator iterator(Object[] arguments, Metadata metadata) {

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
@@ -248,7 +249,11 @@ public final class RpcChannel implements AutoCloseable {
 		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
 		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
 		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
-		if (effective.timeoutMillis() != timeoutMillis) {
+		RpcSession session = RpcSession.current();
+		if (session != null && effective.sessionId() == null) {
+			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), session.id(), effective.headers());
+		}
+		else if (effective.timeoutMillis() != timeoutMillis) {
 			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), effective.sessionId(),
 					effective.headers());
 		}
@@ -273,9 +278,20 @@ public final class RpcChannel implements AutoCloseable {
 					errorMapper);
 		}
 		call.observation = observation;
+		if (session != null) {
+			call.session = session;
+			if (session.isClosed()) {
+				call.fail(RpcStatus.INVALID_ARGUMENT, "Cannot call " + method + " in " + session + ": it is closed");
+				return call;
+			}
+			if (session.binding(this) instanceof SessionBinding binding) {
+				startPinned(binding, call);
+				return call;
+			}
+		}
 		ClientConnection current = this.connection;
 		if (current != null && current.isUsable() && !this.closed) {
-			current.start(call);
+			startOn(current, call);
 			return call;
 		}
 		synchronized (this.lock) {
@@ -308,8 +324,54 @@ public final class RpcChannel implements AutoCloseable {
 				return call;
 			}
 		}
-		current.start(call);
+		startOn(current, call);
 		return call;
+	}
+
+	// A call of a session goes to the connection the session is bound to on this
+	// channel, binding it to this one if it is the session's first call here.
+	private void startOn(ClientConnection connection, ClientCall call) {
+		RpcSession session = call.session;
+		if (session != null) {
+			RpcSession.Binding bound = session.bind(this, new SessionBinding(this, connection));
+			if (bound instanceof SessionBinding binding && binding.connection() != connection) {
+				startPinned(binding, call);
+				return;
+			}
+			connection.start(call);
+			if (session.isClosed()) {
+				// The session closed while its first call here waited for the connection:
+				// end it after that call, so that the server does not keep it.
+				endSession(connection, session);
+			}
+			return;
+		}
+		connection.start(call);
+	}
+
+	private void startPinned(SessionBinding binding, ClientCall call) {
+		ClientConnection pinned = binding.connection();
+		if (this.closed) {
+			call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
+		}
+		else if (!pinned.isUsable()) {
+			call.fail(RpcStatus.UNAVAILABLE,
+					"The session's connection closed: " + call.session + " was bound to a connection to " + this.address
+							+ " that is gone, and its calls do not move to another one; " + "open a new session");
+		}
+		else {
+			pinned.start(call);
+		}
+	}
+
+	// Sends the end of a session on the connection it was bound to, if still open.
+	void endSession(ClientConnection connection, RpcSession session) {
+		if (this.closed || !connection.isUsable()) {
+			return;
+		}
+		ClientCall end = new ClientCall(this, RpcSession.END_METHOD, new Object[0], new ValueType[0], null,
+				new Metadata(0, null, session.id(), null), 0, true, null);
+		connection.start(end);
 	}
 
 	private CallObservation observe(CallInfo info) {
@@ -386,7 +448,7 @@ public final class RpcChannel implements AutoCloseable {
 		if (success && !this.closed) {
 			logger.debug("Connected to easyrpc server {}", this.address);
 			for (ClientCall call : calls) {
-				handler.start(call);
+				startOn(handler, call);
 			}
 			return;
 		}

@@ -91,6 +91,8 @@ public final class RpcServer {
 
 	private final Duration authTimeout;
 
+	private final int maxSessionsPerConnection;
+
 	private final ExceptionMapper exceptionMapper;
 
 	private final List<ServerCallObserver> observers;
@@ -132,6 +134,7 @@ public final class RpcServer {
 		this.idleTimeout = builder.idleTimeout;
 		this.sharedSecret = builder.sharedSecret;
 		this.authTimeout = builder.authTimeout;
+		this.maxSessionsPerConnection = builder.maxSessionsPerConnection;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
 		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
@@ -404,6 +407,27 @@ public final class RpcServer {
 	}
 
 	/**
+	 * Return the number of open sessions over all connections: sessions that clients
+	 * started with {@link io.easyrpc.RpcSession} and have not ended yet.
+	 * @return the session count
+	 */
+	public int sessionCount() {
+		int count = 0;
+		for (ServerConnection connection : this.connections) {
+			count += connection.sessionCount();
+		}
+		return count;
+	}
+
+	/**
+	 * Return how many sessions one connection may have open at once.
+	 * @return the limit
+	 */
+	public int maxSessionsPerConnection() {
+		return this.maxSessionsPerConnection;
+	}
+
+	/**
 	 * Return a snapshot of the open connections.
 	 * @return the connections
 	 */
@@ -561,6 +585,8 @@ public final class RpcServer {
 
 		private Duration authTimeout = Duration.ofSeconds(10);
 
+		private int maxSessionsPerConnection = 1000;
+
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
 		private final List<ServerCallObserver> observers = new ArrayList<>();
@@ -705,6 +731,23 @@ public final class RpcServer {
 				throw new IllegalArgumentException("authTimeout must be positive");
 			}
 			this.authTimeout = authTimeout;
+			return this;
+		}
+
+		/**
+		 * Set how many {@link io.easyrpc.RpcSession sessions} one connection may have
+		 * open at once. A call that would open one more fails with
+		 * {@link RpcStatus#RESOURCE_EXHAUSTED}; calls of sessions already open go on.
+		 * Default 1000.
+		 * @param maxSessionsPerConnection the limit, at least 1
+		 * @return this builder
+		 */
+		public Builder maxSessionsPerConnection(int maxSessionsPerConnection) {
+			if (maxSessionsPerConnection < 1) {
+				throw new IllegalArgumentException(
+						"maxSessionsPerConnection must be at least 1, not " + maxSessionsPerConnection);
+			}
+			this.maxSessionsPerConnection = maxSessionsPerConnection;
 			return this;
 		}
 

@@ -15,7 +15,9 @@ import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.ServerSession;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.LocalPeers;
 import io.easyrpc.middleware.MessageInfo;
@@ -81,6 +83,9 @@ final class ServerConnection extends FrameConnection {
 
 	private long calls;
 
+	// Created and ended on the event loop; read by other threads for counts.
+	private final Map<String, ServerSession> sessions = new ConcurrentHashMap<>();
+
 	private String peer;
 
 	private final SharedSecret secret;
@@ -126,6 +131,10 @@ final class ServerConnection extends FrameConnection {
 
 	long calls() {
 		return this.calls;
+	}
+
+	int sessionCount() {
+		return this.sessions.size();
 	}
 
 	@Override
@@ -286,6 +295,7 @@ final class ServerConnection extends FrameConnection {
 			call.cancel();
 		}
 		this.inFlight.clear();
+		endSessions();
 		runWritabilityWaiters();
 		super.channelInactive(ctx);
 	}
@@ -398,7 +408,9 @@ final class ServerConnection extends FrameConnection {
 			return;
 		}
 		Object[] arguments;
+		ServerSession session;
 		try {
+			session = session(method, request.metadata().sessionId());
 			arguments = admit(method, request.payload(), MessageInfo.Kind.REQUEST);
 		}
 		catch (RpcException ex) {
@@ -406,7 +418,7 @@ final class ServerConnection extends FrameConnection {
 			refuse(callId, observation, ex);
 			return;
 		}
-		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata()),
+		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata(), session),
 				observation);
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
@@ -441,6 +453,10 @@ final class ServerConnection extends FrameConnection {
 	}
 
 	private void onNotification(Frame.Notification notification) {
+		if (RpcSession.END_METHOD.equals(notification.method())) {
+			endSession(notification.metadata().sessionId());
+			return;
+		}
 		CallObservation observation = this.server.observe(notification.method(), peer(),
 				notification.metadata().headers(), true, false);
 		if (this.server.isRefusingCalls()) {
@@ -455,7 +471,9 @@ final class ServerConnection extends FrameConnection {
 			return;
 		}
 		Object[] arguments;
+		ServerSession session;
 		try {
+			session = session(method, notification.metadata().sessionId());
 			arguments = admit(method, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
@@ -463,8 +481,8 @@ final class ServerConnection extends FrameConnection {
 			refuse(observation, ex);
 			return;
 		}
-		this.server.dispatch(
-				new ServerCall(this, -1, method, arguments, context(method, notification.metadata()), observation));
+		this.server.dispatch(new ServerCall(this, -1, method, arguments,
+				context(method, notification.metadata(), session), observation));
 	}
 
 	private static void refuse(CallObservation observation, RpcException error) {
@@ -483,11 +501,56 @@ final class ServerConnection extends FrameConnection {
 		return text;
 	}
 
-	private RpcContext context(ServerMethod method, Metadata metadata) {
+	private RpcContext context(ServerMethod method, Metadata metadata, ServerSession session) {
 		long deadline = (metadata.timeoutMillis() > 0) ? System.nanoTime() + metadata.timeoutMillis() * 1_000_000L : 0;
 		SocketAddress peer = remoteAddress();
 		return new RpcContext(method.key(), peer, metadata.headers(), deadline, metadata.sessionId(),
-				metadata.idempotencyKey());
+				metadata.idempotencyKey(), session);
+	}
+
+	// The session of a call, created on its first call on this connection. The number of
+	// sessions per connection is bounded so that a client cannot make the server keep
+	// unbounded state; a session lives until the client ends it or the connection closes.
+	private ServerSession session(ServerMethod method, String id) {
+		if (id == null) {
+			return null;
+		}
+		ServerSession session = this.sessions.get(id);
+		if (session != null) {
+			return session;
+		}
+		if (id.isEmpty() || id.length() > RpcSession.MAX_ID_LENGTH) {
+			throw new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"A session id must have 1 to " + RpcSession.MAX_ID_LENGTH + " characters, not " + id.length());
+		}
+		int limit = this.server.maxSessionsPerConnection();
+		if (this.sessions.size() >= limit) {
+			this.server.rejected(method.key(), "max-sessions");
+			logger.warn("Refusing a new easyrpc session from {}: the connection has {} open sessions", remoteAddress(),
+					limit);
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
+					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
+		}
+		session = new ServerSession(id);
+		this.sessions.put(id, session);
+		return session;
+	}
+
+	private void endSession(String id) {
+		ServerSession session = (id != null) ? this.sessions.remove(id) : null;
+		if (session != null) {
+			logger.debug("easyrpc session {} from {} ended by the client", id, remoteAddress());
+			session.end();
+		}
+	}
+
+	private void endSessions() {
+		for (String id : this.sessions.keySet()) {
+			ServerSession session = this.sessions.remove(id);
+			if (session != null) {
+				session.end();
+			}
+		}
 	}
 
 	/**

@@ -50,7 +50,10 @@ class ConfigurationMetadataTests {
 	void serverPropertiesAreDescribed() {
 		assertThat(properties).containsKeys("easyrpc.server.port", "easyrpc.server.host",
 				"easyrpc.server.max-frame-size", "easyrpc.server.idle-timeout", "easyrpc.server.expose-stack-traces",
-				"easyrpc.server.executor.max-threads", "easyrpc.server.in-process-name");
+				"easyrpc.server.executor.max-threads", "easyrpc.server.in-process-name",
+				"easyrpc.server.max-sessions-per-connection");
+		assertThat(properties.get("easyrpc.server.max-sessions-per-connection").get("defaultValue").asInt())
+			.isEqualTo(1000);
 		assertThat(properties.get("easyrpc.server.port").get("defaultValue").asInt()).isEqualTo(7070);
 		assertThat(properties.get("easyrpc.server.port").get("type").asString()).isEqualTo("java.lang.Integer");
 		assertThat(properties.get("easyrpc.server.max-frame-size").get("type").asString())
