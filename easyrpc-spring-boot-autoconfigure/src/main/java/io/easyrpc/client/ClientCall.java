@@ -57,6 +57,9 @@ class ClientCall extends CompletableFuture<Object> {
 
 	CallObservation observation;
 
+	// Null unless the call streams items to the server.
+	ClientUpload upload;
+
 	private volatile boolean observationStopped;
 
 	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
