@@ -77,6 +77,8 @@ class ClientStreamingTests {
 		assertThat(publishers.sum("p", new StreamingTests.RangePublisher(10_000)).join()).isEqualTo("p" + expected);
 		// An empty stream.
 		assertThat(uploads.sum("e", Flux.empty())).isEqualTo("e0");
+		// A blocking method that blocks on its items on a worker thread.
+		assertThat(uploads.blockingCount(Flux.range(0, 1000))).isEqualTo(1000);
 	}
 
 	@Test
@@ -265,6 +267,8 @@ class ClientStreamingTests {
 
 		int first(Flux<Integer> items);
 
+		int blockingCount(Flux<Integer> items);
+
 		String describeFailure(Flux<Integer> items);
 
 		Flux<Integer> echo(Flux<Integer> items);
@@ -379,6 +383,14 @@ class ClientStreamingTests {
 		public CompletableFuture<Integer> cancelThenAnswer(Flux<Integer> items) {
 			items.take(1).subscribe();
 			return this.answer;
+		}
+
+		public int blockingCount(Flux<Integer> items) {
+			int count = 0;
+			for (Integer item : items.toIterable()) {
+				count++;
+			}
+			return count;
 		}
 
 		public Mono<Integer> first(Flux<Integer> items) {
