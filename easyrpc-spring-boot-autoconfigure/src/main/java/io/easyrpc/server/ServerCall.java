@@ -98,7 +98,7 @@ final class ServerCall implements Runnable {
 		this.context.cancel();
 		ServerInput current = this.input;
 		if (current != null) {
-			current.end(deadlinePassed ? new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed")
+			current.abort(deadlinePassed ? new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed")
 					: new RpcException(RpcStatus.CANCELLED, "The client cancelled the call"));
 		}
 		if (this.stream != null) {

@@ -598,12 +598,12 @@ final class ServerConnection extends FrameConnection {
 		}
 		catch (RpcException ex) {
 			cancelInput(call);
-			input.end(ex);
+			input.abort(ex);
 			return;
 		}
 		catch (RuntimeException | java.io.IOException ex) {
 			cancelInput(call);
-			input.end(new RpcException(RpcStatus.INVALID_ARGUMENT,
+			input.abort(new RpcException(RpcStatus.INVALID_ARGUMENT,
 					"Cannot decode an item of " + method.key() + ": " + ex.getMessage(), ex));
 			return;
 		}

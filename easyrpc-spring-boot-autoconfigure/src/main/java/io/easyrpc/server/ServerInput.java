@@ -51,6 +51,9 @@ final class ServerInput implements Flow.Publisher<Object> {
 
 	private volatile boolean cancelled;
 
+	// Set when the input ends with a failure that skips the items still waiting.
+	private volatile boolean aborted;
+
 	// Drain loop only.
 	private boolean terminated;
 
@@ -95,7 +98,7 @@ final class ServerInput implements Flow.Publisher<Object> {
 		}
 		if (--this.outstanding < 0) {
 			this.connection.cancelInput(this.call);
-			end(new RpcException(RpcStatus.INTERNAL,
+			abort(new RpcException(RpcStatus.INTERNAL,
 					"The client sent more items of " + this.call.method().key() + " than were requested"));
 			return;
 		}
@@ -113,6 +116,21 @@ final class ServerInput implements Flow.Publisher<Object> {
 			return;
 		}
 		this.failure = error;
+		this.ended = true;
+		drain();
+	}
+
+	/**
+	 * End the input with a failure at once: items that wait are dropped, so that the
+	 * subscriber learns of the failure even if it requests nothing more. Any thread.
+	 * @param error the failure
+	 */
+	void abort(Throwable error) {
+		if (this.ended) {
+			return;
+		}
+		this.failure = error;
+		this.aborted = true;
 		this.ended = true;
 		drain();
 	}
@@ -143,10 +161,10 @@ final class ServerInput implements Flow.Publisher<Object> {
 		while (true) {
 			Flow.Subscriber<? super Object> current = this.subscriber;
 			if (current != null && !this.terminated) {
-				if (this.cancelled) {
+				if (this.cancelled || this.aborted) {
 					this.items.clear();
 				}
-				else {
+				if (!this.cancelled) {
 					long wanted = this.requested.get();
 					long emitted = 0;
 					while (emitted != wanted && !this.cancelled) {
@@ -154,12 +172,14 @@ final class ServerInput implements Flow.Publisher<Object> {
 						if (item == null) {
 							break;
 						}
+						current.onNext((item != NULL) ? item : null);
+						emitted++;
+						// Granted once the items have been handed over, so the client is
+						// never more than one window ahead of what the method has taken.
 						if (++this.consumedSinceGrant >= WINDOW / 2 && !this.ended) {
 							grant(this.consumedSinceGrant);
 							this.consumedSinceGrant = 0;
 						}
-						current.onNext((item != NULL) ? item : null);
-						emitted++;
 					}
 					if (emitted != 0 && wanted != Long.MAX_VALUE) {
 						this.requested.addAndGet(-emitted);

@@ -18,7 +18,11 @@ import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.server.RpcServer;
+import io.easyrpc.protocol.Frame;
+import io.easyrpc.protocol.FrameCodec;
+import io.easyrpc.protocol.Metadata;
 import io.easyrpc.transport.RpcAddress;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -201,6 +205,36 @@ class ClientStreamingTests {
 				() -> uploads.echo(Flux.<Integer>never().doOnCancel(() -> producerCancelled.set(true))).blockLast(WAIT))
 			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED));
 		await().atMost(WAIT).untilTrue(producerCancelled);
+	}
+
+	@Test
+	void clientThatSendsMoreThanItsCreditIsCancelledAndTheMethodSeesInternal() throws Exception {
+		RpcServer server = this.rpc.tcpServer(this.service);
+		try (RawConnection raw = new RawConnection(server.port())) {
+			raw.sendPreface(1024 * 1024);
+			raw.readPreface();
+			raw.sendRequest(1, "UploadService.stall", Metadata.EMPTY, (packer) -> {
+				packer.packArrayHeader(1);
+				packer.packNil();
+			});
+			assertThat(raw.readFrame()).isEqualTo(new Frame.RequestN(1, WINDOW));
+			for (int i = 0; i <= WINDOW; i++) {
+				int item = i;
+				raw.send(FrameCodec.encodeNext(UnpooledByteBufAllocator.DEFAULT, 1, (packer) -> packer.packInt(item)));
+			}
+			List<Frame> frames = new java.util.ArrayList<>();
+			Frame frame;
+			do {
+				frame = raw.readFrame();
+				frames.add(frame);
+			}
+			while (!(frame instanceof Frame.Response));
+			assertThat(frames).contains(new Frame.Cancel(1));
+			String answer = org.msgpack.core.MessagePack
+				.newDefaultUnpacker(io.netty.buffer.ByteBufUtil.getBytes(((Frame.Response) frame).payload()))
+				.unpackString();
+			assertThat(answer).startsWith("INTERNAL").contains("more items");
+		}
 	}
 
 	@Test
@@ -391,6 +425,31 @@ class ClientStreamingTests {
 				count++;
 			}
 			return count;
+		}
+
+		// Takes one item and asks for no more; answers with the input's failure.
+		public CompletableFuture<String> stall(Flux<Integer> items) {
+			CompletableFuture<String> result = new CompletableFuture<>();
+			items.subscribe(new BaseSubscriber<>() {
+
+				@Override
+				protected void hookOnSubscribe(org.reactivestreams.Subscription subscription) {
+					request(1);
+				}
+
+				@Override
+				protected void hookOnError(Throwable failure) {
+					RpcException error = (RpcException) failure;
+					result.complete(error.getStatus() + " " + error.getMessage());
+				}
+
+				@Override
+				protected void hookOnComplete() {
+					result.complete("completed");
+				}
+
+			});
+			return result;
 		}
 
 		public Mono<Integer> first(Flux<Integer> items) {
