@@ -61,6 +61,9 @@ class ClientCall extends CompletableFuture<Object> {
 	// The session current when the call was started, or null.
 	RpcSession session;
 
+	// Null unless the call streams items to the server.
+	ClientUpload upload;
+
 	private volatile boolean observationStopped;
 
 	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,

@@ -406,6 +406,60 @@ final class ClientConnection extends FrameConnection {
 			stream.outstanding = stream.window;
 			send(FrameCodec.encodeRequestN(channel().alloc(), callId, stream.window));
 		}
+		if (call.upload != null) {
+			call.upload.start(this);
+		}
+	}
+
+	/**
+	 * Encode one item of a client stream and send it, on the calling thread.
+	 * @param call the call
+	 * @param upload the call's upload
+	 * @param item the item
+	 * @throws RpcException if the item cannot be encoded or is larger than the server
+	 * accepts
+	 */
+	void sendUploadItem(ClientCall call, ClientUpload upload, Object item) {
+		ByteBuf frame;
+		try {
+			PayloadWriter payload = (packer) -> this.codec.write(packer, item, upload.itemType);
+			if (!this.processors.isEmpty()) {
+				payload = this.processors.outbound(new MessageInfo(MessageInfo.Kind.REQUEST, call.method, peer()),
+						payload);
+			}
+			frame = FrameCodec.encodeNext(channel().alloc(), call.callId, payload);
+		}
+		catch (RpcException ex) {
+			throw ex;
+		}
+		catch (Exception ex) {
+			throw new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"Cannot encode an item of the stream argument of " + call.method + ": " + ex.getMessage(), ex);
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			frame.release();
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of the stream argument of " + call.method
+					+ " is " + size + " bytes, more than the server's maximum frame size of " + peerMaxFrameSize());
+		}
+		send(frame);
+	}
+
+	/**
+	 * Send the end of a client stream: {@code COMPLETE}, or {@code ERROR} with the
+	 * failure. Any thread.
+	 * @param call the call
+	 * @param failure the failure, or {@code null}
+	 */
+	void endUpload(ClientCall call, RpcException failure) {
+		execute(() -> {
+			if (!this.closed && this.pending.get(call.callId) == call) {
+				send((failure != null)
+						? FrameCodec.encodeError(channel().alloc(), call.callId, failure.getStatus(),
+								failure.getDescription(), null, null)
+						: FrameCodec.encodeComplete(channel().alloc(), call.callId));
+			}
+		});
 	}
 
 	/**
@@ -518,6 +572,18 @@ final class ClientConnection extends FrameConnection {
 		}
 		if (frame instanceof Frame.Next next) {
 			onNext(next);
+		}
+		else if (frame instanceof Frame.RequestN requestN) {
+			ClientCall call = this.pending.get(requestN.callId());
+			if (call != null && call.upload != null) {
+				call.upload.credit(requestN.n());
+			}
+		}
+		else if (frame instanceof Frame.Cancel cancel) {
+			ClientCall call = this.pending.get(cancel.callId());
+			if (call != null && call.upload != null) {
+				call.upload.stop();
+			}
 		}
 		else if (frame instanceof Frame.Complete complete) {
 			ClientCall call = removePending(complete.callId());

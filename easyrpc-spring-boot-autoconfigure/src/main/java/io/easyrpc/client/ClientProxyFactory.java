@@ -38,7 +38,9 @@ import io.easyrpc.protocol.ReactorSupport;
  * returning {@code Mono} start the call on subscription. Methods returning {@code Flux}
  * or {@code Flow.Publisher} are server streams that start on subscription; methods
  * returning {@code Stream} or {@code Iterator} start a server stream at once and block
- * while iterating. Default methods run locally.
+ * while iterating. A method with a {@code Flux} or {@code Flow.Publisher} parameter (the
+ * last one) streams that argument's items to the server: a client stream when it returns
+ * a value, a bidirectional channel when it returns a stream. Default methods run locally.
  */
 public final class ClientProxyFactory {
 
@@ -135,6 +137,9 @@ public final class ClientProxyFactory {
 
 		private final boolean oneWay;
 
+		// The index of the Flux or Flow.Publisher parameter, or -1.
+		private final int streamParameter;
+
 		private final Duration timeout;
 
 		private final ValueType[] argumentTypes;
@@ -156,7 +161,11 @@ public final class ClientProxyFactory {
 			String name = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
 			this.key = MethodKeys.key(definition.group(), service, name);
 			this.style = CallStyle.of(method);
+			this.streamParameter = CallStyle.streamParameter(method);
 			this.oneWay = options.oneWay();
+			if (this.oneWay && this.streamParameter >= 0) {
+				throw new IllegalStateException("One-way method " + method + " cannot take a stream parameter");
+			}
 			if (this.oneWay && method.getReturnType() != void.class) {
 				throw new IllegalStateException(
 						"One-way method " + method + " must return void, not " + method.getReturnType().getName());
@@ -165,7 +174,8 @@ public final class ClientProxyFactory {
 			Type[] parameters = method.getGenericParameterTypes();
 			this.argumentTypes = new ValueType[parameters.length];
 			for (int i = 0; i < parameters.length; i++) {
-				this.argumentTypes[i] = codec.valueType(parameters[i]);
+				this.argumentTypes[i] = (i == this.streamParameter)
+						? codec.valueType(CallStyle.streamItemType(method, i)) : codec.valueType(parameters[i]);
 			}
 			this.resultType = codec.valueType(this.style.valueType(method));
 			this.channel = channel;
@@ -204,9 +214,37 @@ public final class ClientProxyFactory {
 			};
 		}
 
+		// The arguments as sent in the request: nil in place of the stream argument,
+		// whose items follow in NEXT frames.
+		private Object[] requestArguments(Object[] arguments) {
+			if (this.streamParameter < 0) {
+				return arguments;
+			}
+			if (arguments[this.streamParameter] == null) {
+				throw new IllegalArgumentException("The stream argument of " + this.key + " must not be null");
+			}
+			Object[] sent = arguments.clone();
+			sent[this.streamParameter] = null;
+			return sent;
+		}
+
+		// A new upload of the stream argument for one call, or null.
+		@SuppressWarnings("unchecked")
+		private ClientUpload upload(Object[] arguments) {
+			if (this.streamParameter < 0) {
+				return null;
+			}
+			Object items = arguments[this.streamParameter];
+			Flow.Publisher<Object> publisher = (items instanceof Flow.Publisher<?> flow) ? (Flow.Publisher<Object>) flow
+					: ReactorSupport.toFlowPublisher(items);
+			return new ClientUpload(publisher, this.argumentTypes[this.streamParameter]);
+		}
+
 		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata, RpcSession session) {
-			return new ClientStream.Publisher((signal) -> inSession(session, () -> this.channel.startStream(this.key,
-					arguments, this.argumentTypes, this.resultType, this.timeout, metadata, this.errorMapper, signal)));
+			Object[] sent = requestArguments(arguments);
+			return new ClientStream.Publisher(
+					(signal) -> inSession(session, () -> this.channel.startStream(this.key, sent, this.argumentTypes,
+							this.resultType, this.timeout, metadata, this.errorMapper, signal, upload(arguments))));
 		}
 
 		private static <T> T inSession(RpcSession session, Supplier<T> start) {
@@ -220,18 +258,22 @@ public final class ClientProxyFactory {
 
 		private ClientStream.BlockingIterator iterator(Object[] arguments, Metadata metadata) {
 			ClientStream.BlockingIterator[] holder = new ClientStream.BlockingIterator[1];
-			ClientStream stream = this.channel.startStream(this.key, arguments, this.argumentTypes, this.resultType,
-					this.timeout, metadata, this.errorMapper, () -> {
+			ClientStream stream = this.channel.startStream(this.key, requestArguments(arguments), this.argumentTypes,
+					this.resultType, this.timeout, metadata, this.errorMapper, () -> {
 						ClientStream.BlockingIterator items = holder[0];
 						if (items != null) {
 							items.wake();
 						}
-					});
+					}, upload(arguments));
 			holder[0] = new ClientStream.BlockingIterator(stream);
 			return holder[0];
 		}
 
 		private CompletableFuture<Object> start(Object[] arguments, Metadata metadata) {
+			if (this.streamParameter >= 0) {
+				return this.channel.start(this.key, requestArguments(arguments), this.argumentTypes, this.resultType,
+						this.timeout, metadata, this.errorMapper, upload(arguments));
+			}
 			return this.channel.start(this.key, arguments, this.argumentTypes, this.resultType, this.timeout, metadata,
 					false, this.errorMapper);
 		}

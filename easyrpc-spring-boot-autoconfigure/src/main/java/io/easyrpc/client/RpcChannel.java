@@ -230,7 +230,18 @@ public final class RpcChannel implements AutoCloseable {
 
 	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
-		return start(method, arguments, argumentTypes, resultType, timeout, metadata, oneWay, errorMapper, 0, null);
+		return start(method, arguments, argumentTypes, resultType, timeout, metadata, oneWay, errorMapper, 0, null,
+				null);
+	}
+
+	/**
+	 * Start a call whose argument at one position is a stream of items.
+	 * @param upload sends the items once the call has started; {@code null} for none
+	 */
+	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
+			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, ClientUpload upload) {
+		return start(method, arguments, argumentTypes, resultType, timeout, metadata, false, errorMapper, 0, null,
+				upload);
 	}
 
 	/**
@@ -239,13 +250,25 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
 			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal) {
+		return startStream(method, arguments, argumentTypes, itemType, timeout, metadata, errorMapper, signal, null);
+	}
+
+	/**
+	 * Start a server stream or, with an upload, a bidirectional channel.
+	 * @param signal called when items or the end arrive, set before the call starts
+	 * @param upload sends the client's items once the call has started; {@code null} for
+	 * none
+	 */
+	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
+			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal,
+			ClientUpload upload) {
 		return (ClientStream) start(method, arguments, argumentTypes, itemType, timeout, metadata, false, errorMapper,
-				this.streamWindow, signal);
+				this.streamWindow, signal, upload);
 	}
 
 	private ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper,
-			int streamWindow, Runnable signal) {
+			int streamWindow, Runnable signal, ClientUpload upload) {
 		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
 		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
 		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
@@ -260,7 +283,8 @@ public final class RpcChannel implements AutoCloseable {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0));
+			observation = observe(
+					new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0, upload != null));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
@@ -278,6 +302,10 @@ public final class RpcChannel implements AutoCloseable {
 					errorMapper);
 		}
 		call.observation = observation;
+		if (upload != null) {
+			call.upload = upload;
+			upload.attach(call);
+		}
 		if (session != null) {
 			call.session = session;
 			if (session.isClosed()) {

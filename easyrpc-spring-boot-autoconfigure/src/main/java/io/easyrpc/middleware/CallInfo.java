@@ -13,10 +13,26 @@ import java.util.Map;
  * where an observer may add headers (for example a trace context) before the request is
  * sent
  * @param oneWay whether the call is a notification without a response
- * @param serverStream whether the call is a server stream: many items answer one request
+ * @param serverStream whether the server answers with a stream: many items answer one
+ * request (a server stream, or a bidirectional channel when {@code clientStream} is set
+ * too)
+ * @param clientStream whether the client sends a stream of items (a client stream, or a
+ * bidirectional channel when {@code serverStream} is set too)
  */
-public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-		boolean serverStream) {
+public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
+		boolean clientStream) {
+
+	/**
+	 * Describe a call that is a server stream or a unary call.
+	 * @param methodKey the method key
+	 * @param peer the other side
+	 * @param headers the metadata headers
+	 * @param oneWay whether the call is a notification without a response
+	 * @param serverStream whether the call is a server stream
+	 */
+	public CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream) {
+		this(methodKey, peer, headers, oneWay, serverStream, false);
+	}
 
 	/**
 	 * Describe a call that is not a stream.
@@ -49,11 +65,18 @@ public record CallInfo(String methodKey, String peer, Map<String, String> header
 
 	/**
 	 * Return the call type: {@code unary} for calls with a response, {@code one_way} for
-	 * notifications, {@code server_stream} for server streams.
+	 * notifications, {@code server_stream} for server streams, {@code client_stream} for
+	 * client streams and {@code bidi_stream} for bidirectional channels.
 	 * @return the call type
 	 */
 	public String type() {
-		return this.oneWay ? "one_way" : this.serverStream ? "server_stream" : "unary";
+		if (this.oneWay) {
+			return "one_way";
+		}
+		if (this.clientStream) {
+			return this.serverStream ? "bidi_stream" : "client_stream";
+		}
+		return this.serverStream ? "server_stream" : "unary";
 	}
 
 }

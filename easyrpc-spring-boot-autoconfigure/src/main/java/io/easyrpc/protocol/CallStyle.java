@@ -56,9 +56,6 @@ public enum CallStyle {
 
 	private static final String[] UNSUPPORTED_STREAMING_CLASSES = { "org.reactivestreams.Publisher" };
 
-	private static final String[] STREAM_PARAMETER_CLASSES = { FLUX_CLASS, "java.util.concurrent.Flow$Publisher",
-			"org.reactivestreams.Publisher" };
-
 	/**
 	 * Return whether calls of this style are server streams: many items answer one
 	 * request.
@@ -74,19 +71,11 @@ public enum CallStyle {
 	 * @param method the method
 	 * @return the call style
 	 * @throws IllegalArgumentException if the method returns or takes a streaming type
-	 * that this version does not support: client streams and channels (a publisher
-	 * parameter) and {@code org.reactivestreams.Publisher} results
+	 * that is not supported: see {@link #streamParameter(Method)}, and
+	 * {@code org.reactivestreams.Publisher} results
 	 */
 	public static CallStyle of(Method method) {
-		for (Class<?> parameter : method.getParameterTypes()) {
-			for (String streaming : STREAM_PARAMETER_CLASSES) {
-				if (parameter.getName().equals(streaming)) {
-					throw new IllegalArgumentException("Method " + method.getDeclaringClass().getName() + "."
-							+ method.getName() + " takes a " + parameter.getSimpleName()
-							+ " parameter: client streams and channels are not supported by this version of easyrpc");
-				}
-			}
-		}
+		streamParameter(method);
 		Class<?> returnType = method.getReturnType();
 		if (returnType == CompletableFuture.class || returnType == CompletionStage.class) {
 			return FUTURE;
@@ -114,6 +103,61 @@ public enum CallStyle {
 			}
 		}
 		return BLOCKING;
+	}
+
+	/**
+	 * Return the position of a method's stream parameter: a {@code Flux<T>} or
+	 * {@code Flow.Publisher<T>} parameter makes the method a client stream (when its
+	 * result is a value) or a bidirectional channel (when its result is a stream). A
+	 * method has at most one stream parameter and it must be the last one; the other
+	 * parameters travel in the request as usual.
+	 * @param method the method
+	 * @return the index of the stream parameter, or {@code -1} if there is none
+	 * @throws IllegalArgumentException if the method takes more than one stream
+	 * parameter, a stream parameter that is not the last one, or an
+	 * {@code org.reactivestreams.Publisher} parameter
+	 */
+	public static int streamParameter(Method method) {
+		Class<?>[] parameters = method.getParameterTypes();
+		int found = -1;
+		for (int i = 0; i < parameters.length; i++) {
+			String name = parameters[i].getName();
+			if (name.equals("org.reactivestreams.Publisher")) {
+				throw new IllegalArgumentException("Method " + describe(method)
+						+ " takes an org.reactivestreams.Publisher parameter: declare Flux or Flow.Publisher");
+			}
+			if (name.equals(FLUX_CLASS) || parameters[i] == Flow.Publisher.class) {
+				if (found >= 0) {
+					throw new IllegalArgumentException("Method " + describe(method)
+							+ " takes more than one stream parameter; at most one is allowed");
+				}
+				found = i;
+			}
+		}
+		if (found >= 0 && found != parameters.length - 1) {
+			throw new IllegalArgumentException(
+					"Method " + describe(method) + " takes its " + parameters[found].getSimpleName()
+							+ " parameter before other parameters; the stream parameter " + "must be the last one");
+		}
+		return found;
+	}
+
+	/**
+	 * Return the type of one item of a method's stream parameter.
+	 * @param method the method
+	 * @param index the index of the stream parameter
+	 * @return the item type
+	 */
+	public static Type streamItemType(Method method, int index) {
+		Type generic = method.getGenericParameterTypes()[index];
+		if (generic instanceof ParameterizedType parameterized) {
+			return parameterized.getActualTypeArguments()[0];
+		}
+		return Object.class;
+	}
+
+	private static String describe(Method method) {
+		return method.getDeclaringClass().getName() + "." + method.getName();
 	}
 
 	/**

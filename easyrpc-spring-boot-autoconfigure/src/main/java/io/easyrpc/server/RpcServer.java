@@ -485,11 +485,11 @@ public final class RpcServer {
 	}
 
 	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-			boolean serverStream) {
+			boolean serverStream, boolean clientStream) {
 		if (this.observers.isEmpty()) {
 			return null;
 		}
-		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream);
+		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream);
 		if (this.observers.size() == 1) {
 			return this.observers.get(0).start(info);
 		}

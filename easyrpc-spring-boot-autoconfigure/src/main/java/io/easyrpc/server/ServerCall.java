@@ -50,6 +50,17 @@ final class ServerCall implements Runnable {
 				? new ServerStream(connection, this, connection.server().executor()) : null;
 	}
 
+	// Null unless the method takes a client stream; set before the call is dispatched.
+	private volatile ServerInput input;
+
+	ServerInput input() {
+		return this.input;
+	}
+
+	void input(ServerInput input) {
+		this.input = input;
+	}
+
 	ServerStream stream() {
 		return this.stream;
 	}
@@ -85,6 +96,11 @@ final class ServerCall implements Runnable {
 			this.deadlinePassed = true;
 		}
 		this.context.cancel();
+		ServerInput current = this.input;
+		if (current != null) {
+			current.abort(deadlinePassed ? new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed")
+					: new RpcException(RpcStatus.CANCELLED, "The client cancelled the call"));
+		}
 		if (this.stream != null) {
 			this.stream.cancel();
 		}
@@ -176,6 +192,10 @@ final class ServerCall implements Runnable {
 	// Runs on the thread that produced the outcome, so that exception resolvers (user
 	// code) and logging stay off the I/O thread unless the method itself ran there.
 	void finish(Object result, Throwable failure) {
+		ServerInput current = this.input;
+		if (current != null) {
+			current.callEnded();
+		}
 		try {
 			RpcException error = (failure != null)
 					? this.connection.server().exceptionMapper().map(failure, this.method) : null;

@@ -27,9 +27,11 @@ import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
+import io.easyrpc.protocol.MessagePackBuffers;
 import io.easyrpc.protocol.Metadata;
 import io.easyrpc.protocol.PayloadWriter;
 import io.easyrpc.protocol.Preface;
+import io.easyrpc.protocol.ReactorSupport;
 import io.easyrpc.protocol.SharedSecret;
 import io.easyrpc.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
@@ -320,6 +322,21 @@ final class ServerConnection extends FrameConnection {
 				call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
 			}
 		}
+		else if (frame instanceof Frame.Next next) {
+			onInputItem(next);
+		}
+		else if (frame instanceof Frame.Complete complete) {
+			ServerCall call = this.inFlight.get(complete.callId());
+			if (call != null && call.input() != null) {
+				call.input().end(null);
+			}
+		}
+		else if (frame instanceof Frame.Error error) {
+			ServerCall call = this.inFlight.get(error.callId());
+			if (call != null && call.input() != null) {
+				call.input().end(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message()));
+			}
+		}
 		else if (frame instanceof Frame.RequestN requestN) {
 			ServerCall call = this.inFlight.get(requestN.callId());
 			if (call != null && call.stream() != null) {
@@ -392,7 +409,7 @@ final class ServerConnection extends FrameConnection {
 		int callId = request.callId();
 		ServerMethod method = this.server.registry().lookup(request.method());
 		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(), false,
-				method != null && method.callStyle().isStreaming());
+				method != null && method.callStyle().isStreaming(), method != null && method.streamParameter() >= 0);
 		if (this.server.isRefusingCalls()) {
 			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
@@ -420,6 +437,11 @@ final class ServerConnection extends FrameConnection {
 		}
 		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata(), session),
 				observation);
+		if (method.streamParameter() >= 0) {
+			ServerInput input = new ServerInput(this, call);
+			call.input(input);
+			arguments[method.streamParameter()] = method.streamParameterIsFlux() ? ReactorSupport.toFlux(input) : input;
+		}
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
 	}
@@ -458,7 +480,7 @@ final class ServerConnection extends FrameConnection {
 			return;
 		}
 		CallObservation observation = this.server.observe(notification.method(), peer(),
-				notification.metadata().headers(), true, false);
+				notification.metadata().headers(), true, false, false);
 		if (this.server.isRefusingCalls()) {
 			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
@@ -468,6 +490,13 @@ final class ServerConnection extends FrameConnection {
 			logger.warn("Dropping notification from {} to unknown method '{}'", remoteAddress(), notification.method());
 			refuse(observation,
 					new RpcException(RpcStatus.NOT_FOUND, "No method '" + notification.method() + "' on this server"));
+			return;
+		}
+		if (method.streamParameter() >= 0) {
+			logger.warn("Dropping notification from {} to {}, which takes a client stream", remoteAddress(),
+					method.key());
+			refuse(observation, new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"Method " + method.key() + " takes a client stream and cannot answer a notification"));
 			return;
 		}
 		Object[] arguments;
@@ -612,6 +641,64 @@ final class ServerConnection extends FrameConnection {
 					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize());
 		}
 		send(frame);
+	}
+
+	// An item of a client stream. Items of a call that has ended or whose input was
+	// cancelled are dropped: the client may have sent them before it learnt.
+	private void onInputItem(Frame.Next next) {
+		ServerCall call = this.inFlight.get(next.callId());
+		ServerInput input = (call != null) ? call.input() : null;
+		if (input == null) {
+			return;
+		}
+		ServerMethod method = call.method();
+		Object item;
+		try {
+			ProcessorChain processors = this.server.processors();
+			ByteBuf payload = processors.isEmpty() ? next.payload() : processors
+				.inbound(new MessageInfo(MessageInfo.Kind.REQUEST, method.key(), peer()), next.payload());
+			item = this.server.codec().read(MessagePackBuffers.get().unpacker(payload), method.streamItemType());
+		}
+		catch (RpcException ex) {
+			cancelInput(call);
+			input.abort(ex);
+			return;
+		}
+		catch (RuntimeException | java.io.IOException ex) {
+			cancelInput(call);
+			input.abort(new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"Cannot decode an item of " + method.key() + ": " + ex.getMessage(), ex));
+			return;
+		}
+		input.onNext(item);
+	}
+
+	/**
+	 * Grant the client credit for more items of its stream. Any thread.
+	 * @param call the call
+	 * @param n the credit
+	 * @param granted called on the event loop with the credit, before it is sent
+	 */
+	void grantInput(ServerCall call, int n, java.util.function.IntConsumer granted) {
+		execute(() -> {
+			if (channel().isActive() && this.inFlight.get(call.callId()) == call) {
+				granted.accept(n);
+				send(FrameCodec.encodeRequestN(channel().alloc(), call.callId(), n));
+			}
+		});
+	}
+
+	/**
+	 * Tell the client to stop sending the items of its stream; the call goes on. Any
+	 * thread.
+	 * @param call the call
+	 */
+	void cancelInput(ServerCall call) {
+		execute(() -> {
+			if (channel().isActive() && this.inFlight.get(call.callId()) == call) {
+				send(FrameCodec.encodeCancel(channel().alloc(), call.callId(), RpcStatus.CANCELLED));
+			}
+		});
 	}
 
 	boolean isWritable() {

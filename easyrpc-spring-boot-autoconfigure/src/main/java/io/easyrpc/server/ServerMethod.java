@@ -47,6 +47,9 @@ public final class ServerMethod {
 
 	private final String[] parameterNames;
 
+	// The index of the Flux or Flow.Publisher parameter, or -1.
+	private final int streamParameter;
+
 	private final ValueType resultType;
 
 	private final RpcMiddleware[] middleware;
@@ -64,12 +67,18 @@ public final class ServerMethod {
 			throw new IllegalStateException(
 					"One-way method " + this.key + " must return void, not " + this.method.getReturnType().getName());
 		}
+		this.streamParameter = CallStyle.streamParameter(this.method);
+		if (this.streamParameter >= 0 && this.options.oneWay()) {
+			throw new IllegalStateException("One-way method " + this.key + " cannot take a stream parameter");
+		}
 		this.invoker = createInvoker(this.method, target);
 		Parameter[] parameters = this.method.getParameters();
 		this.parameterTypes = new ValueType[parameters.length];
 		this.parameterNames = new String[parameters.length];
 		for (int i = 0; i < parameters.length; i++) {
-			this.parameterTypes[i] = codec.valueType(parameters[i].getParameterizedType());
+			this.parameterTypes[i] = (i == this.streamParameter)
+					? codec.valueType(CallStyle.streamItemType(this.method, i))
+					: codec.valueType(parameters[i].getParameterizedType());
 			this.parameterNames[i] = parameters[i].getName();
 		}
 		this.resultType = codec.valueType(this.callStyle.valueType(this.method));
@@ -189,6 +198,32 @@ public final class ServerMethod {
 	}
 
 	/**
+	 * Return the index of the stream parameter ({@code Flux} or {@code Flow.Publisher})
+	 * that makes this method a client stream or a channel.
+	 * @return the index, or {@code -1} if the method has none
+	 */
+	public int streamParameter() {
+		return this.streamParameter;
+	}
+
+	/**
+	 * Return the type of one item of the stream parameter.
+	 * @return the item type, or {@code null} if the method has no stream parameter
+	 */
+	public ValueType streamItemType() {
+		return (this.streamParameter >= 0) ? this.parameterTypes[this.streamParameter] : null;
+	}
+
+	/**
+	 * Return whether the stream parameter is a Reactor {@code Flux}.
+	 * @return whether the method takes a {@code Flux}
+	 */
+	public boolean streamParameterIsFlux() {
+		return this.streamParameter >= 0
+				&& this.method.getParameterTypes()[this.streamParameter] != java.util.concurrent.Flow.Publisher.class;
+	}
+
+	/**
 	 * Return the parameter names (from {@code -parameters}, else {@code arg0}...).
 	 * @return the names
 	 */
@@ -252,6 +287,10 @@ public final class ServerMethod {
 				for (int i = 0; i < size; i++) {
 					String name = unpacker.unpackString();
 					index = indexOf(name);
+					if (index == this.streamParameter) {
+						unpacker.skipValue();
+						continue;
+					}
 					arguments[index] = codec.read(unpacker, this.parameterTypes[index]);
 					present[index] = true;
 				}
@@ -269,6 +308,11 @@ public final class ServerMethod {
 							+ ", got " + size);
 				}
 				for (index = 0; index < size; index++) {
+					if (index == this.streamParameter) {
+						// Its items follow in NEXT frames; the request has nil here.
+						unpacker.skipValue();
+						continue;
+					}
 					arguments[index] = codec.read(unpacker, this.parameterTypes[index]);
 				}
 				index = -1;

@@ -49,7 +49,12 @@ public final class NoReactorStreams implements Supplier<List<Object>> {
 			counter.iterator(5).forEachRemaining(fromIterator::add);
 			results.add(fromIterator);
 			results.add(collect(counter.publisher(5)));
+			results.add(counter.sum(new StreamingTests.RangePublisher(100)).get(10, TimeUnit.SECONDS));
+			results.add(collect(counter.echo(new StreamingTests.RangePublisher(5))));
 			return results;
+		}
+		catch (Exception ex) {
+			throw new IllegalStateException(ex);
 		}
 		finally {
 			server.stop(Duration.ZERO);
@@ -101,6 +106,10 @@ public final class NoReactorStreams implements Supplier<List<Object>> {
 
 		Flow.Publisher<Integer> publisher(int count);
 
+		CompletableFuture<Integer> sum(Flow.Publisher<Integer> items);
+
+		Flow.Publisher<Integer> echo(Flow.Publisher<Integer> items);
+
 	}
 
 	static final class CounterService implements Counter {
@@ -118,6 +127,42 @@ public final class NoReactorStreams implements Supplier<List<Object>> {
 		@Override
 		public Flow.Publisher<Integer> publisher(int count) {
 			return new StreamingTests.RangePublisher(count);
+		}
+
+		@Override
+		public CompletableFuture<Integer> sum(Flow.Publisher<Integer> items) {
+			CompletableFuture<Integer> result = new CompletableFuture<>();
+			items.subscribe(new Flow.Subscriber<>() {
+
+				private int sum;
+
+				@Override
+				public void onSubscribe(Flow.Subscription subscription) {
+					subscription.request(Long.MAX_VALUE);
+				}
+
+				@Override
+				public void onNext(Integer item) {
+					this.sum += item;
+				}
+
+				@Override
+				public void onError(Throwable failure) {
+					result.completeExceptionally(failure);
+				}
+
+				@Override
+				public void onComplete() {
+					result.complete(this.sum);
+				}
+
+			});
+			return result;
+		}
+
+		@Override
+		public Flow.Publisher<Integer> echo(Flow.Publisher<Integer> items) {
+			return items;
 		}
 
 	}

@@ -16,7 +16,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * Reactor is optional: {@code Stream}, {@code Iterator} and {@code Flow.Publisher}
- * streams work, on both sides, in a class loader that cannot find any Reactor class.
+ * streams, and client streams and channels with {@code Flow.Publisher} parameters, work
+ * on both sides in a class loader that cannot find any Reactor class.
  */
 class ReactorAbsentStreamingTests {
 
@@ -27,8 +28,10 @@ class ReactorAbsentStreamingTests {
 			Supplier<List<Object>> run = (Supplier<List<Object>>) loader.loadClass(NoReactorStreams.class.getName())
 				.getConstructor()
 				.newInstance();
+			// Server streams in three client styles, then a client stream and a channel
+			// with Flow.Publisher.
 			assertThat(run.get()).containsExactly(List.of(0, 1, 2, 3, 4), List.of(0, 1, 2, 3, 4),
-					List.of(0, 1, 2, 3, 4));
+					List.of(0, 1, 2, 3, 4), 4950, List.of(0, 1, 2, 3, 4));
 			assertThat(loader.hidden).isEmpty();
 		}
 	}

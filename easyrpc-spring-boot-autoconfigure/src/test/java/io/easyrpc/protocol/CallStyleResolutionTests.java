@@ -36,13 +36,29 @@ class CallStyleResolutionTests {
 	}
 
 	@Test
-	void publisherParametersAreRefusedUntilClientStreamsAreSupported() throws Exception {
+	void lastPublisherParameterMakesAClientStreamOrChannel() throws Exception {
+		Method upload = Streams.class.getMethod("upload", String.class, Flux.class);
+		assertThat(CallStyle.of(upload)).isEqualTo(CallStyle.BLOCKING);
+		assertThat(CallStyle.streamParameter(upload)).isEqualTo(1);
+		assertThat(CallStyle.streamItemType(upload, 1)).isEqualTo(String.class);
+		Method channel = Streams.class.getMethod("channel", Flow.Publisher.class);
+		assertThat(CallStyle.of(channel)).isEqualTo(CallStyle.PUBLISHER);
+		assertThat(CallStyle.streamParameter(channel)).isZero();
+		assertThat(CallStyle.streamParameter(Streams.class.getMethod("unary"))).isEqualTo(-1);
+	}
+
+	@Test
+	void misplacedOrRepeatedOrReactiveStreamsParametersAreRefused() throws Exception {
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> CallStyle.of(Streams.class.getMethod("upload", Flux.class)))
-			.withMessageContaining("client streams and channels are not supported");
+			.isThrownBy(() -> CallStyle.of(Streams.class.getMethod("streamFirst", Flux.class, String.class)))
+			.withMessageContaining("must be the last one");
 		assertThatIllegalArgumentException()
-			.isThrownBy(() -> CallStyle.of(Streams.class.getMethod("channel", Flow.Publisher.class)))
-			.withMessageContaining("takes a Publisher parameter");
+			.isThrownBy(() -> CallStyle.of(Streams.class.getMethod("twoStreams", Flux.class, Flux.class)))
+			.withMessageContaining("more than one stream parameter");
+		assertThatIllegalArgumentException()
+			.isThrownBy(() -> CallStyle
+				.of(Streams.class.getMethod("reactiveStreamsParameter", org.reactivestreams.Publisher.class)))
+			.withMessageContaining("declare Flux or Flow.Publisher");
 	}
 
 	@Test
@@ -63,7 +79,13 @@ class CallStyleResolutionTests {
 
 		String unary();
 
-		int upload(Flux<String> items);
+		int upload(String name, Flux<String> items);
+
+		int streamFirst(Flux<String> items, String name);
+
+		int twoStreams(Flux<String> first, Flux<String> second);
+
+		int reactiveStreamsParameter(org.reactivestreams.Publisher<String> items);
 
 		Flow.Publisher<String> channel(Flow.Publisher<String> items);
 

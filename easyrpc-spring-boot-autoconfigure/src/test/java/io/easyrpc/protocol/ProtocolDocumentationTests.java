@@ -61,7 +61,8 @@ class ProtocolDocumentationTests {
 	void documentContainsExactlyTheExamplesCheckedHere() {
 		assertThat(examples).containsOnlyKeys("preface", "request", "response", "error", "cancel", "ping", "pong",
 				"goaway", "notification", "preface-auth", "auth-challenge", "auth-response", "auth-ok",
-				"stream-request", "request-n", "next", "complete");
+				"stream-request", "request-n", "next", "complete", "client-stream-request", "client-stream-request-n",
+				"client-stream-next", "client-stream-complete");
 	}
 
 	@Test
@@ -137,6 +138,33 @@ class ProtocolDocumentationTests {
 		});
 		assertMatchesExample("complete", FrameCodec.encodeComplete(ALLOCATOR, 1));
 		decodeExample("complete", Frame.Complete.class, (frame) -> assertThat(frame).isEqualTo(new Frame.Complete(1)));
+	}
+
+	@Test
+	void clientStreamExamplesAreWhatTheCodecWrites() throws IOException {
+		ByteBuf request = FrameCodec.encodeRequest(ALLOCATOR, 2, "Meter.total", Metadata.EMPTY, (packer) -> {
+			packer.packArrayHeader(2);
+			packer.packString("kWh");
+			packer.packNil();
+		});
+		assertMatchesExample("client-stream-request", request);
+		decodeExample("client-stream-request", Frame.Request.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(2);
+			assertThat(frame.method()).isEqualTo("Meter.total");
+			assertThat(unpack(frame.payload()))
+				.isEqualTo(ValueFactory.newArray(ValueFactory.newString("kWh"), ValueFactory.newNil()));
+		});
+		assertMatchesExample("client-stream-request-n", FrameCodec.encodeRequestN(ALLOCATOR, 2, 32));
+		decodeExample("client-stream-request-n", Frame.RequestN.class,
+				(frame) -> assertThat(frame).isEqualTo(new Frame.RequestN(2, 32)));
+		assertMatchesExample("client-stream-next", FrameCodec.encodeNext(ALLOCATOR, 2, (packer) -> packer.packInt(7)));
+		decodeExample("client-stream-next", Frame.Next.class, (frame) -> {
+			assertThat(frame.callId()).isEqualTo(2);
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newInteger(7));
+		});
+		assertMatchesExample("client-stream-complete", FrameCodec.encodeComplete(ALLOCATOR, 2));
+		decodeExample("client-stream-complete", Frame.Complete.class,
+				(frame) -> assertThat(frame).isEqualTo(new Frame.Complete(2)));
 	}
 
 	@Test

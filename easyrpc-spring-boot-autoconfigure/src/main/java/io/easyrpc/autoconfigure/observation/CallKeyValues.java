@@ -30,9 +30,10 @@ final class CallKeyValues {
 			if (this.cache.size() >= MAX_METHOD_KEYS) {
 				return create(call, status);
 			}
-			slots = this.cache.computeIfAbsent(call.methodKey(), (key) -> new KeyValues[3 * (STATUSES.length + 1)]);
+			slots = this.cache.computeIfAbsent(call.methodKey(), (key) -> new KeyValues[5 * (STATUSES.length + 1)]);
 		}
-		int type = call.oneWay() ? 1 : call.serverStream() ? 2 : 0;
+		int type = call.oneWay() ? 1
+				: (call.clientStream() ? (call.serverStream() ? 4 : 3) : (call.serverStream() ? 2 : 0));
 		int slot = type * (STATUSES.length + 1) + ((status != null) ? status.ordinal() + 1 : 0);
 		KeyValues values = slots[slot];
 		if (values == null) {

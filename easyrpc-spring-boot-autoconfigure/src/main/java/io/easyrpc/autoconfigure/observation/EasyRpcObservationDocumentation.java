@@ -89,7 +89,10 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 
 		},
 
-		/** {@code unary} or {@code one_way}. */
+		/**
+		 * {@code unary}, {@code one_way}, {@code server_stream}, {@code client_stream} or
+		 * {@code bidi_stream}.
+		 */
 		TYPE {
 
 			@Override

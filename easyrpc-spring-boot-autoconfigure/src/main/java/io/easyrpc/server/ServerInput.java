@@ -1,0 +1,239 @@
+package io.easyrpc.server;
+
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Flow;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+
+/**
+ * The items a client streams to a server method: the publisher that the method gets for
+ * its {@code Flux} or {@code Flow.Publisher} parameter.
+ * <p>
+ * The client sends items only within the credit that this side grants with
+ * {@code REQUEST_N}: {@link #WINDOW} items once the method first requests, then, each
+ * time the method has taken half a window, that many more. So at most one window of items
+ * waits here, however slowly the method consumes. One subscriber only; the subscriber is
+ * never called concurrently. Cancelling the subscription sends {@code CANCEL} to the
+ * client, which stops its producer.
+ */
+final class ServerInput implements Flow.Publisher<Object> {
+
+	/** Credit granted to the client at first, and the unit it is topped up by half. */
+	static final int WINDOW = 32;
+
+	private static final Object NULL = new Object();
+
+	private final ServerConnection connection;
+
+	private final ServerCall call;
+
+	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
+
+	private final AtomicLong requested = new AtomicLong();
+
+	private final AtomicInteger work = new AtomicInteger();
+
+	private final AtomicBoolean subscribed = new AtomicBoolean();
+
+	private final AtomicBoolean creditStarted = new AtomicBoolean();
+
+	private volatile Flow.Subscriber<? super Object> subscriber;
+
+	// Set once the client ended its stream (COMPLETE or ERROR) or the call ended.
+	private volatile boolean ended;
+
+	private volatile Throwable failure;
+
+	private volatile boolean cancelled;
+
+	// Set when the input ends with a failure that skips the items still waiting.
+	private volatile boolean aborted;
+
+	// Drain loop only.
+	private boolean terminated;
+
+	private int consumedSinceGrant;
+
+	// Event loop only: credit granted and not yet used by the client.
+	private int outstanding;
+
+	ServerInput(ServerConnection connection, ServerCall call) {
+		this.connection = connection;
+		this.call = call;
+	}
+
+	@Override
+	public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+		if (!this.subscribed.compareAndSet(false, true)) {
+			subscriber.onSubscribe(new Flow.Subscription() {
+				@Override
+				public void request(long n) {
+				}
+
+				@Override
+				public void cancel() {
+				}
+			});
+			subscriber.onError(new IllegalStateException(
+					"The client stream of " + this.call.method().key() + " can be subscribed to only once"));
+			return;
+		}
+		this.subscriber = subscriber;
+		subscriber.onSubscribe(new Subscription());
+		drain();
+	}
+
+	/**
+	 * Take an item from the client. Event loop.
+	 * @param item the decoded item
+	 */
+	void onNext(Object item) {
+		if (this.ended || this.cancelled) {
+			return;
+		}
+		if (--this.outstanding < 0) {
+			this.connection.cancelInput(this.call);
+			abort(new RpcException(RpcStatus.INTERNAL,
+					"The client sent more items of " + this.call.method().key() + " than were requested"));
+			return;
+		}
+		this.items.offer((item != null) ? item : NULL);
+		drain();
+	}
+
+	/**
+	 * End the input: normally ({@code null}) or with a failure. Any thread; only the
+	 * first end counts.
+	 * @param error the failure, or {@code null}
+	 */
+	void end(Throwable error) {
+		if (this.ended) {
+			return;
+		}
+		this.failure = error;
+		this.ended = true;
+		drain();
+	}
+
+	/**
+	 * End the input with a failure at once: items that wait are dropped, so that the
+	 * subscriber learns of the failure even if it requests nothing more. Any thread.
+	 * @param error the failure
+	 */
+	void abort(Throwable error) {
+		if (this.ended) {
+			return;
+		}
+		this.failure = error;
+		this.aborted = true;
+		this.ended = true;
+		drain();
+	}
+
+	/**
+	 * The call is over: whatever the client still sends is dropped and the subscriber is
+	 * not called again.
+	 */
+	void callEnded() {
+		this.cancelled = true;
+		this.items.clear();
+	}
+
+	private void grant(int n) {
+		this.connection.grantInput(this.call, n, this::credited);
+	}
+
+	// Event loop.
+	private void credited(int n) {
+		this.outstanding += n;
+	}
+
+	private void drain() {
+		if (this.work.getAndIncrement() != 0) {
+			return;
+		}
+		int missed = 1;
+		while (true) {
+			Flow.Subscriber<? super Object> current = this.subscriber;
+			if (current != null && !this.terminated) {
+				if (this.cancelled || this.aborted) {
+					this.items.clear();
+				}
+				if (!this.cancelled) {
+					long wanted = this.requested.get();
+					long emitted = 0;
+					while (emitted != wanted && !this.cancelled) {
+						Object item = this.items.poll();
+						if (item == null) {
+							break;
+						}
+						current.onNext((item != NULL) ? item : null);
+						emitted++;
+						// Granted once the items have been handed over, so the client is
+						// never more than one window ahead of what the method has taken.
+						if (++this.consumedSinceGrant >= WINDOW / 2 && !this.ended) {
+							grant(this.consumedSinceGrant);
+							this.consumedSinceGrant = 0;
+						}
+					}
+					if (emitted != 0 && wanted != Long.MAX_VALUE) {
+						this.requested.addAndGet(-emitted);
+					}
+					if (!this.cancelled && this.ended && this.items.isEmpty()) {
+						this.terminated = true;
+						Throwable error = this.failure;
+						if (error == null) {
+							current.onComplete();
+						}
+						else {
+							current.onError(error);
+						}
+					}
+				}
+			}
+			missed = this.work.addAndGet(-missed);
+			if (missed == 0) {
+				return;
+			}
+		}
+	}
+
+	private final class Subscription implements Flow.Subscription {
+
+		@Override
+		public void request(long n) {
+			if (n <= 0) {
+				cancel();
+				ServerInput.this.subscriber
+					.onError(new IllegalArgumentException("Requested " + n + " items; must be positive"));
+				return;
+			}
+			ServerInput.this.requested.getAndAccumulate(n, (current, add) -> {
+				long sum = current + add;
+				return (sum < 0) ? Long.MAX_VALUE : sum;
+			});
+			if (ServerInput.this.creditStarted.compareAndSet(false, true) && !ServerInput.this.ended) {
+				grant(WINDOW);
+			}
+			drain();
+		}
+
+		@Override
+		public void cancel() {
+			if (!ServerInput.this.cancelled) {
+				ServerInput.this.cancelled = true;
+				if (!ServerInput.this.ended) {
+					ServerInput.this.connection.cancelInput(ServerInput.this.call);
+				}
+				drain();
+			}
+		}
+
+	}
+
+}
