@@ -66,6 +66,11 @@ class ClientCall extends CompletableFuture<Object> {
 
 	private volatile boolean observationStopped;
 
+	// Stream items sent and received; each counter is written by one thread at a time.
+	volatile long messagesSent;
+
+	volatile long messagesReceived;
+
 	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
 			Metadata metadata, long deadlineNanos, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
 		this.channel = channel;
@@ -126,6 +131,9 @@ class ClientCall extends CompletableFuture<Object> {
 	private void stopObservation(RpcStatus status, Throwable error) {
 		CallObservation current = this.observation;
 		if (current != null && OBSERVATION_STOPPED.compareAndSet(this, false, true)) {
+			if (this instanceof ClientStream || this.upload != null) {
+				current.messages(this.messagesSent, this.messagesReceived);
+			}
 			current.stop(status, error);
 		}
 	}

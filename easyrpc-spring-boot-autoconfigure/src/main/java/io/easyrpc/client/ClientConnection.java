@@ -442,6 +442,7 @@ final class ClientConnection extends FrameConnection {
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of the stream argument of " + call.method
 					+ " is " + size + " bytes, more than the server's maximum frame size of " + peerMaxFrameSize());
 		}
+		call.messagesSent++;
 		send(frame);
 	}
 
@@ -679,6 +680,7 @@ final class ClientConnection extends FrameConnection {
 			sendCancel(next.callId(), RpcStatus.CANCELLED);
 			return;
 		}
+		stream.messagesReceived++;
 		stream.onNext(item);
 	}
 

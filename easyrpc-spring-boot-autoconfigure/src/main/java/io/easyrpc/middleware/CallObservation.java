@@ -19,6 +19,16 @@ public interface CallObservation {
 	Scope openScope();
 
 	/**
+	 * Record how many stream items this side sent and received during the call. Called
+	 * once, just before {@link #stop(RpcStatus, Throwable)}, and only for streaming calls
+	 * (server streams, client streams and channels). The default does nothing.
+	 * @param sent the items this side sent
+	 * @param received the items this side received
+	 */
+	default void messages(long sent, long received) {
+	}
+
+	/**
 	 * Record the outcome. Called exactly once per observation.
 	 * @param status the status of the call
 	 * @param error the exception behind a failure, or {@code null}

@@ -29,6 +29,13 @@ final class CompositeCallObservation implements CallObservation {
 	}
 
 	@Override
+	public void messages(long sent, long received) {
+		for (int i = this.observations.size() - 1; i >= 0; i--) {
+			this.observations.get(i).messages(sent, received);
+		}
+	}
+
+	@Override
 	public void stop(RpcStatus status, Throwable error) {
 		for (int i = this.observations.size() - 1; i >= 0; i--) {
 			this.observations.get(i).stop(status, error);

@@ -35,6 +35,11 @@ final class ServerCall implements Runnable {
 
 	private volatile boolean deadlinePassed;
 
+	// Stream items sent and received; each counter is written by one thread at a time.
+	private volatile long messagesSent;
+
+	private volatile long messagesReceived;
+
 	// Null unless the method is a server stream.
 	private final ServerStream stream;
 
@@ -52,6 +57,14 @@ final class ServerCall implements Runnable {
 
 	// Null unless the method takes a client stream; set before the call is dispatched.
 	private volatile ServerInput input;
+
+	void messageSent() {
+		this.messagesSent++;
+	}
+
+	void messageReceived() {
+		this.messagesReceived++;
+	}
 
 	ServerInput input() {
 		return this.input;
@@ -202,6 +215,9 @@ final class ServerCall implements Runnable {
 			if (this.observation != null) {
 				RpcStatus status = (error != null) ? error.getStatus()
 						: this.context.isCancelled() ? cancelledStatus() : RpcStatus.OK;
+				if (this.method.callStyle().isStreaming() || this.method.streamParameter() >= 0) {
+					this.observation.messages(this.messagesSent, this.messagesReceived);
+				}
 				this.observation.stop(status, failure);
 			}
 			// The method's concurrency slot is free before the answer leaves, so that a

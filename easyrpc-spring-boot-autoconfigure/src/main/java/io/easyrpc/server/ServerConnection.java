@@ -640,6 +640,7 @@ final class ServerConnection extends FrameConnection {
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of " + method.key() + " is " + size
 					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize());
 		}
+		call.messageSent();
 		send(frame);
 	}
 
@@ -670,6 +671,7 @@ final class ServerConnection extends FrameConnection {
 					"Cannot decode an item of " + method.key() + ": " + ex.getMessage(), ex));
 			return;
 		}
+		call.messageReceived();
 		input.onNext(item);
 	}
 

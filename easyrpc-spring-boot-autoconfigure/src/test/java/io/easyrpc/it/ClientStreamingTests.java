@@ -275,6 +275,49 @@ class ClientStreamingTests {
 				"UploadService.echo bidi_stream OK");
 	}
 
+	@Test
+	void clientStreamAndChannelObservationsCountTheItemsEachSideSentAndReceived() {
+		List<String> serverEvents = new CopyOnWriteArrayList<>();
+		List<String> clientEvents = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.observer((call) -> counting(call, serverEvents)),
+				RpcFixture.definitions(this.service));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.observer((call) -> counting(call, clientEvents)));
+		Uploads uploads = client(Uploads.class, channel);
+		assertThat(uploads.sum("o", Flux.range(0, 3))).isEqualTo("o3");
+		assertThat(uploads.echo(Flux.range(0, 4)).collectList().block(WAIT)).hasSize(4);
+		await().atMost(WAIT).until(() -> serverEvents.size() == 2 && clientEvents.size() == 2);
+		assertThat(serverEvents).containsExactlyInAnyOrder("UploadService.sum sent 0 received 3",
+				"UploadService.echo sent 4 received 4");
+		assertThat(clientEvents).containsExactlyInAnyOrder("UploadService.sum sent 3 received 0",
+				"UploadService.echo sent 4 received 4");
+	}
+
+	private static CallObservation counting(CallInfo call, List<String> events) {
+		return new CallObservation() {
+
+			private String counts = "no counts";
+
+			@Override
+			public Scope openScope() {
+				return () -> {
+				};
+			}
+
+			@Override
+			public void messages(long sent, long received) {
+				this.counts = "sent " + sent + " received " + received;
+			}
+
+			@Override
+			public void stop(RpcStatus status, Throwable error) {
+				events.add(call.methodKey() + " " + this.counts);
+			}
+
+		};
+	}
+
 	private static CallObservation observation(CallInfo call, List<String> events) {
 		return new CallObservation() {
 

@@ -369,6 +369,22 @@ class StreamingTests {
 	}
 
 	@Test
+	void streamObservationsCountTheItemsEachSideSentAndReceived() {
+		List<String> serverEvents = new CopyOnWriteArrayList<>();
+		List<String> clientEvents = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.observer((call) -> counting(serverEvents)), RpcFixture.definitions(this.service));
+		RpcChannel channel = this.rpc.channel(RpcFixture.address(server),
+				(builder) -> builder.observer((call) -> counting(clientEvents)));
+		FluxNumbers numbers = client(FluxNumbers.class, channel);
+		assertThat(numbers.flux(5).collectList().block(WAIT)).hasSize(5);
+		assertThat(numbers.echo("unary")).isEqualTo("unary");
+		await().atMost(WAIT).until(() -> serverEvents.size() == 2);
+		assertThat(serverEvents).containsExactly("sent 5 received 0", "no counts");
+		assertThat(clientEvents).containsExactly("sent 0 received 5", "no counts");
+	}
+
+	@Test
 	void cancelledStreamIsObservedAsCancelledOnBothSides() {
 		List<String> serverEvents = new CopyOnWriteArrayList<>();
 		List<String> clientEvents = new CopyOnWriteArrayList<>();
@@ -438,6 +454,31 @@ class StreamingTests {
 			return result;
 		}
 
+	}
+
+	// Records "key sent received" once per observed streaming call.
+	private static CallObservation counting(List<String> events) {
+		return new CallObservation() {
+
+			private String counts = "no counts";
+
+			@Override
+			public Scope openScope() {
+				return () -> {
+				};
+			}
+
+			@Override
+			public void messages(long sent, long received) {
+				this.counts = "sent " + sent + " received " + received;
+			}
+
+			@Override
+			public void stop(RpcStatus status, Throwable error) {
+				events.add(this.counts);
+			}
+
+		};
 	}
 
 	private static CallObservation observation(CallInfo call, List<String> events) {

@@ -56,4 +56,13 @@ final class CallKeyValues {
 		return KeyValues.of(HighCardinalityKeyNames.PEER_ADDRESS.withValue(call.peer()));
 	}
 
+	KeyValues highCardinality(CallInfo call, boolean streamed, long sent, long received) {
+		KeyValues values = highCardinality(call);
+		if (!streamed) {
+			return values;
+		}
+		return values.and(HighCardinalityKeyNames.MESSAGES_SENT.withValue(Long.toString(sent)),
+				HighCardinalityKeyNames.MESSAGES_RECEIVED.withValue(Long.toString(received)));
+	}
+
 }

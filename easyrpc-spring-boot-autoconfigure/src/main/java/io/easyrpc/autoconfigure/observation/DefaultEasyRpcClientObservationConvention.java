@@ -30,7 +30,8 @@ public class DefaultEasyRpcClientObservationConvention implements EasyRpcClientO
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EasyRpcClientContext context) {
-		return this.keyValues.highCardinality(context.getCall());
+		return this.keyValues.highCardinality(context.getCall(), context.hasMessages(), context.getMessagesSent(),
+				context.getMessagesReceived());
 	}
 
 }

@@ -30,7 +30,8 @@ public class DefaultEasyRpcServerObservationConvention implements EasyRpcServerO
 
 	@Override
 	public KeyValues getHighCardinalityKeyValues(EasyRpcServerContext context) {
-		return this.keyValues.highCardinality(context.getCall());
+		return this.keyValues.highCardinality(context.getCall(), context.hasMessages(), context.getMessagesSent(),
+				context.getMessagesReceived());
 	}
 
 }

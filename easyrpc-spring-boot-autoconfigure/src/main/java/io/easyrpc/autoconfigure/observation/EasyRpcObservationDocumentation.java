@@ -127,6 +127,26 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 				return "network.peer.address";
 			}
 
+		},
+
+		/** The stream items this side sent; streaming calls only. */
+		MESSAGES_SENT {
+
+			@Override
+			public String asString() {
+				return "rpc.messages.sent";
+			}
+
+		},
+
+		/** The stream items this side received; streaming calls only. */
+		MESSAGES_RECEIVED {
+
+			@Override
+			public String asString() {
+				return "rpc.messages.received";
+			}
+
 		}
 
 	}

@@ -48,4 +48,47 @@ public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String
 		return getResponse();
 	}
 
+	private boolean streamed;
+
+	private long messagesSent;
+
+	private long messagesReceived;
+
+	/**
+	 * Record the stream items of a streaming call.
+	 * @param sent the items this side sent
+	 * @param received the items this side received
+	 */
+	public void setMessages(long sent, long received) {
+		this.streamed = true;
+		this.messagesSent = sent;
+		this.messagesReceived = received;
+	}
+
+	/**
+	 * Return whether stream item counts were recorded: only for streaming calls, once
+	 * they finished.
+	 * @return {@code true} if {@link #getMessagesSent()} and
+	 * {@link #getMessagesReceived()} are known
+	 */
+	public boolean hasMessages() {
+		return this.streamed;
+	}
+
+	/**
+	 * Return the stream items this side sent.
+	 * @return the count, {@code 0} unless {@link #hasMessages()}
+	 */
+	public long getMessagesSent() {
+		return this.messagesSent;
+	}
+
+	/**
+	 * Return the stream items this side received.
+	 * @return the count, {@code 0} unless {@link #hasMessages()}
+	 */
+	public long getMessagesReceived() {
+		return this.messagesReceived;
+	}
+
 }

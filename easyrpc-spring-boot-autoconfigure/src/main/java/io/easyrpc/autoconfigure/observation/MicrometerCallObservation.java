@@ -27,6 +27,16 @@ final class MicrometerCallObservation implements CallObservation {
 	}
 
 	@Override
+	public void messages(long sent, long received) {
+		if (this.context instanceof EasyRpcServerContext server) {
+			server.setMessages(sent, received);
+		}
+		else if (this.context instanceof EasyRpcClientContext client) {
+			client.setMessages(sent, received);
+		}
+	}
+
+	@Override
 	public void stop(RpcStatus status, Throwable error) {
 		this.context.setResponse(status);
 		if (error != null && status != RpcStatus.OK) {
