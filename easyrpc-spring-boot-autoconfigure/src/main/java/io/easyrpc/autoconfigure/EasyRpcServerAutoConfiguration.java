@@ -109,6 +109,10 @@ public final class EasyRpcServerAutoConfiguration {
 			ObjectProvider<ConnectionMiddleware> connectionMiddleware,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
 			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers, ObjectProvider<SslBundles> sslBundles) {
+		if (properties.getStreamWindow() < 1) {
+			throw new IllegalStateException(
+					"easyrpc.server.stream-window must be at least 1, not " + properties.getStreamWindow());
+		}
 		RpcServer.Builder builder = RpcServer.builder()
 			.registry(registry)
 			.codec(codec)
@@ -117,6 +121,7 @@ public final class EasyRpcServerAutoConfiguration {
 			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
 			.idleTimeout(properties.getIdleTimeout())
 			.maxSessionsPerConnection(properties.getMaxSessionsPerConnection())
+			.streamWindow(properties.getStreamWindow())
 			.exposeStackTraces(properties.isExposeStackTraces())
 			.authTimeout(properties.getAuth().getTimeout());
 		String secret = properties.getAuth().getSharedSecret();

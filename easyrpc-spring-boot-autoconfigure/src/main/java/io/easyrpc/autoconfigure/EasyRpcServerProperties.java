@@ -58,6 +58,12 @@ public class EasyRpcServerProperties {
 	private int maxSessionsPerConnection = 1000;
 
 	/**
+	 * Credit, in items, that the server grants a client stream ahead of the method that
+	 * consumes it; at most this many of the client's items wait on the server.
+	 */
+	private int streamWindow = 32;
+
+	/**
 	 * Whether errors sent to clients carry the server's stack trace.
 	 */
 	private boolean exposeStackTraces;
@@ -172,6 +178,14 @@ public class EasyRpcServerProperties {
 
 	public void setMaxSessionsPerConnection(int maxSessionsPerConnection) {
 		this.maxSessionsPerConnection = maxSessionsPerConnection;
+	}
+
+	public int getStreamWindow() {
+		return this.streamWindow;
+	}
+
+	public void setStreamWindow(int streamWindow) {
+		this.streamWindow = streamWindow;
 	}
 
 	public boolean isExposeStackTraces() {

@@ -93,6 +93,8 @@ public final class RpcServer {
 
 	private final int maxSessionsPerConnection;
 
+	private final int streamWindow;
+
 	private final ExceptionMapper exceptionMapper;
 
 	private final List<ServerCallObserver> observers;
@@ -135,6 +137,7 @@ public final class RpcServer {
 		this.sharedSecret = builder.sharedSecret;
 		this.authTimeout = builder.authTimeout;
 		this.maxSessionsPerConnection = builder.maxSessionsPerConnection;
+		this.streamWindow = builder.streamWindow;
 		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
 		this.observers = List.copyOf(builder.observers);
 		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
@@ -428,6 +431,15 @@ public final class RpcServer {
 	}
 
 	/**
+	 * Return the credit, in items, that the server grants a client stream ahead of the
+	 * method that consumes it.
+	 * @return the window
+	 */
+	public int streamWindow() {
+		return this.streamWindow;
+	}
+
+	/**
 	 * Return a snapshot of the open connections.
 	 * @return the connections
 	 */
@@ -586,6 +598,8 @@ public final class RpcServer {
 		private Duration authTimeout = Duration.ofSeconds(10);
 
 		private int maxSessionsPerConnection = 1000;
+
+		private int streamWindow = ServerInput.DEFAULT_WINDOW;
 
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
 
@@ -748,6 +762,24 @@ public final class RpcServer {
 						"maxSessionsPerConnection must be at least 1, not " + maxSessionsPerConnection);
 			}
 			this.maxSessionsPerConnection = maxSessionsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Set the credit, in items, that the server grants a client stream (a method's
+		 * {@code Flux} or {@code Flow.Publisher} parameter) ahead of the method: at most
+		 * this many of the client's items wait on the server however slowly the method
+		 * takes them. It is topped up by half a window as the method takes items. Default
+		 * 32; larger windows help fast methods on high-latency links, smaller ones bound
+		 * the memory of large items.
+		 * @param streamWindow the window, at least 1
+		 * @return this builder
+		 */
+		public Builder streamWindow(int streamWindow) {
+			if (streamWindow < 1) {
+				throw new IllegalArgumentException("streamWindow must be at least 1, not " + streamWindow);
+			}
+			this.streamWindow = streamWindow;
 			return this;
 		}
 

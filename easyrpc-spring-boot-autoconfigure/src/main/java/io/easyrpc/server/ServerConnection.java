@@ -438,7 +438,7 @@ final class ServerConnection extends FrameConnection {
 		ServerCall call = new ServerCall(this, callId, method, arguments, context(method, request.metadata(), session),
 				observation);
 		if (method.streamParameter() >= 0) {
-			ServerInput input = new ServerInput(this, call);
+			ServerInput input = new ServerInput(this, call, this.server.streamWindow());
 			call.input(input);
 			arguments[method.streamParameter()] = method.streamParameterIsFlux() ? ReactorSupport.toFlux(input) : input;
 		}

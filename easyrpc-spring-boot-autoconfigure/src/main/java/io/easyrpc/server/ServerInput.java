@@ -15,16 +15,19 @@ import io.easyrpc.RpcStatus;
  * its {@code Flux} or {@code Flow.Publisher} parameter.
  * <p>
  * The client sends items only within the credit that this side grants with
- * {@code REQUEST_N}: {@link #WINDOW} items once the method first requests, then, each
- * time the method has taken half a window, that many more. So at most one window of items
- * waits here, however slowly the method consumes. One subscriber only; the subscriber is
- * never called concurrently. Cancelling the subscription sends {@code CANCEL} to the
- * client, which stops its producer.
+ * {@code REQUEST_N}: a window of items ({@link RpcServer.Builder#streamWindow(int)}, 32
+ * by default) once the method first requests, then, each time the method has taken half a
+ * window, that many more. So at most one window of items waits here, however slowly the
+ * method consumes. One subscriber only; the subscriber is never called concurrently.
+ * Cancelling the subscription sends {@code CANCEL} to the client, which stops its
+ * producer.
  */
 final class ServerInput implements Flow.Publisher<Object> {
 
-	/** Credit granted to the client at first, and the unit it is topped up by half. */
-	static final int WINDOW = 32;
+	/** The default window: credit granted at first, topped up by half a window. */
+	static final int DEFAULT_WINDOW = 32;
+
+	private final int window;
 
 	private static final Object NULL = new Object();
 
@@ -62,9 +65,10 @@ final class ServerInput implements Flow.Publisher<Object> {
 	// Event loop only: credit granted and not yet used by the client.
 	private int outstanding;
 
-	ServerInput(ServerConnection connection, ServerCall call) {
+	ServerInput(ServerConnection connection, ServerCall call, int window) {
 		this.connection = connection;
 		this.call = call;
+		this.window = window;
 	}
 
 	@Override
@@ -176,7 +180,7 @@ final class ServerInput implements Flow.Publisher<Object> {
 						emitted++;
 						// Granted once the items have been handed over, so the client is
 						// never more than one window ahead of what the method has taken.
-						if (++this.consumedSinceGrant >= WINDOW / 2 && !this.ended) {
+						if (++this.consumedSinceGrant >= Math.max(1, this.window / 2) && !this.ended) {
 							grant(this.consumedSinceGrant);
 							this.consumedSinceGrant = 0;
 						}
@@ -218,7 +222,7 @@ final class ServerInput implements Flow.Publisher<Object> {
 				return (sum < 0) ? Long.MAX_VALUE : sum;
 			});
 			if (ServerInput.this.creditStarted.compareAndSet(false, true) && !ServerInput.this.ended) {
-				grant(WINDOW);
+				grant(ServerInput.this.window);
 			}
 			drain();
 		}

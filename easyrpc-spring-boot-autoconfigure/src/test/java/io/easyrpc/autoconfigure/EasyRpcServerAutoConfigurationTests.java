@@ -192,6 +192,22 @@ class EasyRpcServerAutoConfigurationTests {
 	}
 
 	@Test
+	void whenStreamWindowIsSetThenServerGrantsThatCredit() {
+		this.runner.withBean(GreeterService.class).run((context) -> {
+			assertThat(context.getBean(RpcServer.class).streamWindow()).isEqualTo(32);
+		});
+		this.runner.withBean(GreeterService.class)
+			.withPropertyValues("easyrpc.server.stream-window=256")
+			.run((context) -> assertThat(context.getBean(RpcServer.class).streamWindow()).isEqualTo(256));
+		this.runner.withBean(GreeterService.class)
+			.withPropertyValues("easyrpc.server.stream-window=0")
+			.run((context) -> assertThat(context).hasFailed()
+				.getFailure()
+				.rootCause()
+				.hasMessageContaining("easyrpc.server.stream-window must be at least 1"));
+	}
+
+	@Test
 	void whenMaxThreadsIsSetThenExecutorHonoursIt() {
 		this.runner.withBean(GreeterService.class)
 			.withPropertyValues("easyrpc.server.executor.max-threads=7")

@@ -86,6 +86,27 @@ class ClientStreamingTests {
 	}
 
 	@Test
+	void serverStreamWindowBoundsHowFarTheProducerRunsAhead() {
+		int window = 100;
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0), (builder) -> builder.streamWindow(window),
+				RpcFixture.definitions(this.service));
+		assertThat(server.streamWindow()).isEqualTo(window);
+		FutureUploads uploads = client(FutureUploads.class, this.rpc.channel(server));
+		AtomicLong produced = new AtomicLong();
+		AtomicLong maxAhead = new AtomicLong();
+		AtomicBoolean producerCancelled = new AtomicBoolean();
+		int take = 1000;
+		Flux<Integer> producer = Flux.range(0, 1_000_000).doOnNext((item) -> {
+			long ahead = produced.incrementAndGet() - this.service.consumed.get();
+			maxAhead.accumulateAndGet(ahead, Math::max);
+		}).doOnCancel(() -> producerCancelled.set(true));
+		assertThat(uploads.takeOneByOne(take, producer).join()).isEqualTo(take);
+		await().atMost(WAIT).untilTrue(producerCancelled);
+		assertThat(maxAhead.get()).isLessThanOrEqualTo(window);
+		assertThat(produced.get()).isLessThanOrEqualTo(take + window);
+	}
+
+	@Test
 	void serverThatRequestsOneAtATimeKeepsTheProducerWithinItsCredit() {
 		RpcChannel channel = this.rpc.channel(this.rpc.tcpServer(this.service));
 		FutureUploads uploads = client(FutureUploads.class, channel);
