@@ -18,6 +18,9 @@ public record ServiceDescriptor(String name, List<MethodDescriptor> methods) {
 	 * @param parameters the parameters
 	 * @param returnType the declared return type
 	 * @param callStyle {@code blocking}, {@code future}, {@code mono} or {@code one-way}
+	 * for unary calls; {@code flux}, {@code publisher}, {@code stream} or
+	 * {@code iterator} for server streams; {@code client-stream} or {@code bidi-stream}
+	 * for methods with a stream parameter
 	 * @param nonBlocking whether the method runs on the I/O thread
 	 */
 	public record MethodDescriptor(String key, String name, List<ParameterDescriptor> parameters, String returnType,

@@ -98,7 +98,9 @@ public final class ServiceRegistry {
 		for (int i = 0; i < types.length; i++) {
 			parameters.add(new ServiceDescriptor.ParameterDescriptor(names.get(i), types[i].getTypeName()));
 		}
-		String style = method.options().oneWay() ? "one-way" : method.callStyle().name().toLowerCase();
+		String style = method.options().oneWay() ? "one-way"
+				: (method.streamParameter() >= 0) ? (method.callStyle().isStreaming() ? "bidi-stream" : "client-stream")
+						: method.callStyle().name().toLowerCase();
 		return new ServiceDescriptor.MethodDescriptor(method.key(), method.method().getName(), parameters,
 				method.method().getGenericReturnType().getTypeName(), style, method.options().nonBlocking());
 	}

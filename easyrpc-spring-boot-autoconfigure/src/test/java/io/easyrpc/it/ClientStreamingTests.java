@@ -1,7 +1,9 @@
 package io.easyrpc.it;
 
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Flow;
@@ -18,6 +20,7 @@ import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.protocol.Frame;
 import io.easyrpc.protocol.FrameCodec;
 import io.easyrpc.protocol.Metadata;
@@ -83,6 +86,17 @@ class ClientStreamingTests {
 		assertThat(uploads.sum("e", Flux.empty())).isEqualTo("e0");
 		// A blocking method that blocks on its items on a worker thread.
 		assertThat(uploads.blockingCount(Flux.range(0, 1000))).isEqualTo(1000);
+	}
+
+	@Test
+	void reflectionNamesClientStreamsAndChannels() {
+		ServiceRegistry registry = new ServiceRegistry(RpcFixture.CODEC);
+		registry.register(RpcFixture.definitions(this.service)[0]);
+		Map<String, String> styles = new HashMap<>();
+		registry.describe()
+			.forEach((service) -> service.methods().forEach((method) -> styles.put(method.key(), method.callStyle())));
+		assertThat(styles).containsEntry("UploadService.sum", "client-stream")
+			.containsEntry("UploadService.echo", "bidi-stream");
 	}
 
 	@Test
