@@ -1,10 +1,10 @@
 /**
  * A browser client for easyrpc servers, over the WebSocket endpoint that a Spring Boot
- * application with spring-websocket serves at {@code /easyrpc}.
+ * application with spring-websocket serves at `/easyrpc`.
  *
  * The wire format is the one of docs/protocol.md: each side sends a 10-byte preface, then
  * every binary WebSocket message carries exactly one frame body (no length prefix). The
- * MessagePack bytes are written and read by the vendored {@code @msgpack/msgpack} library.
+ * MessagePack bytes are written and read by the vendored `@msgpack/msgpack` library.
  *
  * @example
  * import { connect } from '/easyrpc/easyrpc.js';
@@ -83,7 +83,7 @@ const DEFAULTS = Object.freeze({
 });
 
 /**
- * The name of a status code; a code this client does not know is {@code INTERNAL}, as the
+ * The name of a status code; a code this client does not know is `INTERNAL`, as the
  * protocol asks.
  * @param {number} code a status code
  * @returns {string} its name
@@ -107,9 +107,9 @@ export class RpcError extends Error {
 		const status = statusName(code);
 		super(message ? `${status}: ${message}` : status);
 		this.name = 'RpcError';
-		/** The status name, for example {@code 'NOT_FOUND'}. @type {string} */
+		/** The status name, for example `'NOT_FOUND'`. @type {string} */
 		this.status = status;
-		/** The status code, for example {@code 5}. @type {number} */
+		/** The status code, for example `5`. @type {number} */
 		this.code = STATUS_NAMES.has(code) ? code : Status.INTERNAL;
 		/** The message without the status, or null. @type {?string} */
 		this.detail = message ?? null;
@@ -150,7 +150,7 @@ export class RpcError extends Error {
  * The promise resolves once the server's preface has arrived, so a server that speaks
  * another protocol or requires shared-secret authentication (which this client does not
  * support) is reported here, with an {@link RpcError}.
- * @param {string} [url='/easyrpc'] a {@code ws:} or {@code wss:} URL, or a path on the
+ * @param {string} [url='/easyrpc'] a `ws:` or `wss:` URL, or a path on the
  * page's own server
  * @param {ConnectOptions} [options] connection options
  * @returns {Promise<EasyRpcClient>} the connected client
@@ -208,7 +208,10 @@ export class EasyRpcClient {
 		this.closed = new Promise((resolve) => {
 			this.#resolveClosed = resolve;
 		});
-		/** @ignore */
+		/**
+		 * Resolves once the server's preface has arrived; {@link connect} waits for it.
+		 * @type {Promise<void>}
+		 */
 		this.ready = new Promise((resolve, reject) => {
 			this.#open(resolve, reject);
 		});
@@ -224,8 +227,8 @@ export class EasyRpcClient {
 
 	/**
 	 * Call a unary method.
-	 * @param {string} method the method key, {@code Service.method} or
-	 * {@code group/Service.method}
+	 * @param {string} method the method key, `Service.method` or
+	 * `group/Service.method`
 	 * @param {...*} args the arguments, in the order the method declares them
 	 * @returns {Promise<*>} the result; rejects with an {@link RpcError}
 	 */
@@ -245,21 +248,19 @@ export class EasyRpcClient {
 		return new Promise((resolve, reject) => {
 			const call = {
 				method,
-				resolve,
-				reject,
 				onPayload: (payload) => {
 					let result;
 					try {
 						result = decode(payload);
 					}
 					catch (ex) {
-						this.cancel(call, new RpcError(Status.INTERNAL, `cannot decode the result of ${method}: ${ex.message}`));
+						this.#cancel(call, new RpcError(Status.INTERNAL, `cannot decode the result of ${method}: ${ex.message}`));
 						return;
 					}
 					this.#settle(call, () => resolve(result));
 				},
-				onNext: () => this.cancel(call, new RpcError(Status.INTERNAL, `an item arrived for the unary call ${method}`)),
-				onComplete: () => this.cancel(call, new RpcError(Status.INTERNAL, `the unary call ${method} completed without a result`)),
+				onNext: () => this.#cancel(call, new RpcError(Status.INTERNAL, `an item arrived for the unary call ${method}`)),
+				onComplete: () => this.#cancel(call, new RpcError(Status.INTERNAL, `the unary call ${method} completed without a result`)),
 				onError: (error) => this.#settle(call, () => reject(error)),
 			};
 			this.#start(call, args, options);
@@ -268,7 +269,7 @@ export class EasyRpcClient {
 
 	/**
 	 * Call a server stream. The call starts when iteration starts; the stream is read with
-	 * {@code for await}, and leaving the loop early (break, return, throw) cancels it.
+	 * `for await`, and leaving the loop early (break, return, throw) cancels it.
 	 * Credit is granted as items are consumed, so a slow loop slows the server down instead
 	 * of filling the browser's memory.
 	 * @param {string} method the method key
@@ -288,40 +289,44 @@ export class EasyRpcClient {
 	 */
 	subscribe(method, args = [], options = {}) {
 		const window = options.window ?? this.#options.window;
-		return new ServerStream(this, method, window, (call) => {
-			this.#start(call, args, options, window);
+		return new ServerStream(method, window, {
+			start: (call) => this.#start(call, args, options, window),
+			cancel: (call, error) => this.#cancel(call, error),
+			requestMore: (call, n) => this.#requestMore(call, n),
+			settle: (call, completion) => this.#settle(call, completion),
 		});
 	}
 
 	/**
 	 * Close the connection. Calls and streams still in flight fail with
-	 * {@code CANCELLED}; the server cancels them on its side.
+	 * `CANCELLED`; the server cancels them on its side.
 	 */
 	close() {
 		this.#shutdown(new RpcError(Status.CANCELLED, 'the client was closed'));
 	}
 
 	#open(resolve, reject) {
-		let socket;
-		try {
-			socket = new WebSocket(this.#url);
-		}
-		catch (ex) {
-			reject(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: ${ex.message}`));
-			return;
-		}
-		this.#socket = socket;
-		socket.binaryType = 'arraybuffer';
-		const connectTimer = setTimeout(() => {
-			this.#shutdown(new RpcError(Status.UNAVAILABLE,
-					`no easyrpc preface from ${this.#url} within ${this.#options.connectTimeout} ms`));
-		}, this.#options.connectTimeout);
+		let connectTimer;
 		this.closed.then((reason) => {
 			clearTimeout(connectTimer);
 			if (!this.#prefaceReceived) {
 				reject(reason);
 			}
 		});
+		let socket;
+		try {
+			socket = new WebSocket(this.#url);
+		}
+		catch (ex) {
+			this.#shutdown(new RpcError(Status.UNAVAILABLE, `cannot connect to ${this.#url}: ${ex.message}`));
+			return;
+		}
+		this.#socket = socket;
+		socket.binaryType = 'arraybuffer';
+		connectTimer = setTimeout(() => {
+			this.#shutdown(new RpcError(Status.UNAVAILABLE,
+					`no easyrpc preface from ${this.#url} within ${this.#options.connectTimeout} ms`));
+		}, this.#options.connectTimeout);
 		this.#onPreface = () => {
 			clearTimeout(connectTimer);
 			this.#startKeepAlive();
@@ -470,12 +475,12 @@ export class EasyRpcClient {
 				this.#send([FrameType.REQUEST_N, id, window]);
 			}
 			if (timeout > 0) {
-				call.timer = setTimeout(() => this.cancel(call, new RpcError(Status.DEADLINE_EXCEEDED,
+				call.timer = setTimeout(() => this.#cancel(call, new RpcError(Status.DEADLINE_EXCEEDED,
 						`${call.method} did not complete within ${timeout} ms`)), timeout);
 			}
 			const signal = options.signal;
 			if (signal) {
-				const onAbort = () => this.cancel(call, new RpcError(Status.CANCELLED, `${call.method} was cancelled by the caller`));
+				const onAbort = () => this.#cancel(call, new RpcError(Status.CANCELLED, `${call.method} was cancelled by the caller`));
 				if (signal.aborted) {
 					onAbort();
 				}
@@ -490,14 +495,9 @@ export class EasyRpcClient {
 		}
 	}
 
-	/**
-	 * Stop a call that is still in flight: tell the server with CANCEL (reason
-	 * DEADLINE_EXCEEDED for a deadline, CANCELLED otherwise) and fail the call locally.
-	 * @param {object} call the call
-	 * @param {RpcError} error what the call fails with
-	 * @ignore
-	 */
-	cancel(call, error) {
+	// Stops a call still in flight: CANCEL to the server (reason DEADLINE_EXCEEDED for a
+	// deadline, CANCELLED otherwise), then the call fails locally with the error.
+	#cancel(call, error) {
 		if (call.id === undefined || this.#calls.get(call.id) !== call) {
 			return;
 		}
@@ -506,28 +506,13 @@ export class EasyRpcClient {
 		call.onError(error);
 	}
 
-	/**
-	 * Grant a stream more credit.
-	 * @param {object} call the stream's call
-	 * @param {number} n how many more items it may send
-	 * @ignore
-	 */
-	requestMore(call, n) {
+	#requestMore(call, n) {
 		if (this.#calls.get(call.id) === call) {
 			this.#send([FrameType.REQUEST_N, call.id, n]);
 		}
 	}
 
-	/**
-	 * Forget a call that has ended, then run what completes it.
-	 * @param {object} call the call
-	 * @param {function(): void} completion what to do
-	 * @ignore
-	 */
-	settle(call, completion) {
-		this.#settle(call, completion);
-	}
-
+	// Forgets a call that has ended, then runs what completes it.
 	#settle(call, completion) {
 		if (call.id !== undefined && this.#calls.get(call.id) === call) {
 			this.#calls.delete(call.id);
@@ -608,17 +593,16 @@ export class EasyRpcClient {
 }
 
 /**
- * The items of a server stream, read with {@code for await}. It may be iterated once.
+ * The items of a server stream, read with `for await`. It may be iterated once.
  * Breaking out of the loop, or calling {@link ServerStream#cancel}, cancels the call on the
  * server.
  * @implements {AsyncIterableIterator<*>}
  */
 export class ServerStream {
 
-	#client;
 	#method;
 	#window;
-	#starter;
+	#connection;
 	#call = null;
 	#items = [];
 	#waiting = null;
@@ -631,19 +615,18 @@ export class ServerStream {
 
 	/**
 	 * Use {@link EasyRpcClient#stream} instead.
-	 * @param {EasyRpcClient} client the connection
 	 * @param {string} method the method key
 	 * @param {number} window the credit to keep granted
-	 * @param {function(object): void} starter sends the request and the first credit
+	 * @param {object} connection what the stream asks of its connection: start (the request
+	 * and the first credit), cancel, requestMore and settle
 	 */
-	constructor(client, method, window, starter) {
+	constructor(method, window, connection) {
 		if (!(Number.isInteger(window) && window >= 1 && window <= MAX_CALL_ID)) {
 			throw new RangeError(`a stream window is a whole number from 1 to ${MAX_CALL_ID}, not ${window}`);
 		}
-		this.#client = client;
 		this.#method = method;
 		this.#window = window;
-		this.#starter = starter;
+		this.#connection = connection;
 	}
 
 	/**
@@ -684,7 +667,7 @@ export class ServerStream {
 	}
 
 	/**
-	 * Stop reading: cancels the call on the server when it is still running. {@code for await}
+	 * Stop reading: cancels the call on the server when it is still running. `for await`
 	 * calls this when the loop is left early.
 	 * @returns {Promise<IteratorResult<*>>} done
 	 */
@@ -695,11 +678,11 @@ export class ServerStream {
 
 	/**
 	 * Cancel the stream: the server stops producing, items not read yet are dropped, and a
-	 * pending {@code next()} rejects with {@code CANCELLED}.
+	 * pending `next()` rejects with `CANCELLED`.
 	 */
 	cancel() {
 		if (this.#call !== null && !this.#finished) {
-			this.#client.cancel(this.#call, new RpcError(Status.CANCELLED, `${this.#method} was cancelled by the caller`));
+			this.#connection.cancel(this.#call, new RpcError(Status.CANCELLED, `${this.#method} was cancelled by the caller`));
 		}
 		this.#items = [];
 		this.#failure = null;
@@ -717,13 +700,13 @@ export class ServerStream {
 		};
 		this.#call = call;
 		this.#granted = this.#window;
-		this.#starter(call);
+		this.#connection.start(call);
 	}
 
 	#onNext(payload) {
 		this.#received++;
 		if (this.#received > this.#granted) {
-			this.#client.cancel(this.#call, new RpcError(Status.INTERNAL, `${this.#method} sent more items than it had credit for`));
+			this.#connection.cancel(this.#call, new RpcError(Status.INTERNAL, `${this.#method} sent more items than it had credit for`));
 			return;
 		}
 		this.#push(payload);
@@ -741,7 +724,7 @@ export class ServerStream {
 			item = decode(payload);
 		}
 		catch (ex) {
-			this.#client.cancel(this.#call, new RpcError(Status.INTERNAL, `cannot decode an item of ${this.#method}: ${ex.message}`));
+			this.#connection.cancel(this.#call, new RpcError(Status.INTERNAL, `cannot decode an item of ${this.#method}: ${ex.message}`));
 			return;
 		}
 		if (this.#waiting) {
@@ -760,7 +743,7 @@ export class ServerStream {
 			return;
 		}
 		this.#finished = true;
-		this.#client.settle(this.#call, () => {
+		this.#connection.settle(this.#call, () => {
 			if (this.#waiting) {
 				const waiting = this.#waiting;
 				this.#waiting = null;
@@ -789,7 +772,7 @@ export class ServerStream {
 		if (!this.#finished && this.#takenSinceGrant >= half) {
 			this.#takenSinceGrant = 0;
 			this.#granted += half;
-			this.#client.requestMore(this.#call, half);
+			this.#connection.requestMore(this.#call, half);
 		}
 		return { value, done: false };
 	}
