@@ -43,8 +43,8 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 @SpringBootTest(webEnvironment = WebEnvironment.RANDOM_PORT,
 		properties = { "easyrpc.server.port=0", "sample.countdown.pause=150ms",
-				// Selenium warns that it has no DevTools support for this Chromium; the
-				// test needs none.
+				// Selenium has no DevTools support for this Chromium; the test needs
+				// none.
 				"logging.level.org.openqa.selenium.devtools.CdpVersionFinder=error",
 				"logging.level.org.openqa.selenium.chromium.ChromiumDriver=error" })
 class BrowserSampleApplicationTests {
@@ -91,8 +91,7 @@ class BrowserSampleApplicationTests {
 
 	@BeforeEach
 	void startBrowser(@TempDir Path profile) throws IOException {
-		// An explicit driver and browser, so that Selenium never looks for (or downloads)
-		// others.
+		// Explicit driver and browser: Selenium never looks for (or downloads) others.
 		this.driverService = new ChromeDriverService.Builder().usingDriverExecutable(CHROMEDRIVER.toFile())
 			.usingAnyFreePort()
 			.build();
