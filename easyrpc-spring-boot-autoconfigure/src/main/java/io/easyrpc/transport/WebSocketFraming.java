@@ -17,7 +17,9 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.CorruptedFrameException;
@@ -127,6 +129,9 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	private ChannelFuture lastWrite;
 
+	// What the server answered the upgrade request with, when it was not HTTP.
+	private String notHttp;
+
 	private WebSocketFraming(boolean client, String description, int maxFrameSize, long handshakeTimeoutMillis) {
 		this.client = client;
 		this.description = description;
@@ -166,6 +171,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.handleCloseFrames(true)
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(true, uri.toString(), maxFrameSize, handshakeTimeoutMillis);
+		pipeline.addLast("webSocketAnswer", framing.new FirstBytes());
 		pipeline.addLast("httpCodec", new HttpClientCodec());
 		pipeline.addLast("httpAggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE_SIZE));
 		pipeline.addLast("webSocket", new WebSocketClientProtocolHandler(config));
@@ -181,14 +187,16 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 	 * after them; with TLS, the TLS handler goes before them. The origin of the upgrade
 	 * request is not checked.
 	 * @param pipeline the pipeline of an accepted channel
+	 * @param before the name of the handler to add them in front of, or {@code null} to
+	 * add them at the end
 	 * @param path the path of the endpoint, for example {@code /easyrpc}
 	 * @param maxFrameSize the largest frame body this side accepts, in bytes
 	 * @param handshakeTimeoutMillis how long the client may take to send its upgrade
 	 * request
 	 * @return the framing handler, whose {@link #handshakeFuture()} reports the upgrade
 	 */
-	public static WebSocketFraming addServerHandlers(ChannelPipeline pipeline, String path, int maxFrameSize,
-			long handshakeTimeoutMillis) {
+	public static WebSocketFraming addServerHandlers(ChannelPipeline pipeline, String before, String path,
+			int maxFrameSize, long handshakeTimeoutMillis) {
 		int maxMessage = Math.max(maxFrameSize, Preface.LENGTH);
 		WebSocketServerProtocolConfig config = WebSocketServerProtocolConfig.newBuilder()
 			.websocketPath(path)
@@ -201,12 +209,21 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(false, "WebSocket endpoint " + path, maxFrameSize,
 				handshakeTimeoutMillis);
-		pipeline.addLast("httpCodec", new HttpServerCodec());
-		pipeline.addLast("httpAggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE_SIZE));
-		pipeline.addLast("webSocket", new WebSocketServerProtocolHandler(config));
-		pipeline.addLast("webSocketAggregator", new WebSocketFrameAggregator(maxMessage));
-		pipeline.addLast(HANDLER_NAME, framing);
+		add(pipeline, before, "httpCodec", new HttpServerCodec());
+		add(pipeline, before, "httpAggregator", new HttpObjectAggregator(MAX_HTTP_MESSAGE_SIZE));
+		add(pipeline, before, "webSocket", new WebSocketServerProtocolHandler(config));
+		add(pipeline, before, "webSocketAggregator", new WebSocketFrameAggregator(maxMessage));
+		add(pipeline, before, HANDLER_NAME, framing);
 		return framing;
+	}
+
+	private static void add(ChannelPipeline pipeline, String before, String name, ChannelHandler handler) {
+		if (before != null) {
+			pipeline.addBefore(before, name, handler);
+		}
+		else {
+			pipeline.addLast(name, handler);
+		}
 	}
 
 	/**
@@ -420,8 +437,8 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		if (error instanceof WebSocketClientHandshakeException handshakeError && handshakeError.response() != null) {
 			HttpResponse response = handshakeError.response();
 			if (response.decoderResult().isFailure()) {
-				return prefix + "the server did not answer with HTTP; is it a WebSocket endpoint "
-						+ "(an easyrpc TCP port is reached with tcp://)?";
+				return prefix + ((this.notHttp != null) ? this.notHttp
+						: "the server's answer is not valid HTTP (" + response.decoderResult().cause() + ")");
 			}
 			HttpResponseStatus status = response.status();
 			String hint = switch (status.code()) {
@@ -459,8 +476,8 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 	@Override
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		if (!this.upgraded) {
-			this.handshake.tryFailure(new IOException("WebSocket handshake with " + this.description
-					+ " failed: the connection closed before the upgrade was done"));
+			this.handshake.tryFailure(new IOException("WebSocket handshake with " + this.description + " failed: "
+					+ ((this.notHttp != null) ? this.notHttp : "the connection closed before the upgrade was done")));
 		}
 		releaseHeld(new IOException("The connection closed before the WebSocket upgrade was done"));
 		ctx.fireChannelInactive();
@@ -589,6 +606,39 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			promise.tryFailure(cause);
 		}
 		this.partialPromises.clear();
+	}
+
+	// Looks at the first bytes the server sends, in front of the HTTP codec, so that a
+	// server that does not answer with HTTP is named as such; then steps aside.
+	private final class FirstBytes extends ChannelInboundHandlerAdapter {
+
+		private static final byte[] HTTP = "HTTP/".getBytes(StandardCharsets.US_ASCII);
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (msg instanceof ByteBuf in && in.isReadable()) {
+				if (in.readableBytes() >= 4 && in.getInt(in.readerIndex()) == Preface.MAGIC) {
+					WebSocketFraming.this.notHttp = "the server answered with an easyrpc preface: it is an easyrpc "
+							+ "TCP port, reached with tcp://host:port, not a WebSocket endpoint";
+				}
+				else if (!startsWithHttp(in)) {
+					WebSocketFraming.this.notHttp = "the server did not answer with HTTP; is it a WebSocket endpoint?";
+				}
+				ctx.pipeline().remove(this);
+			}
+			ctx.fireChannelRead(msg);
+		}
+
+		private static boolean startsWithHttp(ByteBuf in) {
+			int length = Math.min(in.readableBytes(), HTTP.length);
+			for (int i = 0; i < length; i++) {
+				if (in.getByte(in.readerIndex() + i) != HTTP[i]) {
+					return false;
+				}
+			}
+			return true;
+		}
+
 	}
 
 	private record PendingWrite(ByteBuf message, ChannelPromise promise) {
