@@ -124,6 +124,15 @@ public class EasyRpcServerProperties {
 	 */
 	private final Ip ip = new Ip();
 
+	/**
+	 * The WebSocket endpoint on the web server's port, for browsers and ws:// clients.
+	 */
+	private final WebSocket websocket = new WebSocket();
+
+	public WebSocket getWebsocket() {
+		return this.websocket;
+	}
+
 	public Boolean getEnabled() {
 		return this.enabled;
 	}
@@ -384,6 +393,70 @@ public class EasyRpcServerProperties {
 	/**
 	 * Connection limits.
 	 */
+	/**
+	 * The WebSocket endpoint.
+	 */
+	public static class WebSocket {
+
+		/**
+		 * Whether to serve the easyrpc services over WebSocket on the servlet web
+		 * server's port, when spring-websocket is present.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * Path of the WebSocket endpoint on the web server.
+		 */
+		private String path = "/easyrpc";
+
+		/**
+		 * Origins of the web pages allowed to open the endpoint, for example
+		 * [https://app.example.com]; '*' allows any. When neither this nor
+		 * 'allowed-origin-patterns' is set, only pages served by the same origin may
+		 * connect. Clients that send no Origin header (not browsers) are always allowed.
+		 */
+		private List<String> allowedOrigins = new ArrayList<>();
+
+		/**
+		 * Origin patterns of the web pages allowed to open the endpoint, for example
+		 * [https://*.example.com].
+		 */
+		private List<String> allowedOriginPatterns = new ArrayList<>();
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public String getPath() {
+			return this.path;
+		}
+
+		public void setPath(String path) {
+			this.path = path;
+		}
+
+		public List<String> getAllowedOrigins() {
+			return this.allowedOrigins;
+		}
+
+		public void setAllowedOrigins(List<String> allowedOrigins) {
+			this.allowedOrigins = allowedOrigins;
+		}
+
+		public List<String> getAllowedOriginPatterns() {
+			return this.allowedOriginPatterns;
+		}
+
+		public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
+			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+	}
+
 	public static class Connections {
 
 		/**

@@ -18,9 +18,36 @@ import java.util.Map;
  * too)
  * @param clientStream whether the client sends a stream of items (a client stream, or a
  * bidirectional channel when {@code serverStream} is set too)
+ * @param transport how the call travels: {@value #TCP}, {@value #IN_PROCESS} or
+ * {@value #WEBSOCKET}
  */
 public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
-		boolean clientStream) {
+		boolean clientStream, String transport) {
+
+	/** The transport of calls over a TCP connection, with or without TLS. */
+	public static final String TCP = "tcp";
+
+	/** The transport of calls within one JVM ({@code inproc://} addresses). */
+	public static final String IN_PROCESS = "inproc";
+
+	/**
+	 * The transport of calls over a WebSocket session ({@code ws://} and {@code wss://}).
+	 */
+	public static final String WEBSOCKET = "websocket";
+
+	/**
+	 * Describe a call over TCP.
+	 * @param methodKey the method key
+	 * @param peer the other side
+	 * @param headers the metadata headers
+	 * @param oneWay whether the call is a notification without a response
+	 * @param serverStream whether the server answers with a stream
+	 * @param clientStream whether the client sends a stream
+	 */
+	public CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
+			boolean clientStream) {
+		this(methodKey, peer, headers, oneWay, serverStream, clientStream, TCP);
+	}
 
 	/**
 	 * Describe a call that is a server stream or a unary call.

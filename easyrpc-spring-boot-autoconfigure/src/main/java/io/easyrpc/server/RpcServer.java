@@ -16,6 +16,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.easyrpc.RpcException;
@@ -38,6 +39,7 @@ import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.local.LocalAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -124,6 +126,16 @@ public final class RpcServer {
 	private volatile boolean running;
 
 	private volatile int port = -1;
+
+	private static final AtomicLong bridgeIds = new AtomicLong();
+
+	// The in-process address where connections of other transports (WebSocket) enter
+	// the server; bound while the server runs.
+	private volatile RpcAddress bridgeAddress;
+
+	// Peers of message connections between their opening and the server side of their
+	// in-process channel taking them, by the address of the opening side.
+	private final Map<SocketAddress, MessageConnection.Peer> openingPeers = new ConcurrentHashMap<>();
 
 	private RpcServer(Builder builder) {
 		this.addresses = List.copyOf(builder.addresses);
@@ -221,6 +233,7 @@ public final class RpcServer {
 					this.port = inet.getPort();
 				}
 			}
+			bindBridge();
 		}
 		catch (RuntimeException ex) {
 			closeServerChannels();
@@ -265,12 +278,79 @@ public final class RpcServer {
 			// Each connection takes the context current when it is accepted.
 			Tls.addServerHandlers(channel, this.sslContexts.get());
 		}
+		addConnectionHandlers(channel, new ServerConnection(this, this.maxFrameSize,
+				address.isInProcess() ? CallInfo.IN_PROCESS : CallInfo.TCP, null, null));
+	}
+
+	private void addConnectionHandlers(Channel channel, ServerConnection connection) {
 		channel.pipeline().addLast("frameDecoder", new FrameDecoder(this.maxFrameSize));
 		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
 			channel.pipeline()
 				.addLast("idle", new IdleStateHandler(this.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
 		}
-		channel.pipeline().addLast("easyrpc", new ServerConnection(this, this.maxFrameSize));
+		channel.pipeline().addLast("easyrpc", connection);
+	}
+
+	// Message connections enter through an in-process channel: its server side is an
+	// ordinary connection, which sees the addresses of the real peer.
+	private void bindBridge() {
+		RpcAddress address = RpcAddress.inProcess("easyrpc-bridge-" + bridgeIds.incrementAndGet());
+		ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
+
+			@Override
+			protected void initChannel(Channel channel) {
+				MessageConnection.Peer peer = RpcServer.this.openingPeers.remove(channel.remoteAddress());
+				if (peer == null) {
+					channel.close();
+					return;
+				}
+				addConnectionHandlers(channel, new ServerConnection(RpcServer.this, RpcServer.this.maxFrameSize,
+						peer.transport(), peer.remoteAddress(), peer.localAddress()));
+			}
+
+		}, null).awaitUninterruptibly();
+		if (!bind.isSuccess()) {
+			throw new RpcServerBindException(address, bind.cause());
+		}
+		this.serverChannels.add(bind.channel());
+		this.bridgeAddress = address;
+	}
+
+	/**
+	 * Open a connection whose messages arrive over a message-oriented transport that this
+	 * server does not accept itself, such as a WebSocket session of a web server. Each
+	 * message in either direction carries the preface or one frame body
+	 * ({@link MessageConnection}). The connection is served like one accepted on a socket
+	 * (connection middleware, authentication, limits, observations), with the given
+	 * addresses and transport name.
+	 * @param transport the transport name observations report, for example
+	 * {@link CallInfo#WEBSOCKET}
+	 * @param remoteAddress the peer's address
+	 * @param localAddress this side's address, may be {@code null}
+	 * @param sink where the server's messages go
+	 * @return the connection, open
+	 * @throws IllegalStateException if the server is not running or the connection cannot
+	 * be opened
+	 */
+	public MessageConnection openMessageConnection(String transport, SocketAddress remoteAddress,
+			SocketAddress localAddress, MessageConnection.Sink sink) {
+		Objects.requireNonNull(transport, "transport must not be null");
+		Objects.requireNonNull(sink, "sink must not be null");
+		RpcAddress target = this.bridgeAddress;
+		TransportResources transportResources = this.resources;
+		if (!this.running || target == null || this.refusingCalls) {
+			throw new IllegalStateException("The easyrpc server is not running");
+		}
+		LocalAddress opening = new LocalAddress(target.host() + "-" + bridgeIds.incrementAndGet());
+		this.openingPeers.put(opening, new MessageConnection.Peer(transport, remoteAddress, localAddress));
+		try {
+			// The server side of the channel takes the peer out of the map as it starts.
+			return MessageConnection.open(transportResources, target, opening, this.maxFrameSize, remoteAddress, sink);
+		}
+		catch (RuntimeException ex) {
+			this.openingPeers.remove(opening);
+			throw ex;
+		}
 	}
 
 	/**
@@ -292,6 +372,7 @@ public final class RpcServer {
 			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
 		}
 		closeServerChannels();
+		this.bridgeAddress = null;
 		long deadline = System.nanoTime() + drainTimeout.toNanos();
 		synchronized (this.activeCalls) {
 			while (this.activeCalls.get() > 0 && deadline - System.nanoTime() > 0) {
@@ -497,11 +578,11 @@ public final class RpcServer {
 	}
 
 	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-			boolean serverStream, boolean clientStream) {
+			boolean serverStream, boolean clientStream, String transport) {
 		if (this.observers.isEmpty()) {
 			return null;
 		}
-		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream);
+		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport);
 		if (this.observers.size() == 1) {
 			return this.observers.get(0).start(info);
 		}

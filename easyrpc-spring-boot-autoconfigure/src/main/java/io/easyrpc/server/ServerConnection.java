@@ -74,6 +74,8 @@ final class ServerConnection extends FrameConnection {
 
 	private final RpcServer server;
 
+	private final String transport;
+
 	// Added on the event loop; removed there on cancel and by whichever thread completes
 	// the call, which then encodes and sends the outcome itself.
 	private final Map<Integer, ServerCall> inFlight = new ConcurrentHashMap<>();
@@ -113,9 +115,14 @@ final class ServerConnection extends FrameConnection {
 
 	private ChannelHandlerContext handlerContext;
 
-	ServerConnection(RpcServer server, int maxFrameSize) {
+	ServerConnection(RpcServer server, int maxFrameSize, String transport, SocketAddress remoteAddress,
+			SocketAddress localAddress) {
 		super(maxFrameSize);
 		this.server = server;
+		this.transport = transport;
+		if (remoteAddress != null) {
+			bridgedAddresses(remoteAddress, localAddress);
+		}
 		this.secret = server.sharedSecret();
 		this.authenticated = this.secret == null;
 		List<ConnectionMiddleware> middleware = server.connectionMiddleware();
@@ -125,6 +132,10 @@ final class ServerConnection extends FrameConnection {
 
 	RpcServer server() {
 		return this.server;
+	}
+
+	String transport() {
+		return this.transport;
 	}
 
 	long createdAt() {
@@ -178,7 +189,7 @@ final class ServerConnection extends FrameConnection {
 
 	private void admit(ChannelHandlerContext ctx, SSLSession session) {
 		Channel channel = ctx.channel();
-		ConnectionInfo info = new ConnectionInfo(channel.remoteAddress(), channel.localAddress(), session);
+		ConnectionInfo info = new ConnectionInfo(remoteAddress(), localAddress(), session);
 		ConnectionDecision decision = this.admission.admit(info);
 		if (decision.isAccepted()) {
 			this.admitted = true;
@@ -409,7 +420,8 @@ final class ServerConnection extends FrameConnection {
 		int callId = request.callId();
 		ServerMethod method = this.server.registry().lookup(request.method());
 		CallObservation observation = this.server.observe(request.method(), peer(), request.metadata().headers(), false,
-				method != null && method.callStyle().isStreaming(), method != null && method.streamParameter() >= 0);
+				method != null && method.callStyle().isStreaming(), method != null && method.streamParameter() >= 0,
+				this.transport);
 		if (this.server.isRefusingCalls()) {
 			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;
@@ -480,7 +492,7 @@ final class ServerConnection extends FrameConnection {
 			return;
 		}
 		CallObservation observation = this.server.observe(notification.method(), peer(),
-				notification.metadata().headers(), true, false, false);
+				notification.metadata().headers(), true, false, false, this.transport);
 		if (this.server.isRefusingCalls()) {
 			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;

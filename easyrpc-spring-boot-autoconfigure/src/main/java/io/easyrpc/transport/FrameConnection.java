@@ -95,6 +95,10 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private boolean tlsFailureReported;
 
+	private volatile SocketAddress peerAddress;
+
+	private volatile SocketAddress ownAddress;
+
 	/**
 	 * Create a connection handler.
 	 * @param maxFrameSize the largest frame body this side accepts, announced to the peer
@@ -113,12 +117,45 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
-	 * Return the address of the peer.
+	 * Return the address of the peer: the channel's remote address, unless the connection
+	 * reaches this side through another transport that knows the real peer (see
+	 * {@link #bridgedAddresses(SocketAddress, SocketAddress)}).
 	 * @return the remote address, or {@code null} if not connected
 	 */
 	public final SocketAddress remoteAddress() {
+		SocketAddress bridged = this.peerAddress;
+		if (bridged != null) {
+			return bridged;
+		}
 		Channel channel = channel();
 		return (channel != null) ? channel.remoteAddress() : null;
+	}
+
+	/**
+	 * Return the address of this side: the channel's local address, unless set by
+	 * {@link #bridgedAddresses(SocketAddress, SocketAddress)}.
+	 * @return the local address, or {@code null} if not connected
+	 */
+	public final SocketAddress localAddress() {
+		SocketAddress bridged = this.ownAddress;
+		if (bridged != null) {
+			return bridged;
+		}
+		Channel channel = channel();
+		return (channel != null) ? channel.localAddress() : null;
+	}
+
+	/**
+	 * Set the addresses of a connection whose channel is only the last leg of its path,
+	 * for example an in-process channel that carries the messages of a WebSocket session:
+	 * the addresses of the WebSocket session are then the ones that address rules, logs
+	 * and observations must see, not the in-process ones.
+	 * @param remote the peer's address
+	 * @param local this side's address, may be {@code null} to keep the channel's
+	 */
+	protected final void bridgedAddresses(SocketAddress remote, SocketAddress local) {
+		this.peerAddress = remote;
+		this.ownAddress = local;
 	}
 
 	/**
@@ -257,11 +294,11 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (error instanceof ProtocolException protocolError) {
-			logger.warn("Closing easyrpc connection with {}: {}", ctx.channel().remoteAddress(), error.getMessage());
+			logger.warn("Closing easyrpc connection with {}: {}", remoteAddress(), error.getMessage());
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
 			return;
 		}
-		logger.debug("Closing easyrpc connection with {} after an I/O error", ctx.channel().remoteAddress(), error);
+		logger.debug("Closing easyrpc connection with {} after an I/O error", remoteAddress(), error);
 		ctx.close();
 	}
 

@@ -12,6 +12,7 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
@@ -130,6 +131,25 @@ public final class TransportResources implements AutoCloseable {
 			customizer.customize(bootstrap);
 		}
 		return bootstrap.connect(address.toSocketAddress());
+	}
+
+	/**
+	 * Connect an in-process channel from a chosen local address, which the server side
+	 * sees as the channel's remote address.
+	 * @param address the in-process address to connect to
+	 * @param localAddress the address of the connecting side, unique in the JVM
+	 * @param handler the handler that initializes the channel
+	 * @return the connect future
+	 */
+	public ChannelFuture connectInProcess(RpcAddress address, LocalAddress localAddress, ChannelHandler handler) {
+		if (!address.isInProcess()) {
+			throw new IllegalArgumentException("Not an in-process address: " + address);
+		}
+		return new Bootstrap().handler(handler)
+			.group(localGroup())
+			.channel(LocalChannel.class)
+			.option(ChannelOption.ALLOCATOR, ALLOCATOR)
+			.connect(address.toSocketAddress(), localAddress);
 	}
 
 	private synchronized EventLoopGroup tcpGroup() {

@@ -82,7 +82,8 @@ class ServerConnectionAdmissionTests {
 		SSLEngine engine = SSLContext.getDefault().createSSLEngine();
 		engine.setUseClientMode(false);
 		this.channel = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_SIZE),
-				new ServerConnection(server, MAX_FRAME_SIZE), new SslHandler(engine));
+				new ServerConnection(server, MAX_FRAME_SIZE, io.easyrpc.middleware.CallInfo.TCP, null, null),
+				new SslHandler(engine));
 		ByteBuf preface = this.channel.readOutbound();
 		try {
 			assertThat(Preface.readFrom(preface).maxFrameSize()).isEqualTo(MAX_FRAME_SIZE);

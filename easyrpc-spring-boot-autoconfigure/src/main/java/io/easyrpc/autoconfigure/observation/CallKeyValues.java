@@ -12,25 +12,35 @@ import io.micrometer.common.KeyValues;
 /**
  * The key values both default conventions attach to a call. The low-cardinality ones are
  * asked for twice per call (at start and stop) and depend only on the method key, the
- * call type and the status, so they are kept per method key; the number of keys kept is
- * bounded, since a client may call any key.
+ * transport, the call type and the status, so they are kept per transport and method key;
+ * the number of keys kept is bounded, since a client may call any key.
  */
 final class CallKeyValues {
 
 	private static final int MAX_METHOD_KEYS = 1024;
 
+	private static final int MAX_TRANSPORTS = 8;
+
 	private static final RpcStatus[] STATUSES = RpcStatus.values();
 
-	// Per method key: one slot per call type and status (plus "not known yet").
-	private final Map<String, KeyValues[]> cache = new ConcurrentHashMap<>();
+	// Per transport, then per method key: one slot per call type and status (plus "not
+	// known yet").
+	private final Map<String, Map<String, KeyValues[]>> cache = new ConcurrentHashMap<>();
 
 	KeyValues lowCardinality(CallInfo call, RpcStatus status) {
-		KeyValues[] slots = this.cache.get(call.methodKey());
-		if (slots == null) {
-			if (this.cache.size() >= MAX_METHOD_KEYS) {
+		Map<String, KeyValues[]> keys = this.cache.get(call.transport());
+		if (keys == null) {
+			if (this.cache.size() >= MAX_TRANSPORTS) {
 				return create(call, status);
 			}
-			slots = this.cache.computeIfAbsent(call.methodKey(), (key) -> new KeyValues[5 * (STATUSES.length + 1)]);
+			keys = this.cache.computeIfAbsent(call.transport(), (transport) -> new ConcurrentHashMap<>());
+		}
+		KeyValues[] slots = keys.get(call.methodKey());
+		if (slots == null) {
+			if (keys.size() >= MAX_METHOD_KEYS) {
+				return create(call, status);
+			}
+			slots = keys.computeIfAbsent(call.methodKey(), (key) -> new KeyValues[5 * (STATUSES.length + 1)]);
 		}
 		int type = call.oneWay() ? 1
 				: (call.clientStream() ? (call.serverStream() ? 4 : 3) : (call.serverStream() ? 2 : 0));
@@ -49,7 +59,8 @@ final class CallKeyValues {
 				LowCardinalityKeyNames.SERVICE.withValue(call.service()),
 				LowCardinalityKeyNames.METHOD.withValue(call.method()),
 				LowCardinalityKeyNames.TYPE.withValue(call.type()),
-				LowCardinalityKeyNames.STATUS.withValue((status != null) ? status.name() : "UNKNOWN"));
+				LowCardinalityKeyNames.STATUS.withValue((status != null) ? status.name() : "UNKNOWN"),
+				LowCardinalityKeyNames.TRANSPORT.withValue(call.transport()));
 	}
 
 	KeyValues highCardinality(CallInfo call) {

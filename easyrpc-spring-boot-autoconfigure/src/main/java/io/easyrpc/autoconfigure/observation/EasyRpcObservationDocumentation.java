@@ -110,6 +110,16 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 				return "rpc.status";
 			}
 
+		},
+
+		/** How the call travels: {@code tcp}, {@code inproc} or {@code websocket}. */
+		TRANSPORT {
+
+			@Override
+			public String asString() {
+				return "rpc.transport";
+			}
+
 		}
 
 	}

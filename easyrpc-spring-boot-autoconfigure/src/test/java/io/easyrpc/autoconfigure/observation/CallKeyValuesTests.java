@@ -48,7 +48,7 @@ class CallKeyValuesTests {
 			assertThat(this.keyValues.lowCardinality(call, RpcStatus.NOT_FOUND)).containsExactlyInAnyOrder(
 					KeyValue.of("rpc.system", "easyrpc"), KeyValue.of("rpc.service", "Unknown" + i),
 					KeyValue.of("rpc.method", "call"), KeyValue.of("rpc.type", "unary"),
-					KeyValue.of("rpc.status", "NOT_FOUND"));
+					KeyValue.of("rpc.status", "NOT_FOUND"), KeyValue.of("rpc.transport", "tcp"));
 		}
 	}
 

@@ -78,7 +78,7 @@ class EasyRpcObservationTests {
 			for (Timer timer : List.of(serverTimer, clientTimer)) {
 				assertThat(timer.getId().getTags()).contains(Tag.of("rpc.system", "easyrpc"),
 						Tag.of("rpc.service", "Ledger"), Tag.of("rpc.method", "balance"), Tag.of("rpc.type", "unary"),
-						Tag.of("rpc.status", "OK"));
+						Tag.of("rpc.status", "OK"), Tag.of("rpc.transport", "tcp"));
 				assertThat(timer.getId().getTags()).extracting(Tag::getKey).doesNotContain("network.peer.address");
 			}
 		});

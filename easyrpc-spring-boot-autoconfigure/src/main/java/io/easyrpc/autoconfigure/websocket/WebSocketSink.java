@@ -1,0 +1,134 @@
+package io.easyrpc.autoconfigure.websocket;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.easyrpc.server.MessageConnection;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import org.springframework.web.socket.BinaryMessage;
+import org.springframework.web.socket.CloseStatus;
+import org.springframework.web.socket.WebSocketSession;
+
+/**
+ * Sends the server's messages to one WebSocket session. A WebSocket send may block until
+ * the peer reads, so messages are queued and sent, in order, by one task at a time on the
+ * send executor, never on the event loop that produced them. A close waits behind the
+ * messages queued before it.
+ */
+final class WebSocketSink implements MessageConnection.Sink {
+
+	private static final Logger logger = LoggerFactory.getLogger(WebSocketSink.class);
+
+	// A close frame's reason may hold at most 123 bytes of UTF-8.
+	private static final int MAX_REASON_BYTES = 123;
+
+	private final WebSocketSession session;
+
+	private final Executor executor;
+
+	private final Queue<Object> queue = new ConcurrentLinkedQueue<>();
+
+	private final AtomicBoolean scheduled = new AtomicBoolean();
+
+	private final Runnable drainTask = this::drain;
+
+	private volatile boolean failed;
+
+	WebSocketSink(WebSocketSession session, Executor executor) {
+		this.session = session;
+		this.executor = executor;
+	}
+
+	@Override
+	public void send(byte[] message) {
+		if (!this.failed) {
+			this.queue.offer(message);
+			schedule();
+		}
+	}
+
+	@Override
+	public void close(String reason) {
+		this.queue
+			.offer((reason != null) ? CloseStatus.PROTOCOL_ERROR.withReason(truncate(reason)) : CloseStatus.NORMAL);
+		schedule();
+	}
+
+	private void schedule() {
+		if (this.scheduled.compareAndSet(false, true)) {
+			try {
+				this.executor.execute(this.drainTask);
+			}
+			catch (RejectedExecutionException ex) {
+				// The application is shutting down and the session with it.
+				this.scheduled.set(false);
+				this.queue.clear();
+			}
+		}
+	}
+
+	private void drain() {
+		do {
+			Object item;
+			while ((item = this.queue.poll()) != null) {
+				if (item instanceof byte[] message) {
+					sendMessage(message);
+				}
+				else {
+					closeSession((CloseStatus) item);
+				}
+			}
+			this.scheduled.set(false);
+		}
+		while (!this.queue.isEmpty() && this.scheduled.compareAndSet(false, true));
+	}
+
+	private void sendMessage(byte[] message) {
+		if (this.failed || !this.session.isOpen()) {
+			return;
+		}
+		try {
+			this.session.sendMessage(new BinaryMessage(message));
+		}
+		catch (IOException | RuntimeException ex) {
+			this.failed = true;
+			logger.debug("Sending to easyrpc WebSocket session {} from {} failed", this.session.getId(),
+					this.session.getRemoteAddress(), ex);
+			closeSession(CloseStatus.SESSION_NOT_RELIABLE);
+		}
+	}
+
+	private void closeSession(CloseStatus status) {
+		this.failed = true;
+		this.queue.clear();
+		if (this.session.isOpen()) {
+			try {
+				this.session.close(status);
+			}
+			catch (IOException | RuntimeException ex) {
+				logger.debug("Closing easyrpc WebSocket session {} failed", this.session.getId(), ex);
+			}
+		}
+	}
+
+	static String truncate(String reason) {
+		byte[] bytes = reason.getBytes(StandardCharsets.UTF_8);
+		if (bytes.length <= MAX_REASON_BYTES) {
+			return reason;
+		}
+		int end = Math.min(reason.length(), MAX_REASON_BYTES - 3);
+		while (end > 0
+				&& (reason.substring(0, end) + "...").getBytes(StandardCharsets.UTF_8).length > MAX_REASON_BYTES) {
+			end--;
+		}
+		return reason.substring(0, end) + "...";
+	}
+
+}
