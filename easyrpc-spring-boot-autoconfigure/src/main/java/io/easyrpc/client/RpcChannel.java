@@ -102,6 +102,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final String addressText;
 
+	private final String transport;
+
 	private final Supplier<? extends SslContext> sslContexts;
 
 	private final String sslServerName;
@@ -141,6 +143,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.sharedSecret = builder.sharedSecret;
 		this.streamWindow = builder.streamWindow;
 		this.addressText = this.address.toString();
+		this.transport = this.address.isInProcess() ? CallInfo.IN_PROCESS
+				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
 		this.sslContexts = sslContexts(this.address, builder.sslContexts);
 		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
 	}
@@ -314,8 +318,8 @@ public final class RpcChannel implements AutoCloseable {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(
-					new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0, upload != null));
+			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0,
+					upload != null, this.transport));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
