@@ -239,10 +239,10 @@ public class EasyRpcClientProperties {
 	public static class Ssl {
 
 		/**
-		 * Name of the SSL bundle (spring.ssl.bundle.*) used to connect to every TCP
-		 * target over TLS, unless the target sets its own: its trust store decides which
-		 * server certificates are accepted, its key store holds the client certificate
-		 * sent to servers that ask for one (mutual TLS).
+		 * Name of the SSL bundle (spring.ssl.bundle.*) used to connect to every TCP and
+		 * wss:// target over TLS, unless the target sets its own: its trust store decides
+		 * which server certificates are accepted, its key store holds the client
+		 * certificate sent to servers that ask for one (mutual TLS).
 		 */
 		private String bundle;
 
@@ -321,7 +321,9 @@ public class EasyRpcClientProperties {
 	public static class Target {
 
 		/**
-		 * Address of the server: tcp://host:port or inproc://name.
+		 * Address of the server: tcp://host:port, ws://host:port/path or
+		 * wss://host:port/path (a WebSocket endpoint, plain or over TLS; the path
+		 * defaults to /easyrpc) or inproc://name.
 		 */
 		private String address;
 
@@ -389,7 +391,8 @@ public class EasyRpcClientProperties {
 		 * Whether to connect over TLS. Defaults to true when a bundle is set here or in
 		 * easyrpc.client.ssl.bundle; false connects without TLS even when the default
 		 * bundle is set; true without any bundle trusts the JDK's default certificate
-		 * authorities.
+		 * authorities. For WebSocket targets the scheme decides: wss:// always uses TLS,
+		 * ws:// never.
 		 */
 		private Boolean enabled;
 

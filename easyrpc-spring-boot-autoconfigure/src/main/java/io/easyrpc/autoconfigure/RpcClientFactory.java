@@ -169,7 +169,7 @@ public class RpcClientFactory implements DisposableBean {
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
 				(method) -> methodOptions(method, methodTimeouts));
-		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target);
+		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target, parsed);
 		String key = parsed + ((tls != null) ? " " + tls : "");
 		String secret = sharedSecret(target, targetName);
 		RpcChannel channel = channel(key, parsed, tls, secret, type);
@@ -213,10 +213,24 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
-	// use TLS.
-	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target) {
+	// use TLS. The scheme of a WebSocket address decides: ws:// is plain text (the
+	// client-wide bundle does not apply, a target's own TLS settings are refused), wss://
+	// always uses TLS, with the JDK's default trust unless a bundle is set.
+	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target, RpcAddress address) {
 		EasyRpcClientProperties.TargetSsl ssl = (target != null) ? target.getSsl() : null;
 		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
+		if (address.isWebSocket() && !address.isSecureWebSocket()) {
+			if (ssl != null && (StringUtils.hasText(ssl.getBundle()) || Boolean.TRUE.equals(ssl.getEnabled()))) {
+				throw new IllegalStateException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled")
+						+ " asks for TLS, but the target's address " + address
+						+ " is a plain-text WebSocket address: use wss:// for WebSocket over TLS");
+			}
+			return null;
+		}
+		if (address.isSecureWebSocket() && ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
+			throw new IllegalStateException(prefix + "enabled is false, but the target's address " + address
+					+ " is a wss:// address, which always uses TLS: use ws:// for WebSocket without TLS");
+		}
 		if (ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
 			return null;
 		}
@@ -227,7 +241,7 @@ public class RpcClientFactory implements DisposableBean {
 		if (StringUtils.hasText(this.properties.getSsl().getBundle())) {
 			return new TlsSettings(this.properties.getSsl().getBundle(), "easyrpc.client.ssl.bundle", serverName);
 		}
-		if (ssl != null && Boolean.TRUE.equals(ssl.getEnabled())) {
+		if ((ssl != null && Boolean.TRUE.equals(ssl.getEnabled())) || address.isSecureWebSocket()) {
 			return new TlsSettings(null, prefix + "enabled", serverName);
 		}
 		return null;

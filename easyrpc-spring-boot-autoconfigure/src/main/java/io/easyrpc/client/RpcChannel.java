@@ -27,6 +27,7 @@ import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
+import io.easyrpc.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
@@ -53,6 +54,14 @@ import org.slf4j.LoggerFactory;
  * {@link Builder#sslServerName(String)}; a failed handshake fails the attempt with
  * {@link RpcStatus#UNAVAILABLE} and a message that starts with "TLS handshake ...
  * failed". In-process connections never use TLS.
+ * <p>
+ * A {@code ws://} or {@code wss://} address connects to a WebSocket endpoint and sends
+ * the same frames, one per binary WebSocket message ({@link WebSocketFraming}), over TLS
+ * for {@code wss://}: with the given context, else with the JDK's default trust. A failed
+ * upgrade (an HTTP error such as {@code 404} or {@code 403}, a peer that does not speak
+ * HTTP, a timeout) fails the attempt with {@link RpcStatus#UNAVAILABLE} and a message
+ * naming the URI and the HTTP status, and the back-off applies as after a refused
+ * connection.
  * <p>
  * With a {@link Builder#sharedSecret(byte[]) shared secret}, a connection counts as made
  * only once the server has accepted the secret and proven that it knows it too. A refusal
@@ -93,6 +102,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final String addressText;
 
+	private final String transport;
+
 	private final Supplier<? extends SslContext> sslContexts;
 
 	private final String sslServerName;
@@ -132,8 +143,31 @@ public final class RpcChannel implements AutoCloseable {
 		this.sharedSecret = builder.sharedSecret;
 		this.streamWindow = builder.streamWindow;
 		this.addressText = this.address.toString();
-		this.sslContexts = this.address.isInProcess() ? null : builder.sslContexts;
+		this.transport = this.address.isInProcess() ? CallInfo.IN_PROCESS
+				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
+		this.sslContexts = sslContexts(this.address, builder.sslContexts);
 		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
+	}
+
+	// In-process addresses never use TLS; ws:// is plain text by its scheme, wss://
+	// always
+	// uses TLS, with the JDK's default trust when no context is given.
+	private static Supplier<? extends SslContext> sslContexts(RpcAddress address,
+			Supplier<? extends SslContext> configured) {
+		if (address.isInProcess()) {
+			return null;
+		}
+		if (address.isWebSocket() && !address.isSecureWebSocket()) {
+			if (configured != null) {
+				throw new IllegalArgumentException("A TLS context is configured for " + address
+						+ ", which is a plain-text WebSocket address: use wss:// for WebSocket over TLS");
+			}
+			return null;
+		}
+		if (address.isSecureWebSocket() && configured == null) {
+			return Tls.fixed(Tls.defaultClientContext());
+		}
+		return configured;
 	}
 
 	/**
@@ -155,7 +189,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	/**
 	 * Return whether connections to the server use TLS.
-	 * @return {@code true} for TCP addresses with a TLS context
+	 * @return {@code true} for TCP addresses with a TLS context and for {@code wss://}
+	 * addresses
 	 */
 	public boolean isTls() {
 		return this.sslContexts != null;
@@ -283,8 +318,8 @@ public final class RpcChannel implements AutoCloseable {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(
-					new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0, upload != null));
+			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0,
+					upload != null, this.transport));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
@@ -431,7 +466,21 @@ public final class RpcChannel implements AutoCloseable {
 					Tls.addClientHandler(channel, RpcChannel.this.sslContexts.get(), RpcChannel.this.sslServerName,
 							RpcChannel.this.address.port());
 				}
-				channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
+				if (RpcChannel.this.address.isWebSocket()) {
+					WebSocketFraming framing = WebSocketFraming.addClientHandlers(channel.pipeline(),
+							RpcChannel.this.address.toUri(), RpcChannel.this.maxFrameSize,
+							Math.max(1, RpcChannel.this.connectTimeoutMillis));
+					// A failed upgrade is a failed connection attempt, like a refused
+					// connect.
+					framing.handshakeFuture().addListener((upgrade) -> {
+						if (!upgrade.isSuccess()) {
+							handler.connectFailed(upgrade.cause());
+						}
+					});
+				}
+				else {
+					channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
+				}
 				channel.pipeline().addLast("easyrpc", handler);
 			}
 
@@ -804,7 +853,8 @@ public final class RpcChannel implements AutoCloseable {
 		/**
 		 * Connect over TLS with a fixed client context, for example from
 		 * {@code SslContextBuilder.forClient().trustManager(...).build()}. Ignored for
-		 * in-process addresses.
+		 * in-process addresses; refused when the channel is built for a {@code ws://}
+		 * address, which is plain text by its scheme.
 		 * @param sslContext a client context
 		 * @return this builder
 		 */
@@ -822,7 +872,8 @@ public final class RpcChannel implements AutoCloseable {
 		 * Connect over TLS with the client context the supplier gives when a connection
 		 * is made, so that a context replaced at run time (a renewed client certificate
 		 * or trust store) applies to the next connection while the current one keeps its
-		 * own. Ignored for in-process addresses.
+		 * own. Ignored for in-process addresses; refused when the channel is built for a
+		 * {@code ws://} address.
 		 * @param sslContexts the supplier of the current client context, called on an I/O
 		 * thread for every new connection: it must be fast and must not block
 		 * @return this builder

@@ -703,9 +703,17 @@ public final class RpcServer {
 		 * Add an address to bind, for example {@code RpcAddress.tcp("0.0.0.0", 7070)}.
 		 * @param address the address
 		 * @return this builder
+		 * @throws IllegalArgumentException for a WebSocket address, which a server does
+		 * not bind
 		 */
 		public Builder address(RpcAddress address) {
-			this.addresses.add(Objects.requireNonNull(address, "address must not be null"));
+			Objects.requireNonNull(address, "address must not be null");
+			if (address.isWebSocket()) {
+				throw new IllegalArgumentException("An easyrpc server cannot bind " + address
+						+ ": it listens on tcp:// and inproc:// addresses; WebSocket clients are served by the "
+						+ "application's web server (easyrpc.server.websocket.*)");
+			}
+			this.addresses.add(address);
 			return this;
 		}
 

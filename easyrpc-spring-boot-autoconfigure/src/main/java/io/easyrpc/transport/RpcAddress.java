@@ -8,14 +8,21 @@ import java.net.URISyntaxException;
 import io.netty.channel.local.LocalAddress;
 
 /**
- * The address of an easyrpc server: {@code tcp://host:port} for TCP or
- * {@code inproc://name} for a server in the same JVM.
+ * The address of an easyrpc server: {@code tcp://host:port} for TCP,
+ * {@code ws://host:port/path} or {@code wss://host:port/path} for a WebSocket endpoint
+ * (plain or over TLS), or {@code inproc://name} for a server in the same JVM.
+ * <p>
+ * A WebSocket address without a port uses the scheme's default (80 for {@code ws}, 443
+ * for {@code wss}); without a path it uses {@value #DEFAULT_WEBSOCKET_PATH}, the path a
+ * server serves by default.
  *
- * @param scheme {@code tcp} or {@code inproc}
- * @param host the host name (TCP) or the in-process name
- * @param port the TCP port, {@code -1} for in-process addresses
+ * @param scheme {@code tcp}, {@code ws}, {@code wss} or {@code inproc}
+ * @param host the host name (TCP, WebSocket) or the in-process name
+ * @param port the port, {@code -1} for in-process addresses
+ * @param path the WebSocket path, with its query if any; {@code null} for TCP and
+ * in-process addresses
  */
-public record RpcAddress(String scheme, String host, int port) {
+public record RpcAddress(String scheme, String host, int port, String path) {
 
 	/** Scheme of TCP addresses. */
 	public static final String TCP = "tcp";
@@ -23,16 +30,55 @@ public record RpcAddress(String scheme, String host, int port) {
 	/** Scheme of in-process addresses. */
 	public static final String INPROC = "inproc";
 
+	/** Scheme of WebSocket addresses without TLS. */
+	public static final String WS = "ws";
+
+	/** Scheme of WebSocket addresses over TLS. */
+	public static final String WSS = "wss";
+
+	/** The path of a WebSocket address that names none. */
+	public static final String DEFAULT_WEBSOCKET_PATH = "/easyrpc";
+
+	private static final String EXPECTED = "tcp://host:port, ws://host:port/path, wss://host:port/path or inproc://name";
+
+	/**
+	 * Create an address. A WebSocket address without a path gets
+	 * {@value #DEFAULT_WEBSOCKET_PATH}; other addresses have none.
+	 * @param scheme {@code tcp}, {@code ws}, {@code wss} or {@code inproc}
+	 * @param host the host name or the in-process name
+	 * @param port the port, {@code -1} for in-process addresses
+	 * @param path the WebSocket path
+	 */
+	public RpcAddress {
+		if (WS.equals(scheme) || WSS.equals(scheme)) {
+			path = (path == null || path.isEmpty()) ? DEFAULT_WEBSOCKET_PATH : path;
+		}
+		else {
+			path = null;
+		}
+	}
+
+	/**
+	 * Create an address without a path: a TCP or an in-process address.
+	 * @param scheme {@code tcp} or {@code inproc}
+	 * @param host the host name or the in-process name
+	 * @param port the TCP port, {@code -1} for in-process addresses
+	 */
+	public RpcAddress(String scheme, String host, int port) {
+		this(scheme, host, port, null);
+	}
+
 	/**
 	 * Parse an address.
-	 * @param address the address, for example {@code tcp://localhost:7070}
+	 * @param address the address, for example {@code tcp://localhost:7070} or
+	 * {@code ws://localhost:8080/easyrpc}
 	 * @return the parsed address
 	 * @throws IllegalArgumentException if the address is not valid, with a message that
 	 * says what is expected
 	 */
 	public static RpcAddress parse(String address) {
 		if (address == null || address.isBlank()) {
-			throw new IllegalArgumentException("easyrpc address is empty; expected tcp://host:port or inproc://name");
+			throw new IllegalArgumentException("easyrpc address is empty; expected " + EXPECTED);
 		}
 		String text = address.trim();
 		URI uri;
@@ -50,6 +96,9 @@ public record RpcAddress(String scheme, String host, int port) {
 			}
 			return new RpcAddress(TCP, uri.getHost(), uri.getPort());
 		}
+		if (WS.equals(scheme) || WSS.equals(scheme)) {
+			return parseWebSocket(text, uri, scheme);
+		}
 		if (INPROC.equals(scheme)) {
 			String name = uri.getSchemeSpecificPart().replaceFirst("^//", "");
 			if (name.isEmpty()) {
@@ -58,7 +107,36 @@ public record RpcAddress(String scheme, String host, int port) {
 			return new RpcAddress(INPROC, name, -1);
 		}
 		throw new IllegalArgumentException("Unsupported easyrpc address '" + text
-				+ "': the scheme must be tcp or inproc (for example tcp://localhost:7070)");
+				+ "': the scheme must be tcp, ws, wss or inproc (for example tcp://localhost:7070 or "
+				+ "ws://localhost:8080/easyrpc)");
+	}
+
+	private static RpcAddress parseWebSocket(String text, URI uri, String scheme) {
+		String expected = scheme + "://host[:port][/path]";
+		if (uri.isOpaque() || uri.getHost() == null) {
+			throw new IllegalArgumentException(
+					"Invalid easyrpc address '" + text + "': expected " + expected + " with a host name");
+		}
+		if (uri.getRawUserInfo() != null) {
+			throw new IllegalArgumentException("Invalid easyrpc address '" + text
+					+ "': user information is not supported in WebSocket addresses; expected " + expected);
+		}
+		if (uri.getRawFragment() != null) {
+			throw new IllegalArgumentException("Invalid easyrpc address '" + text
+					+ "': a WebSocket address cannot have a fragment ('#...'); expected " + expected);
+		}
+		int port = uri.getPort();
+		if (port < 0) {
+			port = WSS.equals(scheme) ? 443 : 80;
+		}
+		String path = uri.getRawPath();
+		if (path == null || path.isEmpty()) {
+			path = DEFAULT_WEBSOCKET_PATH;
+		}
+		if (uri.getRawQuery() != null) {
+			path = path + "?" + uri.getRawQuery();
+		}
+		return new RpcAddress(scheme, uri.getHost(), port, path);
 	}
 
 	/**
@@ -89,6 +167,34 @@ public record RpcAddress(String scheme, String host, int port) {
 	}
 
 	/**
+	 * Return whether this is a WebSocket address.
+	 * @return {@code true} for {@code ws://} and {@code wss://} addresses
+	 */
+	public boolean isWebSocket() {
+		return WS.equals(this.scheme) || WSS.equals(this.scheme);
+	}
+
+	/**
+	 * Return whether the scheme itself requires TLS.
+	 * @return {@code true} for {@code wss://} addresses
+	 */
+	public boolean isSecureWebSocket() {
+		return WSS.equals(this.scheme);
+	}
+
+	/**
+	 * Return the URI of a WebSocket address, as sent in the upgrade request.
+	 * @return the URI
+	 * @throws IllegalStateException if this is not a WebSocket address
+	 */
+	public URI toUri() {
+		if (!isWebSocket()) {
+			throw new IllegalStateException(this + " is not a WebSocket address");
+		}
+		return URI.create(toString());
+	}
+
+	/**
 	 * Return the socket address to connect or bind to. TCP host names are resolved now;
 	 * {@code 0.0.0.0}, {@code ::} and {@code *} mean every local interface, IPv4 and
 	 * IPv6.
@@ -103,7 +209,14 @@ public record RpcAddress(String scheme, String host, int port) {
 
 	@Override
 	public String toString() {
-		return isInProcess() ? INPROC + "://" + this.host : TCP + "://" + formatHost(this.host) + ":" + this.port;
+		if (isInProcess()) {
+			return INPROC + "://" + this.host;
+		}
+		String hostAndPort = formatHost(this.host) + ":" + this.port;
+		if (isWebSocket()) {
+			return this.scheme + "://" + hostAndPort + this.path;
+		}
+		return TCP + "://" + hostAndPort;
 	}
 
 	// 0.0.0.0 binds every interface of both IP stacks, so that clients resolving

@@ -4,6 +4,7 @@ import java.nio.channels.ClosedChannelException;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import javax.net.ssl.SSLException;
 import javax.net.ssl.SSLSession;
 
 import io.netty.channel.Channel;
@@ -11,6 +12,7 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.NotSslRecordException;
 import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
 
@@ -70,6 +72,23 @@ public final class Tls {
 					+ ((context == null) ? "no context" : "a server context") + "; a client context is needed");
 		}
 		channel.pipeline().addFirst(HANDLER_NAME, context.newHandler(channel.alloc(), host, port));
+	}
+
+	/**
+	 * Create a client context that trusts the JDK's default certificate authorities and
+	 * checks the server's host name, for {@code wss://} addresses configured without a
+	 * context of their own.
+	 * @return the context
+	 * @throws IllegalStateException if the JDK's TLS support cannot create one
+	 */
+	public static SslContext defaultClientContext() {
+		try {
+			return SslContextBuilder.forClient().endpointIdentificationAlgorithm("HTTPS").build();
+		}
+		catch (SSLException ex) {
+			throw new IllegalStateException(
+					"Cannot create a TLS client context with the JDK's default trust: " + ex.getMessage(), ex);
+		}
 	}
 
 	/**

@@ -71,9 +71,15 @@ public final class TransportResources implements AutoCloseable {
 	 * @param childHandler the handler that initializes accepted channels
 	 * @param customizer a customizer for the bootstrap, may be {@code null}
 	 * @return the bind future
+	 * @throws IllegalArgumentException for a WebSocket address: WebSocket endpoints are
+	 * served by a web server, not bound here
 	 */
 	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler,
 			BootstrapCustomizer<ServerBootstrap> customizer) {
+		if (address.isWebSocket()) {
+			throw new IllegalArgumentException("Cannot bind " + address
+					+ ": easyrpc binds tcp:// and inproc:// addresses; a WebSocket endpoint is served by a web server");
+		}
 		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler);
 		if (address.isInProcess()) {
 			EventLoopGroup group = localGroup();
@@ -99,7 +105,8 @@ public final class TransportResources implements AutoCloseable {
 	}
 
 	/**
-	 * Connect a client channel.
+	 * Connect a client channel. A WebSocket address is connected over TCP; the caller's
+	 * handler adds the WebSocket handlers.
 	 * @param address the address to connect to
 	 * @param handler the handler that initializes the channel
 	 * @param connectTimeoutMillis the connect timeout
