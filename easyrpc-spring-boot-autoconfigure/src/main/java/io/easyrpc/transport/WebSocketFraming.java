@@ -169,6 +169,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.handshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis))
 			.dropPongFrames(true)
 			.handleCloseFrames(true)
+			.sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(true, uri.toString(), maxFrameSize, handshakeTimeoutMillis);
 		pipeline.addLast("webSocketAnswer", framing.new FirstBytes());
@@ -206,6 +207,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.handshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis))
 			.dropPongFrames(true)
 			.handleCloseFrames(true)
+			.sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(false, "WebSocket endpoint " + path, maxFrameSize,
 				handshakeTimeoutMillis);
