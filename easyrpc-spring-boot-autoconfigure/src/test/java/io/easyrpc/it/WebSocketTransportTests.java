@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -87,6 +88,22 @@ class WebSocketTransportTests {
 		assertThat(greeter.countFlux(100).collectList().block(Duration.ofSeconds(10))).hasSize(100)
 			.startsWith(0, 1, 2)
 			.endsWith(99);
+	}
+
+	@Test
+	void clientObserversSeeTheTransportOfTheAddress() {
+		RpcServer webSocket = webSocketServer((builder) -> {
+		});
+		RpcServer tcp = this.rpc.tcpServer(new GreeterImpl());
+		List<String> transports = new CopyOnWriteArrayList<>();
+		for (RpcAddress address : List.of(ws(webSocket, "/easyrpc"), RpcFixture.address(tcp))) {
+			RpcChannel channel = this.rpc.channel(address, (builder) -> builder.observer((call) -> {
+				transports.add(call.transport());
+				return null;
+			}));
+			assertThat(this.rpc.client(Greeter.class, channel).hello("Ada")).isEqualTo("Hello, Ada");
+		}
+		assertThat(transports).containsExactly(CallInfo.WEBSOCKET, CallInfo.TCP);
 	}
 
 	@Test
