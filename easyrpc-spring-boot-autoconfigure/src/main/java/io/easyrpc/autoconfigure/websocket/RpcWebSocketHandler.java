@@ -74,8 +74,10 @@ public final class RpcWebSocketHandler extends AbstractWebSocketHandler implemen
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
 		logger.warn("Closing easyrpc WebSocket session from {}: it sent a text message; easyrpc uses binary messages",
 				session.getRemoteAddress());
-		close(session);
+		// The session closes first, so that the status it closes with is this one and
+		// not the normal closure that follows the end of the connection.
 		session.close(CloseStatus.NOT_ACCEPTABLE.withReason("easyrpc accepts binary messages only"));
+		close(session);
 	}
 
 	@Override

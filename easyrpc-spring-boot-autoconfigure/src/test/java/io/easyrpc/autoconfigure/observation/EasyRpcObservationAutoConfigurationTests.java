@@ -106,7 +106,8 @@ class EasyRpcObservationAutoConfigurationTests {
 			assertThat(context.getBean(RecordingHandler.class).contexts.get(0).getLowCardinalityKeyValues())
 				.containsExactlyInAnyOrder(KeyValue.of("rpc.system", "easyrpc"),
 						KeyValue.of("rpc.service", "billing/Invoices"), KeyValue.of("rpc.method", "create"),
-						KeyValue.of("rpc.type", "unary"), KeyValue.of("rpc.status", "NOT_FOUND"));
+						KeyValue.of("rpc.type", "unary"), KeyValue.of("rpc.status", "NOT_FOUND"),
+						KeyValue.of("rpc.transport", "tcp"));
 		});
 	}
 
