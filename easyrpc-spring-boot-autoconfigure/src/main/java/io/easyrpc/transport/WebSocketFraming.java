@@ -169,6 +169,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.handshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis))
 			.dropPongFrames(true)
 			.handleCloseFrames(true)
+			.sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(true, uri.toString(), maxFrameSize, handshakeTimeoutMillis);
 		pipeline.addLast("webSocketAnswer", framing.new FirstBytes());
@@ -206,6 +207,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			.handshakeTimeoutMillis(Math.max(1, handshakeTimeoutMillis))
 			.dropPongFrames(true)
 			.handleCloseFrames(true)
+			.sendCloseFrame(WebSocketCloseStatus.NORMAL_CLOSURE)
 			.build();
 		WebSocketFraming framing = new WebSocketFraming(false, "WebSocket endpoint " + path, maxFrameSize,
 				handshakeTimeoutMillis);
@@ -315,7 +317,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		}
 		if (msg instanceof TextWebSocketFrame text) {
 			text.release();
-			fail(new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+			fail(ctx, new ProtocolException(RpcStatus.INVALID_ARGUMENT,
 					"Received a text WebSocket message; easyrpc sends every frame as a binary message"));
 			return;
 		}
@@ -340,9 +342,11 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		int length = content.readableBytes();
 		if (!this.prefaceReceived) {
 			if (length < Preface.LENGTH) {
-				fail(new ProtocolException(RpcStatus.INVALID_ARGUMENT,
-						"Not an easyrpc connection: the first WebSocket message has " + length
-								+ " bytes, and the easyrpc preface is a message of " + Preface.LENGTH + " bytes"));
+				fail(ctx,
+						new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+								"Not an easyrpc connection: the first WebSocket message has " + length
+										+ " bytes, and the easyrpc preface is a message of " + Preface.LENGTH
+										+ " bytes"));
 				return;
 			}
 			Preface preface;
@@ -350,11 +354,11 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 				preface = Preface.readFrom(content);
 			}
 			catch (ProtocolException ex) {
-				fail(ex);
+				fail(ctx, ex);
 				return;
 			}
 			if (length != Preface.LENGTH) {
-				fail(new ProtocolException(RpcStatus.INVALID_ARGUMENT, "The first WebSocket message has " + length
+				fail(ctx, new ProtocolException(RpcStatus.INVALID_ARGUMENT, "The first WebSocket message has " + length
 						+ " bytes; the easyrpc preface is a message of " + Preface.LENGTH + " bytes of its own"));
 				return;
 			}
@@ -363,7 +367,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			return;
 		}
 		if (length > this.maxFrameSize) {
-			fail(new ProtocolException(RpcStatus.RESOURCE_EXHAUSTED,
+			fail(ctx, new ProtocolException(RpcStatus.RESOURCE_EXHAUSTED,
 					"Frame of " + length + " bytes exceeds the maximum frame size of " + this.maxFrameSize + " bytes"));
 			return;
 		}
@@ -383,9 +387,9 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	// Reported like a FrameDecoder error: the connection answers with a GOAWAY and
 	// closes. Nothing the peer sends afterwards is passed on.
-	private void fail(ProtocolException error) {
+	private void fail(ChannelHandlerContext ctx, ProtocolException error) {
 		this.failed = true;
-		throw error;
+		ctx.fireExceptionCaught(error);
 	}
 
 	private void notFound(ChannelHandlerContext ctx, String path) {
@@ -410,9 +414,10 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			return;
 		}
 		if (!this.upgraded) {
-			// TLS failures are reported by the connection, as on TCP.
-			this.handshake.tryFailure(error);
+			// TLS failures are reported by the connection, as on TCP, before the
+			// handshake future says that the upgrade failed.
 			ctx.fireExceptionCaught(cause);
+			this.handshake.tryFailure(error);
 			return;
 		}
 		if (error instanceof TooLongFrameException || (error instanceof CorruptedWebSocketFrameException corrupted

@@ -70,6 +70,14 @@ abstract class TransportContractTests {
 	 */
 	protected abstract String transport();
 
+	/**
+	 * Customize every server of the suite, for transports that need the server set up for
+	 * them. The default does nothing.
+	 * @param builder the server's builder
+	 */
+	protected void customizeServer(RpcServer.Builder builder) {
+	}
+
 	private Contract contract() throws Exception {
 		return contract((builder) -> {
 		}, WAIT);
@@ -86,6 +94,7 @@ abstract class TransportContractTests {
 				this.transports.add(call.transport());
 				return null;
 			});
+			customizeServer(builder);
 			customizer.accept(builder);
 		}, RpcFixture.definitions(this.service));
 	}

@@ -27,6 +27,19 @@ final class WebSocketServers {
 	 * @return the customizer
 	 */
 	static Consumer<RpcServer.Builder> webSocket(String path, int maxFrameSize) {
+		return webSocket(path, maxFrameSize, (pipeline) -> {
+		});
+	}
+
+	/**
+	 * Return a server customizer that serves WebSocket at a path, and lets a test add
+	 * handlers of its own to each connection's pipeline.
+	 * @param path the endpoint's path
+	 * @param maxFrameSize the server's maximum frame size
+	 * @param pipelines called with each connection's pipeline once it is set up
+	 * @return the customizer
+	 */
+	static Consumer<RpcServer.Builder> webSocket(String path, int maxFrameSize, Consumer<ChannelPipeline> pipelines) {
 		return (builder) -> builder.maxFrameSize(maxFrameSize).bootstrapCustomizer((bootstrap) -> {
 			ChannelHandler tcp = bootstrap.config().childHandler();
 			bootstrap.childHandler(new ChannelInitializer<>() {
@@ -39,6 +52,7 @@ final class WebSocketServers {
 					pipeline.remove("frameDecoder");
 					String next = (pipeline.get("idle") != null) ? "idle" : "easyrpc";
 					WebSocketFraming.addServerHandlers(pipeline, next, path, maxFrameSize, 10_000);
+					pipelines.accept(pipeline);
 				}
 
 			});

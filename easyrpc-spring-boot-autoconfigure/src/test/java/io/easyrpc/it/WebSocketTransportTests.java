@@ -12,8 +12,12 @@ import java.util.stream.Stream;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -22,6 +26,7 @@ import reactor.core.publisher.Flux;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The client over WebSocket, against an {@link RpcServer} whose port serves the WebSocket
@@ -87,6 +92,47 @@ class WebSocketTransportTests {
 		assertThat(greeter.countFlux(100).collectList().block(Duration.ofSeconds(10))).hasSize(100)
 			.startsWith(0, 1, 2)
 			.endsWith(99);
+	}
+
+	@Test
+	void clientObserversSeeTheTransportOfTheAddress() {
+		RpcServer webSocket = webSocketServer((builder) -> {
+		});
+		RpcServer tcp = this.rpc.tcpServer(new GreeterImpl());
+		List<String> transports = new CopyOnWriteArrayList<>();
+		for (RpcAddress address : List.of(ws(webSocket, "/easyrpc"), RpcFixture.address(tcp))) {
+			RpcChannel channel = this.rpc.channel(address, (builder) -> builder.observer((call) -> {
+				transports.add(call.transport());
+				return null;
+			}));
+			assertThat(this.rpc.client(Greeter.class, channel).hello("Ada")).isEqualTo("Hello, Ada");
+		}
+		assertThat(transports).containsExactly(CallInfo.WEBSOCKET, CallInfo.TCP);
+	}
+
+	@Test
+	void closingTheClientSendsACloseFrame() {
+		List<Integer> closeCodes = new CopyOnWriteArrayList<>();
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				WebSocketServers.webSocket("/easyrpc", MAX_FRAME_SIZE,
+						(pipeline) -> pipeline.addBefore("webSocket", "closeProbe", new ChannelInboundHandlerAdapter() {
+
+							@Override
+							public void channelRead(ChannelHandlerContext ctx, Object msg) {
+								if (msg instanceof CloseWebSocketFrame close) {
+									closeCodes.add(close.statusCode());
+								}
+								ctx.fireChannelRead(msg);
+							}
+
+						})),
+				RpcFixture.definitions(new GreeterImpl()));
+		RpcChannel channel = this.rpc.channel(ws(server, "/easyrpc"), (builder) -> {
+		});
+		assertThat(this.rpc.client(Greeter.class, channel).hello("Ada")).isEqualTo("Hello, Ada");
+		channel.close();
+		await().atMost(Duration.ofSeconds(10)).until(() -> server.connections().isEmpty());
+		assertThat(closeCodes).containsExactly(1000);
 	}
 
 	@Test
