@@ -215,13 +215,16 @@ final class ServerConnection extends FrameConnection {
 	// output is shut down instead, whatever the peer still sends is discarded, and the
 	// connection closes when the peer closes it, or after a short linger at the latest.
 	private static void lingerAndClose(Channel channel) {
-		if (channel instanceof DuplexChannel duplex && channel.isActive()) {
-			duplex.shutdownOutput();
-			channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
-		}
-		else {
+		if (!channel.isActive()) {
 			channel.close();
+			return;
 		}
+		if (channel instanceof DuplexChannel duplex) {
+			duplex.shutdownOutput();
+		}
+		// An in-process channel has no output to shut down, and closing it at once would
+		// drop the GOAWAY if the peer has not started reading yet: it lingers as well.
+		channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
 	}
 
 	@Override

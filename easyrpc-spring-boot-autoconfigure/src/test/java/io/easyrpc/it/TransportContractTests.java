@@ -18,6 +18,8 @@ import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.it.errors.QuotaExceededException;
 import io.easyrpc.middleware.CallInfo;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -236,6 +238,39 @@ abstract class TransportContractTests {
 		}
 		await().atMost(WAIT).until(() -> !this.transports.isEmpty());
 		assertThat(this.transports).containsOnly(transport());
+	}
+
+	@Test
+	void middlewareSeesTheCallAndMayAnswerInsteadOfTheMethod() throws Exception {
+		List<String> seen = new CopyOnWriteArrayList<>();
+		Contract contract = contract((builder) -> builder.middleware((invocation, chain) -> {
+			seen.add(invocation.methodKey() + " " + invocation.arguments()[0]);
+			if ("secret".equals(invocation.arguments()[0])) {
+				throw new RpcException(RpcStatus.PERMISSION_DENIED, "Not for you");
+			}
+			return chain.proceed();
+		}), WAIT);
+		assertThat(contract.hello("Ada")).isEqualTo("Hello, Ada");
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> contract.hello("secret"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.PERMISSION_DENIED))
+			.withMessageContaining("Not for you");
+		assertThat(seen).containsExactly("ContractApi.hello Ada", "ContractApi.hello secret");
+	}
+
+	@Test
+	void connectionMiddlewareRefusalReachesTheCaller() throws Exception {
+		List<ConnectionInfo> connections = new CopyOnWriteArrayList<>();
+		Contract contract = contract((builder) -> builder.connectionMiddleware((connection) -> {
+			connections.add(connection);
+			return ConnectionDecision.reject(RpcStatus.PERMISSION_DENIED, "Closed for maintenance", "maintenance");
+		}), WAIT);
+		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> contract.hello("Ada"))
+			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.PERMISSION_DENIED))
+			.withMessageContaining("Closed for maintenance");
+		assertThat(connections).isNotEmpty();
+		if (!transport().equals(CallInfo.IN_PROCESS)) {
+			assertThat(String.valueOf(connections.get(0).remoteAddress())).startsWith("/127.0.0.1:");
+		}
 	}
 
 	@Test

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -135,6 +136,9 @@ class ServerConnectionAdmissionTests {
 		assertThat(this.dispatched).isEmpty();
 		assertThat(this.rejections).singleElement()
 			.satisfies((decision) -> assertThat(decision.reason()).isEqualTo("test"));
+		// The refused connection lingers so that the peer reads the GOAWAY, then closes.
+		this.channel.advanceTimeBy(3, TimeUnit.SECONDS);
+		this.channel.runScheduledPendingTasks();
 		assertThat(this.channel.isOpen()).isFalse();
 		assertThat(this.decider.closed).isEmpty();
 	}
