@@ -529,7 +529,7 @@ public final class RpcServer {
 		for (ServerConnection connection : this.connections) {
 			SocketAddress peer = connection.remoteAddress();
 			result.add(new ConnectionInfo((peer != null) ? peer.toString() : "?", connection.createdAt(),
-					connection.calls()));
+					connection.calls(), connection.transport()));
 		}
 		return result;
 	}
@@ -647,8 +647,10 @@ public final class RpcServer {
 	 * @param peer the peer address
 	 * @param since when the connection was opened, in epoch milliseconds
 	 * @param calls how many calls the peer made on it
+	 * @param transport how the peer is connected: {@code tcp}, {@code inproc} or
+	 * {@code websocket}
 	 */
-	public record ConnectionInfo(String peer, long since, long calls) {
+	public record ConnectionInfo(String peer, long since, long calls, String transport) {
 	}
 
 	/**

@@ -56,8 +56,8 @@ public class EasyRpcEndpoint {
 			.toList();
 		List<ConnectionDescriptor> connections = server.connections()
 			.stream()
-			.map((connection) -> new ConnectionDescriptor(connection.peer(), Instant.ofEpochMilli(connection.since()),
-					connection.calls()))
+			.map((connection) -> new ConnectionDescriptor(connection.peer(), connection.transport(),
+					Instant.ofEpochMilli(connection.since()), connection.calls()))
 			.toList();
 		List<String> addresses = server.addresses().stream().map((address) -> bound(address, server)).toList();
 		return new ServerDescriptor(state(server), addresses, (server.port() >= 0) ? server.port() : null,
@@ -124,10 +124,12 @@ public class EasyRpcEndpoint {
 	 * An open connection.
 	 *
 	 * @param peer the peer address
+	 * @param transport how the peer is connected: {@code tcp}, {@code inproc} or
+	 * {@code websocket}
 	 * @param since when it was opened
 	 * @param calls how many calls the peer made on it
 	 */
-	public record ConnectionDescriptor(String peer, Instant since, long calls) {
+	public record ConnectionDescriptor(String peer, String transport, Instant since, long calls) {
 	}
 
 	/**

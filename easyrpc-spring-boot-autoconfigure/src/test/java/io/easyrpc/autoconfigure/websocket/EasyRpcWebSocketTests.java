@@ -126,6 +126,10 @@ class EasyRpcWebSocketTests {
 			peer.sendPreface(1024 * 1024);
 			peer.readPreface();
 			await().until(() -> server.connectionCount() == 1);
+			assertThat(server.connections()).singleElement().satisfies((connection) -> {
+				assertThat(connection.transport()).isEqualTo("websocket");
+				assertThat(connection.peer()).startsWith("/127.0.0.1:");
+			});
 		}
 		await().until(() -> server.connectionCount() == 0);
 	}
