@@ -150,8 +150,7 @@ public final class RpcChannel implements AutoCloseable {
 	}
 
 	// In-process addresses never use TLS; ws:// is plain text by its scheme, wss://
-	// always
-	// uses TLS, with the JDK's default trust when no context is given.
+	// always uses TLS, with the JDK's default trust when no context is given.
 	private static Supplier<? extends SslContext> sslContexts(RpcAddress address,
 			Supplier<? extends SslContext> configured) {
 		if (address.isInProcess()) {

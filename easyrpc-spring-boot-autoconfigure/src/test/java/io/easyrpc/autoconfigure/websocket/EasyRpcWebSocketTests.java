@@ -19,8 +19,6 @@ import io.micrometer.core.instrument.Timer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.micrometer.metrics.autoconfigure.CompositeMeterRegistryAutoConfiguration;
@@ -28,7 +26,6 @@ import org.springframework.boot.micrometer.metrics.autoconfigure.MetricsAutoConf
 import org.springframework.boot.micrometer.metrics.autoconfigure.export.simple.SimpleMetricsExportAutoConfiguration;
 import org.springframework.boot.micrometer.observation.autoconfigure.ObservationAutoConfiguration;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -56,18 +53,8 @@ class EasyRpcWebSocketTests {
 	}
 
 	private URI start(String... properties) {
-		SpringApplication application = new SpringApplication(WebApp.class);
-		application.setWebApplicationType(WebApplicationType.SERVLET);
-		String[] args = new String[properties.length + 4];
-		args[0] = "--server.port=0";
-		args[1] = "--easyrpc.server.host=127.0.0.1";
-		args[2] = "--easyrpc.server.port=0";
-		args[3] = "--spring.lifecycle.timeout-per-shutdown-phase=2s";
-		for (int i = 0; i < properties.length; i++) {
-			args[i + 4] = "--" + properties[i];
-		}
-		this.context = application.run(args);
-		int port = ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		this.context = ServletApplications.run(WebApp.class, properties);
+		int port = ServletApplications.port(this.context);
 		String path = this.context.getEnvironment().getProperty("easyrpc.server.websocket.path", "/easyrpc");
 		return URI.create("ws://127.0.0.1:" + port + path);
 	}

@@ -20,12 +20,9 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-import org.springframework.boot.SpringApplication;
-import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
-import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
 import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -114,18 +111,8 @@ class NettyClientOverServletEndpointTests {
 	}
 
 	private int start(String... properties) {
-		SpringApplication application = new SpringApplication(WebApp.class);
-		application.setWebApplicationType(WebApplicationType.SERVLET);
-		String[] args = new String[properties.length + 4];
-		args[0] = "--server.port=0";
-		args[1] = "--easyrpc.server.host=127.0.0.1";
-		args[2] = "--easyrpc.server.port=0";
-		args[3] = "--spring.lifecycle.timeout-per-shutdown-phase=2s";
-		for (int i = 0; i < properties.length; i++) {
-			args[i + 4] = "--" + properties[i];
-		}
-		this.context = application.run(args);
-		return ((WebServerApplicationContext) this.context).getWebServer().getPort();
+		this.context = ServletApplications.run(WebApp.class, properties);
+		return ServletApplications.port(this.context);
 	}
 
 	private RpcChannel channel(String address, java.util.function.Consumer<RpcChannel.Builder> customizer) {
