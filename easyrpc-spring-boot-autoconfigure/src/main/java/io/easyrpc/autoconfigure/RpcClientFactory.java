@@ -13,7 +13,7 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;

@@ -3,7 +3,7 @@ package io.easyrpc.autoconfigure;
 import java.lang.reflect.Method;
 import java.util.Map;
 
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.server.MethodOptions;

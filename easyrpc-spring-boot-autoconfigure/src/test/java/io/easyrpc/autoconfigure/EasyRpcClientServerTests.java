@@ -13,7 +13,7 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.annotation.RpcExceptionHandler;
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.errors.CustomRemoteException;
 import io.netty.bootstrap.Bootstrap;

@@ -11,7 +11,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.server.RpcServer;

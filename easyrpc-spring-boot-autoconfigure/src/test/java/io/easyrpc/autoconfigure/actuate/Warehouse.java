@@ -3,7 +3,7 @@ package io.easyrpc.autoconfigure.actuate;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 
 /**
  * The service the actuator tests serve and call, with one method of each call style and

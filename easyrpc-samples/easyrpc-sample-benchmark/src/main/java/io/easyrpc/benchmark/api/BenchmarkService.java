@@ -1,6 +1,6 @@
 package io.easyrpc.benchmark.api;
 
-import io.easyrpc.annotation.RpcMethod;
+import io.easyrpc.RpcMethod;
 
 /**
  * The served interface: the same echo twice, once on the worker pool and once on the I/O

@@ -333,7 +333,7 @@ abstract class TransportContractTests {
 
 		String reserve(String item);
 
-		@io.easyrpc.annotation.RpcMethod(oneWay = true)
+		@io.easyrpc.RpcMethod(oneWay = true)
 		void note(String text);
 
 		Flux<Integer> count(int count);

@@ -1,4 +1,4 @@
-package io.easyrpc.annotation;
+package io.easyrpc;
 
 import java.lang.annotation.Documented;
 import java.lang.annotation.ElementType;
