@@ -30,14 +30,14 @@ class LayeringTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.transport..",
-					"io.easyrpc.protocol..", "io.easyrpc.middleware..")
+					"io.easyrpc.internal.protocol..", "io.easyrpc.middleware..")
 			.check(classes);
 	}
 
 	@Test
 	void protocolDoesNotDependOnServerOrClient() {
 		noClasses().that()
-			.resideInAPackage("io.easyrpc.protocol..")
+			.resideInAPackage("io.easyrpc.internal.protocol..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.transport..",

@@ -11,7 +11,7 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallObservation;
-import io.easyrpc.protocol.Metadata;
+import io.easyrpc.internal.protocol.Metadata;
 
 /**
  * One outgoing call and the future of its result. Cancelling the future cancels the call

@@ -26,10 +26,10 @@ import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.ClientInvocation;
 import io.easyrpc.middleware.RpcClientMiddleware;
-import io.easyrpc.protocol.CallStyle;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.MethodKeys;
-import io.easyrpc.protocol.ReactorSupport;
+import io.easyrpc.internal.protocol.CallStyle;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.MethodKeys;
+import io.easyrpc.internal.protocol.ReactorSupport;
 
 /**
  * Creates proxies that turn calls of interface methods into remote calls over an

@@ -16,7 +16,7 @@ import java.util.function.Function;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ValueType;
-import io.easyrpc.protocol.Metadata;
+import io.easyrpc.internal.protocol.Metadata;
 
 /**
  * One server stream on the client: a call whose items arrive in {@code NEXT} frames and

@@ -5,8 +5,8 @@ import java.util.List;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.MessagePackBuffers;
-import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.internal.protocol.MessagePackBuffers;
+import io.easyrpc.internal.protocol.PayloadWriter;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

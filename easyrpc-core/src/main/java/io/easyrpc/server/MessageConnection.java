@@ -5,8 +5,8 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;

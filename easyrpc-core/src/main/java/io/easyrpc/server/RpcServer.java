@@ -30,7 +30,7 @@ import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
-import io.easyrpc.protocol.SharedSecret;
+import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;

@@ -9,7 +9,7 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.ServerInvocation;
-import io.easyrpc.protocol.ReactorSupport;
+import io.easyrpc.internal.protocol.ReactorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -13,8 +13,8 @@ import java.util.stream.Stream;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.CallStyle;
-import io.easyrpc.protocol.ReactorSupport;
+import io.easyrpc.internal.protocol.CallStyle;
+import io.easyrpc.internal.protocol.ReactorSupport;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

@@ -10,7 +10,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.easyrpc.middleware.RpcMiddleware;
-import io.easyrpc.protocol.MethodKeys;
+import io.easyrpc.internal.protocol.MethodKeys;
 
 /**
  * A service to serve: an object and the methods of it that are exposed under their keys.

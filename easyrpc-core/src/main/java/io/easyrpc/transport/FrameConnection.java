@@ -7,10 +7,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Preface;
-import io.easyrpc.protocol.ProtocolException;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -3,9 +3,9 @@ package io.easyrpc.transport;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Preface;
-import io.easyrpc.protocol.ProtocolException;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,8 +3,8 @@ package io.easyrpc.transport;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;

@@ -12,7 +12,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.RpcChannel;
-import io.easyrpc.protocol.Frame;
+import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.server.MethodOptions;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;

@@ -9,9 +9,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;

@@ -9,11 +9,11 @@ import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
 
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.PayloadWriter;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.PayloadWriter;
+import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

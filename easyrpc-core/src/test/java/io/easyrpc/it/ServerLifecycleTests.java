@@ -127,14 +127,15 @@ class ServerLifecycleTests {
 				packer.packArrayHeader(1);
 				packer.packString("during");
 			});
-			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.protocol.Frame.GoAway.class,
+			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.internal.protocol.Frame.GoAway.class,
 					(goAway) -> assertThat(goAway.statusCode()).isEqualTo(RpcStatus.UNAVAILABLE.code()));
-			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.protocol.Frame.Error.class, (error) -> {
-				assertThat(error.callId()).isEqualTo(2);
-				assertThat(error.statusCode()).isEqualTo(RpcStatus.UNAVAILABLE.code());
-			});
+			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.internal.protocol.Frame.Error.class,
+					(error) -> {
+						assertThat(error.callId()).isEqualTo(2);
+						assertThat(error.statusCode()).isEqualTo(RpcStatus.UNAVAILABLE.code());
+					});
 			this.gate.release.countDown();
-			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.protocol.Frame.Response.class,
+			assertThat(raw.readFrame()).isInstanceOfSatisfying(io.easyrpc.internal.protocol.Frame.Response.class,
 					(response) -> assertThat(response.callId()).isEqualTo(1));
 			stopped.get(5, TimeUnit.SECONDS);
 			assertThat(raw.awaitClosedByServer()).isTrue();

@@ -5,10 +5,10 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

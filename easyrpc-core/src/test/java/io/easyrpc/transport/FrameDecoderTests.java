@@ -7,10 +7,10 @@ import java.util.List;
 import java.util.Random;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.Preface;
-import io.easyrpc.protocol.ProtocolException;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;

@@ -101,8 +101,8 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 		String serviceName = (service != null && !service.name().isEmpty()) ? service.name()
 				: method.getDeclaringClass().getSimpleName();
 		String methodName = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
-		String key = io.easyrpc.protocol.MethodKeys.key((service != null) ? service.group() : null, serviceName,
-				methodName);
+		String key = io.easyrpc.internal.protocol.MethodKeys.key((service != null) ? service.group() : null,
+				serviceName, methodName);
 		EasyRpcServerProperties.Method settings = this.properties.getMethods().get(key);
 		if (settings == null) {
 			return options;

@@ -11,10 +11,10 @@ import java.util.concurrent.TimeUnit;
 import jakarta.websocket.ContainerProvider;
 import jakarta.websocket.WebSocketContainer;
 
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.Preface;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;

@@ -6,10 +6,10 @@ import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.benchmark.api.Payload;
 import io.easyrpc.codec.ObjectCodec;
-import io.easyrpc.protocol.Frame;
-import io.easyrpc.protocol.FrameCodec;
-import io.easyrpc.protocol.Metadata;
-import io.easyrpc.protocol.PayloadWriter;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.transport.TransportResources;
 import io.netty.buffer.ByteBuf;
 import org.openjdk.jmh.annotations.Benchmark;

@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 import io.netty.buffer.ByteBuf;
 import org.msgpack.core.buffer.MessageBuffer;

@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 /**
  * The frame types of the easyrpc protocol, with the numbers that identify them on the

@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 import java.lang.reflect.Method;
 import java.lang.reflect.Modifier;

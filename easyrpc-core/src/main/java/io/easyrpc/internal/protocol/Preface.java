@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 import io.easyrpc.RpcStatus;
 import io.netty.buffer.ByteBuf;

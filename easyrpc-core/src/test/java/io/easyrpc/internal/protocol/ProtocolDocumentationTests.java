@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package io.easyrpc.protocol;
+package io.easyrpc.internal.protocol;
 
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Flow;
