@@ -24,6 +24,10 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.internal.client.CallOptions;
+import io.easyrpc.internal.client.CallRouter;
+import io.easyrpc.internal.client.ClientStream;
+import io.easyrpc.internal.client.ClientUpload;
 import io.easyrpc.middleware.ClientInvocation;
 import io.easyrpc.middleware.RpcClientMiddleware;
 import io.easyrpc.internal.protocol.CallStyle;
@@ -125,7 +129,8 @@ public final class ClientProxyFactory {
 	}
 
 	/**
-	 * A client interface method, prepared once: key, resolved types, deadline, style.
+	 * A client interface method, prepared once: key, resolved types, deadline, style, and
+	 * from them the options of its calls.
 	 */
 	static final class ClientMethod {
 
@@ -148,7 +153,9 @@ public final class ClientProxyFactory {
 
 		private final RpcChannel channel;
 
-		private final Function<RpcException, Throwable> errorMapper;
+		private final CallRouter router;
+
+		private final CallOptions options;
 
 		private final RpcClientMiddleware[] middleware;
 
@@ -179,7 +186,19 @@ public final class ClientProxyFactory {
 			}
 			this.resultType = codec.valueType(this.style.valueType(method));
 			this.channel = channel;
-			this.errorMapper = (error) -> exceptionFactory.toException(error, method);
+			this.router = channel.router();
+			Function<RpcException, Throwable> errorMapper = (error) -> exceptionFactory.toException(error, method);
+			if (this.oneWay) {
+				this.options = CallOptions.oneWay(this.key, this.argumentTypes, errorMapper);
+			}
+			else if (this.style.isStreaming()) {
+				this.options = CallOptions.stream(this.key, this.argumentTypes, this.resultType, this.timeout,
+						errorMapper);
+			}
+			else {
+				this.options = CallOptions.unary(this.key, this.argumentTypes, this.resultType, this.timeout,
+						errorMapper);
+			}
 		}
 
 		Object invoke(Object[] args) throws Throwable {
@@ -192,8 +211,7 @@ public final class ClientProxyFactory {
 
 		private Object call(Object[] arguments, Metadata metadata) throws Throwable {
 			if (this.oneWay) {
-				this.channel.start(this.key, arguments, this.argumentTypes, null, null, metadata, true,
-						this.errorMapper);
+				this.router.start(this.options, arguments, metadata, null, null);
 				return null;
 			}
 			// Lazy calls start when subscribed, perhaps on another thread, but belong to
@@ -243,8 +261,8 @@ public final class ClientProxyFactory {
 		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata, RpcSession session) {
 			Object[] sent = requestArguments(arguments);
 			return new ClientStream.Publisher(
-					(signal) -> inSession(session, () -> this.channel.startStream(this.key, sent, this.argumentTypes,
-							this.resultType, this.timeout, metadata, this.errorMapper, signal, upload(arguments))));
+					(signal) -> inSession(session, () -> (ClientStream) this.router.start(this.options, sent, metadata,
+							upload(arguments), signal)));
 		}
 
 		private static <T> T inSession(RpcSession session, Supplier<T> start) {
@@ -258,24 +276,22 @@ public final class ClientProxyFactory {
 
 		private ClientStream.BlockingIterator iterator(Object[] arguments, Metadata metadata) {
 			ClientStream.BlockingIterator[] holder = new ClientStream.BlockingIterator[1];
-			ClientStream stream = this.channel.startStream(this.key, requestArguments(arguments), this.argumentTypes,
-					this.resultType, this.timeout, metadata, this.errorMapper, () -> {
+			ClientStream stream = (ClientStream) this.router.start(this.options, requestArguments(arguments), metadata,
+					upload(arguments), () -> {
 						ClientStream.BlockingIterator items = holder[0];
 						if (items != null) {
 							items.wake();
 						}
-					}, upload(arguments));
+					});
 			holder[0] = new ClientStream.BlockingIterator(stream);
 			return holder[0];
 		}
 
 		private CompletableFuture<Object> start(Object[] arguments, Metadata metadata) {
 			if (this.streamParameter >= 0) {
-				return this.channel.start(this.key, requestArguments(arguments), this.argumentTypes, this.resultType,
-						this.timeout, metadata, this.errorMapper, upload(arguments));
+				return this.router.start(this.options, requestArguments(arguments), metadata, upload(arguments), null);
 			}
-			return this.channel.start(this.key, arguments, this.argumentTypes, this.resultType, this.timeout, metadata,
-					false, this.errorMapper);
+			return this.router.start(this.options, arguments, metadata, null, null);
 		}
 
 		private Object await(Object[] arguments, Metadata metadata) throws Throwable {

@@ -3,38 +3,32 @@ package io.easyrpc.client;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.LinkedHashMap;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Function;
 import java.util.function.Supplier;
 
-import io.easyrpc.RpcException;
-import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.internal.client.CallOptions;
+import io.easyrpc.internal.client.CallRouter;
+import io.easyrpc.internal.client.ClientTransports;
+import io.easyrpc.internal.client.ExponentialBackoffPolicy;
+import io.easyrpc.internal.client.Subchannel;
+import io.easyrpc.internal.client.SubchannelPicker;
+import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcProcessor;
-import io.easyrpc.internal.protocol.Metadata;
-import io.easyrpc.internal.protocol.SharedSecret;
-import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
+import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.easyrpc.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 
 /**
  * The client's link to one server address: one connection that multiplexes any number of
@@ -45,9 +39,15 @@ import org.slf4j.LoggerFactory;
  * that calls are checked against the server's frame size limit from the first one on.
  * When a connection attempt fails, the calls waiting for it fail with
  * {@link RpcStatus#UNAVAILABLE}, and so does every call until the back-off period has
- * passed; the next call after it tries again. The back-off doubles with each failure up
- * to a maximum and resets once a connection succeeds. A lost connection fails its pending
- * calls at once and is re-made by the next call.
+ * passed; the next call after it tries again. The back-off grows 1.6 times with each
+ * failure up to a maximum, spread at random by up to 20% either way, and resets once a
+ * connection succeeds. A lost connection fails its pending calls at once and is re-made
+ * by the next call.
+ * <p>
+ * Inside, a call router picks the subchannel of each call (today the one of the
+ * channel's address); a subchannel keeps the connection to its address, its back-off and
+ * its state. The calls of a session and the items of a stream stay on the connection
+ * they started on.
  * <p>
  * With a TLS context ({@link Builder#sslContext(SslContext)}) TCP connections are made
  * over TLS, checking the server's certificate against the host name of the address or
@@ -70,8 +70,6 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcChannel implements AutoCloseable {
 
-	private static final Logger logger = LoggerFactory.getLogger(RpcChannel.class);
-
 	private final RpcAddress address;
 
 	private final ObjectCodec codec;
@@ -80,93 +78,43 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final boolean ownsResources;
 
-	private final int maxFrameSize;
+	private final boolean tls;
 
-	private final int connectTimeoutMillis;
-
-	private final Duration keepAlive;
-
-	private final long initialBackoffNanos;
-
-	private final long maxBackoffNanos;
-
-	private final List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers;
-
-	private final List<ClientCallObserver> observers;
-
-	private final ProcessorChain processors;
-
-	private final SharedSecret sharedSecret;
-
-	private final int streamWindow;
-
-	private final String addressText;
-
-	private final String transport;
-
-	private final Supplier<? extends SslContext> sslContexts;
-
-	private final String sslServerName;
-
-	private final Object lock = new Object();
-
-	// Read without the lock on the call path, written under it.
-	private volatile ClientConnection connection;
-
-	private ChannelFuture connecting;
-
-	private List<ClientCall> waiting = new ArrayList<>();
-
-	private long backoffNanos;
-
-	private long retryAt;
-
-	private Throwable lastFailure;
-
-	private volatile State state = State.IDLE;
-
-	private volatile boolean closed;
+	private final CallRouter router;
 
 	private RpcChannel(Builder builder) {
 		this.address = builder.address;
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.ownsResources = builder.resources == null;
-		this.resources = this.ownsResources ? new TransportResources("easyrpc-client", 1) : builder.resources;
-		this.maxFrameSize = builder.maxFrameSize;
-		this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
-		this.keepAlive = builder.keepAlive;
-		this.initialBackoffNanos = builder.initialBackoff.toNanos();
-		this.maxBackoffNanos = Math.max(builder.maxBackoff.toNanos(), this.initialBackoffNanos);
-		this.customizers = List.copyOf(builder.customizers);
-		this.observers = List.copyOf(builder.observers);
-		this.processors = ProcessorChain.of(builder.processors);
-		this.sharedSecret = builder.sharedSecret;
-		this.streamWindow = builder.streamWindow;
-		this.addressText = this.address.toString();
-		this.transport = this.address.isInProcess() ? CallInfo.IN_PROCESS
-				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
-		this.sslContexts = sslContexts(this.address, builder.sslContexts);
-		this.sslServerName = (builder.sslServerName != null) ? builder.sslServerName : this.address.host();
-	}
-
-	// In-process addresses never use TLS; ws:// is plain text by its scheme, wss://
-	// always uses TLS, with the JDK's default trust when no context is given.
-	private static Supplier<? extends SslContext> sslContexts(RpcAddress address,
-			Supplier<? extends SslContext> configured) {
-		if (address.isInProcess()) {
-			return null;
+		this.resources = this.ownsResources
+				? new TransportResources("easyrpc-client", (builder.ioThreads > 0) ? builder.ioThreads : 1)
+				: builder.resources;
+		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
+		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
+				? builder.keepAlive.toNanos() : 0;
+		ClientTransports transports;
+		try {
+			transports = new ClientTransports(this.address, this.resources, builder.maxFrameSize, connectTimeoutMillis,
+					builder.customizers, builder.sslContexts, builder.sslServerName);
 		}
-		if (address.isWebSocket() && !address.isSecureWebSocket()) {
-			if (configured != null) {
-				throw new IllegalArgumentException("A TLS context is configured for " + address
-						+ ", which is a plain-text WebSocket address: use wss:// for WebSocket over TLS");
+		catch (RuntimeException ex) {
+			if (this.ownsResources) {
+				this.resources.close();
 			}
-			return null;
+			throw ex;
 		}
-		if (address.isSecureWebSocket() && configured == null) {
-			return Tls.fixed(Tls.defaultClientContext());
-		}
-		return configured;
+		this.tls = transports.isTls();
+		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(this.codec,
+				ProcessorChain.of(builder.processors), builder.maxFrameSize, connectTimeoutMillis, keepAliveNanos,
+				builder.sharedSecret);
+		long initialBackoffNanos = builder.initialBackoff.toNanos();
+		Subchannel subchannel = new Subchannel(this.address, transports, settings,
+				new ExponentialBackoffPolicy(initialBackoffNanos, builder.maxBackoff.toNanos()), System::nanoTime);
+		List<Subchannel> subchannels = List.of(subchannel);
+		String transport = this.address.isInProcess() ? CallInfo.IN_PROCESS
+				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
+		this.router = new CallRouter(this.address.toString(), subchannels, SubchannelPicker.readyFirst(subchannels),
+				builder.observers, builder.streamWindow, transport);
 	}
 
 	/**
@@ -192,7 +140,7 @@ public final class RpcChannel implements AutoCloseable {
 	 * addresses
 	 */
 	public boolean isTls() {
-		return this.sslContexts != null;
+		return this.tls;
 	}
 
 	/**
@@ -204,11 +152,23 @@ public final class RpcChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Return the connection state.
+	 * Return the connection state: {@link State#READY} if a subchannel is connected,
+	 * else {@link State#CONNECTING} if one is connecting, else {@link State#IDLE} if one
+	 * is idle, else {@link State#TRANSIENT_FAILURE}; {@link State#SHUTDOWN} once closed.
 	 * @return the state
 	 */
 	public State state() {
-		return this.state;
+		if (this.router.isClosed()) {
+			return State.SHUTDOWN;
+		}
+		State state = null;
+		for (Subchannel subchannel : this.router.subchannels()) {
+			State current = State.valueOf(subchannel.state().name());
+			if (state == null || current.rank > state.rank) {
+				state = current;
+			}
+		}
+		return state;
 	}
 
 	/**
@@ -216,10 +176,7 @@ public final class RpcChannel implements AutoCloseable {
 	 * @return the pending call count
 	 */
 	public int pendingCalls() {
-		synchronized (this.lock) {
-			ClientConnection current = this.connection;
-			return this.waiting.size() + ((current != null) ? current.pendingCount() : 0);
-		}
+		return this.router.pendingCalls();
 	}
 
 	/**
@@ -229,8 +186,7 @@ public final class RpcChannel implements AutoCloseable {
 	 * @return {@code true} on the connection's I/O thread
 	 */
 	public boolean inEventLoop() {
-		ClientConnection current = this.connection;
-		return current != null && current.inEventLoop();
+		return this.router.inEventLoop();
 	}
 
 	/**
@@ -246,7 +202,8 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> call(String method, Object[] arguments, ValueType[] argumentTypes,
 			ValueType resultType, Duration timeout, Metadata metadata) {
-		return start(method, arguments, argumentTypes, resultType, timeout, metadata, false, null);
+		return this.router.start(CallOptions.unary(method, argumentTypes, resultType, timeout, null), arguments,
+				metadata, null, null);
 	}
 
 	/**
@@ -259,354 +216,12 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	public CompletableFuture<Object> notify(String method, Object[] arguments, ValueType[] argumentTypes,
 			Metadata metadata) {
-		return start(method, arguments, argumentTypes, null, null, metadata, true, null);
+		return this.router.start(CallOptions.oneWay(method, argumentTypes, null), arguments, metadata, null, null);
 	}
 
-	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
-			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
-		return start(method, arguments, argumentTypes, resultType, timeout, metadata, oneWay, errorMapper, 0, null,
-				null);
-	}
-
-	/**
-	 * Start a call whose argument at one position is a stream of items.
-	 * @param upload sends the items once the call has started; {@code null} for none
-	 */
-	ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
-			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, ClientUpload upload) {
-		return start(method, arguments, argumentTypes, resultType, timeout, metadata, false, errorMapper, 0, null,
-				upload);
-	}
-
-	/**
-	 * Start a server stream.
-	 * @param signal called when items or the end arrive, set before the call starts
-	 */
-	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
-			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal) {
-		return startStream(method, arguments, argumentTypes, itemType, timeout, metadata, errorMapper, signal, null);
-	}
-
-	/**
-	 * Start a server stream or, with an upload, a bidirectional channel.
-	 * @param signal called when items or the end arrive, set before the call starts
-	 * @param upload sends the client's items once the call has started; {@code null} for
-	 * none
-	 */
-	ClientStream startStream(String method, Object[] arguments, ValueType[] argumentTypes, ValueType itemType,
-			Duration timeout, Metadata metadata, Function<RpcException, Throwable> errorMapper, Runnable signal,
-			ClientUpload upload) {
-		return (ClientStream) start(method, arguments, argumentTypes, itemType, timeout, metadata, false, errorMapper,
-				this.streamWindow, signal, upload);
-	}
-
-	private ClientCall start(String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
-			Duration timeout, Metadata metadata, boolean oneWay, Function<RpcException, Throwable> errorMapper,
-			int streamWindow, Runnable signal, ClientUpload upload) {
-		long timeoutNanos = (timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
-		long timeoutMillis = (timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(timeoutNanos)) : 0;
-		Metadata effective = (metadata != null) ? metadata : Metadata.EMPTY;
-		RpcSession session = RpcSession.current();
-		if (session != null && effective.sessionId() == null) {
-			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), session.id(), effective.headers());
-		}
-		else if (effective.timeoutMillis() != timeoutMillis) {
-			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), effective.sessionId(),
-					effective.headers());
-		}
-		CallObservation observation = null;
-		if (!this.observers.isEmpty()) {
-			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(new CallInfo(method, this.addressText, headers, oneWay, streamWindow > 0,
-					upload != null, this.transport));
-			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
-					headers);
-		}
-		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
-		Object[] args = (arguments != null) ? arguments : new Object[0];
-		ClientCall call;
-		if (streamWindow > 0) {
-			ClientStream stream = new ClientStream(this, method, args, argumentTypes, resultType, effective, deadline,
-					errorMapper, streamWindow);
-			stream.signal(signal);
-			call = stream;
-		}
-		else {
-			call = new ClientCall(this, method, args, argumentTypes, resultType, effective, deadline, oneWay,
-					errorMapper);
-		}
-		call.observation = observation;
-		if (upload != null) {
-			call.upload = upload;
-			upload.attach(call);
-		}
-		if (session != null) {
-			call.session = session;
-			if (session.isClosed()) {
-				call.fail(RpcStatus.INVALID_ARGUMENT, "Cannot call " + method + " in " + session + ": it is closed");
-				return call;
-			}
-			if (session.binding(this) instanceof SessionBinding binding) {
-				startPinned(binding, call);
-				return call;
-			}
-		}
-		ClientConnection current = this.connection;
-		if (current != null && current.isUsable() && !this.closed) {
-			startOn(current, call);
-			return call;
-		}
-		synchronized (this.lock) {
-			if (this.closed) {
-				call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
-				return call;
-			}
-			current = this.connection;
-			if (current == null || !current.isUsable()) {
-				this.connection = null;
-				ChannelFuture attempt = this.connecting;
-				if (attempt == null) {
-					long wait = this.retryAt - System.nanoTime();
-					if (this.lastFailure != null && wait > 0) {
-						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
-								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
-						return call;
-					}
-					this.waiting.add(call);
-					attempt = connect();
-				}
-				else {
-					this.waiting.add(call);
-				}
-				if (deadline != 0 && !call.isDone()) {
-					call.timer = attempt.channel()
-						.eventLoop()
-						.schedule(() -> waitTimedOut(call), timeoutNanos, TimeUnit.NANOSECONDS);
-				}
-				return call;
-			}
-		}
-		startOn(current, call);
-		return call;
-	}
-
-	// A call of a session goes to the connection the session is bound to on this
-	// channel, binding it to this one if it is the session's first call here.
-	private void startOn(ClientConnection connection, ClientCall call) {
-		RpcSession session = call.session;
-		if (session != null) {
-			RpcSession.Binding bound = session.bind(this, new SessionBinding(this, connection));
-			if (bound instanceof SessionBinding binding && binding.connection() != connection) {
-				startPinned(binding, call);
-				return;
-			}
-			connection.start(call);
-			if (session.isClosed()) {
-				// The session closed while its first call here waited for the connection:
-				// end it after that call, so that the server does not keep it.
-				endSession(connection, session);
-			}
-			return;
-		}
-		connection.start(call);
-	}
-
-	private void startPinned(SessionBinding binding, ClientCall call) {
-		ClientConnection pinned = binding.connection();
-		if (this.closed) {
-			call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
-		}
-		else if (!pinned.isUsable()) {
-			call.fail(RpcStatus.UNAVAILABLE,
-					"The session's connection closed: " + call.session + " was bound to a connection to " + this.address
-							+ " that is gone, and its calls do not move to another one; " + "open a new session");
-		}
-		else {
-			pinned.start(call);
-		}
-	}
-
-	// Sends the end of a session on the connection it was bound to, if still open.
-	void endSession(ClientConnection connection, RpcSession session) {
-		if (this.closed || !connection.isUsable()) {
-			return;
-		}
-		ClientCall end = new ClientCall(this, RpcSession.END_METHOD, new Object[0], new ValueType[0], null,
-				new Metadata(0, null, session.id(), null), 0, true, null);
-		connection.start(end);
-	}
-
-	private CallObservation observe(CallInfo info) {
-		if (this.observers.size() == 1) {
-			return this.observers.get(0).start(info);
-		}
-		List<CallObservation> observations = new ArrayList<>(this.observers.size());
-		for (ClientCallObserver observer : this.observers) {
-			observations.add(observer.start(info));
-		}
-		return CallObservation.of(observations);
-	}
-
-	String addressText() {
-		return this.addressText;
-	}
-
-	private ChannelFuture connect() {
-		this.state = State.CONNECTING;
-		long keepAliveNanos = (this.keepAlive != null && !this.keepAlive.isNegative()) ? this.keepAlive.toNanos() : 0;
-		ClientConnection handler = new ClientConnection(this, this.codec, this.processors, this.maxFrameSize,
-				Math.max(1, this.connectTimeoutMillis), keepAliveNanos, this.sharedSecret);
-		ChannelInitializer<Channel> initializer = new ChannelInitializer<>() {
-
-			@Override
-			protected void initChannel(Channel channel) {
-				if (RpcChannel.this.sslContexts != null) {
-					// Each connection takes the context current when it is made.
-					Tls.addClientHandler(channel, RpcChannel.this.sslContexts.get(), RpcChannel.this.sslServerName,
-							RpcChannel.this.address.port());
-				}
-				if (RpcChannel.this.address.isWebSocket()) {
-					WebSocketFraming framing = WebSocketFraming.addClientHandlers(channel.pipeline(),
-							RpcChannel.this.address.toUri(), RpcChannel.this.maxFrameSize,
-							Math.max(1, RpcChannel.this.connectTimeoutMillis));
-					// A failed upgrade is a failed connection attempt, like a refused
-					// connect.
-					framing.handshakeFuture().addListener((upgrade) -> {
-						if (!upgrade.isSuccess()) {
-							handler.connectFailed(upgrade.cause());
-						}
-					});
-				}
-				else {
-					channel.pipeline().addLast("frameDecoder", new FrameDecoder(RpcChannel.this.maxFrameSize));
-				}
-				channel.pipeline().addLast("easyrpc", handler);
-			}
-
-		};
-		ChannelFuture future = this.resources.connect(this.address, initializer, this.connectTimeoutMillis,
-				(bootstrap) -> this.customizers.forEach((customizer) -> customizer.customize(bootstrap)));
-		this.connecting = future;
-		future.addListener((done) -> {
-			if (!done.isSuccess()) {
-				handler.connectFailed(done.cause());
-			}
-		});
-		handler.ready().whenComplete((ready, failure) -> connected(future, handler, failure));
-		return future;
-	}
-
-	// Called once the server's preface has arrived, or the attempt failed.
-	private void connected(ChannelFuture future, ClientConnection handler, Throwable failure) {
-		List<ClientCall> calls;
-		boolean success = failure == null;
-		synchronized (this.lock) {
-			this.connecting = null;
-			calls = this.waiting;
-			this.waiting = new ArrayList<>();
-			if (success && !this.closed) {
-				this.connection = handler;
-				this.lastFailure = null;
-				this.backoffNanos = 0;
-				this.state = State.READY;
-			}
-			else if (!success) {
-				this.lastFailure = failure;
-				this.backoffNanos = (this.backoffNanos == 0) ? this.initialBackoffNanos
-						: Math.min(this.backoffNanos * 2, this.maxBackoffNanos);
-				this.retryAt = System.nanoTime() + this.backoffNanos;
-				this.state = State.TRANSIENT_FAILURE;
-			}
-		}
-		if (success && this.closed) {
-			future.channel().close();
-		}
-		if (success && !this.closed) {
-			logger.debug("Connected to easyrpc server {}", this.address);
-			for (ClientCall call : calls) {
-				startOn(handler, call);
-			}
-			return;
-		}
-		String message = this.closed ? "Client for " + this.address + " is closed" : failureMessage(failure);
-		RpcStatus status = this.closed ? RpcStatus.UNAVAILABLE : status(failure);
-		if (!this.closed) {
-			if (status == RpcStatus.UNAUTHENTICATED) {
-				logger.warn("{}; retrying after {} ms at the next call", message,
-						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
-			}
-			else {
-				logger.debug("{}; retrying after {} ms at the next call", message,
-						TimeUnit.NANOSECONDS.toMillis(this.backoffNanos));
-			}
-		}
-		for (ClientCall call : calls) {
-			call.fail(status, message);
-		}
-	}
-
-	// A refusal by the server (or of the server) carries its own status and a message
-	// that names the server; anything else is a failure to connect.
-	private static RpcStatus status(Throwable failure) {
-		return (failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.UNAVAILABLE;
-	}
-
-	private String failureMessage(Throwable failure) {
-		if (failure instanceof RpcException rpc && rpc.getDescription() != null) {
-			return rpc.getDescription();
-		}
-		return "Cannot connect to " + this.address + ": " + describe(failure);
-	}
-
-	private void waitTimedOut(ClientCall call) {
-		boolean removed;
-		synchronized (this.lock) {
-			removed = this.waiting.remove(call);
-		}
-		if (removed) {
-			call.deadlineExceeded();
-		}
-	}
-
-	void cancelled(ClientCall call) {
-		ClientConnection current = call.connection;
-		if (current != null) {
-			current.cancel(call);
-			return;
-		}
-		synchronized (this.lock) {
-			this.waiting.remove(call);
-		}
-	}
-
-	void connectionGoingAway(ClientConnection closing) {
-		synchronized (this.lock) {
-			if (this.connection == closing) {
-				this.connection = null;
-				this.state = State.IDLE;
-			}
-		}
-	}
-
-	void connectionClosed(ClientConnection closed) {
-		synchronized (this.lock) {
-			if (this.connection == closed) {
-				this.connection = null;
-				this.state = this.closed ? State.SHUTDOWN : State.IDLE;
-			}
-		}
-	}
-
-	private static String describe(Throwable failure) {
-		if (failure == null) {
-			return "unknown error";
-		}
-		Throwable root = failure;
-		while (root.getCause() != null && root.getCause() != root) {
-			root = root.getCause();
-		}
-		String message = root.getMessage();
-		return (message != null) ? message : root.getClass().getSimpleName();
+	// The proxies of this package start their calls on the router directly.
+	CallRouter router() {
+		return this.router;
 	}
 
 	/**
@@ -615,25 +230,10 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	@Override
 	public void close() {
-		ClientConnection current;
-		List<ClientCall> calls;
-		synchronized (this.lock) {
-			if (this.closed) {
-				return;
-			}
-			this.closed = true;
-			this.state = State.SHUTDOWN;
-			current = this.connection;
-			this.connection = null;
-			calls = this.waiting;
-			this.waiting = new ArrayList<>();
+		if (this.router.isClosed()) {
+			return;
 		}
-		for (ClientCall call : calls) {
-			call.fail(RpcStatus.UNAVAILABLE, "Client for " + this.address + " is closed");
-		}
-		if (current != null && current.channel() != null) {
-			current.closeAfterFlush().awaitUninterruptibly(2, TimeUnit.SECONDS);
-		}
+		this.router.close();
 		if (this.ownsResources) {
 			this.resources.close();
 		}
@@ -645,21 +245,28 @@ public final class RpcChannel implements AutoCloseable {
 	public enum State {
 
 		/** No connection; the next call makes one. */
-		IDLE,
+		IDLE(2),
 
 		/** A connection attempt is under way. */
-		CONNECTING,
+		CONNECTING(3),
 
 		/** Connected. */
-		READY,
+		READY(4),
 
 		/**
 		 * The last connection attempt failed; calls fail until the back-off has passed.
 		 */
-		TRANSIENT_FAILURE,
+		TRANSIENT_FAILURE(1),
 
 		/** Closed for good. */
-		SHUTDOWN
+		SHUTDOWN(0);
+
+		// How much better than the others a subchannel in this state serves calls.
+		private final int rank;
+
+		State(int rank) {
+			this.rank = rank;
+		}
 
 	}
 
@@ -674,7 +281,9 @@ public final class RpcChannel implements AutoCloseable {
 
 		private TransportResources resources;
 
-		private int maxFrameSize = 8 * 1024 * 1024;
+		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
+
+		private int ioThreads;
 
 		private int streamWindow = 32;
 
@@ -709,6 +318,28 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder codec(ObjectCodec codec) {
 			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Take the transport settings shared with servers: event loops, I/O threads, the
+		 * largest frame and TLS. Replaces what the matching setters set before; setters
+		 * called after it override it.
+		 * @param options the options; a fixed TLS context must be a client context
+		 * @return this builder
+		 */
+		public Builder transportOptions(TransportOptions options) {
+			Objects.requireNonNull(options, "options must not be null");
+			this.resources = options.transportResources();
+			this.ioThreads = options.ioThreads();
+			this.maxFrameSize = options.maxFrameSize();
+			this.sslContexts = null;
+			if (options.sslContext() != null) {
+				sslContext(options.sslContext());
+			}
+			else if (options.sslContextSupplier() != null) {
+				sslContextSupplier(options.sslContextSupplier());
+			}
 			return this;
 		}
 

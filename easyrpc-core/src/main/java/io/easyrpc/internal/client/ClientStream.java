@@ -1,4 +1,4 @@
-package io.easyrpc.client;
+package io.easyrpc.internal.client;
 
 import java.util.Iterator;
 import java.util.NoSuchElementException;
@@ -15,19 +15,18 @@ import java.util.function.Function;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
-import io.easyrpc.codec.ValueType;
 import io.easyrpc.internal.protocol.Metadata;
 
 /**
  * One server stream on the client: a call whose items arrive in {@code NEXT} frames and
  * wait in a queue until the consumer takes them. The queue is bounded by credit: the
  * request is followed by a {@code REQUEST_N} for {@link #window} items (the channel's
- * {@link RpcChannel.Builder#streamWindow(int) stream window}), and each time the consumer
+ * {@code RpcChannel.Builder#streamWindow(int) stream window}), and each time the consumer
  * has taken half a window, that many more are granted. The server never sends more than
  * granted, so at most one window of items waits here, however slow the consumer. The
  * future completes when the stream ends.
  */
-final class ClientStream extends ClientCall {
+public final class ClientStream extends ClientCall {
 
 	private static final Object NULL = new Object();
 
@@ -45,9 +44,9 @@ final class ClientStream extends ClientCall {
 	// Event loop only: credit granted and not yet used by the server.
 	int outstanding;
 
-	ClientStream(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
-			Metadata metadata, long deadlineNanos, Function<RpcException, Throwable> errorMapper, int window) {
-		super(channel, method, arguments, argumentTypes, resultType, metadata, deadlineNanos, false, errorMapper);
+	ClientStream(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos,
+			int window) {
+		super(router, options, arguments, metadata, deadlineNanos);
 		this.window = window;
 		whenComplete((result, failure) -> signal());
 	}
@@ -108,7 +107,7 @@ final class ClientStream extends ClientCall {
 	/**
 	 * The items as a blocking iterator; closing it cancels the call if it has not ended.
 	 */
-	static final class BlockingIterator implements Iterator<Object>, AutoCloseable {
+	public static final class BlockingIterator implements Iterator<Object>, AutoCloseable {
 
 		private final ClientStream stream;
 
@@ -116,12 +115,18 @@ final class ClientStream extends ClientCall {
 
 		private Object next = EMPTY;
 
-		BlockingIterator(ClientStream stream) {
+		/**
+		 * Iterate over the items of a stream.
+		 * @param stream the stream
+		 */
+		public BlockingIterator(ClientStream stream) {
 			this.stream = stream;
 		}
 
-		// Called by the stream when items or its end arrive.
-		void wake() {
+		/**
+		 * Wake the consumer waiting for an item; called when items or the end arrive.
+		 */
+		public void wake() {
 			Thread current = this.waiter;
 			if (current != null) {
 				LockSupport.unpark(current);
@@ -154,7 +159,7 @@ final class ClientStream extends ClientCall {
 					}
 					throw new RpcException(RpcStatus.APPLICATION_ERROR, failure.getMessage(), failure);
 				}
-				if (this.stream.channel.inEventLoop()) {
+				if (this.stream.router.inEventLoop()) {
 					throw new IllegalStateException("Blocking iteration of easyrpc stream " + this.stream.method
 							+ " on the connection's I/O thread would never complete; declare a Flux or "
 							+ "Flow.Publisher result instead");
@@ -195,11 +200,16 @@ final class ClientStream extends ClientCall {
 	/**
 	 * The items as a lazy publisher: each subscription starts a call.
 	 */
-	static final class Publisher implements Flow.Publisher<Object> {
+	public static final class Publisher implements Flow.Publisher<Object> {
 
 		private final Function<Runnable, ClientStream> starter;
 
-		Publisher(Function<Runnable, ClientStream> starter) {
+		/**
+		 * Create a publisher.
+		 * @param starter starts the stream with the signal to call when items or the end
+		 * arrive
+		 */
+		public Publisher(Function<Runnable, ClientStream> starter) {
 			this.starter = starter;
 		}
 

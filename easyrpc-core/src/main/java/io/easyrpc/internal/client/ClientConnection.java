@@ -1,4 +1,4 @@
-package io.easyrpc.client;
+package io.easyrpc.internal.client;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -51,7 +51,7 @@ final class ClientConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ClientConnection.class);
 
-	private final RpcChannel owner;
+	private final Subchannel owner;
 
 	private final ObjectCodec codec;
 
@@ -104,7 +104,7 @@ final class ClientConnection extends FrameConnection {
 
 	private long deadlineScanAt;
 
-	ClientConnection(RpcChannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
+	ClientConnection(Subchannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
 			long prefaceTimeoutMillis, long keepAliveNanos, SharedSecret secret) {
 		super(maxFrameSize);
 		this.owner = owner;

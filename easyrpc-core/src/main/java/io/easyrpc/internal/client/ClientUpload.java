@@ -1,4 +1,4 @@
-package io.easyrpc.client;
+package io.easyrpc.internal.client;
 
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
@@ -16,7 +16,7 @@ import io.easyrpc.codec.ValueType;
  * {@link RpcStatus#CANCELLED} if it failed. The subscription is cancelled when the call
  * ends, or when the server sends {@code CANCEL} because it wants no more items.
  */
-final class ClientUpload implements Flow.Subscriber<Object> {
+public final class ClientUpload implements Flow.Subscriber<Object> {
 
 	private final Flow.Publisher<Object> publisher;
 
@@ -36,7 +36,12 @@ final class ClientUpload implements Flow.Subscriber<Object> {
 
 	private volatile boolean stopped;
 
-	ClientUpload(Flow.Publisher<Object> publisher, ValueType itemType) {
+	/**
+	 * Create the upload of one call's stream argument.
+	 * @param publisher the items
+	 * @param itemType the declared item type
+	 */
+	public ClientUpload(Flow.Publisher<Object> publisher, ValueType itemType) {
 		this.publisher = publisher;
 		this.itemType = itemType;
 	}
@@ -131,7 +136,7 @@ final class ClientUpload implements Flow.Subscriber<Object> {
 			stop();
 			this.call.fail(new RpcException(RpcStatus.INTERNAL, "The publisher of the stream argument of "
 					+ this.call.method + " sent more items than were requested"));
-			this.call.channel.cancelled(this.call);
+			this.call.router.cancelled(this.call);
 			return;
 		}
 		try {
@@ -140,7 +145,7 @@ final class ClientUpload implements Flow.Subscriber<Object> {
 		catch (RpcException ex) {
 			stop();
 			this.call.fail(ex);
-			this.call.channel.cancelled(this.call);
+			this.call.router.cancelled(this.call);
 		}
 	}
 

@@ -1,4 +1,4 @@
-package io.easyrpc.client;
+package io.easyrpc.internal.client;
 
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
@@ -17,7 +17,7 @@ import io.easyrpc.internal.protocol.Metadata;
  * One outgoing call and the future of its result. Cancelling the future cancels the call
  * on the server too.
  */
-class ClientCall extends CompletableFuture<Object> {
+public class ClientCall extends CompletableFuture<Object> {
 
 	private static final VarHandle OBSERVATION_STOPPED;
 
@@ -45,7 +45,7 @@ class ClientCall extends CompletableFuture<Object> {
 
 	final boolean oneWay;
 
-	final RpcChannel channel;
+	final CallRouter router;
 
 	final Function<RpcException, Throwable> errorMapper;
 
@@ -71,17 +71,19 @@ class ClientCall extends CompletableFuture<Object> {
 
 	volatile long messagesReceived;
 
-	ClientCall(RpcChannel channel, String method, Object[] arguments, ValueType[] argumentTypes, ValueType resultType,
-			Metadata metadata, long deadlineNanos, boolean oneWay, Function<RpcException, Throwable> errorMapper) {
-		this.channel = channel;
-		this.errorMapper = errorMapper;
-		this.method = method;
+	// Null until the router hands the call to a subchannel.
+	volatile Subchannel subchannel;
+
+	ClientCall(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos) {
+		this.router = router;
+		this.errorMapper = options.errorMapper();
+		this.method = options.method();
 		this.arguments = arguments;
-		this.argumentTypes = argumentTypes;
-		this.resultType = resultType;
+		this.argumentTypes = options.argumentTypes();
+		this.resultType = options.resultType();
 		this.metadata = metadata;
 		this.deadlineNanos = deadlineNanos;
-		this.oneWay = oneWay;
+		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY;
 	}
 
 	long remainingNanos() {
@@ -122,7 +124,7 @@ class ClientCall extends CompletableFuture<Object> {
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
 			stopObservation(RpcStatus.CANCELLED, null);
-			this.channel.cancelled(this);
+			this.router.cancelled(this);
 		}
 		return cancelled;
 	}

@@ -1,0 +1,169 @@
+package io.easyrpc.internal.client;
+
+import java.time.Duration;
+import java.util.Objects;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.codec.ValueType;
+
+/**
+ * What stays the same from one call of a method to the next: its key, the kind of call,
+ * the declared types, the deadline and how remote errors become exceptions. Immutable;
+ * built once per client method, so that a call carries only its arguments and metadata
+ * besides.
+ */
+public final class CallOptions {
+
+	private static final ValueType[] NO_TYPES = new ValueType[0];
+
+	private final String method;
+
+	private final Kind kind;
+
+	private final ValueType[] argumentTypes;
+
+	private final ValueType resultType;
+
+	private final long timeoutNanos;
+
+	private final long timeoutMillis;
+
+	private final Function<RpcException, Throwable> errorMapper;
+
+	private CallOptions(String method, Kind kind, ValueType[] argumentTypes, ValueType resultType, Duration timeout,
+			Function<RpcException, Throwable> errorMapper) {
+		this.method = Objects.requireNonNull(method, "method must not be null");
+		this.kind = kind;
+		this.argumentTypes = (argumentTypes != null) ? argumentTypes : NO_TYPES;
+		this.resultType = resultType;
+		this.timeoutNanos = (kind != Kind.ONE_WAY && timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
+		this.timeoutMillis = (this.timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos))
+				: 0;
+		this.errorMapper = errorMapper;
+	}
+
+	/**
+	 * Options of a call with one result.
+	 * @param method the method key
+	 * @param argumentTypes the declared argument types
+	 * @param resultType the declared result type
+	 * @param timeout the deadline relative to the start of each call, or {@code null}
+	 * or zero for none
+	 * @param errorMapper turns a remote error into the exception the caller gets, or
+	 * {@code null} to keep the {@link RpcException}
+	 * @return the options
+	 */
+	public static CallOptions unary(String method, ValueType[] argumentTypes, ValueType resultType, Duration timeout,
+			Function<RpcException, Throwable> errorMapper) {
+		return new CallOptions(method, Kind.UNARY, argumentTypes, resultType, timeout, errorMapper);
+	}
+
+	/**
+	 * Options of a notification, a call without response or deadline.
+	 * @param method the method key
+	 * @param argumentTypes the declared argument types
+	 * @param errorMapper turns a local failure into the exception the caller gets, or
+	 * {@code null}
+	 * @return the options
+	 */
+	public static CallOptions oneWay(String method, ValueType[] argumentTypes,
+			Function<RpcException, Throwable> errorMapper) {
+		return new CallOptions(method, Kind.ONE_WAY, argumentTypes, null, null, errorMapper);
+	}
+
+	/**
+	 * Options of a server stream, or with an upload of a bidirectional channel.
+	 * @param method the method key
+	 * @param argumentTypes the declared argument types
+	 * @param itemType the declared type of the items
+	 * @param timeout the deadline relative to the start of each call, or {@code null}
+	 * or zero for none
+	 * @param errorMapper turns a remote error into the exception the caller gets, or
+	 * {@code null}
+	 * @return the options
+	 */
+	public static CallOptions stream(String method, ValueType[] argumentTypes, ValueType itemType, Duration timeout,
+			Function<RpcException, Throwable> errorMapper) {
+		return new CallOptions(method, Kind.STREAM, argumentTypes, itemType, timeout, errorMapper);
+	}
+
+	/**
+	 * Return the method key.
+	 * @return the key
+	 */
+	public String method() {
+		return this.method;
+	}
+
+	/**
+	 * Return the kind of call.
+	 * @return the kind
+	 */
+	public Kind kind() {
+		return this.kind;
+	}
+
+	/**
+	 * Return the declared argument types; the array is shared and must not be changed.
+	 * @return the types
+	 */
+	public ValueType[] argumentTypes() {
+		return this.argumentTypes;
+	}
+
+	/**
+	 * Return the declared result type, for a stream the type of its items.
+	 * @return the type, {@code null} for a notification
+	 */
+	public ValueType resultType() {
+		return this.resultType;
+	}
+
+	/**
+	 * Return the deadline relative to the start of a call.
+	 * @return nanoseconds, zero for none
+	 */
+	public long timeoutNanos() {
+		return this.timeoutNanos;
+	}
+
+	/**
+	 * Return the deadline sent to the server.
+	 * @return milliseconds, at least one when there is a deadline, zero for none
+	 */
+	public long timeoutMillis() {
+		return this.timeoutMillis;
+	}
+
+	/**
+	 * Return what turns a remote error into the exception the caller gets.
+	 * @return the mapper, or {@code null}
+	 */
+	public Function<RpcException, Throwable> errorMapper() {
+		return this.errorMapper;
+	}
+
+	@Override
+	public String toString() {
+		return this.kind + " " + this.method;
+	}
+
+	/**
+	 * The kinds of call.
+	 */
+	public enum Kind {
+
+		/** A request with one response. */
+		UNARY,
+
+		/** A notification: a request without response. */
+		ONE_WAY,
+
+		/** A request whose response is a stream of items. */
+		STREAM
+
+	}
+
+}

@@ -1,0 +1,424 @@
+package io.easyrpc.internal.client;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.internal.protocol.SharedSecret;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.transport.RpcAddress;
+import io.netty.channel.ChannelFuture;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The client's link to one server address: at most one {@link ClientConnection} at a
+ * time, made when a call needs it, and the back-off between failed attempts.
+ * <p>
+ * A connection counts as made once the server's preface has arrived (and TLS and the
+ * shared-secret handshake, if any, are done). Calls that arrive while an attempt is under
+ * way wait for it. A failed attempt fails the waiting calls and moves to
+ * {@link State#TRANSIENT_FAILURE}: every call fails at once until the back-off has
+ * passed, and the first call after it tries again. A success resets the back-off. A lost
+ * connection, or one the server is closing, moves back to {@link State#IDLE}: the next
+ * call makes a new one.
+ */
+public final class Subchannel {
+
+	private static final Logger logger = LoggerFactory.getLogger(Subchannel.class);
+
+	private final RpcAddress address;
+
+	private final String addressText;
+
+	private final Connector connector;
+
+	private final ConnectionSettings settings;
+
+	private final ExponentialBackoffPolicy backoff;
+
+	private final LongSupplier nanoClock;
+
+	private final List<StateListener> listeners = new CopyOnWriteArrayList<>();
+
+	private final Object lock = new Object();
+
+	// Read without the lock on the call path, written under it.
+	private volatile ClientConnection connection;
+
+	private ChannelFuture connecting;
+
+	private List<ClientCall> waiting = new ArrayList<>();
+
+	private long retryAt;
+
+	private long lastBackoffNanos;
+
+	private Throwable lastFailure;
+
+	private volatile State state = State.IDLE;
+
+	/**
+	 * Create a subchannel, {@link State#IDLE} until a call needs a connection.
+	 * @param address the server address
+	 * @param connector makes the connections
+	 * @param settings the settings of each connection
+	 * @param backoff the waits between failed attempts
+	 * @param nanoClock the clock that times the back-off, {@code System::nanoTime} but
+	 * in tests
+	 */
+	public Subchannel(RpcAddress address, Connector connector, ConnectionSettings settings,
+			ExponentialBackoffPolicy backoff, LongSupplier nanoClock) {
+		this.address = address;
+		this.addressText = address.toString();
+		this.connector = connector;
+		this.settings = settings;
+		this.backoff = backoff;
+		this.nanoClock = nanoClock;
+	}
+
+	/**
+	 * Return the server address.
+	 * @return the address
+	 */
+	public RpcAddress address() {
+		return this.address;
+	}
+
+	String addressText() {
+		return this.addressText;
+	}
+
+	/**
+	 * Return the state.
+	 * @return the state
+	 */
+	public State state() {
+		return this.state;
+	}
+
+	/**
+	 * Add a listener of state changes.
+	 * @param listener the listener
+	 */
+	public void addStateListener(StateListener listener) {
+		this.listeners.add(listener);
+	}
+
+	/**
+	 * Return the number of calls waiting for a connection or for their response.
+	 * @return the pending call count
+	 */
+	public int pendingCalls() {
+		synchronized (this.lock) {
+			ClientConnection current = this.connection;
+			return this.waiting.size() + ((current != null) ? current.pendingCount() : 0);
+		}
+	}
+
+	/**
+	 * Return whether the current thread is the event loop of the current connection.
+	 * @return {@code true} on the connection's I/O thread
+	 */
+	public boolean inEventLoop() {
+		ClientConnection current = this.connection;
+		return current != null && current.inEventLoop();
+	}
+
+	// The connection calls can start on at once, or null.
+	ClientConnection usableConnection() {
+		ClientConnection current = this.connection;
+		return (current != null && current.isUsable()) ? current : null;
+	}
+
+	/**
+	 * Start a call once there is a connection: at once if there is one, else when the
+	 * attempt this call starts, or the one under way, succeeds. The call is handed to
+	 * its router to be sent.
+	 * @param call the call
+	 */
+	void start(ClientCall call) {
+		ClientConnection current;
+		synchronized (this.lock) {
+			if (this.state == State.SHUTDOWN) {
+				call.fail(RpcStatus.UNAVAILABLE, closedMessage());
+				return;
+			}
+			current = this.connection;
+			if (current == null || !current.isUsable()) {
+				this.connection = null;
+				ChannelFuture attempt = this.connecting;
+				if (attempt == null) {
+					long wait = this.retryAt - this.nanoClock.getAsLong();
+					if (this.lastFailure != null && wait > 0) {
+						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
+								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
+						return;
+					}
+					this.waiting.add(call);
+					attempt = connect();
+				}
+				else {
+					this.waiting.add(call);
+				}
+				if (call.deadlineNanos != 0 && !call.isDone()) {
+					call.timer = attempt.channel()
+						.eventLoop()
+						.schedule(() -> waitTimedOut(call), call.remainingNanos(), TimeUnit.NANOSECONDS);
+				}
+				return;
+			}
+		}
+		call.router.startOn(this, current, call);
+	}
+
+	private String closedMessage() {
+		return "Client for " + this.address + " is closed";
+	}
+
+	private ChannelFuture connect() {
+		setState(State.CONNECTING);
+		ConnectionSettings settings = this.settings;
+		ClientConnection handler = new ClientConnection(this, settings.codec(), settings.processors(),
+				settings.maxFrameSize(), Math.max(1, settings.connectTimeoutMillis()), settings.keepAliveNanos(),
+				settings.secret());
+		ChannelFuture future = this.connector.connect(handler);
+		this.connecting = future;
+		future.addListener((done) -> {
+			if (!done.isSuccess()) {
+				handler.connectFailed(done.cause());
+			}
+		});
+		handler.ready().whenComplete((ready, failure) -> connected(future, handler, failure));
+		return future;
+	}
+
+	// Called once the server's preface has arrived, or the attempt failed.
+	private void connected(ChannelFuture future, ClientConnection handler, Throwable failure) {
+		List<ClientCall> calls;
+		boolean success = failure == null;
+		boolean shutdown;
+		synchronized (this.lock) {
+			this.connecting = null;
+			calls = this.waiting;
+			this.waiting = new ArrayList<>();
+			shutdown = this.state == State.SHUTDOWN;
+			if (success && !shutdown) {
+				this.connection = handler;
+				this.lastFailure = null;
+				this.backoff.reset();
+				setState(State.READY);
+			}
+			else if (!success && !shutdown) {
+				this.lastFailure = failure;
+				this.lastBackoffNanos = this.backoff.nextBackoffNanos();
+				this.retryAt = this.nanoClock.getAsLong() + this.lastBackoffNanos;
+				setState(State.TRANSIENT_FAILURE);
+			}
+		}
+		if (success && shutdown) {
+			future.channel().close();
+		}
+		if (success && !shutdown) {
+			logger.debug("Connected to easyrpc server {}", this.address);
+			for (ClientCall call : calls) {
+				call.router.startOn(this, handler, call);
+			}
+			return;
+		}
+		String message = shutdown ? closedMessage() : failureMessage(failure);
+		RpcStatus status = shutdown ? RpcStatus.UNAVAILABLE : status(failure);
+		if (!shutdown) {
+			if (status == RpcStatus.UNAUTHENTICATED) {
+				logger.warn("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.lastBackoffNanos));
+			}
+			else {
+				logger.debug("{}; retrying after {} ms at the next call", message,
+						TimeUnit.NANOSECONDS.toMillis(this.lastBackoffNanos));
+			}
+		}
+		for (ClientCall call : calls) {
+			call.fail(status, message);
+		}
+	}
+
+	// Under the lock, so that listeners see the changes in order.
+	private void setState(State next) {
+		if (this.state == next) {
+			return;
+		}
+		this.state = next;
+		for (StateListener listener : this.listeners) {
+			listener.stateChanged(this, next);
+		}
+	}
+
+	// A refusal by the server (or of the server) carries its own status and a message
+	// that names the server; anything else is a failure to connect.
+	private static RpcStatus status(Throwable failure) {
+		return (failure instanceof RpcException rpc) ? rpc.getStatus() : RpcStatus.UNAVAILABLE;
+	}
+
+	private String failureMessage(Throwable failure) {
+		if (failure instanceof RpcException rpc && rpc.getDescription() != null) {
+			return rpc.getDescription();
+		}
+		return "Cannot connect to " + this.address + ": " + describe(failure);
+	}
+
+	private static String describe(Throwable failure) {
+		if (failure == null) {
+			return "unknown error";
+		}
+		Throwable root = failure;
+		while (root.getCause() != null && root.getCause() != root) {
+			root = root.getCause();
+		}
+		String message = root.getMessage();
+		return (message != null) ? message : root.getClass().getSimpleName();
+	}
+
+	private void waitTimedOut(ClientCall call) {
+		boolean removed;
+		synchronized (this.lock) {
+			removed = this.waiting.remove(call);
+		}
+		if (removed) {
+			call.deadlineExceeded();
+		}
+	}
+
+	// A cancelled call that was still waiting for the connection.
+	void cancelWaiting(ClientCall call) {
+		synchronized (this.lock) {
+			this.waiting.remove(call);
+		}
+	}
+
+	void connectionGoingAway(ClientConnection closing) {
+		synchronized (this.lock) {
+			if (this.connection == closing) {
+				this.connection = null;
+				setState(State.IDLE);
+			}
+		}
+	}
+
+	void connectionClosed(ClientConnection closed) {
+		synchronized (this.lock) {
+			if (this.connection == closed) {
+				this.connection = null;
+				setState((this.state == State.SHUTDOWN) ? State.SHUTDOWN : State.IDLE);
+			}
+		}
+	}
+
+	/**
+	 * Shut down for good: fail the waiting calls with {@link RpcStatus#UNAVAILABLE},
+	 * refuse new ones, and close the connection once what was written is flushed, waiting
+	 * up to two seconds for it; its pending calls fail.
+	 */
+	public void shutdown() {
+		ClientConnection current;
+		List<ClientCall> calls;
+		synchronized (this.lock) {
+			if (this.state == State.SHUTDOWN) {
+				return;
+			}
+			setState(State.SHUTDOWN);
+			current = this.connection;
+			this.connection = null;
+			calls = this.waiting;
+			this.waiting = new ArrayList<>();
+		}
+		for (ClientCall call : calls) {
+			call.fail(RpcStatus.UNAVAILABLE, closedMessage());
+		}
+		if (current != null && current.channel() != null) {
+			current.closeAfterFlush().awaitUninterruptibly(2, TimeUnit.SECONDS);
+		}
+	}
+
+	@Override
+	public String toString() {
+		return "Subchannel " + this.addressText + " " + this.state;
+	}
+
+	/**
+	 * The state of a subchannel.
+	 */
+	public enum State {
+
+		/** No connection; the next call makes one. */
+		IDLE,
+
+		/** A connection attempt is under way. */
+		CONNECTING,
+
+		/** Connected. */
+		READY,
+
+		/**
+		 * The last connection attempt failed; calls fail until the back-off has passed.
+		 */
+		TRANSIENT_FAILURE,
+
+		/** Shut down for good. */
+		SHUTDOWN
+
+	}
+
+	/**
+	 * Makes a connection to the subchannel's address.
+	 */
+	@FunctionalInterface
+	public interface Connector {
+
+		/**
+		 * Start connecting, with the handler last in the pipeline. A failed future fails
+		 * the attempt; so does a failure the pipeline reports to
+		 * {@code ClientConnection.connectFailed}.
+		 * @param handler the connection's handler
+		 * @return the future of the connect
+		 */
+		ChannelFuture connect(ClientConnection handler);
+
+	}
+
+	/**
+	 * Told of every state change, under the subchannel's lock: it must be quick and must
+	 * not call back into the subchannel.
+	 */
+	@FunctionalInterface
+	public interface StateListener {
+
+		/**
+		 * The state changed.
+		 * @param subchannel the subchannel
+		 * @param state the new state
+		 */
+		void stateChanged(Subchannel subchannel, State state);
+
+	}
+
+	/**
+	 * The settings of each connection of a subchannel.
+	 *
+	 * @param codec the codec of arguments and results
+	 * @param processors the payload processors
+	 * @param maxFrameSize the largest frame accepted from the server
+	 * @param connectTimeoutMillis how long the server's preface and handshakes may take
+	 * @param keepAliveNanos the keep-alive interval, zero for none
+	 * @param secret the shared secret, or {@code null}
+	 */
+	public record ConnectionSettings(ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
+			int connectTimeoutMillis, long keepAliveNanos, SharedSecret secret) {
+	}
+
+}
