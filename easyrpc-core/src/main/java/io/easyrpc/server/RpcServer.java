@@ -34,6 +34,7 @@ import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
+import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -668,7 +669,7 @@ public final class RpcServer {
 
 		private TransportResources resources;
 
-		private int maxFrameSize = 8 * 1024 * 1024;
+		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
 
 		private int ioThreads;
 
@@ -747,6 +748,28 @@ public final class RpcServer {
 		 */
 		public Builder executor(Executor executor) {
 			this.executor = executor;
+			return this;
+		}
+
+		/**
+		 * Take the transport settings shared with clients: event loops, I/O threads, the
+		 * largest frame and TLS. Replaces what the matching setters set before; setters
+		 * called after it override it.
+		 * @param options the options; a fixed TLS context must be a server context
+		 * @return this builder
+		 */
+		public Builder transportOptions(TransportOptions options) {
+			Objects.requireNonNull(options, "options must not be null");
+			this.resources = options.transportResources();
+			this.ioThreads = options.ioThreads();
+			this.maxFrameSize = options.maxFrameSize();
+			this.sslContexts = null;
+			if (options.sslContext() != null) {
+				sslContext(options.sslContext());
+			}
+			else if (options.sslContextSupplier() != null) {
+				sslContextSupplier(options.sslContextSupplier());
+			}
 			return this;
 		}
 

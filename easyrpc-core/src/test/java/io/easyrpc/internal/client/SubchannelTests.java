@@ -1,0 +1,294 @@
+package io.easyrpc.internal.client;
+
+import java.net.ConnectException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.codec.ValueType;
+import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.transport.RpcAddress;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.util.ReferenceCountUtil;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+/**
+ * The subchannel's state machine and the router's choice of subchannel, over embedded
+ * channels and a fake clock: no socket, no sleep.
+ */
+class SubchannelTests {
+
+	private static final ObjectCodec CODEC = ObjectCodec.createDefault();
+
+	private static final long INITIAL_BACKOFF = TimeUnit.MILLISECONDS.toNanos(200);
+
+	private static final CallOptions HELLO = CallOptions.unary("Greeter/hello",
+			new ValueType[] { CODEC.valueType(String.class) }, CODEC.valueType(String.class), null, null);
+
+	private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+
+	private final List<EmbeddedChannel> channels = new ArrayList<>();
+
+	@AfterEach
+	void releaseChannels() {
+		for (EmbeddedChannel channel : this.channels) {
+			channel.finishAndReleaseAll();
+		}
+	}
+
+	@Test
+	void firstCallConnectsAndIsSentOnceTheServerPrefaceArrives() {
+		FakeServer server = new FakeServer();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		List<Subchannel.State> states = new CopyOnWriteArrayList<>();
+		subchannel.addStateListener((changed, state) -> states.add(state));
+		CallRouter router = router(subchannel);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.IDLE);
+
+		ClientCall call = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.CONNECTING);
+		assertThat(subchannel.pendingCalls()).isOne();
+		assertThat(server.requestsSent(0)).isZero();
+
+		server.sendPreface(0);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.READY);
+		assertThat(states).containsExactly(Subchannel.State.CONNECTING, Subchannel.State.READY);
+		assertThat(server.requestsSent(0)).isOne();
+		assertThat(call).isNotDone();
+
+		router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		assertThat(server.requestsSent(0)).isEqualTo(2);
+		assertThat(server.attempts()).isOne();
+	}
+
+	@Test
+	void failedAttemptFailsCallsAtOnceUntilTheBackoffHasPassed() {
+		FakeServer server = new FakeServer();
+		server.refuseNext();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		CallRouter router = router(subchannel);
+
+		ClientCall first = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertFailed(first, RpcStatus.UNAVAILABLE, "Cannot connect to tcp://one:7070");
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.TRANSIENT_FAILURE);
+
+		this.clock.addAndGet(INITIAL_BACKOFF - 1);
+		ClientCall early = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertFailed(early, RpcStatus.UNAVAILABLE, "next attempt in");
+		assertThat(server.attempts()).isOne();
+
+		this.clock.addAndGet(1);
+		ClientCall retried = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(server.attempts()).isEqualTo(2);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.CONNECTING);
+		server.sendPreface(1);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.READY);
+		assertThat(server.requestsSent(1)).isOne();
+		assertThat(retried).isNotDone();
+	}
+
+	@Test
+	void backoffGrowsWithEachFailureAndResetsAfterASuccess() {
+		FakeServer server = new FakeServer();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		CallRouter router = router(subchannel);
+		server.refuseNext();
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		this.clock.addAndGet(INITIAL_BACKOFF);
+		server.refuseNext();
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(server.attempts()).isEqualTo(2);
+
+		long second = (long) (INITIAL_BACKOFF * ExponentialBackoffPolicy.MULTIPLIER);
+		this.clock.addAndGet(second - 1);
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
+				"next attempt in");
+		this.clock.addAndGet(1);
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		server.sendPreface(2);
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.READY);
+
+		server.channel(2).close();
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.IDLE);
+		server.refuseNext();
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		this.clock.addAndGet(INITIAL_BACKOFF);
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(server.attempts()).isEqualTo(5);
+	}
+
+	@Test
+	void lostConnectionFailsItsPendingCallsAndTheNextCallReconnects() {
+		FakeServer server = new FakeServer();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		CallRouter router = router(subchannel);
+		ClientCall call = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		server.sendPreface(0);
+
+		server.channel(0).close();
+		assertFailed(call, RpcStatus.UNAVAILABLE, "Connection to tcp://one:7070 closed");
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.IDLE);
+
+		router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		assertThat(server.attempts()).isEqualTo(2);
+		server.sendPreface(1);
+		assertThat(server.requestsSent(1)).isOne();
+	}
+
+	@Test
+	void cancelledCallThatWaitsForTheConnectionIsNeverSent() {
+		FakeServer server = new FakeServer();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		CallRouter router = router(subchannel);
+		ClientCall call = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		call.cancel(false);
+		assertThat(subchannel.pendingCalls()).isZero();
+		server.sendPreface(0);
+		assertThat(server.requestsSent(0)).isZero();
+	}
+
+	@Test
+	void shutdownFailsWaitingCallsRefusesNewOnesAndClosesAConnectionThatArrivesLate() {
+		FakeServer server = new FakeServer();
+		Subchannel subchannel = subchannel("tcp://one:7070", server);
+		CallRouter router = router(subchannel);
+		ClientCall waiting = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		router.close();
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.SHUTDOWN);
+		assertFailed(waiting, RpcStatus.UNAVAILABLE, "Client for tcp://one:7070 is closed");
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
+				"is closed");
+		assertThat(server.channel(0).isOpen()).isTrue();
+		server.sendPreface(0);
+		assertThat(server.channel(0).isOpen()).isFalse();
+		assertThat(subchannel.state()).isEqualTo(Subchannel.State.SHUTDOWN);
+		assertThat(server.requestsSent(0)).isZero();
+	}
+
+	@Test
+	void routerSendsCallsToTheReadySubchannel() {
+		FakeServer down = new FakeServer();
+		FakeServer up = new FakeServer();
+		Subchannel first = subchannel("tcp://one:7070", down);
+		Subchannel second = subchannel("tcp://two:7070", up);
+		CallRouter router = router(first, second);
+		down.refuseNext();
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
+				"tcp://one:7070");
+		assertThat(first.state()).isEqualTo(Subchannel.State.TRANSIENT_FAILURE);
+
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		up.sendPreface(0);
+		assertThat(second.state()).isEqualTo(Subchannel.State.READY);
+
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+		for (int i = 0; i < 3; i++) {
+			router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		}
+		assertThat(up.requestsSent(0)).isEqualTo(4);
+		assertThat(down.attempts()).isOne();
+		assertThat(router.pendingCalls()).isEqualTo(4);
+	}
+
+	private void assertFailed(ClientCall call, RpcStatus status, String message) {
+		assertThat(call).isCompletedExceptionally();
+		assertThatThrownBy(call::join).isInstanceOf(CompletionException.class)
+			.cause()
+			.isInstanceOfSatisfying(RpcException.class, (ex) -> {
+				assertThat(ex.getStatus()).isEqualTo(status);
+				assertThat(ex.getMessage()).contains(message);
+			});
+	}
+
+	private Subchannel subchannel(String address, Subchannel.Connector connector) {
+		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(CODEC, ProcessorChain.of(List.of()),
+				1 << 20, (int) Duration.ofSeconds(3).toMillis(), 0, null);
+		return new Subchannel(RpcAddress.parse(address), connector, settings,
+				new ExponentialBackoffPolicy(INITIAL_BACKOFF, TimeUnit.SECONDS.toNanos(5), () -> 0.5),
+				this.clock::get);
+	}
+
+	private CallRouter router(Subchannel... subchannels) {
+		List<Subchannel> list = List.of(subchannels);
+		return new CallRouter(list.get(0).address().toString(), list, SubchannelPicker.readyFirst(list), List.of(),
+				32, "tcp");
+	}
+
+	/**
+	 * Stands in for the server side of the transport: each attempt gets an embedded
+	 * channel, or a refused connect.
+	 */
+	private final class FakeServer implements Subchannel.Connector {
+
+		private final List<EmbeddedChannel> attempts = new ArrayList<>();
+
+		private final AtomicInteger refusals = new AtomicInteger();
+
+		private final List<Integer> framesRead = new ArrayList<>();
+
+		void refuseNext() {
+			this.refusals.incrementAndGet();
+		}
+
+		@Override
+		public ChannelFuture connect(ClientConnection handler) {
+			EmbeddedChannel channel = new EmbeddedChannel(handler);
+			SubchannelTests.this.channels.add(channel);
+			this.attempts.add(channel);
+			this.framesRead.add(0);
+			if (this.refusals.get() > 0) {
+				this.refusals.decrementAndGet();
+				channel.close();
+				return channel.newFailedFuture(new ConnectException("Connection refused"));
+			}
+			return channel.newSucceededFuture();
+		}
+
+		int attempts() {
+			return this.attempts.size();
+		}
+
+		EmbeddedChannel channel(int attempt) {
+			return this.attempts.get(attempt);
+		}
+
+		void sendPreface(int attempt) {
+			channel(attempt).writeInbound(new Preface(Preface.CURRENT_VERSION, 0, 1 << 20));
+		}
+
+		// The frames the client wrote on an attempt after its preface.
+		int requestsSent(int attempt) {
+			EmbeddedChannel channel = channel(attempt);
+			channel.runPendingTasks();
+			int count = this.framesRead.get(attempt);
+			for (Object written = channel.readOutbound(); written != null; written = channel.readOutbound()) {
+				ByteBuf frame = (ByteBuf) written;
+				boolean preface = frame.readableBytes() == Preface.LENGTH && frame.getInt(0) == Preface.MAGIC;
+				ReferenceCountUtil.release(frame);
+				if (!preface) {
+					count++;
+				}
+			}
+			this.framesRead.set(attempt, count);
+			return count;
+		}
+
+	}
+
+
+}
