@@ -71,4 +71,14 @@ class LayeringTests {
 			.check(classes);
 	}
 
+	@Test
+	void clientEngineDoesNotDependOnTheClientApi() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.internal.client..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.client..", "io.easyrpc.server..")
+			.check(classes);
+	}
+
 }

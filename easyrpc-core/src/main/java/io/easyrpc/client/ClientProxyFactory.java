@@ -260,9 +260,8 @@ public final class ClientProxyFactory {
 
 		private Flow.Publisher<Object> publisher(Object[] arguments, Metadata metadata, RpcSession session) {
 			Object[] sent = requestArguments(arguments);
-			return new ClientStream.Publisher(
-					(signal) -> inSession(session, () -> (ClientStream) this.router.start(this.options, sent, metadata,
-							upload(arguments), signal)));
+			return new ClientStream.Publisher((signal) -> inSession(session,
+					() -> (ClientStream) this.router.start(this.options, sent, metadata, upload(arguments), signal)));
 		}
 
 		private static <T> T inSession(RpcSession session, Supplier<T> start) {

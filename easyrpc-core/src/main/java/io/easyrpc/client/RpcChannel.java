@@ -44,10 +44,10 @@ import io.netty.handler.ssl.SslContext;
  * connection succeeds. A lost connection fails its pending calls at once and is re-made
  * by the next call.
  * <p>
- * Inside, a call router picks the subchannel of each call (today the one of the
- * channel's address); a subchannel keeps the connection to its address, its back-off and
- * its state. The calls of a session and the items of a stream stay on the connection
- * they started on.
+ * Inside, a call router picks the subchannel of each call (today the one of the channel's
+ * address); a subchannel keeps the connection to its address, its back-off and its state.
+ * The calls of a session and the items of a stream stay on the connection they started
+ * on.
  * <p>
  * With a TLS context ({@link Builder#sslContext(SslContext)}) TCP connections are made
  * over TLS, checking the server's certificate against the host name of the address or
@@ -152,9 +152,9 @@ public final class RpcChannel implements AutoCloseable {
 	}
 
 	/**
-	 * Return the connection state: {@link State#READY} if a subchannel is connected,
-	 * else {@link State#CONNECTING} if one is connecting, else {@link State#IDLE} if one
-	 * is idle, else {@link State#TRANSIENT_FAILURE}; {@link State#SHUTDOWN} once closed.
+	 * Return the connection state: {@link State#READY} if a subchannel is connected, else
+	 * {@link State#CONNECTING} if one is connecting, else {@link State#IDLE} if one is
+	 * idle, else {@link State#TRANSIENT_FAILURE}; {@link State#SHUTDOWN} once closed.
 	 * @return the state
 	 */
 	public State state() {

@@ -1,5 +1,5 @@
 /**
- * The client engine: connections with pending calls, reconnection, proxies and exception
- * re-creation.
+ * The client API: channels to a server, proxies of client interfaces and exception
+ * re-creation; the engine underneath is in {@code io.easyrpc.internal.client}.
  */
 package io.easyrpc.client;

@@ -11,9 +11,8 @@ import io.netty.handler.ssl.SslContext;
  * same instance to {@code RpcServer.Builder#transportOptions} and
  * {@code RpcChannel.Builder#transportOptions}, or build one per side.
  * <p>
- * The TLS context must fit the side that uses it: a server context for a server, a
- * client context for a client; the builders check a fixed context when they take the
- * options.
+ * The TLS context must fit the side that uses it: a server context for a server, a client
+ * context for a client; the builders check a fixed context when they take the options.
  */
 public final class TransportOptions {
 
@@ -183,8 +182,8 @@ public final class TransportOptions {
 
 		/**
 		 * Use TLS with the context the supplier gives for each new connection, so that a
-		 * context replaced at run time applies to the next connection while existing
-		 * ones keep theirs.
+		 * context replaced at run time applies to the next connection while existing ones
+		 * keep theirs.
 		 * @param sslContexts the supplier, called on an I/O thread for every new
 		 * connection: it must be fast and must not block
 		 * @return this builder

@@ -35,7 +35,8 @@ class TransportOptionsTests {
 		TransportResources resources = new TransportResources("easyrpc-shared", 1);
 		this.rpc.onClose(resources::close);
 		TransportOptions options = TransportOptions.builder().transportResources(resources).maxFrameSize(LIMIT).build();
-		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0), (builder) -> builder.transportOptions(options),
+		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0),
+				(builder) -> builder.transportOptions(options),
 				RpcFixture.definitions(new FrameSizeTests.BlobService()));
 		RpcChannel channel = this.rpc.channel(RpcFixture.address(server),
 				(builder) -> builder.transportOptions(options));

@@ -49,8 +49,8 @@ public final class CallOptions {
 	 * @param method the method key
 	 * @param argumentTypes the declared argument types
 	 * @param resultType the declared result type
-	 * @param timeout the deadline relative to the start of each call, or {@code null}
-	 * or zero for none
+	 * @param timeout the deadline relative to the start of each call, or {@code null} or
+	 * zero for none
 	 * @param errorMapper turns a remote error into the exception the caller gets, or
 	 * {@code null} to keep the {@link RpcException}
 	 * @return the options
@@ -78,8 +78,8 @@ public final class CallOptions {
 	 * @param method the method key
 	 * @param argumentTypes the declared argument types
 	 * @param itemType the declared type of the items
-	 * @param timeout the deadline relative to the start of each call, or {@code null}
-	 * or zero for none
+	 * @param timeout the deadline relative to the start of each call, or {@code null} or
+	 * zero for none
 	 * @param errorMapper turns a remote error into the exception the caller gets, or
 	 * {@code null}
 	 * @return the options

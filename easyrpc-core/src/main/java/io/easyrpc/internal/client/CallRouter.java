@@ -43,8 +43,8 @@ public final class CallRouter {
 	 * @param picker chooses among the subchannels
 	 * @param observers the observers of calls
 	 * @param streamWindow the credit a server stream grants ahead of its consumer
-	 * @param transport the transport named in observations, one of the
-	 * {@link CallInfo} constants
+	 * @param transport the transport named in observations, one of the {@link CallInfo}
+	 * constants
 	 */
 	public CallRouter(String target, List<Subchannel> subchannels, SubchannelPicker picker,
 			List<ClientCallObserver> observers, int streamWindow, String transport) {
@@ -99,8 +99,8 @@ public final class CallRouter {
 	 * @param options what the call does
 	 * @param arguments the arguments; for an upload, {@code null} at the stream
 	 * argument's position
-	 * @param metadata the metadata, or {@code null}; its timeout is replaced by the one of
-	 * the options
+	 * @param metadata the metadata, or {@code null}; its timeout is replaced by the one
+	 * of the options
 	 * @param upload sends the items of a stream argument once the call has started, or
 	 * {@code null}
 	 * @param signal for a stream, called when items or the end arrive, or {@code null}
@@ -217,8 +217,7 @@ public final class CallRouter {
 		if (this.closed || !connection.isUsable()) {
 			return;
 		}
-		ClientCall end = new ClientCall(this, END_SESSION, new Object[0], new Metadata(0, null, session.id(), null),
-				0);
+		ClientCall end = new ClientCall(this, END_SESSION, new Object[0], new Metadata(0, null, session.id(), null), 0);
 		connection.start(end);
 	}
 

@@ -15,8 +15,8 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * Makes the connections to one address, with the Netty pipeline its scheme needs: TLS
- * for TCP with a context and for {@code wss://}, the WebSocket upgrade and framing for
+ * Makes the connections to one address, with the Netty pipeline its scheme needs: TLS for
+ * TCP with a context and for {@code wss://}, the WebSocket upgrade and framing for
  * {@code ws://} and {@code wss://}, the length-prefixed frame decoder otherwise, and the
  * {@link ClientConnection} last. In-process addresses never use TLS.
  */

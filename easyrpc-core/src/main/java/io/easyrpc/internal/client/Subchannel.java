@@ -69,8 +69,8 @@ public final class Subchannel {
 	 * @param connector makes the connections
 	 * @param settings the settings of each connection
 	 * @param backoff the waits between failed attempts
-	 * @param nanoClock the clock that times the back-off, {@code System::nanoTime} but
-	 * in tests
+	 * @param nanoClock the clock that times the back-off, {@code System::nanoTime} but in
+	 * tests
 	 */
 	public Subchannel(RpcAddress address, Connector connector, ConnectionSettings settings,
 			ExponentialBackoffPolicy backoff, LongSupplier nanoClock) {
@@ -138,8 +138,8 @@ public final class Subchannel {
 
 	/**
 	 * Start a call once there is a connection: at once if there is one, else when the
-	 * attempt this call starts, or the one under way, succeeds. The call is handed to
-	 * its router to be sent.
+	 * attempt this call starts, or the one under way, succeeds. The call is handed to its
+	 * router to be sent.
 	 * @param call the call
 	 */
 	void start(ClientCall call) {

@@ -171,8 +171,7 @@ class SubchannelTests {
 		router.close();
 		assertThat(subchannel.state()).isEqualTo(Subchannel.State.SHUTDOWN);
 		assertFailed(waiting, RpcStatus.UNAVAILABLE, "Client for tcp://one:7070 is closed");
-		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
-				"is closed");
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE, "is closed");
 		assertThat(server.channel(0).isOpen()).isTrue();
 		server.sendPreface(0);
 		assertThat(server.channel(0).isOpen()).isFalse();
@@ -219,14 +218,13 @@ class SubchannelTests {
 		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(CODEC, ProcessorChain.of(List.of()),
 				1 << 20, (int) Duration.ofSeconds(3).toMillis(), 0, null);
 		return new Subchannel(RpcAddress.parse(address), connector, settings,
-				new ExponentialBackoffPolicy(INITIAL_BACKOFF, TimeUnit.SECONDS.toNanos(5), () -> 0.5),
-				this.clock::get);
+				new ExponentialBackoffPolicy(INITIAL_BACKOFF, TimeUnit.SECONDS.toNanos(5), () -> 0.5), this.clock::get);
 	}
 
 	private CallRouter router(Subchannel... subchannels) {
 		List<Subchannel> list = List.of(subchannels);
-		return new CallRouter(list.get(0).address().toString(), list, SubchannelPicker.readyFirst(list), List.of(),
-				32, "tcp");
+		return new CallRouter(list.get(0).address().toString(), list, SubchannelPicker.readyFirst(list), List.of(), 32,
+				"tcp");
 	}
 
 	/**
@@ -289,6 +287,5 @@ class SubchannelTests {
 		}
 
 	}
-
 
 }
