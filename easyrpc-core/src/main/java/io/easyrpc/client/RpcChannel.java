@@ -24,6 +24,7 @@ import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
@@ -131,7 +132,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.address = builder.address;
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.ownsResources = builder.resources == null;
-		this.resources = this.ownsResources ? new TransportResources("easyrpc-client", 1) : builder.resources;
+		this.resources = this.ownsResources ? new TransportResources("easyrpc-client", 1, builder.ioTransport)
+				: builder.resources;
 		this.maxFrameSize = builder.maxFrameSize;
 		this.connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
 		this.keepAlive = builder.keepAlive;
@@ -674,6 +676,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private TransportResources resources;
 
+		private IoTransport ioTransport = IoTransport.AUTO;
+
 		private int maxFrameSize = 8 * 1024 * 1024;
 
 		private int streamWindow = 32;
@@ -719,6 +723,19 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder transportResources(TransportResources resources) {
 			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set the Netty transport of the event loop the channel owns. Default
+		 * {@link IoTransport#AUTO}: native epoll when its jar is on the class path, Java
+		 * NIO otherwise. Ignored with {@link #transportResources(TransportResources)
+		 * shared resources}, which have their own.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder transport(IoTransport transport) {
+			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
 
