@@ -28,7 +28,8 @@ public class EasyRpcBenchmarkServer {
 		SpringApplication application = new SpringApplication(EasyRpcBenchmarkServer.class);
 		application.setBannerMode(Banner.Mode.OFF);
 		application.setDefaultProperties(Map.of("easyrpc.server.host", "127.0.0.1", "easyrpc.server.port", "0",
-				"logging.level.root", "WARN", "spring.main.log-startup-info", "false"));
+				"logging.level.root", "WARN", "logging.level.io.easyrpc.server.RpcServer", "INFO",
+				"spring.main.log-startup-info", "false"));
 		application.run(args);
 	}
 
