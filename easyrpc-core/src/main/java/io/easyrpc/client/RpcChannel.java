@@ -22,6 +22,7 @@ import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcProcessor;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportOptions;
@@ -87,7 +88,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.ownsResources = builder.resources == null;
 		this.resources = this.ownsResources
-				? new TransportResources("easyrpc-client", (builder.ioThreads > 0) ? builder.ioThreads : 1)
+				? new TransportResources("easyrpc-client", (builder.ioThreads > 0) ? builder.ioThreads : 1,
+						builder.ioTransport)
 				: builder.resources;
 		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
 		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
@@ -285,6 +287,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private int ioThreads;
 
+		private IoTransport ioTransport = IoTransport.AUTO;
+
 		private int streamWindow = 32;
 
 		private Duration connectTimeout = Duration.ofSeconds(3);
@@ -332,6 +336,7 @@ public final class RpcChannel implements AutoCloseable {
 			Objects.requireNonNull(options, "options must not be null");
 			this.resources = options.transportResources();
 			this.ioThreads = options.ioThreads();
+			this.ioTransport = options.ioTransport();
 			this.maxFrameSize = options.maxFrameSize();
 			this.sslContexts = null;
 			if (options.sslContext() != null) {
@@ -340,6 +345,19 @@ public final class RpcChannel implements AutoCloseable {
 			else if (options.sslContextSupplier() != null) {
 				sslContextSupplier(options.sslContextSupplier());
 			}
+			return this;
+		}
+
+		/**
+		 * Set the Netty transport of the event loops the channel owns. Default
+		 * {@link IoTransport#AUTO}: native epoll when its jar is on the class path, Java
+		 * NIO otherwise. Ignored with {@link #transportResources(TransportResources)
+		 * shared resources}, which have their own.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder transport(IoTransport transport) {
+			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
 

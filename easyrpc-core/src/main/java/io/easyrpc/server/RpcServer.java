@@ -32,6 +32,7 @@ import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportOptions;
@@ -83,6 +84,8 @@ public final class RpcServer {
 	private final TransportResources sharedResources;
 
 	private final int ioThreads;
+
+	private final IoTransport ioTransport;
 
 	private TransportResources resources;
 
@@ -145,6 +148,7 @@ public final class RpcServer {
 		this.sharedExecutor = builder.executor;
 		this.sharedResources = builder.resources;
 		this.ioThreads = builder.ioThreads;
+		this.ioTransport = builder.ioTransport;
 		this.maxFrameSize = builder.maxFrameSize;
 		this.idleTimeout = builder.idleTimeout;
 		this.sharedSecret = builder.sharedSecret;
@@ -212,9 +216,9 @@ public final class RpcServer {
 		}
 		this.draining = false;
 		this.refusingCalls = false;
-		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
 		this.resources = (this.sharedResources != null) ? this.sharedResources
-				: new TransportResources("easyrpc-server", this.ioThreads);
+				: new TransportResources("easyrpc-server", this.ioThreads, this.ioTransport);
+		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
 		try {
 			for (RpcAddress address : this.addresses) {
 				ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
@@ -245,6 +249,14 @@ public final class RpcServer {
 			throw ex;
 		}
 		this.running = true;
+		List<SocketAddress> socketAddresses = this.serverChannels.stream()
+			.map(Channel::localAddress)
+			.filter(InetSocketAddress.class::isInstance)
+			.toList();
+		if (!socketAddresses.isEmpty()) {
+			logger.info("easyrpc server listens on {} with the Netty {} transport", socketAddresses,
+					this.resources.transport().propertyValue());
+		}
 		startAwaitThread();
 	}
 
@@ -673,6 +685,8 @@ public final class RpcServer {
 
 		private int ioThreads;
 
+		private IoTransport ioTransport = IoTransport.AUTO;
+
 		private Duration idleTimeout = Duration.ofSeconds(60);
 
 		private boolean exposeStackTraces;
@@ -762,6 +776,7 @@ public final class RpcServer {
 			Objects.requireNonNull(options, "options must not be null");
 			this.resources = options.transportResources();
 			this.ioThreads = options.ioThreads();
+			this.ioTransport = options.ioTransport();
 			this.maxFrameSize = options.maxFrameSize();
 			this.sslContexts = null;
 			if (options.sslContext() != null) {
@@ -791,6 +806,19 @@ public final class RpcServer {
 		 */
 		public Builder ioThreads(int ioThreads) {
 			this.ioThreads = ioThreads;
+			return this;
+		}
+
+		/**
+		 * Set the Netty transport of the TCP event loops the server owns. Default
+		 * {@link IoTransport#AUTO}: native epoll when its jar is on the class path, Java
+		 * NIO otherwise. Ignored with {@link #transportResources(TransportResources)
+		 * shared resources}, which have their own.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder transport(IoTransport transport) {
+			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
 

@@ -25,6 +25,8 @@ public final class TransportOptions {
 
 	private final int ioThreads;
 
+	private final IoTransport ioTransport;
+
 	private final int maxFrameSize;
 
 	private final SslContext sslContext;
@@ -34,6 +36,7 @@ public final class TransportOptions {
 	private TransportOptions(Builder builder) {
 		this.resources = builder.resources;
 		this.ioThreads = builder.ioThreads;
+		this.ioTransport = builder.ioTransport;
 		this.maxFrameSize = builder.maxFrameSize;
 		this.sslContext = builder.sslContext;
 		this.sslContexts = builder.sslContexts;
@@ -64,10 +67,19 @@ public final class TransportOptions {
 		Builder builder = new Builder();
 		builder.resources = this.resources;
 		builder.ioThreads = this.ioThreads;
+		builder.ioTransport = this.ioTransport;
 		builder.maxFrameSize = this.maxFrameSize;
 		builder.sslContext = this.sslContext;
 		builder.sslContexts = this.sslContexts;
 		return builder;
+	}
+
+	/**
+	 * Return the Netty transport of event loops a server or client owns.
+	 * @return the transport, {@link IoTransport#AUTO} by default
+	 */
+	public IoTransport ioTransport() {
+		return this.ioTransport;
 	}
 
 	/**
@@ -121,6 +133,8 @@ public final class TransportOptions {
 
 		private int ioThreads;
 
+		private IoTransport ioTransport = IoTransport.AUTO;
+
 		private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
 
 		private SslContext sslContext;
@@ -138,6 +152,18 @@ public final class TransportOptions {
 		 */
 		public Builder transportResources(TransportResources resources) {
 			this.resources = resources;
+			return this;
+		}
+
+		/**
+		 * Set the Netty transport of event loops a server or client owns: native epoll
+		 * when its jar is on the class path by default ({@link IoTransport#AUTO}).
+		 * Ignored with shared {@link #transportResources(TransportResources) resources}.
+		 * @param transport the transport
+		 * @return this builder
+		 */
+		public Builder ioTransport(IoTransport transport) {
+			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
 

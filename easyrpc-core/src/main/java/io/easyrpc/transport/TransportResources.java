@@ -2,6 +2,7 @@ package io.easyrpc.transport;
 
 import java.util.concurrent.TimeUnit;
 
+import io.easyrpc.internal.transport.NettyTransport;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
@@ -16,9 +17,6 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
 
 /**
@@ -30,6 +28,10 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * msgpack-core itself only ever touches heap memory (direct memory would need extra JVM
  * flags): frames are encoded on the heap and copied once into the channel's buffer, and
  * inbound frames are copied once to the heap by the {@link FrameDecoder}.
+ * <p>
+ * TCP channels use the {@link IoTransport} chosen at construction: native epoll or
+ * io_uring when asked for (or, for {@link IoTransport#AUTO}, when its jar is on the class
+ * path), Java NIO otherwise.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -49,6 +51,8 @@ public final class TransportResources implements AutoCloseable {
 
 	private final int ioThreads;
 
+	private final NettyTransport transport;
+
 	private EventLoopGroup tcpGroup;
 
 	private EventLoopGroup localGroup;
@@ -61,8 +65,30 @@ public final class TransportResources implements AutoCloseable {
 	 * @param ioThreads the number of TCP event loop threads, {@code 0} for one per CPU
 	 */
 	public TransportResources(String name, int ioThreads) {
+		this(name, ioThreads, IoTransport.AUTO);
+	}
+
+	/**
+	 * Create resources whose TCP channels use a chosen Netty transport.
+	 * @param name a name for the event loop threads, for example {@code easyrpc-server}
+	 * @param ioThreads the number of TCP event loop threads, {@code 0} for one per CPU
+	 * @param transport the transport, {@code null} or {@link IoTransport#AUTO} for the
+	 * fastest available
+	 * @throws IllegalStateException if a native transport is asked for and its jar is not
+	 * on the class path or does not load on this platform
+	 */
+	public TransportResources(String name, int ioThreads, IoTransport transport) {
 		this.name = name;
 		this.ioThreads = (ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors();
+		this.transport = NettyTransport.resolve(transport);
+	}
+
+	/**
+	 * Return the transport of TCP channels.
+	 * @return the transport in use, never {@link IoTransport#AUTO}
+	 */
+	public IoTransport transport() {
+		return this.transport.kind();
 	}
 
 	/**
@@ -91,7 +117,7 @@ public final class TransportResources implements AutoCloseable {
 		else {
 			EventLoopGroup group = tcpGroup();
 			bootstrap.group(group, group)
-				.channel(NioServerSocketChannel.class)
+				.channel(this.transport.serverChannelClass())
 				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
 				.childOption(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
 				.option(ChannelOption.SO_REUSEADDR, true)
@@ -121,7 +147,7 @@ public final class TransportResources implements AutoCloseable {
 		}
 		else {
 			bootstrap.group(tcpGroup())
-				.channel(NioSocketChannel.class)
+				.channel(this.transport.socketChannelClass())
 				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
 				.option(ChannelOption.TCP_NODELAY, true)
 				.option(ChannelOption.SO_KEEPALIVE, true)
@@ -156,7 +182,7 @@ public final class TransportResources implements AutoCloseable {
 		checkOpen();
 		if (this.tcpGroup == null) {
 			this.tcpGroup = new MultiThreadIoEventLoopGroup(this.ioThreads,
-					new DefaultThreadFactory(this.name + "-io", true), NioIoHandler.newFactory());
+					new DefaultThreadFactory(this.name + "-io", true), this.transport.ioHandlerFactory());
 		}
 		return this.tcpGroup;
 	}

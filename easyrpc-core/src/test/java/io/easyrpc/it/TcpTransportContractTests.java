@@ -1,11 +1,14 @@
 package io.easyrpc.it;
 
+import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.server.RpcServer;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 
 /**
- * The transport contract over TCP.
+ * The transport contract over TCP with Java NIO, forced because the test class path also
+ * holds the native transports that {@link IoTransport#AUTO} would pick.
  */
 class TcpTransportContractTests extends TransportContractTests {
 
@@ -22,6 +25,16 @@ class TcpTransportContractTests extends TransportContractTests {
 	@Override
 	protected String transport() {
 		return CallInfo.TCP;
+	}
+
+	@Override
+	protected void customizeServer(RpcServer.Builder builder) {
+		builder.transport(IoTransport.NIO);
+	}
+
+	@Override
+	protected void customizeClient(RpcChannel.Builder builder) {
+		builder.transport(IoTransport.NIO);
 	}
 
 }

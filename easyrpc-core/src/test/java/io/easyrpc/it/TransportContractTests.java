@@ -80,6 +80,13 @@ abstract class TransportContractTests {
 	protected void customizeServer(RpcServer.Builder builder) {
 	}
 
+	/**
+	 * Customize every client channel of the suite. The default does nothing.
+	 * @param builder the channel's builder
+	 */
+	protected void customizeClient(RpcChannel.Builder builder) {
+	}
+
 	private Contract contract() throws Exception {
 		return contract((builder) -> {
 		}, WAIT);
@@ -102,8 +109,7 @@ abstract class TransportContractTests {
 	}
 
 	private Contract client(RpcAddress address, Duration timeout) {
-		RpcChannel channel = this.rpc.channel(address, (builder) -> {
-		});
+		RpcChannel channel = this.rpc.channel(address, this::customizeClient);
 		return this.rpc.client(new ClientDefinition(Contract.class, "ContractApi", null, timeout, null), channel);
 	}
 
@@ -132,8 +138,7 @@ abstract class TransportContractTests {
 	void unknownMethodIsNotFound() throws Exception {
 		RpcServer server = server((builder) -> {
 		});
-		RpcChannel channel = this.rpc.channel(clientAddress(server), (builder) -> {
-		});
+		RpcChannel channel = this.rpc.channel(clientAddress(server), this::customizeClient);
 		Unknown unknown = this.rpc.client(new ClientDefinition(Unknown.class, "ContractApi", null, WAIT, null),
 				channel);
 		assertThatExceptionOfType(RpcException.class).isThrownBy(unknown::missing)

@@ -30,7 +30,7 @@ import org.springframework.core.io.ResourceLoader;
  */
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
-@EnableConfigurationProperties(EasyRpcClientProperties.class)
+@EnableConfigurationProperties({ EasyRpcClientProperties.class, EasyRpcNettyProperties.class })
 @Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class,
 		PayloadProcessorConfigurations.Client.class })
 public final class EasyRpcClientAutoConfiguration {
@@ -57,8 +57,8 @@ public final class EasyRpcClientAutoConfiguration {
 
 	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean
-	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, ObjectCodec codec,
-			ClientProxyFactory proxyFactory, Environment environment,
+	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, EasyRpcNettyProperties netty,
+			ObjectCodec codec, ClientProxyFactory proxyFactory, Environment environment,
 			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
 			ObjectProvider<RpcProcessor> processors,
 			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
@@ -74,6 +74,7 @@ public final class EasyRpcClientAutoConfiguration {
 		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment,
 				customizers.orderedStream().toList(), observers.orderedStream().toList(), allCustomizers);
 		factory.setSslBundles(sslBundles.getIfAvailable());
+		factory.setTransport(netty.getTransport());
 		return factory;
 	}
 

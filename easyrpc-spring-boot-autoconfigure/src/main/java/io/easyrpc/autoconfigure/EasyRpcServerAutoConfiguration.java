@@ -61,7 +61,7 @@ import org.springframework.util.StringUtils;
  */
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnRpcServerEnabled
-@EnableConfigurationProperties(EasyRpcServerProperties.class)
+@EnableConfigurationProperties({ EasyRpcServerProperties.class, EasyRpcNettyProperties.class })
 @Import(PayloadProcessorConfigurations.Server.class)
 public final class EasyRpcServerAutoConfiguration {
 
@@ -101,10 +101,10 @@ public final class EasyRpcServerAutoConfiguration {
 
 	@Bean
 	@ConditionalOnMissingBean
-	RpcServer easyRpcServer(EasyRpcServerProperties properties, ServiceRegistry registry, ObjectCodec codec,
-			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ObjectProvider<RpcExceptionResolver> resolvers,
-			ObjectProvider<ServerCallObserver> observers, ObjectProvider<RpcMiddleware> middleware,
-			ObjectProvider<RpcProcessor> processors,
+	RpcServer easyRpcServer(EasyRpcServerProperties properties, EasyRpcNettyProperties netty, ServiceRegistry registry,
+			ObjectCodec codec, @Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
+			ObjectProvider<RpcExceptionResolver> resolvers, ObjectProvider<ServerCallObserver> observers,
+			ObjectProvider<RpcMiddleware> middleware, ObjectProvider<RpcProcessor> processors,
 			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
 			ObjectProvider<ConnectionMiddleware> connectionMiddleware,
 			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
@@ -118,6 +118,7 @@ public final class EasyRpcServerAutoConfiguration {
 			.codec(codec)
 			.executor(executor)
 			.ioThreads(properties.getIoThreads())
+			.transport(netty.getTransport())
 			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
 			.idleTimeout(properties.getIdleTimeout())
 			.maxSessionsPerConnection(properties.getMaxSessionsPerConnection())

@@ -20,6 +20,7 @@ import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
@@ -58,7 +59,7 @@ public class RpcClientFactory implements DisposableBean {
 
 	private final List<RpcClientBootstrapCustomizer> customizers;
 
-	private final TransportResources resources;
+	private TransportResources resources;
 
 	private final List<ClientCallObserver> observers;
 
@@ -127,6 +128,22 @@ public class RpcClientFactory implements DisposableBean {
 		this.environment = environment;
 		this.customizers = List.copyOf(customizers);
 		this.resources = new TransportResources("easyrpc-client", properties.getIoThreads());
+	}
+
+	/**
+	 * Set the Netty transport of the clients' event loops. Call it before any client is
+	 * created.
+	 * @param transport the transport
+	 * @throws IllegalStateException if a native transport is asked for and is not
+	 * available
+	 */
+	public synchronized void setTransport(IoTransport transport) {
+		if (!this.channels.isEmpty()) {
+			throw new IllegalStateException("The transport must be set before clients are created");
+		}
+		TransportResources previous = this.resources;
+		this.resources = new TransportResources("easyrpc-client", this.properties.getIoThreads(), transport);
+		previous.close();
 	}
 
 	/**
@@ -328,6 +345,10 @@ public class RpcClientFactory implements DisposableBean {
 		return Map.copyOf(this.channels);
 	}
 
+	private synchronized TransportResources resources() {
+		return this.resources;
+	}
+
 	@Override
 	public void destroy() {
 		List<RpcChannel> all;
@@ -336,7 +357,7 @@ public class RpcClientFactory implements DisposableBean {
 			this.channels.clear();
 		}
 		all.forEach(RpcChannel::close);
-		this.resources.close();
+		resources().close();
 	}
 
 	/**

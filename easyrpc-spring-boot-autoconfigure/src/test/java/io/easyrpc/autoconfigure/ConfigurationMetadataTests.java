@@ -47,6 +47,14 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void nettyTransportIsDescribed() {
+		assertThat(properties).containsKey("easyrpc.netty.transport");
+		assertThat(properties.get("easyrpc.netty.transport").get("type").asString())
+			.isEqualTo("io.easyrpc.transport.IoTransport");
+		assertThat(properties.get("easyrpc.netty.transport").get("defaultValue").asString()).isEqualTo("auto");
+	}
+
+	@Test
 	void serverPropertiesAreDescribed() {
 		assertThat(properties).containsKeys("easyrpc.server.port", "easyrpc.server.host",
 				"easyrpc.server.max-frame-size", "easyrpc.server.idle-timeout", "easyrpc.server.expose-stack-traces",

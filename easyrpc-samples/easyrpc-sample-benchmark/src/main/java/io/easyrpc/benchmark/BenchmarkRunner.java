@@ -213,6 +213,9 @@ public final class BenchmarkRunner {
 
 	private List<String> jvmFlags() {
 		List<String> flags = new ArrayList<>(List.of("-Xms1g", "-Xmx1g", "-XX:+UseG1GC", "-XX:+AlwaysPreTouch"));
+		if (this.options.transport != null) {
+			flags.add("-Deasyrpc.netty.transport=" + this.options.transport);
+		}
 		if (Runtime.version().feature() >= 24) {
 			flags.add("--enable-native-access=ALL-UNNAMED");
 			// msgpack-core uses sun.misc.Unsafe; this only silences the warning.
@@ -278,6 +281,8 @@ public final class BenchmarkRunner {
 
 		private boolean pin = true;
 
+		private String transport;
+
 		private Path out = Path.of("target", "benchmark");
 
 		static Options parse(String[] args) {
@@ -296,6 +301,7 @@ public final class BenchmarkRunner {
 					case "--jfr" -> options.jfr = true;
 					case "--grpc-deadline" -> options.grpcDeadline = Integer.parseInt(args[++i]);
 					case "--no-pin" -> options.pin = false;
+					case "--transport" -> options.transport = args[++i];
 					case "--retries" -> options.retries = Integer.parseInt(args[++i]);
 					case "--out" -> options.out = Path.of(args[++i]);
 					default -> throw new IllegalArgumentException("Unknown option " + args[i]);

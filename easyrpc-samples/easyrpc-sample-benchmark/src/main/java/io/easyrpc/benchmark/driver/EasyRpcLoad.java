@@ -2,6 +2,7 @@ package io.easyrpc.benchmark.driver;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.CompletableFuture;
 
 import io.easyrpc.benchmark.api.BenchmarkClient;
@@ -12,6 +13,7 @@ import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 
 /**
@@ -29,12 +31,21 @@ final class EasyRpcLoad implements LoadTarget {
 	private final byte[] data;
 
 	EasyRpcLoad(int port, byte[] data, boolean nonBlocking) {
-		this.channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", port)).codec(ObjectCodec.createDefault()).build();
+		this.channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", port))
+			.codec(ObjectCodec.createDefault())
+			.transport(transport())
+			.build();
 		this.client = new ClientProxyFactory(new ExceptionFactory(List.of(), null)).createProxy(
 				new ClientDefinition(BenchmarkClient.class, BenchmarkService.NAME, null, Duration.ofSeconds(10), null),
 				this.channel);
 		this.data = data;
 		this.nonBlocking = nonBlocking;
+	}
+
+	// The same property as the server's, so that both sides use one transport.
+	private static IoTransport transport() {
+		String value = System.getProperty("easyrpc.netty.transport", "auto");
+		return IoTransport.valueOf(value.trim().toUpperCase(Locale.ROOT).replace('-', '_'));
 	}
 
 	@Override

@@ -27,8 +27,9 @@ public class EasyRpcBenchmarkServer {
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(EasyRpcBenchmarkServer.class);
 		application.setBannerMode(Banner.Mode.OFF);
-		application.setDefaultProperties(Map.of("easyrpc.server.host", "127.0.0.1", "easyrpc.server.port", "0",
-				"logging.level.root", "WARN", "spring.main.log-startup-info", "false"));
+		application.setDefaultProperties(
+				Map.of("easyrpc.server.host", "127.0.0.1", "easyrpc.server.port", "0", "logging.level.root", "WARN",
+						"logging.level.io.easyrpc.server.RpcServer", "INFO", "spring.main.log-startup-info", "false"));
 		application.run(args);
 	}
 

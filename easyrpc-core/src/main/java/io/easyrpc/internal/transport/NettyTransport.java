@@ -1,0 +1,87 @@
+package io.easyrpc.internal.transport;
+
+import java.util.List;
+
+import io.easyrpc.transport.IoTransport;
+import io.netty.channel.IoHandlerFactory;
+import io.netty.channel.ServerChannel;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+
+/**
+ * A resolved Netty I/O transport: the I/O handler of its event loops and the classes of
+ * its TCP channels.
+ *
+ * @param kind the transport, never {@link IoTransport#AUTO}
+ * @param ioHandlerFactory the factory of the event loops' I/O handlers
+ * @param serverChannelClass the class of listening TCP channels
+ * @param socketChannelClass the class of connected TCP channels
+ */
+public record NettyTransport(IoTransport kind, IoHandlerFactory ioHandlerFactory,
+		Class<? extends ServerChannel> serverChannelClass,
+		Class<? extends io.netty.channel.Channel> socketChannelClass) {
+
+	/**
+	 * The configuration property that chooses the transport in a Spring Boot application.
+	 */
+	public static final String PROPERTY = "easyrpc.netty.transport";
+
+	/**
+	 * The order in which {@link IoTransport#AUTO} tries the native transports before
+	 * falling back to NIO; chosen from the benchmark in docs/performance.md.
+	 */
+	static final List<IoTransport> AUTO_ORDER = List.of(IoTransport.EPOLL);
+
+	/**
+	 * Resolve a transport against the class path and the platform.
+	 * @param requested the transport asked for, {@code null} for {@link IoTransport#AUTO}
+	 * @return the transport to use
+	 * @throws IllegalStateException if a native transport was asked for and is not
+	 * available
+	 */
+	public static NettyTransport resolve(IoTransport requested) {
+		return create(choose(requested, TransportProbe.of(NettyTransport.class.getClassLoader())));
+	}
+
+	/**
+	 * Choose the transport to use.
+	 * @param requested the transport asked for, {@code null} for {@link IoTransport#AUTO}
+	 * @param probe tells whether a native transport is available
+	 * @return the chosen transport, never {@link IoTransport#AUTO}
+	 * @throws IllegalStateException if a native transport was asked for and is not
+	 * available
+	 */
+	static IoTransport choose(IoTransport requested, TransportProbe probe) {
+		if (requested == null || requested == IoTransport.AUTO) {
+			for (IoTransport candidate : AUTO_ORDER) {
+				if (probe.unavailability(candidate) == null) {
+					return candidate;
+				}
+			}
+			return IoTransport.NIO;
+		}
+		if (requested == IoTransport.NIO) {
+			return IoTransport.NIO;
+		}
+		String reason = probe.unavailability(requested);
+		if (reason != null) {
+			throw new IllegalStateException("The Netty transport " + requested.propertyValue() + " was requested ("
+					+ PROPERTY + "=" + requested.propertyValue() + " or IoTransport." + requested.name()
+					+ " on a builder) but is not available: " + reason + ". Add " + requested.artifact()
+					+ " with the classifier of this platform (for example linux-x86_64) to the class path, or set "
+					+ PROPERTY + " to auto or nio");
+		}
+		return requested;
+	}
+
+	private static NettyTransport create(IoTransport kind) {
+		return switch (kind) {
+			case EPOLL -> EpollSupport.transport();
+			case IO_URING -> IoUringSupport.transport();
+			default -> new NettyTransport(IoTransport.NIO, NioIoHandler.newFactory(), NioServerSocketChannel.class,
+					NioSocketChannel.class);
+		};
+	}
+
+}
