@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.RpcMethod;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;
@@ -26,7 +25,6 @@ import io.easyrpc.transport.TransportResources;
 import io.netty.handler.ssl.SslContext;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.convert.DurationStyle;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
@@ -194,22 +192,9 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	private static ClientMethodOptions methodOptions(Method method, Map<String, Duration> methodTimeouts) {
-		RpcMethod annotation = AnnotatedElementUtils.findMergedAnnotation(method, RpcMethod.class);
+		ClientMethodOptions options = ClientMethodOptions.annotated(method, RpcServiceRegistrar.MERGED_RPC_METHOD);
 		Duration timeout = methodTimeouts.get(method.getName());
-		if (timeout == null && annotation != null && StringUtils.hasText(annotation.timeout())) {
-			try {
-				timeout = DurationStyle.detectAndParse(annotation.timeout());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("Invalid @RpcMethod(timeout = \"" + annotation.timeout() + "\") on "
-						+ method + ": " + ex.getMessage(), ex);
-			}
-		}
-		if (annotation == null && timeout == null) {
-			return null;
-		}
-		return new ClientMethodOptions((annotation != null) ? annotation.name() : null,
-				annotation != null && annotation.oneWay(), timeout);
+		return (timeout != null) ? options.withTimeout(timeout) : options;
 	}
 
 	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
