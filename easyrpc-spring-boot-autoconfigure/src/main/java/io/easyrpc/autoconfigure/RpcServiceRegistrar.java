@@ -107,10 +107,6 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 			options = options.withNonBlocking(settings.getNonBlocking());
 		}
 		if (settings.getMaxConcurrency() != null) {
-			if (settings.getMaxConcurrency() < 0) {
-				throw new IllegalStateException("easyrpc.server.methods." + key
-						+ ".max-concurrency must be 0 (no limit) or positive, not " + settings.getMaxConcurrency());
-			}
 			options = options.withMaxConcurrency(settings.getMaxConcurrency());
 		}
 		if (settings.getLocalOnly() != null) {
