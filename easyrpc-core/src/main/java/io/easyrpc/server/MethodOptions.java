@@ -57,8 +57,8 @@ public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, in
 		if (annotation == null) {
 			return DEFAULT;
 		}
-		return new MethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(), annotation.nonBlocking(),
-				annotation.maxConcurrency(), annotation.localOnly());
+		return new MethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(),
+				annotation.nonBlocking(), annotation.maxConcurrency(), annotation.localOnly());
 	}
 
 	/**

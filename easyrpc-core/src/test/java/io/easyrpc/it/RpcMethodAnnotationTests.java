@@ -66,8 +66,8 @@ class RpcMethodAnnotationTests {
 			.methods()
 			.stream()
 			.collect(Collectors.toMap(ServiceDefinition.Entry::key, ServiceDefinition.Entry::options));
-		assertThat(options).containsOnlyKeys("Desk.greet", "Desk.welcomeBack", "Desk.note", "Desk.quick",
-				"Desk.slow", "Desk.hold", "Desk.stall", "Desk.admin");
+		assertThat(options).containsOnlyKeys("Desk.greet", "Desk.welcomeBack", "Desk.note", "Desk.quick", "Desk.slow",
+				"Desk.hold", "Desk.stall", "Desk.admin");
 		assertThat(options.get("Desk.note").oneWay()).isTrue();
 		assertThat(options.get("Desk.quick").nonBlocking()).isTrue();
 		assertThat(options.get("Desk.slow").nonBlocking()).isFalse();
@@ -87,9 +87,7 @@ class RpcMethodAnnotationTests {
 
 	@Test
 	void explicitMethodOptionsReplaceTheAnnotations() {
-		ServiceDefinition definition = ServiceDefinition.builder(this.service)
-			.methodOptions((method) -> null)
-			.build();
+		ServiceDefinition definition = ServiceDefinition.builder(this.service).methodOptions((method) -> null).build();
 		assertThat(definition.methods()).extracting(ServiceDefinition.Entry::options)
 			.containsOnly(MethodOptions.DEFAULT);
 	}
@@ -99,9 +97,9 @@ class RpcMethodAnnotationTests {
 		Desk desk = deskClient(startServer("127.0.0.1"));
 		assertThat(desk.hello("Ada")).isEqualTo("Hello, Ada");
 		WelcomeClient welcome = this.rpc.client(
-				new ClientDefinition(WelcomeClient.class, "Desk", null, RpcFixture.TIMEOUT, null), channel(this.server));
-		assertThat(welcome.welcome("Ada"))
-			.isEqualTo("Welcome back, Ada");
+				new ClientDefinition(WelcomeClient.class, "Desk", null, RpcFixture.TIMEOUT, null),
+				channel(this.server));
+		assertThat(welcome.welcome("Ada")).isEqualTo("Welcome back, Ada");
 	}
 
 	@Test

@@ -133,7 +133,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 			String prefix = "easyrpc.client.targets." + name + ".";
 			PropertyChecks.notNegative(target.getTimeout(), prefix + "timeout");
 			target.getMethodTimeouts()
-				.forEach((method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
+				.forEach(
+						(method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
 			PropertyChecks.notBlankIfSet(target.getAuth().getSharedSecret(), prefix + "auth.shared-secret", instead);
 		});
 	}

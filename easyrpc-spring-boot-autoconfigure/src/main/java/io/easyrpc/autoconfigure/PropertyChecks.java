@@ -45,8 +45,8 @@ final class PropertyChecks {
 
 	static void frameSize(DataSize value, String property) {
 		if (value != null && (value.toBytes() < MIN_FRAME_SIZE || value.toBytes() > Integer.MAX_VALUE)) {
-			throw new IllegalStateException(property + " must be between " + MIN_FRAME_SIZE + "B and "
-					+ Integer.MAX_VALUE + "B, not " + value);
+			throw new IllegalStateException(
+					property + " must be between " + MIN_FRAME_SIZE + "B and " + Integer.MAX_VALUE + "B, not " + value);
 		}
 	}
 

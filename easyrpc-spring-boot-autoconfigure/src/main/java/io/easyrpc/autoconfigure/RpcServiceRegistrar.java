@@ -20,10 +20,11 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Registers every {@link RpcService @RpcService} bean with the {@link ServiceRegistry}
- * once all singletons exist, with the {@link RpcMethod @RpcMethod} options the core
- * reads (the implementation's method first, then the interface's), found through Spring's
- * merged annotations and adjusted by {@code easyrpc.server.methods.*}. A refused service (an overloaded name, a key
- * served twice) fails the start-up with a message that names the methods.
+ * once all singletons exist, with the {@link RpcMethod @RpcMethod} options the core reads
+ * (the implementation's method first, then the interface's), found through Spring's
+ * merged annotations and adjusted by {@code easyrpc.server.methods.*}. A refused service
+ * (an overloaded name, a key served twice) fails the start-up with a message that names
+ * the methods.
  */
 class RpcServiceRegistrar implements SmartInitializingSingleton {
 
