@@ -5,6 +5,8 @@ import java.time.Duration;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.easyrpc.RpcMethodLookup;
+
 /**
  * What a client proxy calls: the interface, the service name and group that make up the
  * method keys, the default deadline and per-method options.
@@ -14,7 +16,8 @@ import java.util.function.Function;
  * of each method's declaring interface
  * @param group the group, or {@code null} for none
  * @param timeout the default deadline of calls
- * @param methodOptions gives the options of each method; may return {@code null}
+ * @param methodOptions gives the options of each method; may return {@code null} for the
+ * defaults
  */
 public record ClientDefinition(Class<?> type, String serviceName, String group, Duration timeout,
 		Function<Method, ClientMethodOptions> methodOptions) {
@@ -25,7 +28,8 @@ public record ClientDefinition(Class<?> type, String serviceName, String group, 
 	 * @param serviceName the service name or {@code null}
 	 * @param group the group or {@code null}
 	 * @param timeout the default deadline, {@code null} for none
-	 * @param methodOptions per-method options, {@code null} for the defaults
+	 * @param methodOptions per-method options, {@code null} for the options of each
+	 * method's {@link io.easyrpc.RpcMethod @RpcMethod} annotation
 	 */
 	public ClientDefinition {
 		Objects.requireNonNull(type, "type must not be null");
@@ -33,12 +37,13 @@ public record ClientDefinition(Class<?> type, String serviceName, String group, 
 			throw new IllegalArgumentException("easyrpc clients must be interfaces: " + type.getName());
 		}
 		if (methodOptions == null) {
-			methodOptions = (method) -> null;
+			methodOptions = (method) -> ClientMethodOptions.annotated(method, RpcMethodLookup.standard());
 		}
 	}
 
 	/**
-	 * Create a definition with default naming.
+	 * Create a definition with default naming and the options of the interface's
+	 * {@link io.easyrpc.RpcMethod @RpcMethod} annotations.
 	 * @param type the interface
 	 * @param timeout the default deadline
 	 * @return the definition

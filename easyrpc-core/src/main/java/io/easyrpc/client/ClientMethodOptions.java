@@ -1,6 +1,16 @@
 package io.easyrpc.client;
 
+import java.lang.reflect.Method;
 import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.time.temporal.ChronoUnit;
+import java.util.Locale;
+import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import io.easyrpc.RpcMethod;
+import io.easyrpc.RpcMethodLookup;
 
 /**
  * Per-method options of a client interface method.
@@ -13,5 +23,65 @@ public record ClientMethodOptions(String name, boolean oneWay, Duration timeout)
 
 	/** The default options. */
 	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null);
+
+	private static final Pattern SIMPLE_DURATION = Pattern.compile("^([+-]?\\d+)([a-zA-Z]{0,2})$");
+
+	private static final Map<String, ChronoUnit> UNITS = Map.of("", ChronoUnit.MILLIS, "ns", ChronoUnit.NANOS, "us",
+			ChronoUnit.MICROS, "ms", ChronoUnit.MILLIS, "s", ChronoUnit.SECONDS, "m", ChronoUnit.MINUTES, "h",
+			ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
+
+	/**
+	 * Return a copy with another deadline.
+	 * @param timeout the deadline of each call, or {@code null} for the client's default
+	 * @return the options
+	 */
+	public ClientMethodOptions withTimeout(Duration timeout) {
+		return new ClientMethodOptions(this.name, this.oneWay, timeout);
+	}
+
+	/**
+	 * Return the options of a client interface method from its
+	 * {@link RpcMethod @RpcMethod} annotation (on the method or the interface method it
+	 * redeclares). The timeout is a number with an optional unit ({@code ns}, {@code us},
+	 * {@code ms} (the default), {@code s}, {@code m}, {@code h}, {@code d}), such as
+	 * {@code 300ms} or {@code 2s}, or an ISO-8601 duration such as {@code PT2S}.
+	 * @param method the interface method
+	 * @param lookup how annotations are found, for example
+	 * {@link RpcMethodLookup#standard()}
+	 * @return the options, {@link #DEFAULT} if the method is not annotated
+	 * @throws IllegalStateException if the annotation's timeout is not a duration, with a
+	 * message naming the method
+	 */
+	public static ClientMethodOptions annotated(Method method, RpcMethodLookup lookup) {
+		RpcMethod annotation = lookup.find(method);
+		if (annotation == null) {
+			return DEFAULT;
+		}
+		Duration timeout = null;
+		if (!annotation.timeout().isBlank()) {
+			try {
+				timeout = parseDuration(annotation.timeout().trim());
+			}
+			catch (IllegalArgumentException | DateTimeParseException | ArithmeticException ex) {
+				throw new IllegalStateException("Invalid @RpcMethod(timeout = \"" + annotation.timeout() + "\") on "
+						+ method + ": " + ex.getMessage(), ex);
+			}
+		}
+		return new ClientMethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(),
+				timeout);
+	}
+
+	private static Duration parseDuration(String text) {
+		String upper = text.toUpperCase(Locale.ROOT);
+		if (upper.startsWith("P") || upper.startsWith("-P") || upper.startsWith("+P")) {
+			return Duration.parse(text);
+		}
+		Matcher matcher = SIMPLE_DURATION.matcher(text);
+		ChronoUnit unit = matcher.matches() ? UNITS.get(matcher.group(2).toLowerCase(Locale.ROOT)) : null;
+		if (unit == null) {
+			throw new IllegalArgumentException("'" + text + "' is not a duration such as 300ms, 2s or PT2S");
+		}
+		return Duration.of(Long.parseLong(matcher.group(1)), unit);
+	}
 
 }

@@ -1,5 +1,10 @@
 package io.easyrpc.server;
 
+import java.lang.reflect.Method;
+
+import io.easyrpc.RpcMethod;
+import io.easyrpc.RpcMethodLookup;
+
 /**
  * Per-method options of a served method.
  *
@@ -41,6 +46,47 @@ public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, in
 	 */
 	public MethodOptions(String name, boolean oneWay, boolean nonBlocking) {
 		this(name, oneWay, nonBlocking, 0, false);
+	}
+
+	/**
+	 * Return the options an {@link RpcMethod @RpcMethod} annotation declares.
+	 * @param annotation the annotation, or {@code null} for the defaults
+	 * @return the options
+	 */
+	public static MethodOptions of(RpcMethod annotation) {
+		if (annotation == null) {
+			return DEFAULT;
+		}
+		return new MethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(),
+				annotation.nonBlocking(), annotation.maxConcurrency(), annotation.localOnly());
+	}
+
+	/**
+	 * Return the options of a served method from its {@link RpcMethod @RpcMethod}
+	 * annotation: the one on the implementation's method if it has one, else the one on
+	 * the method as exposed (usually the interface's). The client timeout of the
+	 * annotation does not apply to the server.
+	 * @param method the exposed method, usually declared by an interface
+	 * @param implementation the class of the object that serves the method
+	 * @param lookup how annotations are found, for example
+	 * {@link RpcMethodLookup#standard()}
+	 * @return the options, {@link #DEFAULT} if neither method is annotated
+	 */
+	public static MethodOptions annotated(Method method, Class<?> implementation, RpcMethodLookup lookup) {
+		RpcMethod onImplementation = lookup.find(implementationMethod(method, implementation));
+		return of((onImplementation != null) ? onImplementation : lookup.find(method));
+	}
+
+	private static Method implementationMethod(Method method, Class<?> implementation) {
+		if (implementation == null || implementation == method.getDeclaringClass()) {
+			return method;
+		}
+		try {
+			return implementation.getMethod(method.getName(), method.getParameterTypes());
+		}
+		catch (NoSuchMethodException ex) {
+			return method;
+		}
 	}
 
 	/**

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.function.Function;
 
+import io.easyrpc.RpcMethodLookup;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.internal.protocol.MethodKeys;
 
@@ -34,7 +35,9 @@ public final class ServiceDefinition {
 	/**
 	 * Start a definition for an object. Without further settings it exposes the methods
 	 * of the interfaces the object implements under {@code Interface.method}, or its
-	 * public methods under {@code Class.method} if it implements none.
+	 * public methods under {@code Class.method} if it implements none, with the options
+	 * of their {@link io.easyrpc.RpcMethod @RpcMethod} annotations (the implementation's
+	 * method first, then the interface's).
 	 * @param target the object whose methods are invoked
 	 * @return a builder
 	 */
@@ -91,7 +94,7 @@ public final class ServiceDefinition {
 
 		private String group;
 
-		private Function<Method, MethodOptions> options = (method) -> null;
+		private Function<Method, MethodOptions> options;
 
 		private final List<Method> explicitMethods = new ArrayList<>();
 
@@ -100,6 +103,7 @@ public final class ServiceDefinition {
 		private Builder(Object target) {
 			this.target = Objects.requireNonNull(target, "target must not be null");
 			this.type = target.getClass();
+			this.options = (method) -> MethodOptions.annotated(method, this.type, RpcMethodLookup.standard());
 		}
 
 		/**
@@ -136,8 +140,11 @@ public final class ServiceDefinition {
 		}
 
 		/**
-		 * Set a function that gives the options of each method, for example from
-		 * annotations. It may return {@code null} for the defaults.
+		 * Set a function that gives the options of each method instead of its
+		 * {@link io.easyrpc.RpcMethod @RpcMethod} annotation. It may return {@code null}
+		 * for the defaults; it may call
+		 * {@link MethodOptions#annotated(Method, Class, RpcMethodLookup)} to start from
+		 * the annotation.
 		 * @param options the options function
 		 * @return this builder
 		 */

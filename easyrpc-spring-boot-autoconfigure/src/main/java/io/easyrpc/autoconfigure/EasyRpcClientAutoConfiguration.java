@@ -6,12 +6,10 @@ import java.util.List;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
-import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.middleware.RpcClientMiddleware;
-import io.easyrpc.middleware.RpcProcessor;
 
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.beans.factory.annotation.Qualifier;
+import org.springframework.beans.factory.ListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBooleanProperty;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
@@ -27,6 +25,11 @@ import org.springframework.core.io.ResourceLoader;
  * Auto-configuration of easyrpc clients: registers a proxy bean for every
  * {@link io.easyrpc.annotation.RpcClient @RpcClient} interface in the application's
  * packages and the {@link RpcClientFactory} that makes them.
+ * <p>
+ * Every channel's builder gets {@code easyrpc.client.*} first, then the application's
+ * bootstrap customizers, call observers and processors, and last every
+ * {@link RpcChannelBuilderCustomizer} bean in
+ * {@link org.springframework.core.annotation.Order @Order}.
  */
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
@@ -58,21 +61,14 @@ public final class EasyRpcClientAutoConfiguration {
 	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, EasyRpcNettyProperties netty,
-			ObjectCodec codec, ClientProxyFactory proxyFactory, Environment environment,
-			ObjectProvider<RpcClientBootstrapCustomizer> customizers, ObjectProvider<ClientCallObserver> observers,
-			ObjectProvider<RpcProcessor> processors,
-			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
-			ObjectProvider<RpcChannelBuilderCustomizer> channelCustomizers, ObjectProvider<SslBundles> sslBundles) {
-		List<RpcProcessor> orderedProcessors = new ArrayList<>(processors.orderedStream().toList());
-		// the clients' built-ins only, after the application's processors
-		payloadProcessors.ifAvailable((builtIns) -> orderedProcessors.addAll(builtIns.processors()));
-		List<RpcChannelBuilderCustomizer> allCustomizers = new ArrayList<>();
-		if (!orderedProcessors.isEmpty()) {
-			allCustomizers.add((address, builder) -> orderedProcessors.forEach(builder::processor));
-		}
-		channelCustomizers.orderedStream().forEach(allCustomizers::add);
-		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment,
-				customizers.orderedStream().toList(), observers.orderedStream().toList(), allCustomizers);
+			ObjectCodec codec,
+			ClientProxyFactory proxyFactory, Environment environment, ListableBeanFactory beanFactory,
+			ObjectProvider<RpcChannelBuilderCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
+		List<RpcChannelBuilderCustomizer> channelCustomizers = new ArrayList<>();
+		channelCustomizers.add(new ClientBeansCustomizer(beanFactory));
+		customizers.orderedStream().forEach(channelCustomizers::add);
+		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment, List.of(),
+				List.of(), channelCustomizers);
 		factory.setSslBundles(sslBundles.getIfAvailable());
 		factory.setTransport(netty.getTransport());
 		return factory;

@@ -6,15 +6,18 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of easyrpc clients.
+ * Configuration of easyrpc clients. The values are checked once bound (see
+ * {@link #validate()}), so that a wrong setting fails the start-up with a message naming
+ * the property.
  */
 @ConfigurationProperties("easyrpc.client")
-public class EasyRpcClientProperties {
+public class EasyRpcClientProperties implements InitializingBean {
 
 	/**
 	 * Whether to register proxies for @RpcClient interfaces.
@@ -102,6 +105,39 @@ public class EasyRpcClientProperties {
 	 */
 	@NestedConfigurationProperty
 	private final PayloadCompressionProperties compression = new PayloadCompressionProperties();
+
+	@Override
+	public void afterPropertiesSet() {
+		validate();
+	}
+
+	/**
+	 * Check the ranges of the values, client-wide and per target. Settings that depend on
+	 * a target's address (TLS on a {@code ws://} address) are checked when its clients
+	 * are created.
+	 * @throws IllegalStateException if a value is wrong, with a message naming the
+	 * property
+	 */
+	public void validate() {
+		PropertyChecks.notNegative(this.timeout, "easyrpc.client.timeout");
+		PropertyChecks.frameSize(this.maxFrameSize, "easyrpc.client.max-frame-size");
+		PropertyChecks.notNegative(this.connectTimeout, "easyrpc.client.connect-timeout");
+		PropertyChecks.notNegative(this.keepAlive, "easyrpc.client.keep-alive");
+		PropertyChecks.atLeast(this.streamWindow, 2, "easyrpc.client.stream-window");
+		PropertyChecks.atLeast(this.ioThreads, 0, "easyrpc.client.io-threads");
+		PropertyChecks.notNegative(this.reconnect.getInitialBackoff(), "easyrpc.client.reconnect.initial-backoff");
+		PropertyChecks.notNegative(this.reconnect.getMaxBackoff(), "easyrpc.client.reconnect.max-backoff");
+		String instead = "give the secret the server expects, or remove the property to connect without authentication";
+		PropertyChecks.notBlankIfSet(this.auth.getSharedSecret(), "easyrpc.client.auth.shared-secret", instead);
+		this.targets.forEach((name, target) -> {
+			String prefix = "easyrpc.client.targets." + name + ".";
+			PropertyChecks.notNegative(target.getTimeout(), prefix + "timeout");
+			target.getMethodTimeouts()
+				.forEach(
+						(method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
+			PropertyChecks.notBlankIfSet(target.getAuth().getSharedSecret(), prefix + "auth.shared-secret", instead);
+		});
+	}
 
 	public boolean isEnabled() {
 		return this.enabled;

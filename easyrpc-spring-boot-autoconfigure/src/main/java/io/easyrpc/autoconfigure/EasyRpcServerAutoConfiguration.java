@@ -1,25 +1,16 @@
 package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.concurrent.Executor;
-import java.util.stream.Stream;
 
 import io.easyrpc.codec.ObjectCodec;
-import io.easyrpc.middleware.AccessLogObserver;
-import io.easyrpc.middleware.RpcMiddleware;
-import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ConnectionLimit;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.IpFilter;
 import io.easyrpc.middleware.PerIpConnectionLimit;
-import io.easyrpc.middleware.ServerCallObserver;
-import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceRegistry;
-import io.easyrpc.transport.RpcAddress;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
@@ -45,13 +36,17 @@ import org.springframework.context.annotation.Import;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.task.SimpleAsyncTaskExecutor;
 import org.springframework.core.type.AnnotatedTypeMetadata;
-import org.springframework.util.StringUtils;
 
 /**
  * Auto-configuration of the easyrpc server: serves every
  * {@link io.easyrpc.annotation.RpcService @RpcService} bean on
  * {@code easyrpc.server.port}, over TLS when {@code easyrpc.server.ssl.bundle} names an
  * SSL bundle.
+ * <p>
+ * The server builder gets {@code easyrpc.server.*} first, then the application's
+ * exception resolvers, observers, middleware, processors, connection middleware and
+ * bootstrap customizers, and last every {@link RpcServerBuilderCustomizer} bean in
+ * {@link org.springframework.core.annotation.Order @Order}.
  * <p>
  * Every {@link ConnectionMiddleware} bean decides on new connections, in
  * {@link org.springframework.core.annotation.Order @Order}; the built-ins that
@@ -77,10 +72,6 @@ public final class EasyRpcServerAutoConfiguration {
 
 	private static final Duration DEFAULT_DRAIN_TIMEOUT = Duration.ofSeconds(30);
 
-	// Cheapest and most selective first: a peer the IP filter refuses takes no slot.
-	private static final List<Class<? extends ConnectionMiddleware>> BUILT_IN_CONNECTION_MIDDLEWARE = List
-		.of(IpFilter.class, PerIpConnectionLimit.class, ConnectionLimit.class);
-
 	@Bean
 	@ConditionalOnMissingBean
 	ServiceRegistry easyRpcServiceRegistry(ObjectCodec codec) {
@@ -102,80 +93,15 @@ public final class EasyRpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, EasyRpcNettyProperties netty, ServiceRegistry registry,
-			ObjectCodec codec, @Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
-			ObjectProvider<RpcExceptionResolver> resolvers, ObjectProvider<ServerCallObserver> observers,
-			ObjectProvider<RpcMiddleware> middleware, ObjectProvider<RpcProcessor> processors,
-			@Qualifier(PAYLOAD_PROCESSORS_BEAN_NAME) ObjectProvider<PayloadProcessors> payloadProcessors,
-			ObjectProvider<ConnectionMiddleware> connectionMiddleware,
-			ObjectProvider<RpcServerBootstrapCustomizer> bootstrapCustomizers,
-			ObjectProvider<RpcServerBuilderCustomizer> builderCustomizers, ObjectProvider<SslBundles> sslBundles) {
-		if (properties.getStreamWindow() < 1) {
-			throw new IllegalStateException(
-					"easyrpc.server.stream-window must be at least 1, not " + properties.getStreamWindow());
-		}
-		RpcServer.Builder builder = RpcServer.builder()
-			.registry(registry)
-			.codec(codec)
-			.executor(executor)
-			.ioThreads(properties.getIoThreads())
-			.transport(netty.getTransport())
-			.maxFrameSize(Math.toIntExact(properties.getMaxFrameSize().toBytes()))
-			.idleTimeout(properties.getIdleTimeout())
-			.maxSessionsPerConnection(properties.getMaxSessionsPerConnection())
-			.streamWindow(properties.getStreamWindow())
-			.exposeStackTraces(properties.isExposeStackTraces())
-			.authTimeout(properties.getAuth().getTimeout());
-		String secret = properties.getAuth().getSharedSecret();
-		if (secret != null) {
-			if (secret.isBlank()) {
-				throw new IllegalStateException("easyrpc.server.auth.shared-secret is set but blank: "
-						+ "give the secret clients must prove, or remove the property to serve without authentication");
-			}
-			builder.sharedSecret(secret);
-		}
-		if (properties.getPort() >= 0) {
-			builder.address(RpcAddress.tcp(properties.getHost(), properties.getPort()));
-		}
-		if (properties.getInProcessName() != null && !properties.getInProcessName().isBlank()) {
-			builder.address(RpcAddress.inProcess(properties.getInProcessName()));
-		}
-		EasyRpcServerProperties.Ssl ssl = properties.getSsl();
-		if (StringUtils.hasText(ssl.getBundle())) {
-			builder.sslContextSupplier(SslBundleContexts.server(sslBundles.getIfAvailable(), ssl.getBundle(),
-					"easyrpc.server.ssl.bundle", ssl.getClientAuth()));
-		}
-		else if (ssl.getClientAuth() != EasyRpcServerProperties.ClientAuth.NONE) {
-			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
-					+ ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
-					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
-		}
-		resolvers.orderedStream().forEach(builder::exceptionResolver);
-		observers.orderedStream().forEach(builder::observer);
-		middleware.orderedStream().forEach(builder::middleware);
-		processors.orderedStream().forEach(builder::processor);
-		// the server's built-ins only, after the application's processors
-		payloadProcessors.ifAvailable((builtIns) -> builtIns.processors().forEach(builder::processor));
-		if (properties.isAccessLog()) {
-			builder.observer(new AccessLogObserver());
-		}
-		builder.connectionMiddleware(builtInsFirst(connectionMiddleware.orderedStream()));
-		bootstrapCustomizers.orderedStream()
-			.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
-		builderCustomizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
+			ObjectCodec codec,
+			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ConfigurableListableBeanFactory beanFactory,
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<RpcServerBuilderCustomizer> customizers) {
+		RpcServer.Builder builder = RpcServer.builder().registry(registry).codec(codec).executor(executor);
+		builder.transport(netty.getTransport());
+		new ServerPropertiesCustomizer(properties, sslBundles.getIfAvailable()).customize(builder);
+		new ServerBeansCustomizer(beanFactory, properties.isAccessLog()).customize(builder);
+		customizers.orderedStream().forEach((customizer) -> customizer.customize(builder));
 		return builder.build();
-	}
-
-	static List<ConnectionMiddleware> builtInsFirst(Stream<ConnectionMiddleware> ordered) {
-		List<ConnectionMiddleware> all = ordered.toList();
-		List<ConnectionMiddleware> result = new ArrayList<>(all.size());
-		for (Class<? extends ConnectionMiddleware> type : BUILT_IN_CONNECTION_MIDDLEWARE) {
-			all.stream().filter(type::isInstance).forEach(result::add);
-		}
-		all.stream()
-			.filter((middleware) -> BUILT_IN_CONNECTION_MIDDLEWARE.stream()
-				.noneMatch((type) -> type.isInstance(middleware)))
-			.forEach(result::add);
-		return result;
 	}
 
 	@Bean

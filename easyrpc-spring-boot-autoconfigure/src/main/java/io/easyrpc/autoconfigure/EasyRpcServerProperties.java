@@ -4,17 +4,22 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
+import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
+import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
- * Configuration of the easyrpc server.
+ * Configuration of the easyrpc server. The values are checked once bound (see
+ * {@link #validate()}), so that a wrong setting fails the start-up with a message naming
+ * the property.
  */
 @ConfigurationProperties("easyrpc.server")
-public class EasyRpcServerProperties {
+public class EasyRpcServerProperties implements InitializingBean {
 
 	/**
 	 * Whether to serve @RpcService beans. Defaults to true when the application has at
@@ -128,6 +133,53 @@ public class EasyRpcServerProperties {
 	 * The WebSocket endpoint on the web server's port, for browsers and ws:// clients.
 	 */
 	private final WebSocket websocket = new WebSocket();
+
+	@Override
+	public void afterPropertiesSet() {
+		validate();
+	}
+
+	/**
+	 * Check the ranges of the values, their syntax (IP rules) and the settings that only
+	 * make sense together.
+	 * @throws IllegalStateException if a value is wrong, with a message naming the
+	 * property
+	 * @throws IllegalArgumentException if an entry of {@code ip.allow} or
+	 * {@code ip.block} is not an address or CIDR range
+	 */
+	public void validate() {
+		if (this.port < -1 || this.port > 65535) {
+			throw new IllegalStateException("easyrpc.server.port must be between 0 and 65535 (0 for a free port), "
+					+ "or -1 to serve only in-process, not " + this.port);
+		}
+		PropertyChecks.frameSize(this.maxFrameSize, "easyrpc.server.max-frame-size");
+		PropertyChecks.notNegative(this.idleTimeout, "easyrpc.server.idle-timeout");
+		PropertyChecks.atLeast(this.maxSessionsPerConnection, 1, "easyrpc.server.max-sessions-per-connection");
+		PropertyChecks.atLeast(this.streamWindow, 1, "easyrpc.server.stream-window");
+		PropertyChecks.atLeast(this.ioThreads, 0, "easyrpc.server.io-threads");
+		PropertyChecks.atLeast(this.executor.getMaxThreads(), 1, "easyrpc.server.executor.max-threads");
+		PropertyChecks.atLeast(this.executor.getQueueCapacity(), 1, "easyrpc.server.executor.queue-capacity");
+		PropertyChecks.notBlankIfSet(this.auth.getSharedSecret(), "easyrpc.server.auth.shared-secret",
+				"give the secret clients must prove, or remove the property to serve without authentication");
+		PropertyChecks.positive(this.auth.getTimeout(), "easyrpc.server.auth.timeout");
+		if (!StringUtils.hasText(this.ssl.getBundle()) && this.ssl.getClientAuth() != ClientAuth.NONE) {
+			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
+					+ this.ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
+					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
+		}
+		PropertyChecks.atLeastIfSet(this.connections.getMax(), 1, "easyrpc.server.connections.max");
+		PropertyChecks.atLeastIfSet(this.connections.getMaxPerIp(), 1, "easyrpc.server.connections.max-per-ip");
+		PropertyChecks.notNegative(this.connections.getBlockTime(), "easyrpc.server.connections.block-time");
+		PropertyChecks.ipRules(this.ip.getAllow(), "easyrpc.server.ip.allow");
+		PropertyChecks.ipRules(this.ip.getBlock(), "easyrpc.server.ip.block");
+		this.methods.forEach((key, method) -> {
+			Integer maxConcurrency = method.getMaxConcurrency();
+			if (maxConcurrency != null && maxConcurrency < 0) {
+				throw new IllegalStateException("easyrpc.server.methods." + key
+						+ ".max-concurrency must be 0 (no limit) or positive, not " + maxConcurrency);
+			}
+		});
+	}
 
 	public WebSocket getWebsocket() {
 		return this.websocket;

@@ -13,7 +13,6 @@ import java.util.Set;
 import java.util.function.Supplier;
 
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.RpcMethod;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;
@@ -27,11 +26,12 @@ import io.easyrpc.transport.TransportResources;
 import io.netty.handler.ssl.SslContext;
 
 import org.springframework.beans.factory.DisposableBean;
-import org.springframework.boot.convert.DurationStyle;
+import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
 import org.springframework.util.StringUtils;
+import org.springframework.util.unit.DataSize;
 
 /**
  * Creates the proxies of {@link RpcClient @RpcClient} interfaces and owns the channels
@@ -188,7 +188,7 @@ public class RpcClientFactory implements DisposableBean {
 				(method) -> methodOptions(method, methodTimeouts));
 		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target, parsed);
 		String key = parsed + ((tls != null) ? " " + tls : "");
-		String secret = sharedSecret(target, targetName);
+		String secret = sharedSecret(target);
 		RpcChannel channel = channel(key, parsed, tls, secret, type);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
@@ -211,22 +211,9 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	private static ClientMethodOptions methodOptions(Method method, Map<String, Duration> methodTimeouts) {
-		RpcMethod annotation = AnnotatedElementUtils.findMergedAnnotation(method, RpcMethod.class);
+		ClientMethodOptions options = ClientMethodOptions.annotated(method, RpcServiceRegistrar.MERGED_RPC_METHOD);
 		Duration timeout = methodTimeouts.get(method.getName());
-		if (timeout == null && annotation != null && StringUtils.hasText(annotation.timeout())) {
-			try {
-				timeout = DurationStyle.detectAndParse(annotation.timeout());
-			}
-			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("Invalid @RpcMethod(timeout = \"" + annotation.timeout() + "\") on "
-						+ method + ": " + ex.getMessage(), ex);
-			}
-		}
-		if (annotation == null && timeout == null) {
-			return null;
-		}
-		return new ClientMethodOptions((annotation != null) ? annotation.name() : null,
-				annotation != null && annotation.oneWay(), timeout);
+		return (timeout != null) ? options.withTimeout(timeout) : options;
 	}
 
 	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
@@ -272,18 +259,9 @@ public class RpcClientFactory implements DisposableBean {
 						: Tls.fixed(SslBundleContexts.systemDefaultClientContext(tls.property())));
 	}
 
-	private String sharedSecret(EasyRpcClientProperties.Target target, String targetName) {
+	private String sharedSecret(EasyRpcClientProperties.Target target) {
 		String secret = (target != null) ? target.getAuth().getSharedSecret() : null;
-		String property = "easyrpc.client.targets." + targetName + ".auth.shared-secret";
-		if (secret == null) {
-			secret = this.properties.getAuth().getSharedSecret();
-			property = "easyrpc.client.auth.shared-secret";
-		}
-		if (secret != null && secret.isBlank()) {
-			throw new IllegalStateException(property + " is set but blank: give the secret the server expects, "
-					+ "or remove the property to connect without authentication");
-		}
-		return secret;
+		return (secret != null) ? secret : this.properties.getAuth().getSharedSecret();
 	}
 
 	private synchronized RpcChannel channel(String key, RpcAddress address, TlsSettings tls, String secret,
@@ -302,13 +280,8 @@ public class RpcClientFactory implements DisposableBean {
 			RpcChannel.Builder builder = RpcChannel.builder(address)
 				.codec(this.codec)
 				.transportResources(this.resources)
-				.maxFrameSize(Math.toIntExact(this.properties.getMaxFrameSize().toBytes()))
-				.connectTimeout(this.properties.getConnectTimeout())
-				.keepAlive(this.properties.getKeepAlive())
-				.streamWindow(this.properties.getStreamWindow())
-				.initialBackoff(this.properties.getReconnect().getInitialBackoff())
-				.maxBackoff(this.properties.getReconnect().getMaxBackoff())
 				.sharedSecret(secret);
+			applyProperties(builder);
 			if (contexts != null) {
 				builder.sslContextSupplier(contexts);
 				if (tls.serverName() != null) {
@@ -320,6 +293,17 @@ public class RpcClientFactory implements DisposableBean {
 			this.channelCustomizers.forEach((customizer) -> customizer.customize(address.toString(), builder));
 			return builder.build();
 		});
+	}
+
+	private void applyProperties(RpcChannel.Builder builder) {
+		EasyRpcClientProperties properties = this.properties;
+		PropertyMapper map = PropertyMapper.get();
+		map.from(properties::getMaxFrameSize).asInt(DataSize::toBytes).to(builder::maxFrameSize);
+		map.from(properties::getConnectTimeout).to(builder::connectTimeout);
+		map.from(properties::getKeepAlive).to(builder::keepAlive);
+		map.from(properties::getStreamWindow).to(builder::streamWindow);
+		map.from(properties.getReconnect()::getInitialBackoff).to(builder::initialBackoff);
+		map.from(properties.getReconnect()::getMaxBackoff).to(builder::maxBackoff);
 	}
 
 	/**

@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 import java.util.Map;
 
 import io.easyrpc.RpcMethod;
+import io.easyrpc.RpcMethodLookup;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.server.MethodOptions;
@@ -19,11 +20,18 @@ import org.springframework.util.ClassUtils;
 
 /**
  * Registers every {@link RpcService @RpcService} bean with the {@link ServiceRegistry}
- * once all singletons exist, reading {@link RpcMethod @RpcMethod} options from the
- * interface method or the implementation. A refused service (an overloaded name, a key
- * served twice) fails the start-up with a message that names the methods.
+ * once all singletons exist, with the {@link RpcMethod @RpcMethod} options the core reads
+ * (the implementation's method first, then the interface's), found through Spring's
+ * merged annotations and adjusted by {@code easyrpc.server.methods.*}. A refused service
+ * (an overloaded name, a key served twice) fails the start-up with a message that names
+ * the methods.
  */
 class RpcServiceRegistrar implements SmartInitializingSingleton {
+
+	// Spring's search also finds @RpcMethod through bridge methods and on the methods
+	// of proxied classes.
+	static final RpcMethodLookup MERGED_RPC_METHOD = (method) -> AnnotatedElementUtils.findMergedAnnotation(method,
+			RpcMethod.class);
 
 	private final ApplicationContext context;
 
@@ -78,18 +86,7 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 	}
 
 	private MethodOptions options(Method method, Class<?> userClass) {
-		RpcMethod annotation = AnnotatedElementUtils.findMergedAnnotation(method, RpcMethod.class);
-		Method implementation = ClassUtils.getMostSpecificMethod(method, userClass);
-		RpcMethod onImplementation = AnnotatedElementUtils.findMergedAnnotation(implementation, RpcMethod.class);
-		if (onImplementation != null) {
-			annotation = onImplementation;
-		}
-		String name = (annotation != null) ? annotation.name() : null;
-		boolean oneWay = annotation != null && annotation.oneWay();
-		boolean nonBlocking = annotation != null && annotation.nonBlocking();
-		int maxConcurrency = (annotation != null) ? annotation.maxConcurrency() : 0;
-		boolean localOnly = annotation != null && annotation.localOnly();
-		MethodOptions options = new MethodOptions(name, oneWay, nonBlocking, maxConcurrency, localOnly);
+		MethodOptions options = MethodOptions.annotated(method, userClass, MERGED_RPC_METHOD);
 		return applyProperties(options, method, userClass);
 	}
 
@@ -111,10 +108,6 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 			options = options.withNonBlocking(settings.getNonBlocking());
 		}
 		if (settings.getMaxConcurrency() != null) {
-			if (settings.getMaxConcurrency() < 0) {
-				throw new IllegalStateException("easyrpc.server.methods." + key
-						+ ".max-concurrency must be 0 (no limit) or positive, not " + settings.getMaxConcurrency());
-			}
 			options = options.withMaxConcurrency(settings.getMaxConcurrency());
 		}
 		if (settings.getLocalOnly() != null) {

@@ -11,9 +11,12 @@ import io.micrometer.observation.transport.RequestReplyReceiverContext;
  * request's metadata headers are the carrier a tracer reads the caller's trace context
  * from.
  */
-public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String, String>, RpcStatus> {
+public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String, String>, RpcStatus>
+		implements EasyRpcCallContext {
 
 	private final CallInfo call;
+
+	private final StreamMessages messages = new StreamMessages();
 
 	/**
 	 * Create a context.
@@ -32,63 +35,34 @@ public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String
 		return (peer != null && peer.startsWith("/")) ? "tcp:/" + peer : peer;
 	}
 
-	/**
-	 * Return the call.
-	 * @return the call
-	 */
+	@Override
 	public CallInfo getCall() {
 		return this.call;
 	}
 
-	/**
-	 * Return the status of the call, once it finished.
-	 * @return the status or {@code null}
-	 */
+	@Override
 	public RpcStatus getStatus() {
 		return getResponse();
 	}
 
-	private boolean streamed;
-
-	private long messagesSent;
-
-	private long messagesReceived;
-
-	/**
-	 * Record the stream items of a streaming call.
-	 * @param sent the items this side sent
-	 * @param received the items this side received
-	 */
+	@Override
 	public void setMessages(long sent, long received) {
-		this.streamed = true;
-		this.messagesSent = sent;
-		this.messagesReceived = received;
+		this.messages.set(sent, received);
 	}
 
-	/**
-	 * Return whether stream item counts were recorded: only for streaming calls, once
-	 * they finished.
-	 * @return {@code true} if {@link #getMessagesSent()} and
-	 * {@link #getMessagesReceived()} are known
-	 */
+	@Override
 	public boolean hasMessages() {
-		return this.streamed;
+		return this.messages.recorded();
 	}
 
-	/**
-	 * Return the stream items this side sent.
-	 * @return the count, {@code 0} unless {@link #hasMessages()}
-	 */
+	@Override
 	public long getMessagesSent() {
-		return this.messagesSent;
+		return this.messages.sent();
 	}
 
-	/**
-	 * Return the stream items this side received.
-	 * @return the count, {@code 0} unless {@link #hasMessages()}
-	 */
+	@Override
 	public long getMessagesReceived() {
-		return this.messagesReceived;
+		return this.messages.received();
 	}
 
 }

@@ -28,11 +28,8 @@ final class MicrometerCallObservation implements CallObservation {
 
 	@Override
 	public void messages(long sent, long received) {
-		if (this.context instanceof EasyRpcServerContext server) {
-			server.setMessages(sent, received);
-		}
-		else if (this.context instanceof EasyRpcClientContext client) {
-			client.setMessages(sent, received);
+		if (this.context instanceof EasyRpcCallContext call) {
+			call.setMessages(sent, received);
 		}
 	}
 
