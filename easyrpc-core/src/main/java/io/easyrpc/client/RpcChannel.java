@@ -29,9 +29,11 @@ import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.easyrpc.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -847,6 +849,17 @@ public final class RpcChannel implements AutoCloseable {
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer));
 			return this;
+		}
+
+		/**
+		 * Allocate the buffers of this channel's connections from this allocator instead
+		 * of the engine's pooled ones, for example to track buffers in tests.
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			Objects.requireNonNull(allocator, "allocator must not be null");
+			return bootstrapCustomizer((bootstrap) -> bootstrap.option(ChannelOption.ALLOCATOR, allocator));
 		}
 
 		/**

@@ -98,7 +98,8 @@ class DeadlineTests {
 		Work patient = this.rpc.client(Work.class, this.rpc.channel(server));
 		CompletableFuture<String> blocker = patient.block();
 		assertThat(this.worker.blocking.await(5, TimeUnit.SECONDS)).isTrue();
-		// A bare connection never sends CANCEL, so only the server's own deadline can keep
+		// A bare connection never sends CANCEL, so only the server's own deadline can
+		// keep
 		// the queued call from starting.
 		try (RawConnection raw = new RawConnection(server.port())) {
 			raw.sendPreface(1024 * 1024);
