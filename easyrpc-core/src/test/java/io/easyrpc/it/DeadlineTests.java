@@ -99,8 +99,7 @@ class DeadlineTests {
 		CompletableFuture<String> blocker = patient.block();
 		assertThat(this.worker.blocking.await(5, TimeUnit.SECONDS)).isTrue();
 		// A bare connection never sends CANCEL, so only the server's own deadline can
-		// keep
-		// the queued call from starting.
+		// keep the queued call from starting.
 		try (RawConnection raw = new RawConnection(server.port())) {
 			raw.sendPreface(1024 * 1024);
 			raw.readPreface();
