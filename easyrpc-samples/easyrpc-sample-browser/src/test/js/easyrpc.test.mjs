@@ -1,6 +1,6 @@
 // Unit tests of easyrpc.js against a scripted server behind a stand-in WebSocket.
-// Run with `npm test` (Node.js 20 or later); the Maven build tests the module end to end in
-// Chromium instead (BrowserSampleApplicationTests).
+// Run with `npm test` (Node.js 20 or later); the Maven build runs them through NodeClientTests
+// and also tests the module end to end in Chromium (BrowserSampleApplicationTests).
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 

@@ -29,6 +29,8 @@ import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.easyrpc.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 
 /**
@@ -496,6 +498,17 @@ public final class RpcChannel implements AutoCloseable {
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer));
 			return this;
+		}
+
+		/**
+		 * Allocate the buffers of this channel's connections from this allocator instead
+		 * of the engine's pooled ones, for example to track buffers in tests.
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			Objects.requireNonNull(allocator, "allocator must not be null");
+			return bootstrapCustomizer((bootstrap) -> bootstrap.option(ChannelOption.ALLOCATOR, allocator));
 		}
 
 		/**

@@ -38,9 +38,11 @@ import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
 import io.netty.channel.local.LocalAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -113,6 +115,8 @@ public final class RpcServer {
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
+	private final ByteBufAllocator allocator;
+
 	private final Supplier<? extends SslContext> sslContexts;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
@@ -161,6 +165,7 @@ public final class RpcServer {
 		this.processors = ProcessorChain.of(builder.processors);
 		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
 		this.customizers = List.copyOf(builder.customizers);
+		this.allocator = builder.allocator;
 		this.sslContexts = builder.sslContexts;
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
@@ -281,8 +286,16 @@ public final class RpcServer {
 	}
 
 	private void customize(ServerBootstrap bootstrap) {
+		customizeAllocator(bootstrap);
 		for (TransportResources.BootstrapCustomizer<ServerBootstrap> customizer : this.customizers) {
 			customizer.customize(bootstrap);
+		}
+	}
+
+	private void customizeAllocator(ServerBootstrap bootstrap) {
+		if (this.allocator != null) {
+			bootstrap.option(ChannelOption.ALLOCATOR, this.allocator)
+				.childOption(ChannelOption.ALLOCATOR, this.allocator);
 		}
 	}
 
@@ -321,7 +334,7 @@ public final class RpcServer {
 						peer.transport(), peer.remoteAddress(), peer.localAddress()));
 			}
 
-		}, null).awaitUninterruptibly();
+		}, this::customizeAllocator).awaitUninterruptibly();
 		if (!bind.isSuccess()) {
 			throw new RpcServerBindException(address, bind.cause());
 		}
@@ -711,6 +724,8 @@ public final class RpcServer {
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
+		private ByteBufAllocator allocator;
+
 		private Supplier<? extends SslContext> sslContexts;
 
 		private Builder() {
@@ -1008,6 +1023,18 @@ public final class RpcServer {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
+			return this;
+		}
+
+		/**
+		 * Allocate the buffers of every connection (accepted, in-process and bridged
+		 * message connections) from this allocator instead of the engine's pooled ones,
+		 * for example to track buffers in tests.
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			this.allocator = Objects.requireNonNull(allocator, "allocator must not be null");
 			return this;
 		}
 

@@ -28,4 +28,10 @@ class InProcessTransportContractTests extends TransportContractTests {
 		return CallInfo.IN_PROCESS;
 	}
 
+	@Override
+	protected boolean preferDirectBuffers() {
+		// in-process channels pass heap buffers from one side to the other
+		return false;
+	}
+
 }

@@ -29,7 +29,7 @@ final class LeakDetectionExtension implements BeforeAllCallback, AfterAllCallbac
 	 * Leak reports containing this hint are expected, see
 	 * {@code LeakDetectionExtensionTests}.
 	 */
-	static final String INTENTIONAL_LEAK_HINT = "intentional leak for LeakDetectionExtensionTests";
+	static final String INTENTIONAL_LEAK_HINT = IntentionalLeakFilter.HINT;
 
 	private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace
 		.create(LeakDetectionExtension.class);

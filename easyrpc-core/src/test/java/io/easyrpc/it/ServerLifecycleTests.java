@@ -57,11 +57,11 @@ class ServerLifecycleTests {
 			.isInstanceOfSatisfying(RpcException.class,
 					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE));
 
+		// Each call fails fast: one that waited for a connection until its deadline would
+		// fail with DEADLINE_EXCEEDED instead.
 		for (int i = 0; i < 5; i++) {
-			long start = System.nanoTime();
 			assertThatExceptionOfType(RpcException.class).isThrownBy(() -> gated.ping("down"))
 				.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE));
-			assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(2500));
 		}
 
 		RpcServer restarted = this.rpc.server(RpcAddress.tcp("127.0.0.1", port), (builder) -> {

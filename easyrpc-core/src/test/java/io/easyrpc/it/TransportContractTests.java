@@ -24,7 +24,6 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.ExtendWith;
 import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -34,9 +33,10 @@ import static org.awaitility.Awaitility.await;
 /**
  * What every transport must do the same way: each transport runs this suite through a
  * subclass that says how a server is reached over it. The calls, streams, errors,
- * sessions and limits here know nothing of the transport underneath.
+ * sessions and limits here know nothing of the transport underneath. Servers and clients
+ * allocate from a {@link TrackingByteBufAllocator}; after each test every buffer they
+ * allocated must be released.
  */
-@ExtendWith(LeakDetectionExtension.class)
 abstract class TransportContractTests {
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
@@ -47,9 +47,27 @@ abstract class TransportContractTests {
 
 	private final ContractService service = new ContractService();
 
+	// Every buffer the test's server and clients allocate comes from here, and must be
+	// released once they are closed.
+	private final TrackingByteBufAllocator allocator = new TrackingByteBufAllocator(preferDirectBuffers());
+
 	@AfterEach
-	void closeFixture() {
+	void closeFixtureAndCheckEveryBufferIsReleased() {
 		this.rpc.close();
+		assertThat(this.allocator.allocations()).as("buffers allocated through the tracking allocator").isPositive();
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(this.allocator.unreleased())
+				.as("unreleased buffers:%n%s", this.allocator.describeUnreleased())
+				.isEmpty());
+	}
+
+	/**
+	 * Return whether the transport's channels allocate direct buffers, as socket channels
+	 * do. The default is {@code true}.
+	 * @return whether to prefer direct buffers
+	 */
+	protected boolean preferDirectBuffers() {
+		return true;
 	}
 
 	/**
@@ -87,6 +105,11 @@ abstract class TransportContractTests {
 	protected void customizeClient(RpcChannel.Builder builder) {
 	}
 
+	private void trackedClient(RpcChannel.Builder builder) {
+		builder.allocator(this.allocator);
+		customizeClient(builder);
+	}
+
 	private Contract contract() throws Exception {
 		return contract((builder) -> {
 		}, WAIT);
@@ -103,13 +126,14 @@ abstract class TransportContractTests {
 				this.transports.add(call.transport());
 				return null;
 			});
+			builder.allocator(this.allocator);
 			customizeServer(builder);
 			customizer.accept(builder);
 		}, RpcFixture.definitions(this.service));
 	}
 
 	private Contract client(RpcAddress address, Duration timeout) {
-		RpcChannel channel = this.rpc.channel(address, this::customizeClient);
+		RpcChannel channel = this.rpc.channel(address, this::trackedClient);
 		return this.rpc.client(new ClientDefinition(Contract.class, "ContractApi", null, timeout, null), channel);
 	}
 
@@ -138,7 +162,7 @@ abstract class TransportContractTests {
 	void unknownMethodIsNotFound() throws Exception {
 		RpcServer server = server((builder) -> {
 		});
-		RpcChannel channel = this.rpc.channel(clientAddress(server), this::customizeClient);
+		RpcChannel channel = this.rpc.channel(clientAddress(server), this::trackedClient);
 		Unknown unknown = this.rpc.client(new ClientDefinition(Unknown.class, "ContractApi", null, WAIT, null),
 				channel);
 		assertThatExceptionOfType(RpcException.class).isThrownBy(unknown::missing)

@@ -1,5 +1,6 @@
 package io.easyrpc.autoconfigure;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -17,6 +18,7 @@ import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.errors.CustomRemoteException;
 import io.netty.bootstrap.Bootstrap;
+import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -29,6 +31,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Calls from an auto-configured client context to an auto-configured server context over
@@ -332,17 +335,13 @@ class EasyRpcClientServerTests {
 
 		private static String waitUntilCancelled() {
 			RpcContext context = RpcContext.current();
-			long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(2);
-			while (!context.isCancelled() && System.nanoTime() - end < 0) {
-				try {
-					Thread.sleep(10);
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					return "interrupted";
-				}
+			try {
+				await().pollInterval(Duration.ofMillis(10)).atMost(Duration.ofSeconds(2)).until(context::isCancelled);
+				return "cancelled";
 			}
-			return context.isCancelled() ? "cancelled" : "done";
+			catch (ConditionTimeoutException ex) {
+				return "done";
+			}
 		}
 
 	}

@@ -1,5 +1,6 @@
 package io.easyrpc.autoconfigure;
 
+import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -20,6 +21,7 @@ import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
+import static org.awaitility.Awaitility.await;
 
 /**
  * Tests for {@link EasyRpcServerLifecycle}: start with the context, drain on close.
@@ -102,12 +104,8 @@ class EasyRpcServerLifecycleTests {
 			});
 	}
 
-	private static void awaitDraining(RpcServer server) throws InterruptedException {
-		long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-		while (!server.isDraining() && System.nanoTime() - end < 0) {
-			Thread.sleep(5);
-		}
-		assertThat(server.isDraining()).isTrue();
+	private static void awaitDraining(RpcServer server) {
+		await().pollInterval(Duration.ofMillis(5)).atMost(Duration.ofSeconds(10)).until(server::isDraining);
 	}
 
 	public interface Jobs {

@@ -6,6 +6,7 @@ import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
 
 import org.springframework.boot.Banner;
 import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 import org.springframework.boot.context.event.ApplicationReadyEvent;
 import org.springframework.context.ApplicationListener;
@@ -27,6 +28,9 @@ public class EasyRpcBenchmarkServer {
 	public static void main(String[] args) {
 		SpringApplication application = new SpringApplication(EasyRpcBenchmarkServer.class);
 		application.setBannerMode(Banner.Mode.OFF);
+		// the micro measurements bring a servlet container to the class path; this server
+		// stays plain TCP
+		application.setWebApplicationType(WebApplicationType.NONE);
 		application.setDefaultProperties(
 				Map.of("easyrpc.server.host", "127.0.0.1", "easyrpc.server.port", "0", "logging.level.root", "WARN",
 						"logging.level.io.easyrpc.server.RpcServer", "INFO", "spring.main.log-startup-info", "false"));

@@ -1,4 +1,4 @@
-package io.easyrpc.it;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -23,6 +23,9 @@ import reactor.core.publisher.Mono;
  * server over loopback, with one stream and with 16 concurrent streams on one connection.
  * The client streams a {@code Flux} that the server counts. Not a test; no timing is
  * asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh ClientStreamThroughput [arguments]}.
  * <p>
  * Arguments: seconds per run (5) and rounds (3).
  */

@@ -1,4 +1,4 @@
-package io.easyrpc.it;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -26,6 +26,9 @@ import reactor.core.publisher.Flux;
  * with one stream and with 16 concurrent streams on one connection, for a server
  * {@code Stream} read through a client {@code Iterator} and a server {@code Flux} read
  * through a client {@code Flux}. Not a test; no timing is asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh StreamThroughput [arguments]}.
  * <p>
  * Arguments: seconds per run (5), rounds (3) and the client's stream window (32).
  */

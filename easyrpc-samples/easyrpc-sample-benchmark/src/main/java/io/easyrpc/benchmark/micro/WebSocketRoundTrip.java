@@ -1,4 +1,4 @@
-package io.easyrpc.autoconfigure.websocket;
+package io.easyrpc.benchmark.micro;
 
 import java.net.URI;
 import java.nio.ByteBuffer;
@@ -19,6 +19,7 @@ import jakarta.websocket.WebSocketContainer;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
+import io.easyrpc.autoconfigure.websocket.EasyRpcWebSocketAutoConfiguration;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
@@ -69,6 +70,9 @@ import org.springframework.web.socket.handler.AbstractWebSocketHandler;
  * without the servlet container in the way. Sequential calls give the round trip latency
  * (median and 99th percentile); calls kept in flight give the throughput. Not a test; no
  * timing is asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh WebSocketRoundTrip [arguments]}.
  * <p>
  * Arguments: seconds per run (5), rounds (3), calls in flight (16), payload characters
  * (16).

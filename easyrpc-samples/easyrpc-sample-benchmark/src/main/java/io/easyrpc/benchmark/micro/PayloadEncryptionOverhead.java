@@ -1,4 +1,4 @@
-package io.easyrpc.middleware;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.List;
@@ -11,11 +11,13 @@ import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.PayloadEncryption;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.load.ClosedLoop;
 
 /**
  * Measures what {@link PayloadEncryption} costs per call, by hand: alternates runs
@@ -24,6 +26,9 @@ import io.easyrpc.load.ClosedLoop;
  * the encryption processor, on server and client in one JVM, each run keeping a fixed
  * number of asynchronous calls in flight over loopback, and prints calls per second. Not
  * a test; no timing is asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh PayloadEncryptionOverhead [arguments]}.
  * <p>
  * Arguments: seconds per run (5), alternations (3), calls in flight (64), length of the
  * echoed string (16) and, to profile one mode alone, {@code plain}, {@code pass_through}

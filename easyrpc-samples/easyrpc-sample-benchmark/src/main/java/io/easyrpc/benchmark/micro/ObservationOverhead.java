@@ -1,4 +1,4 @@
-package io.easyrpc.autoconfigure.observation;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.List;
@@ -13,8 +13,9 @@ import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
+import io.easyrpc.autoconfigure.observation.ObservationClientCallObserver;
+import io.easyrpc.autoconfigure.observation.ObservationServerCallObserver;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.load.ClosedLoop;
 import io.micrometer.core.instrument.observation.DefaultMeterObservationHandler;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.micrometer.observation.ObservationRegistry;
@@ -25,6 +26,9 @@ import io.micrometer.observation.ObservationRegistry;
  * {@link DefaultMeterObservationHandler}) in one JVM, each run keeping a fixed number of
  * asynchronous calls in flight over loopback, and prints calls per second. Not a test; no
  * timing is asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh ObservationOverhead [arguments]}.
  * <p>
  * Arguments: seconds per run (10), alternations (3), calls in flight (64) and, to profile
  * one side only, {@code with} or {@code without}.

@@ -1,4 +1,4 @@
-package io.easyrpc.it;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.List;
@@ -14,13 +14,15 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.load.ClosedLoop;
 
 /**
  * Measures what TLS costs per call, by hand: alternates runs without and with TLS in one
  * JVM, each run keeping a fixed number of asynchronous calls in flight over loopback
  * (127.0.0.1), and prints calls per second. The TLS runs use the JDK's TLS provider with
  * an EC P-256 certificate made at start-up. Not a test; no timing is asserted anywhere.
+ * <p>
+ * Run from the repository root with
+ * {@code easyrpc-samples/easyrpc-sample-benchmark/micro.sh TlsOverhead [arguments]}.
  * <p>
  * Arguments: seconds per run (5), alternations (3), calls in flight (64), payload
  * characters (16).
@@ -29,7 +31,7 @@ public final class TlsOverhead {
 
 	private static final ObjectCodec CODEC = ObjectCodec.createDefault();
 
-	private static final TestPki PKI = TestPki.create("overhead");
+	private static final LoopbackCertificate PKI = LoopbackCertificate.create();
 
 	private TlsOverhead() {
 	}
@@ -73,7 +75,7 @@ public final class TlsOverhead {
 		server.start();
 		RpcChannel.Builder channelBuilder = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", server.port())).codec(CODEC);
 		if (tls) {
-			channelBuilder.sslContext(PKI.clientContext(false));
+			channelBuilder.sslContext(PKI.clientContext());
 		}
 		RpcChannel channel = channelBuilder.build();
 		try {

@@ -1,4 +1,4 @@
-package io.easyrpc.load;
+package io.easyrpc.benchmark.micro;
 
 import java.time.Duration;
 import java.util.concurrent.CompletionStage;
@@ -8,7 +8,7 @@ import java.util.concurrent.atomic.LongAdder;
 import java.util.function.Supplier;
 
 /**
- * A bounded closed-loop load for the overhead measurements in the test sources: keeps a
+ * A bounded closed-loop load for the overhead measurements of this package: keeps a
  * number of asynchronous calls in flight for a fixed time, each completion starting the
  * next call from the thread that completed it, and reports the calls per second.
  */
