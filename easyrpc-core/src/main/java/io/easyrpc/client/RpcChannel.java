@@ -89,10 +89,8 @@ public final class RpcChannel implements AutoCloseable {
 		this.address = builder.address;
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.ownsResources = builder.resources == null;
-		this.resources = this.ownsResources
-				? new TransportResources("easyrpc-client", (builder.ioThreads > 0) ? builder.ioThreads : 1,
-						builder.ioTransport)
-				: builder.resources;
+		this.resources = this.ownsResources ? new TransportResources("easyrpc-client",
+				(builder.ioThreads > 0) ? builder.ioThreads : 1, builder.ioTransport) : builder.resources;
 		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
 		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
 				? builder.keepAlive.toNanos() : 0;

@@ -61,9 +61,9 @@ public final class EasyRpcClientAutoConfiguration {
 	@Bean(name = RpcClientsRegistrar.FACTORY_BEAN_NAME)
 	@ConditionalOnMissingBean
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, EasyRpcNettyProperties netty,
-			ObjectCodec codec,
-			ClientProxyFactory proxyFactory, Environment environment, ListableBeanFactory beanFactory,
-			ObjectProvider<RpcChannelBuilderCustomizer> customizers, ObjectProvider<SslBundles> sslBundles) {
+			ObjectCodec codec, ClientProxyFactory proxyFactory, Environment environment,
+			ListableBeanFactory beanFactory, ObjectProvider<RpcChannelBuilderCustomizer> customizers,
+			ObjectProvider<SslBundles> sslBundles) {
 		List<RpcChannelBuilderCustomizer> channelCustomizers = new ArrayList<>();
 		channelCustomizers.add(new ClientBeansCustomizer(beanFactory));
 		customizers.orderedStream().forEach(channelCustomizers::add);

@@ -93,9 +93,9 @@ public final class EasyRpcServerAutoConfiguration {
 	@Bean
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, EasyRpcNettyProperties netty, ServiceRegistry registry,
-			ObjectCodec codec,
-			@Qualifier(EXECUTOR_BEAN_NAME) Executor executor, ConfigurableListableBeanFactory beanFactory,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<RpcServerBuilderCustomizer> customizers) {
+			ObjectCodec codec, @Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
+			ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles,
+			ObjectProvider<RpcServerBuilderCustomizer> customizers) {
 		RpcServer.Builder builder = RpcServer.builder().registry(registry).codec(codec).executor(executor);
 		builder.transport(netty.getTransport());
 		new ServerPropertiesCustomizer(properties, sslBundles.getIfAvailable()).customize(builder);

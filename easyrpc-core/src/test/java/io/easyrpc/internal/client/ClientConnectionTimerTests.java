@@ -1,4 +1,4 @@
-package io.easyrpc.client;
+package io.easyrpc.internal.client;
 
 import java.time.Duration;
 import java.util.List;
@@ -30,7 +30,12 @@ class ClientConnectionTimerTests {
 
 	private static final long PREFACE_TIMEOUT_MILLIS = 3_000;
 
-	private final RpcChannel owner = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", 1)).build();
+	// the connection is attached to the embedded channel by hand; the subchannel never
+	// connects
+	private final Subchannel owner = new Subchannel(RpcAddress.tcp("127.0.0.1", 1), (handler) -> {
+		throw new IllegalStateException("not used");
+	}, new Subchannel.ConnectionSettings(ObjectCodec.createDefault(), ProcessorChain.of(List.of()), MAX_FRAME_SIZE,
+			(int) PREFACE_TIMEOUT_MILLIS, 0, null), new ExponentialBackoffPolicy(1, 1, () -> 0.5), System::nanoTime);
 
 	private EmbeddedChannel channel;
 
@@ -39,7 +44,7 @@ class ClientConnectionTimerTests {
 		if (this.channel != null) {
 			this.channel.finishAndReleaseAll();
 		}
-		this.owner.close();
+		this.owner.shutdown();
 	}
 
 	private ClientConnection connect(long keepAliveMillis) throws Exception {
