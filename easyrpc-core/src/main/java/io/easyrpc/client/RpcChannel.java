@@ -349,10 +349,11 @@ public final class RpcChannel implements AutoCloseable {
 		}
 
 		/**
-		 * Set the Netty transport of the event loops the channel owns. Default
-		 * {@link IoTransport#AUTO}: native epoll when its jar is on the class path, Java
-		 * NIO otherwise. Ignored with {@link #transportResources(TransportResources)
-		 * shared resources}, which have their own.
+		 * Set the Netty transport of the event loop the channel owns. Default
+		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
+		 * its jar on the class path. Ignored with
+		 * {@link #transportResources(TransportResources) shared resources}, which have
+		 * their own.
 		 * @param transport the transport
 		 * @return this builder
 		 */

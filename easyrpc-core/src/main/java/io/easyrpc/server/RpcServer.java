@@ -826,9 +826,10 @@ public final class RpcServer {
 
 		/**
 		 * Set the Netty transport of the TCP event loops the server owns. Default
-		 * {@link IoTransport#AUTO}: native epoll when its jar is on the class path, Java
-		 * NIO otherwise. Ignored with {@link #transportResources(TransportResources)
-		 * shared resources}, which have their own.
+		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
+		 * its jar on the class path. Ignored with
+		 * {@link #transportResources(TransportResources) shared resources}, which have
+		 * their own.
 		 * @param transport the transport
 		 * @return this builder
 		 */

@@ -9,8 +9,9 @@ package io.easyrpc.transport;
 public enum IoTransport {
 
 	/**
-	 * The fastest transport available: native epoll when its jar is on the class path and
-	 * loads on this platform, Java NIO otherwise.
+	 * The transport easyrpc prefers: currently Java NIO, also when native jars are on the
+	 * class path, because no native transport measured a reliable gain (see
+	 * docs/performance.md). Force {@link #EPOLL} or {@link #IO_URING} to use one.
 	 */
 	AUTO("auto", null),
 

@@ -156,8 +156,9 @@ public final class TransportOptions {
 		}
 
 		/**
-		 * Set the Netty transport of event loops a server or client owns: native epoll
-		 * when its jar is on the class path by default ({@link IoTransport#AUTO}).
+		 * Set the Netty transport of event loops a server or client owns. Default
+		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
+		 * its jar on the class path.
 		 * Ignored with shared {@link #transportResources(TransportResources) resources}.
 		 * @param transport the transport
 		 * @return this builder

@@ -30,8 +30,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * inbound frames are copied once to the heap by the {@link FrameDecoder}.
  * <p>
  * TCP channels use the {@link IoTransport} chosen at construction: native epoll or
- * io_uring when asked for (or, for {@link IoTransport#AUTO}, when its jar is on the class
- * path), Java NIO otherwise.
+ * io_uring when asked for, Java NIO otherwise.
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -73,7 +72,7 @@ public final class TransportResources implements AutoCloseable {
 	 * @param name a name for the event loop threads, for example {@code easyrpc-server}
 	 * @param ioThreads the number of TCP event loop threads, {@code 0} for one per CPU
 	 * @param transport the transport, {@code null} or {@link IoTransport#AUTO} for the
-	 * fastest available
+	 * preferred one
 	 * @throws IllegalStateException if a native transport is asked for and its jar is not
 	 * on the class path or does not load on this platform
 	 */

@@ -7,8 +7,8 @@ import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 
 /**
- * The transport contract over TCP with Java NIO, forced because the test class path also
- * holds the native transports that {@link IoTransport#AUTO} would pick.
+ * The transport contract over TCP with Java NIO, forced so that it stays covered
+ * whichever transport {@link IoTransport#AUTO} prefers.
  */
 class TcpTransportContractTests extends TransportContractTests {
 

@@ -11,9 +11,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public class EasyRpcNettyProperties {
 
 	/**
-	 * I/O transport of TCP servers and clients: auto (native epoll when
-	 * netty-transport-native-epoll is on the class path, NIO otherwise), nio, epoll or
-	 * io-uring. A native transport that is forced but absent fails the start-up.
+	 * I/O transport of TCP servers and clients: auto (currently NIO), nio, epoll or
+	 * io-uring. epoll and io-uring need Netty's native jar for the platform; forcing one
+	 * that is absent fails the start-up.
 	 */
 	private IoTransport transport = IoTransport.AUTO;
 

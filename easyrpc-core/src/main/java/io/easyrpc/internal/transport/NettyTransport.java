@@ -28,10 +28,11 @@ public record NettyTransport(IoTransport kind, IoHandlerFactory ioHandlerFactory
 	public static final String PROPERTY = "easyrpc.netty.transport";
 
 	/**
-	 * The order in which {@link IoTransport#AUTO} tries the native transports before
-	 * falling back to NIO; chosen from the benchmark in docs/performance.md.
+	 * The native transports {@link IoTransport#AUTO} tries, in order, before falling back
+	 * to NIO. None for now: the benchmark in docs/performance.md measured no reliable
+	 * gain of either native transport over NIO.
 	 */
-	static final List<IoTransport> AUTO_ORDER = List.of(IoTransport.EPOLL);
+	static final List<IoTransport> AUTO_ORDER = List.of();
 
 	/**
 	 * Resolve a transport against the class path and the platform.
@@ -53,8 +54,21 @@ public record NettyTransport(IoTransport kind, IoHandlerFactory ioHandlerFactory
 	 * available
 	 */
 	static IoTransport choose(IoTransport requested, TransportProbe probe) {
+		return choose(requested, probe, AUTO_ORDER);
+	}
+
+	/**
+	 * Choose the transport to use.
+	 * @param requested the transport asked for, {@code null} for {@link IoTransport#AUTO}
+	 * @param probe tells whether a native transport is available
+	 * @param autoOrder the native transports {@link IoTransport#AUTO} tries, in order
+	 * @return the chosen transport, never {@link IoTransport#AUTO}
+	 * @throws IllegalStateException if a native transport was asked for and is not
+	 * available
+	 */
+	static IoTransport choose(IoTransport requested, TransportProbe probe, List<IoTransport> autoOrder) {
 		if (requested == null || requested == IoTransport.AUTO) {
-			for (IoTransport candidate : AUTO_ORDER) {
+			for (IoTransport candidate : autoOrder) {
 				if (probe.unavailability(candidate) == null) {
 					return candidate;
 				}

@@ -1,5 +1,6 @@
 package io.easyrpc.internal.transport;
 
+import java.util.List;
 import java.util.Set;
 
 import io.easyrpc.transport.IoTransport;
@@ -20,21 +21,27 @@ class NettyTransportTests {
 
 	private static final TransportProbe NONE_AVAILABLE = (transport) -> "its classes are not on the class path";
 
+	private static final List<IoTransport> EPOLL_THEN_IO_URING = List.of(IoTransport.EPOLL, IoTransport.IO_URING);
+
 	@Test
-	void autoPrefersEpollWhenAvailable() {
-		assertThat(NettyTransport.choose(IoTransport.AUTO, ALL_AVAILABLE)).isEqualTo(IoTransport.EPOLL);
-		assertThat(NettyTransport.choose(null, ALL_AVAILABLE)).isEqualTo(IoTransport.EPOLL);
+	void autoUsesNioWhileNoNativeTransportIsPreferred() {
+		assertThat(NettyTransport.AUTO_ORDER).isEmpty();
+		assertThat(NettyTransport.choose(IoTransport.AUTO, ALL_AVAILABLE)).isEqualTo(IoTransport.NIO);
+		assertThat(NettyTransport.choose(null, ALL_AVAILABLE)).isEqualTo(IoTransport.NIO);
+	}
+
+	@Test
+	void autoTakesTheFirstAvailableNativeTransportInItsOrder() {
+		assertThat(NettyTransport.choose(IoTransport.AUTO, ALL_AVAILABLE, EPOLL_THEN_IO_URING))
+			.isEqualTo(IoTransport.EPOLL);
+		TransportProbe onlyIoUring = (transport) -> (transport == IoTransport.IO_URING) ? null : "absent";
+		assertThat(NettyTransport.choose(null, onlyIoUring, EPOLL_THEN_IO_URING)).isEqualTo(IoTransport.IO_URING);
 	}
 
 	@Test
 	void autoFallsBackToNioWithoutNativeJars() {
-		assertThat(NettyTransport.choose(IoTransport.AUTO, NONE_AVAILABLE)).isEqualTo(IoTransport.NIO);
-	}
-
-	@Test
-	void autoFallsBackToNioWhenOnlyIoUringIsAvailable() {
-		TransportProbe onlyIoUring = (transport) -> (transport == IoTransport.IO_URING) ? null : "absent";
-		assertThat(NettyTransport.choose(IoTransport.AUTO, onlyIoUring)).isEqualTo(IoTransport.NIO);
+		assertThat(NettyTransport.choose(IoTransport.AUTO, NONE_AVAILABLE, EPOLL_THEN_IO_URING))
+			.isEqualTo(IoTransport.NIO);
 	}
 
 	@Test
@@ -66,7 +73,7 @@ class NettyTransportTests {
 			.contains("not on the class path");
 		assertThat(probe.unavailability(IoTransport.IO_URING)).contains("io.netty.channel.uring.IoUring")
 			.contains("not on the class path");
-		assertThat(NettyTransport.choose(IoTransport.AUTO, probe)).isEqualTo(IoTransport.NIO);
+		assertThat(NettyTransport.choose(IoTransport.AUTO, probe, EPOLL_THEN_IO_URING)).isEqualTo(IoTransport.NIO);
 		assertThatIllegalStateException().isThrownBy(() -> NettyTransport.choose(IoTransport.EPOLL, probe))
 			.withMessageContaining("easyrpc.netty.transport=epoll");
 	}
@@ -80,12 +87,19 @@ class NettyTransportTests {
 	}
 
 	@Test
-	void autoResolvesToEpollChannelsWhenTheNativeJarLoads() {
+	void epollResolvesToEpollChannelsWhenTheNativeJarLoads() {
 		assumeTrue(Epoll.isAvailable(), () -> "epoll does not load here: " + Epoll.unavailabilityCause());
-		NettyTransport transport = NettyTransport.resolve(IoTransport.AUTO);
+		NettyTransport transport = NettyTransport.resolve(IoTransport.EPOLL);
 		assertThat(transport.kind()).isEqualTo(IoTransport.EPOLL);
 		assertThat(transport.serverChannelClass()).isEqualTo(EpollServerSocketChannel.class);
 		assertThat(transport.socketChannelClass()).isEqualTo(EpollSocketChannel.class);
+	}
+
+	@Test
+	void autoResolvesToNioChannelsEvenWithTheNativeJars() {
+		NettyTransport transport = NettyTransport.resolve(IoTransport.AUTO);
+		assertThat(transport.kind()).isEqualTo(IoTransport.NIO);
+		assertThat(transport.serverChannelClass()).isEqualTo(NioServerSocketChannel.class);
 	}
 
 	/**
