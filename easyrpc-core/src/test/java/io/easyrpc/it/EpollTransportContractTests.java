@@ -5,15 +5,9 @@ import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.transport.TransportResources;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.epoll.Epoll;
-import io.netty.channel.epoll.EpollServerSocketChannel;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -52,18 +46,6 @@ class EpollTransportContractTests extends TransportContractTests {
 	@Override
 	protected void customizeClient(RpcChannel.Builder builder) {
 		builder.transport(IoTransport.EPOLL);
-	}
-
-	@Test
-	void resourcesBindEpollChannels() {
-		try (TransportResources resources = new TransportResources("epoll-test", 1, IoTransport.EPOLL)) {
-			assertThat(resources.transport()).isEqualTo(IoTransport.EPOLL);
-			Channel channel = resources.bind(RpcAddress.tcp("127.0.0.1", 0), new ChannelInboundHandlerAdapter(), null)
-				.syncUninterruptibly()
-				.channel();
-			assertThat(channel).isInstanceOf(EpollServerSocketChannel.class);
-			channel.close().syncUninterruptibly();
-		}
 	}
 
 }

@@ -5,15 +5,9 @@ import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.transport.TransportResources;
-import io.netty.channel.Channel;
-import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.uring.IoUring;
-import io.netty.channel.uring.IoUringServerSocketChannel;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.Test;
 
-import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
@@ -53,18 +47,6 @@ class IoUringTransportContractTests extends TransportContractTests {
 	@Override
 	protected void customizeClient(RpcChannel.Builder builder) {
 		builder.transport(IoTransport.IO_URING);
-	}
-
-	@Test
-	void resourcesBindIoUringChannels() {
-		try (TransportResources resources = new TransportResources("io-uring-test", 1, IoTransport.IO_URING)) {
-			assertThat(resources.transport()).isEqualTo(IoTransport.IO_URING);
-			Channel channel = resources.bind(RpcAddress.tcp("127.0.0.1", 0), new ChannelInboundHandlerAdapter(), null)
-				.syncUninterruptibly()
-				.channel();
-			assertThat(channel).isInstanceOf(IoUringServerSocketChannel.class);
-			channel.close().syncUninterruptibly();
-		}
 	}
 
 }
