@@ -13,7 +13,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.transport.WebSocketFraming;
+import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
