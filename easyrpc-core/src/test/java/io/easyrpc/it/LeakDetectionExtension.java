@@ -27,8 +27,8 @@ final class LeakDetectionExtension implements BeforeAllCallback, AfterAllCallbac
 
 	/**
 	 * Leak reports naming this allocation site are expected, see
-	 * {@code LeakDetectionExtensionTests}. A report names where the buffer was allocated,
-	 * not the hints it was touched with: access records are off.
+	 * {@code LeakDetectionExtensionTests}: every report names where its buffer was
+	 * allocated.
 	 */
 	static final String INTENTIONAL_LEAK_SITE = "LeakDetectionExtension.leakOneBuffer";
 
@@ -39,11 +39,11 @@ final class LeakDetectionExtension implements BeforeAllCallback, AfterAllCallbac
 
 	static {
 		// Surefire runs with -Dio.netty.leakDetection.level=paranoid; an IDE may not.
-		// Access records stay off as under Surefire (see the root pom): a stack trace
-		// per buffer access makes a WebSocket message of megabytes take seconds. The
-		// property is read once, when Netty's leak detector is first used.
-		if (System.getProperty("io.netty.leakDetection.targetRecords") == null) {
-			System.setProperty("io.netty.leakDetection.targetRecords", "0");
+		// Plain reads and writes go unrecorded as under Surefire (see the root pom): a
+		// stack trace per access makes a WebSocket message of megabytes take seconds.
+		// Netty reads the property once, when its leak-aware buffers are first used.
+		if (System.getProperty("io.netty.leakDetection.acquireAndReleaseOnly") == null) {
+			System.setProperty("io.netty.leakDetection.acquireAndReleaseOnly", "true");
 		}
 		ResourceLeakDetector.setLevel(ResourceLeakDetector.Level.PARANOID);
 		Logger logger = (Logger) LoggerFactory.getLogger(ResourceLeakDetector.class);
