@@ -30,7 +30,7 @@ class LayeringTests {
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.transport..",
-					"io.easyrpc.internal.protocol..", "io.easyrpc.middleware..")
+					"io.easyrpc.internal.protocol..", "io.easyrpc.internal.transport..", "io.easyrpc.middleware..")
 			.check(classes);
 	}
 
@@ -48,7 +48,7 @@ class LayeringTests {
 	@Test
 	void transportDoesNotDependOnServerOrClient() {
 		noClasses().that()
-			.resideInAPackage("io.easyrpc.transport..")
+			.resideInAnyPackage("io.easyrpc.transport..", "io.easyrpc.internal.transport..")
 			.should()
 			.dependOnClassesThat()
 			.resideInAnyPackage("io.easyrpc.server..", "io.easyrpc.client..", "io.easyrpc.middleware..")

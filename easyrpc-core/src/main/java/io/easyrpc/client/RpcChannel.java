@@ -27,7 +27,7 @@ import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
-import io.easyrpc.transport.WebSocketFraming;
+import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;

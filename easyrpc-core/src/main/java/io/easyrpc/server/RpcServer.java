@@ -31,7 +31,7 @@ import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.internal.protocol.SharedSecret;
-import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;

@@ -33,7 +33,7 @@ import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ReactorSupport;
 import io.easyrpc.internal.protocol.SharedSecret;
-import io.easyrpc.transport.FrameConnection;
+import io.easyrpc.internal.transport.FrameConnection;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;

@@ -158,8 +158,8 @@ public final class TransportOptions {
 		/**
 		 * Set the Netty transport of event loops a server or client owns. Default
 		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
-		 * its jar on the class path.
-		 * Ignored with shared {@link #transportResources(TransportResources) resources}.
+		 * its jar on the class path. Ignored with shared
+		 * {@link #transportResources(TransportResources) resources}.
 		 * @param transport the transport
 		 * @return this builder
 		 */

@@ -27,7 +27,7 @@ import io.netty.util.concurrent.DefaultThreadFactory;
  * Channels use pooled buffers: heap buffers in process, direct buffers on sockets.
  * msgpack-core itself only ever touches heap memory (direct memory would need extra JVM
  * flags): frames are encoded on the heap and copied once into the channel's buffer, and
- * inbound frames are copied once to the heap by the {@link FrameDecoder}.
+ * inbound frames are copied once to the heap by the frame decoder.
  * <p>
  * TCP channels use the {@link IoTransport} chosen at construction: native epoll or
  * io_uring when asked for, Java NIO otherwise.

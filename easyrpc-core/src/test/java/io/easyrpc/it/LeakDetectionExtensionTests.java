@@ -22,7 +22,7 @@ class LeakDetectionExtensionTests {
 		await().untilAsserted(() -> {
 			List<String> leaks = LeakDetectionExtension.reportedLeaksSince(mark);
 			assertThat(leaks).anySatisfy((leak) -> assertThat(leak).contains("LEAK:")
-				.contains(LeakDetectionExtension.INTENTIONAL_LEAK_HINT));
+				.contains(LeakDetectionExtension.INTENTIONAL_LEAK_SITE));
 		});
 	}
 

@@ -18,7 +18,7 @@ import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.server.RpcServer;
-import io.easyrpc.transport.FrameConnection;
+import io.easyrpc.internal.transport.FrameConnection;
 import io.easyrpc.transport.RpcAddress;
 import io.netty.handler.ssl.ClientAuth;
 import io.netty.handler.ssl.SslContext;

@@ -3,7 +3,7 @@ package io.easyrpc.it;
 import java.util.function.Consumer;
 
 import io.easyrpc.server.RpcServer;
-import io.easyrpc.transport.WebSocketFraming;
+import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;

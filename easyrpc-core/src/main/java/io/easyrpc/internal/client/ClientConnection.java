@@ -23,7 +23,7 @@ import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.SharedSecret;
-import io.easyrpc.transport.FrameConnection;
+import io.easyrpc.internal.transport.FrameConnection;
 import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;

@@ -3,11 +3,11 @@ package io.easyrpc.internal.client;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
-import io.easyrpc.transport.WebSocketFraming;
+import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;

@@ -10,7 +10,7 @@ import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.middleware.ProcessorChain;
-import io.easyrpc.transport.FrameDecoder;
+import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;

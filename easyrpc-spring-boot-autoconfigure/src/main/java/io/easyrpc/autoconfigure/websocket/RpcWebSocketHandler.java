@@ -33,6 +33,8 @@ public final class RpcWebSocketHandler extends AbstractWebSocketHandler implemen
 
 	private static final String CONNECTION_ATTRIBUTE = RpcWebSocketHandler.class.getName() + ".connection";
 
+	private static final String SINK_ATTRIBUTE = RpcWebSocketHandler.class.getName() + ".sink";
+
 	private final RpcServer server;
 
 	private final ExecutorService sendExecutor;
@@ -50,15 +52,17 @@ public final class RpcWebSocketHandler extends AbstractWebSocketHandler implemen
 	@Override
 	public void afterConnectionEstablished(WebSocketSession session) throws Exception {
 		MessageConnection connection;
+		WebSocketSink sink = new WebSocketSink(session, this.sendExecutor);
 		try {
 			connection = this.server.openMessageConnection(CallInfo.WEBSOCKET, session.getRemoteAddress(),
-					session.getLocalAddress(), new WebSocketSink(session, this.sendExecutor));
+					session.getLocalAddress(), sink);
 		}
 		catch (IllegalStateException ex) {
 			logger.debug("Refusing easyrpc WebSocket session from {}: {}", session.getRemoteAddress(), ex.getMessage());
 			session.close(CloseStatus.SERVICE_RESTARTED.withReason("easyrpc server is not running"));
 			return;
 		}
+		session.getAttributes().put(SINK_ATTRIBUTE, sink);
 		session.getAttributes().put(CONNECTION_ATTRIBUTE, connection);
 	}
 
@@ -74,9 +78,17 @@ public final class RpcWebSocketHandler extends AbstractWebSocketHandler implemen
 	protected void handleTextMessage(WebSocketSession session, TextMessage message) throws IOException {
 		logger.warn("Closing easyrpc WebSocket session from {}: it sent a text message; easyrpc uses binary messages",
 				session.getRemoteAddress());
-		// The session closes first, so that the status it closes with is this one and
-		// not the normal closure that follows the end of the connection.
-		session.close(CloseStatus.NOT_ACCEPTABLE.withReason("easyrpc accepts binary messages only"));
+		// Queued before the end of the connection queues the normal closure, so that the
+		// session closes with this status; through the sink, so that the close does not
+		// overlap a send of the server's.
+		CloseStatus status = CloseStatus.NOT_ACCEPTABLE.withReason("easyrpc accepts binary messages only");
+		WebSocketSink sink = (WebSocketSink) session.getAttributes().get(SINK_ATTRIBUTE);
+		if (sink != null) {
+			sink.close(status);
+		}
+		else {
+			session.close(status);
+		}
 		close(session);
 	}
 

@@ -61,6 +61,19 @@ final class WebSocketSink implements MessageConnection.Sink {
 		schedule();
 	}
 
+	/**
+	 * Close the session with a status of the transport's own, such as a refused text
+	 * message, after the messages queued before. Closes come through the queue because a
+	 * session's close and the sender's sends must not overlap: Tomcat aborts the
+	 * connection, without a close frame, when a close meets a send in progress, and the
+	 * peer then sees {@code 1006} instead of the status.
+	 * @param status the status to close with
+	 */
+	void close(CloseStatus status) {
+		this.queue.offer(status);
+		schedule();
+	}
+
 	private void schedule() {
 		if (this.scheduled.compareAndSet(false, true)) {
 			try {

@@ -1,4 +1,4 @@
-package io.easyrpc.transport;
+package io.easyrpc.internal.transport;
 
 import java.io.IOException;
 import java.net.URI;
@@ -12,6 +12,7 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
+import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelDuplexHandler;

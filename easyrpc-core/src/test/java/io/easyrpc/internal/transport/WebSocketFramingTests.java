@@ -1,4 +1,4 @@
-package io.easyrpc.transport;
+package io.easyrpc.internal.transport;
 
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;

@@ -1,4 +1,4 @@
-package io.easyrpc.transport;
+package io.easyrpc.internal.transport;
 
 import java.net.SocketAddress;
 import java.util.Queue;
@@ -11,6 +11,7 @@ import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
+import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;

@@ -1,4 +1,4 @@
-package io.easyrpc.transport;
+package io.easyrpc.internal.transport;
 
 import java.util.List;
 
@@ -20,7 +20,7 @@ import org.slf4j.LoggerFactory;
  * says the server requires TLS, and the connection is closed: a plain-text easyrpc client
  * then fails with that message rather than with a connection closed for no stated reason.
  */
-final class TlsGuard extends ByteToMessageDecoder {
+public final class TlsGuard extends ByteToMessageDecoder {
 
 	static final String REFUSAL = "This easyrpc server requires TLS; the client connected without it";
 
