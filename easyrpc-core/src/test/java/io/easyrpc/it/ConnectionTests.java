@@ -51,9 +51,8 @@ class ConnectionTests {
 			RpcChannel channel = this.rpc.channel(RpcAddress.tcp("127.0.0.1", silent.getLocalPort()),
 					(builder) -> builder.connectTimeout(Duration.ofMillis(300)));
 			Echo echo = this.rpc.client(Echo.class, channel);
-			// The preface timer fails the call; the call's own deadline would fail it
-			// with DEADLINE_EXCEEDED. ClientConnectionTimerTests checks the timer's
-			// delay.
+			// The preface timer fails the call (its deadline would fail it with
+			// DEADLINE_EXCEEDED); ClientConnectionTimerTests checks the timer's delay.
 			assertThatExceptionOfType(RpcException.class).isThrownBy(() -> echo.echo("hello"))
 				.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE))
 				.withMessageContaining("preface");
