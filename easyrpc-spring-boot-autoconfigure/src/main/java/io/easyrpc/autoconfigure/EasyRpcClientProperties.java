@@ -247,7 +247,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 		private Duration initialBackoff = Duration.ofMillis(200);
 
 		/**
-		 * Longest back-off; it doubles with every failed attempt up to this value.
+		 * Longest back-off; it grows 1.6 times with every failed attempt up to this value,
+		 * each delay spread by 20% either way.
 		 */
 		private Duration maxBackoff = Duration.ofSeconds(5);
 
