@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
-import java.util.function.Supplier;
 
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
@@ -22,9 +21,8 @@ import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcProcessor;
-import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
-import io.easyrpc.transport.Tls;
+import io.easyrpc.transport.TransportBuilder;
 import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.easyrpc.internal.transport.WebSocketFraming;
@@ -88,16 +86,19 @@ public final class RpcChannel implements AutoCloseable {
 	private RpcChannel(Builder builder) {
 		this.address = builder.address;
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
-		this.ownsResources = builder.resources == null;
+		TransportOptions transport = builder.transport();
+		this.ownsResources = transport.transportResources() == null;
 		this.resources = this.ownsResources ? new TransportResources("easyrpc-client",
-				(builder.ioThreads > 0) ? builder.ioThreads : 1, builder.ioTransport) : builder.resources;
+				(transport.ioThreads() > 0) ? transport.ioThreads() : 1, transport.ioTransport())
+				: transport.transportResources();
 		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
 		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
 				? builder.keepAlive.toNanos() : 0;
 		ClientTransports transports;
 		try {
-			transports = new ClientTransports(this.address, this.resources, builder.maxFrameSize, connectTimeoutMillis,
-					builder.customizers, builder.sslContexts, builder.sslServerName);
+			transports = new ClientTransports(this.address, this.resources, transport.maxFrameSize(),
+					connectTimeoutMillis, customizers(builder, transport), transport.sslContextSupplier(),
+					builder.sslServerName);
 		}
 		catch (RuntimeException ex) {
 			if (this.ownsResources) {
@@ -107,16 +108,28 @@ public final class RpcChannel implements AutoCloseable {
 		}
 		this.tls = transports.isTls();
 		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(this.codec,
-				ProcessorChain.of(builder.processors), builder.maxFrameSize, connectTimeoutMillis, keepAliveNanos,
+				ProcessorChain.of(builder.processors), transport.maxFrameSize(), connectTimeoutMillis, keepAliveNanos,
 				builder.sharedSecret);
 		long initialBackoffNanos = builder.initialBackoff.toNanos();
 		Subchannel subchannel = new Subchannel(this.address, transports, settings,
 				new ExponentialBackoffPolicy(initialBackoffNanos, builder.maxBackoff.toNanos()), System::nanoTime);
 		List<Subchannel> subchannels = List.of(subchannel);
-		String transport = this.address.isInProcess() ? CallInfo.IN_PROCESS
+		String transportName = this.address.isInProcess() ? CallInfo.IN_PROCESS
 				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
 		this.router = new CallRouter(this.address.toString(), subchannels, SubchannelPicker.readyFirst(subchannels),
-				builder.observers, builder.streamWindow, transport);
+				builder.observers, builder.streamWindow, transportName);
+	}
+
+	private static List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers(Builder builder,
+			TransportOptions transport) {
+		ByteBufAllocator allocator = transport.allocator();
+		if (allocator == null) {
+			return builder.customizers;
+		}
+		List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers = new ArrayList<>();
+		customizers.add((bootstrap) -> bootstrap.option(ChannelOption.ALLOCATOR, allocator));
+		customizers.addAll(builder.customizers);
+		return customizers;
 	}
 
 	/**
@@ -275,19 +288,11 @@ public final class RpcChannel implements AutoCloseable {
 	/**
 	 * Builder of {@link RpcChannel}.
 	 */
-	public static final class Builder {
+	public static final class Builder extends TransportBuilder<Builder> {
 
 		private final RpcAddress address;
 
 		private ObjectCodec codec;
-
-		private TransportResources resources;
-
-		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-
-		private int ioThreads;
-
-		private IoTransport ioTransport = IoTransport.AUTO;
 
 		private int streamWindow = 32;
 
@@ -303,8 +308,6 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
-		private Supplier<? extends SslContext> sslContexts;
-
 		private String sslServerName;
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
@@ -312,7 +315,12 @@ public final class RpcChannel implements AutoCloseable {
 		private SharedSecret sharedSecret;
 
 		private Builder(RpcAddress address) {
+			super(false);
 			this.address = Objects.requireNonNull(address, "address must not be null");
+		}
+
+		private TransportOptions transport() {
+			return transportSettings();
 		}
 
 		/**
@@ -322,53 +330,6 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder codec(ObjectCodec codec) {
 			this.codec = codec;
-			return this;
-		}
-
-		/**
-		 * Take the transport settings shared with servers: event loops, I/O threads, the
-		 * largest frame and TLS. Replaces what the matching setters set before; setters
-		 * called after it override it.
-		 * @param options the options; a fixed TLS context must be a client context
-		 * @return this builder
-		 */
-		public Builder transportOptions(TransportOptions options) {
-			Objects.requireNonNull(options, "options must not be null");
-			this.resources = options.transportResources();
-			this.ioThreads = options.ioThreads();
-			this.ioTransport = options.ioTransport();
-			this.maxFrameSize = options.maxFrameSize();
-			this.sslContexts = null;
-			if (options.sslContext() != null) {
-				sslContext(options.sslContext());
-			}
-			else if (options.sslContextSupplier() != null) {
-				sslContextSupplier(options.sslContextSupplier());
-			}
-			return this;
-		}
-
-		/**
-		 * Set the Netty transport of the event loop the channel owns. Default
-		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
-		 * its jar on the class path. Ignored with
-		 * {@link #transportResources(TransportResources) shared resources}, which have
-		 * their own.
-		 * @param transport the transport
-		 * @return this builder
-		 */
-		public Builder transport(IoTransport transport) {
-			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
-			return this;
-		}
-
-		/**
-		 * Set the event loops. Defaults to one event loop the channel owns.
-		 * @param resources the transport resources, not closed by the channel
-		 * @return this builder
-		 */
-		public Builder transportResources(TransportResources resources) {
-			this.resources = resources;
 			return this;
 		}
 
@@ -385,16 +346,6 @@ public final class RpcChannel implements AutoCloseable {
 				throw new IllegalArgumentException("The stream window must be at least 2 items, not " + streamWindow);
 			}
 			this.streamWindow = streamWindow;
-			return this;
-		}
-
-		/**
-		 * Set the largest frame accepted from the server, in bytes. Default 8 MiB.
-		 * @param maxFrameSize the maximum frame size
-		 * @return this builder
-		 */
-		public Builder maxFrameSize(int maxFrameSize) {
-			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
 
@@ -496,50 +447,6 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<Bootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer));
-			return this;
-		}
-
-		/**
-		 * Allocate the buffers of this channel's connections from this allocator instead
-		 * of the engine's pooled ones, for example to track buffers in tests.
-		 * @param allocator the allocator
-		 * @return this builder
-		 */
-		public Builder allocator(ByteBufAllocator allocator) {
-			Objects.requireNonNull(allocator, "allocator must not be null");
-			return bootstrapCustomizer((bootstrap) -> bootstrap.option(ChannelOption.ALLOCATOR, allocator));
-		}
-
-		/**
-		 * Connect over TLS with a fixed client context, for example from
-		 * {@code SslContextBuilder.forClient().trustManager(...).build()}. Ignored for
-		 * in-process addresses; refused when the channel is built for a {@code ws://}
-		 * address, which is plain text by its scheme.
-		 * @param sslContext a client context
-		 * @return this builder
-		 */
-		public Builder sslContext(SslContext sslContext) {
-			Objects.requireNonNull(sslContext, "sslContext must not be null");
-			if (!sslContext.isClient()) {
-				throw new IllegalArgumentException("An easyrpc client needs a client TLS context "
-						+ "(SslContextBuilder.forClient()), not a server context");
-			}
-			this.sslContexts = Tls.fixed(sslContext);
-			return this;
-		}
-
-		/**
-		 * Connect over TLS with the client context the supplier gives when a connection
-		 * is made, so that a context replaced at run time (a renewed client certificate
-		 * or trust store) applies to the next connection while the current one keeps its
-		 * own. Ignored for in-process addresses; refused when the channel is built for a
-		 * {@code ws://} address.
-		 * @param sslContexts the supplier of the current client context, called on an I/O
-		 * thread for every new connection: it must be fast and must not block
-		 * @return this builder
-		 */
-		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
-			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
 			return this;
 		}
 

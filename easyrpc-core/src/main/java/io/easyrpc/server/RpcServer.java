@@ -35,6 +35,7 @@ import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
+import io.easyrpc.transport.TransportBuilder;
 import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
 import io.netty.bootstrap.ServerBootstrap;
@@ -150,10 +151,11 @@ public final class RpcServer {
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		this.registry = (builder.registry != null) ? builder.registry : new ServiceRegistry(this.codec);
 		this.sharedExecutor = builder.executor;
-		this.sharedResources = builder.resources;
-		this.ioThreads = builder.ioThreads;
-		this.ioTransport = builder.ioTransport;
-		this.maxFrameSize = builder.maxFrameSize;
+		TransportOptions transport = builder.transport();
+		this.sharedResources = transport.transportResources();
+		this.ioThreads = transport.ioThreads();
+		this.ioTransport = transport.ioTransport();
+		this.maxFrameSize = transport.maxFrameSize();
 		this.idleTimeout = builder.idleTimeout;
 		this.sharedSecret = builder.sharedSecret;
 		this.authTimeout = builder.authTimeout;
@@ -165,8 +167,8 @@ public final class RpcServer {
 		this.processors = ProcessorChain.of(builder.processors);
 		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
 		this.customizers = List.copyOf(builder.customizers);
-		this.allocator = builder.allocator;
-		this.sslContexts = builder.sslContexts;
+		this.allocator = transport.allocator();
+		this.sslContexts = transport.sslContextSupplier();
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
 		}
@@ -682,7 +684,7 @@ public final class RpcServer {
 	/**
 	 * Builder of {@link RpcServer}.
 	 */
-	public static final class Builder {
+	public static final class Builder extends TransportBuilder<Builder> {
 
 		private final List<RpcAddress> addresses = new ArrayList<>();
 
@@ -691,14 +693,6 @@ public final class RpcServer {
 		private ObjectCodec codec;
 
 		private Executor executor;
-
-		private TransportResources resources;
-
-		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
-
-		private int ioThreads;
-
-		private IoTransport ioTransport = IoTransport.AUTO;
 
 		private Duration idleTimeout = Duration.ofSeconds(60);
 
@@ -724,11 +718,12 @@ public final class RpcServer {
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
-		private ByteBufAllocator allocator;
-
-		private Supplier<? extends SslContext> sslContexts;
-
 		private Builder() {
+			super(true);
+		}
+
+		private TransportOptions transport() {
+			return transportSettings();
 		}
 
 		/**
@@ -777,77 +772,6 @@ public final class RpcServer {
 		 */
 		public Builder executor(Executor executor) {
 			this.executor = executor;
-			return this;
-		}
-
-		/**
-		 * Take the transport settings shared with clients: event loops, I/O threads, the
-		 * largest frame and TLS. Replaces what the matching setters set before; setters
-		 * called after it override it.
-		 * @param options the options; a fixed TLS context must be a server context
-		 * @return this builder
-		 */
-		public Builder transportOptions(TransportOptions options) {
-			Objects.requireNonNull(options, "options must not be null");
-			this.resources = options.transportResources();
-			this.ioThreads = options.ioThreads();
-			this.ioTransport = options.ioTransport();
-			this.maxFrameSize = options.maxFrameSize();
-			this.sslContexts = null;
-			if (options.sslContext() != null) {
-				sslContext(options.sslContext());
-			}
-			else if (options.sslContextSupplier() != null) {
-				sslContextSupplier(options.sslContextSupplier());
-			}
-			return this;
-		}
-
-		/**
-		 * Set the event loops to use. Defaults to event loops the server owns.
-		 * @param resources the transport resources, not closed by the server
-		 * @return this builder
-		 */
-		public Builder transportResources(TransportResources resources) {
-			this.resources = resources;
-			return this;
-		}
-
-		/**
-		 * Set the number of I/O threads of the event loops the server owns. Default
-		 * {@code 0}: one per available processor.
-		 * @param ioThreads the number of I/O threads
-		 * @return this builder
-		 */
-		public Builder ioThreads(int ioThreads) {
-			this.ioThreads = ioThreads;
-			return this;
-		}
-
-		/**
-		 * Set the Netty transport of the TCP event loops the server owns. Default
-		 * {@link IoTransport#AUTO}, which is Java NIO for now; a native transport needs
-		 * its jar on the class path. Ignored with
-		 * {@link #transportResources(TransportResources) shared resources}, which have
-		 * their own.
-		 * @param transport the transport
-		 * @return this builder
-		 */
-		public Builder transport(IoTransport transport) {
-			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
-			return this;
-		}
-
-		/**
-		 * Set the largest frame accepted, in bytes. Default 8 MiB.
-		 * @param maxFrameSize the maximum frame size
-		 * @return this builder
-		 */
-		public Builder maxFrameSize(int maxFrameSize) {
-			if (maxFrameSize < 64) {
-				throw new IllegalArgumentException("maxFrameSize must be at least 64 bytes");
-			}
-			this.maxFrameSize = maxFrameSize;
 			return this;
 		}
 
@@ -1024,49 +948,6 @@ public final class RpcServer {
 		 */
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
-			return this;
-		}
-
-		/**
-		 * Allocate the buffers of every connection (accepted, in-process and bridged
-		 * message connections) from this allocator instead of the engine's pooled ones,
-		 * for example to track buffers in tests.
-		 * @param allocator the allocator
-		 * @return this builder
-		 */
-		public Builder allocator(ByteBufAllocator allocator) {
-			this.allocator = Objects.requireNonNull(allocator, "allocator must not be null");
-			return this;
-		}
-
-		/**
-		 * Serve TCP addresses over TLS with a fixed server context, for example from
-		 * {@code SslContextBuilder.forServer(keyManagerFactory).build()}; its client
-		 * authentication setting decides whether clients must present a certificate
-		 * (mutual TLS).
-		 * @param sslContext a server context
-		 * @return this builder
-		 */
-		public Builder sslContext(SslContext sslContext) {
-			Objects.requireNonNull(sslContext, "sslContext must not be null");
-			if (!sslContext.isServer()) {
-				throw new IllegalArgumentException("An easyrpc server needs a server TLS context "
-						+ "(SslContextBuilder.forServer(...)), not a client context");
-			}
-			this.sslContexts = Tls.fixed(sslContext);
-			return this;
-		}
-
-		/**
-		 * Serve TCP addresses over TLS with the server context the supplier gives when a
-		 * connection is accepted, so that a context replaced at run time (a renewed
-		 * certificate) applies to new connections while existing ones keep theirs.
-		 * @param sslContexts the supplier of the current server context, called on an I/O
-		 * thread for every accepted connection: it must be fast and must not block
-		 * @return this builder
-		 */
-		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
-			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
 			return this;
 		}
 

@@ -3,12 +3,13 @@ package io.easyrpc.transport;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 
 /**
  * The transport settings that servers and clients share: the event loops, the number of
- * I/O threads of event loops they own, the largest frame and TLS. Immutable; give the
- * same instance to {@code RpcServer.Builder#transportOptions} and
+ * I/O threads of event loops they own, the largest frame, TLS and the buffer allocator.
+ * Immutable; give the same instance to {@code RpcServer.Builder#transportOptions} and
  * {@code RpcChannel.Builder#transportOptions}, or build one per side.
  * <p>
  * The TLS context must fit the side that uses it: a server context for a server, a client
@@ -33,6 +34,8 @@ public final class TransportOptions {
 
 	private final Supplier<? extends SslContext> sslContexts;
 
+	private final ByteBufAllocator allocator;
+
 	private TransportOptions(Builder builder) {
 		this.resources = builder.resources;
 		this.ioThreads = builder.ioThreads;
@@ -40,6 +43,7 @@ public final class TransportOptions {
 		this.maxFrameSize = builder.maxFrameSize;
 		this.sslContext = builder.sslContext;
 		this.sslContexts = builder.sslContexts;
+		this.allocator = builder.allocator;
 	}
 
 	/**
@@ -71,6 +75,7 @@ public final class TransportOptions {
 		builder.maxFrameSize = this.maxFrameSize;
 		builder.sslContext = this.sslContext;
 		builder.sslContexts = this.sslContexts;
+		builder.allocator = this.allocator;
 		return builder;
 	}
 
@@ -125,6 +130,14 @@ public final class TransportOptions {
 	}
 
 	/**
+	 * Return the allocator of the connections' buffers.
+	 * @return the allocator, or {@code null} for the engine's pooled buffers
+	 */
+	public ByteBufAllocator allocator() {
+		return this.allocator;
+	}
+
+	/**
 	 * Builder of {@link TransportOptions}.
 	 */
 	public static final class Builder {
@@ -140,6 +153,8 @@ public final class TransportOptions {
 		private SslContext sslContext;
 
 		private Supplier<? extends SslContext> sslContexts;
+
+		private ByteBufAllocator allocator;
 
 		private Builder() {
 		}
@@ -218,6 +233,17 @@ public final class TransportOptions {
 		public Builder sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
 			this.sslContexts = Objects.requireNonNull(sslContexts, "sslContexts must not be null");
 			this.sslContext = null;
+			return this;
+		}
+
+		/**
+		 * Allocate the buffers of every connection from this allocator instead of the
+		 * engine's pooled ones, for example to track buffers in tests.
+		 * @param allocator the allocator
+		 * @return this builder
+		 */
+		public Builder allocator(ByteBufAllocator allocator) {
+			this.allocator = Objects.requireNonNull(allocator, "allocator must not be null");
 			return this;
 		}
 
