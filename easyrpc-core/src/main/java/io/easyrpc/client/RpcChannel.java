@@ -109,7 +109,7 @@ public final class RpcChannel implements AutoCloseable {
 		this.tls = transports.isTls();
 		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(this.codec,
 				ProcessorChain.of(builder.processors), transport.maxFrameSize(), connectTimeoutMillis, keepAliveNanos,
-				builder.sharedSecret);
+				builder.secret());
 		long initialBackoffNanos = builder.initialBackoff.toNanos();
 		Subchannel subchannel = new Subchannel(this.address, transports, settings,
 				new ExponentialBackoffPolicy(initialBackoffNanos, builder.maxBackoff.toNanos()), System::nanoTime);
@@ -312,8 +312,6 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
-		private SharedSecret sharedSecret;
-
 		private Builder(RpcAddress address) {
 			super(false);
 			this.address = Objects.requireNonNull(address, "address must not be null");
@@ -321,6 +319,10 @@ public final class RpcChannel implements AutoCloseable {
 
 		private TransportOptions transport() {
 			return transportSettings();
+		}
+
+		private SharedSecret secret() {
+			return sharedSecretSetting();
 		}
 
 		/**
@@ -400,32 +402,6 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder processor(RpcProcessor processor) {
 			this.processors.add(Objects.requireNonNull(processor, "processor must not be null"));
-			return this;
-		}
-
-		/**
-		 * Authenticate to the server with a shared secret. The server must ask for it: a
-		 * server whose preface does not is refused with
-		 * {@link RpcStatus#UNAUTHENTICATED}, so that a server started without its secret
-		 * is noticed rather than trusted. The secret never crosses the wire; see
-		 * {@link SharedSecret}.
-		 * @param secret the secret, at least one byte; the array is copied; {@code null}
-		 * for none
-		 * @return this builder
-		 */
-		public Builder sharedSecret(byte[] secret) {
-			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
-			return this;
-		}
-
-		/**
-		 * Authenticate to the server with a shared secret given as text, whose UTF-8
-		 * bytes are the key. See {@link #sharedSecret(byte[])}.
-		 * @param secret the secret, not blank; {@code null} for none
-		 * @return this builder
-		 */
-		public Builder sharedSecret(String secret) {
-			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
 

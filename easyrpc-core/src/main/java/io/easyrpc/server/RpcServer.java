@@ -157,7 +157,7 @@ public final class RpcServer {
 		this.ioTransport = transport.ioTransport();
 		this.maxFrameSize = transport.maxFrameSize();
 		this.idleTimeout = builder.idleTimeout;
-		this.sharedSecret = builder.sharedSecret;
+		this.sharedSecret = builder.secret();
 		this.authTimeout = builder.authTimeout;
 		this.maxSessionsPerConnection = builder.maxSessionsPerConnection;
 		this.streamWindow = builder.streamWindow;
@@ -698,8 +698,6 @@ public final class RpcServer {
 
 		private boolean exposeStackTraces;
 
-		private SharedSecret sharedSecret;
-
 		private Duration authTimeout = Duration.ofSeconds(10);
 
 		private int maxSessionsPerConnection = 1000;
@@ -724,6 +722,10 @@ public final class RpcServer {
 
 		private TransportOptions transport() {
 			return transportSettings();
+		}
+
+		private SharedSecret secret() {
+			return sharedSecretSetting();
 		}
 
 		/**
@@ -783,34 +785,6 @@ public final class RpcServer {
 		 */
 		public Builder idleTimeout(Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
-			return this;
-		}
-
-		/**
-		 * Require clients to prove that they know a shared secret before they may call.
-		 * Right after its preface the server sends a challenge with a fresh nonce; the
-		 * client answers with an HMAC-SHA256 over both sides' nonces, keyed with the
-		 * secret, which never crosses the wire. A client that answers wrongly, calls
-		 * before answering, or does not answer within the {@link #authTimeout(Duration)
-		 * authentication timeout} receives {@code GOAWAY} with
-		 * {@link RpcStatus#UNAUTHENTICATED} and is disconnected; none of its calls runs.
-		 * @param secret the secret, at least one byte; the array is copied; {@code null}
-		 * turns authentication off
-		 * @return this builder
-		 */
-		public Builder sharedSecret(byte[] secret) {
-			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
-			return this;
-		}
-
-		/**
-		 * Require clients to prove that they know a shared secret, given as text whose
-		 * UTF-8 bytes are the key. See {@link #sharedSecret(byte[])}.
-		 * @param secret the secret, not blank; {@code null} turns authentication off
-		 * @return this builder
-		 */
-		public Builder sharedSecret(String secret) {
-			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
 

@@ -3,15 +3,17 @@ package io.easyrpc.transport;
 import java.util.Objects;
 import java.util.function.Supplier;
 
+import io.easyrpc.internal.protocol.SharedSecret;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
 
 /**
- * The transport setters that {@code RpcServer.Builder} and {@code RpcChannel.Builder}
- * share: event loops, I/O threads, the Netty I/O transport, the largest frame, TLS and
- * the buffer allocator. They collect into one {@link TransportOptions}; setting the
- * options at once with {@link #transportOptions(TransportOptions)} and then single values
- * works as expected, the later call wins.
+ * The connection setters that {@code RpcServer.Builder} and {@code RpcChannel.Builder}
+ * share: event loops, I/O threads, the Netty I/O transport, the largest frame, TLS, the
+ * buffer allocator and the shared secret of the connection handshake. The transport
+ * settings collect into one {@link TransportOptions}; setting the options at once with
+ * {@link #transportOptions(TransportOptions)} and then single values works as expected,
+ * the later call wins.
  *
  * @param <B> the concrete builder
  */
@@ -20,6 +22,8 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	private final boolean server;
 
 	private TransportOptions.Builder transport = TransportOptions.builder();
+
+	private SharedSecret sharedSecret;
 
 	/**
 	 * Create a builder for one side.
@@ -134,6 +138,43 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	public B sslContextSupplier(Supplier<? extends SslContext> sslContexts) {
 		this.transport.sslContextSupplier(sslContexts);
 		return self();
+	}
+
+	/**
+	 * Authenticate connections with a shared secret. A server with a secret sends each
+	 * client a challenge with a fresh nonce right after its preface; the client answers
+	 * with an HMAC-SHA256 over both sides' nonces keyed with the secret, which never
+	 * crosses the wire. A server refuses a client that answers wrongly, calls before
+	 * answering or does not answer in time with {@code GOAWAY UNAUTHENTICATED}, and none
+	 * of its calls runs. A client with a secret refuses a server that does not ask for it
+	 * ({@code UNAUTHENTICATED}), so that a server started without its secret is noticed
+	 * rather than trusted.
+	 * @param secret the secret, at least one byte; the array is copied; {@code null} for
+	 * none
+	 * @return this builder
+	 */
+	public B sharedSecret(byte[] secret) {
+		this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+		return self();
+	}
+
+	/**
+	 * Authenticate connections with a shared secret given as text, whose UTF-8 bytes are
+	 * the key. See {@link #sharedSecret(byte[])}.
+	 * @param secret the secret, not blank; {@code null} for none
+	 * @return this builder
+	 */
+	public B sharedSecret(String secret) {
+		this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
+		return self();
+	}
+
+	/**
+	 * Return the shared secret set on this builder.
+	 * @return the secret, or {@code null} for none
+	 */
+	protected final SharedSecret sharedSecretSetting() {
+		return this.sharedSecret;
 	}
 
 	/**
