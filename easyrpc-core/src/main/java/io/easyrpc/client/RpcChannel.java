@@ -32,6 +32,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's link to one server address: one connection that multiplexes any number of
@@ -202,8 +203,8 @@ public final class RpcChannel implements AutoCloseable {
 	 * @return the future of the result; failures are {@link io.easyrpc.RpcException}s;
 	 * cancelling it cancels the call
 	 */
-	public CompletableFuture<Object> call(String method, Object[] arguments, ValueType[] argumentTypes,
-			ValueType resultType, Duration timeout, Metadata metadata) {
+	public CompletableFuture<@Nullable Object> call(String method, @Nullable Object[] arguments,
+			ValueType[] argumentTypes, ValueType resultType, @Nullable Duration timeout, Metadata metadata) {
 		return this.router.start(CallOptions.unary(method, argumentTypes, resultType, timeout, null), arguments,
 				metadata, null, null);
 	}
@@ -216,8 +217,8 @@ public final class RpcChannel implements AutoCloseable {
 	 * @param metadata the metadata
 	 * @return a future completed once the notification is handed to the connection
 	 */
-	public CompletableFuture<Object> notify(String method, Object[] arguments, ValueType[] argumentTypes,
-			Metadata metadata) {
+	public CompletableFuture<@Nullable Object> notify(String method, @Nullable Object[] arguments,
+			ValueType[] argumentTypes, Metadata metadata) {
 		return this.router.start(CallOptions.oneWay(method, argumentTypes, null), arguments, metadata, null, null);
 	}
 
@@ -279,9 +280,9 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final RpcAddress address;
 
-		private ObjectCodec codec;
+		private @Nullable ObjectCodec codec;
 
-		private TransportResources resources;
+		private @Nullable TransportResources resources;
 
 		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
 
@@ -293,7 +294,7 @@ public final class RpcChannel implements AutoCloseable {
 
 		private Duration connectTimeout = Duration.ofSeconds(3);
 
-		private Duration keepAlive = Duration.ofSeconds(30);
+		private @Nullable Duration keepAlive = Duration.ofSeconds(30);
 
 		private Duration initialBackoff = Duration.ofMillis(200);
 
@@ -303,13 +304,13 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
-		private Supplier<? extends SslContext> sslContexts;
+		private @Nullable Supplier<? extends SslContext> sslContexts;
 
-		private String sslServerName;
+		private @Nullable String sslServerName;
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
-		private SharedSecret sharedSecret;
+		private @Nullable SharedSecret sharedSecret;
 
 		private Builder(RpcAddress address) {
 			this.address = Objects.requireNonNull(address, "address must not be null");
@@ -357,7 +358,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * @param transport the transport
 		 * @return this builder
 		 */
-		public Builder transport(IoTransport transport) {
+		public Builder transport(@Nullable IoTransport transport) {
 			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
@@ -367,7 +368,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * @param resources the transport resources, not closed by the channel
 		 * @return this builder
 		 */
-		public Builder transportResources(TransportResources resources) {
+		public Builder transportResources(@Nullable TransportResources resources) {
 			this.resources = resources;
 			return this;
 		}
@@ -415,7 +416,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * @param keepAlive the keep-alive interval
 		 * @return this builder
 		 */
-		public Builder keepAlive(Duration keepAlive) {
+		public Builder keepAlive(@Nullable Duration keepAlive) {
 			this.keepAlive = keepAlive;
 			return this;
 		}
@@ -462,7 +463,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * for none
 		 * @return this builder
 		 */
-		public Builder sharedSecret(byte[] secret) {
+		public Builder sharedSecret(byte @Nullable [] secret) {
 			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
@@ -473,7 +474,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * @param secret the secret, not blank; {@code null} for none
 		 * @return this builder
 		 */
-		public Builder sharedSecret(String secret) {
+		public Builder sharedSecret(@Nullable String secret) {
 			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}

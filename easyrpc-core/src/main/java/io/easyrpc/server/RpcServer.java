@@ -47,6 +47,7 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -79,11 +80,11 @@ public final class RpcServer {
 
 	private final ObjectCodec codec;
 
-	private final Executor sharedExecutor;
+	private final @Nullable Executor sharedExecutor;
 
 	private volatile Executor executor;
 
-	private final TransportResources sharedResources;
+	private final @Nullable TransportResources sharedResources;
 
 	private final int ioThreads;
 
@@ -93,9 +94,9 @@ public final class RpcServer {
 
 	private final int maxFrameSize;
 
-	private final Duration idleTimeout;
+	private final @Nullable Duration idleTimeout;
 
-	private final SharedSecret sharedSecret;
+	private final @Nullable SharedSecret sharedSecret;
 
 	private final Duration authTimeout;
 
@@ -115,9 +116,9 @@ public final class RpcServer {
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
-	private final ByteBufAllocator allocator;
+	private final @Nullable ByteBufAllocator allocator;
 
-	private final Supplier<? extends SslContext> sslContexts;
+	private final @Nullable Supplier<? extends SslContext> sslContexts;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -139,7 +140,7 @@ public final class RpcServer {
 
 	// The in-process address where connections of other transports (WebSocket) enter
 	// the server; bound while the server runs.
-	private volatile RpcAddress bridgeAddress;
+	private volatile @Nullable RpcAddress bridgeAddress;
 
 	// Peers of message connections between their opening and the server side of their
 	// in-process channel taking them, by the address of the opening side.
@@ -359,7 +360,7 @@ public final class RpcServer {
 	 * be opened
 	 */
 	public MessageConnection openMessageConnection(String transport, SocketAddress remoteAddress,
-			SocketAddress localAddress, MessageConnection.Sink sink) {
+			@Nullable SocketAddress localAddress, MessageConnection.Sink sink) {
 		Objects.requireNonNull(transport, "transport must not be null");
 		Objects.requireNonNull(sink, "sink must not be null");
 		RpcAddress target = this.bridgeAddress;
@@ -603,7 +604,7 @@ public final class RpcServer {
 		this.connections.remove(connection);
 	}
 
-	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
+	@Nullable CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
 			boolean serverStream, boolean clientStream, String transport) {
 		if (this.observers.isEmpty()) {
 			return null;
@@ -686,13 +687,13 @@ public final class RpcServer {
 
 		private final List<RpcAddress> addresses = new ArrayList<>();
 
-		private ServiceRegistry registry;
+		private @Nullable ServiceRegistry registry;
 
-		private ObjectCodec codec;
+		private @Nullable ObjectCodec codec;
 
-		private Executor executor;
+		private @Nullable Executor executor;
 
-		private TransportResources resources;
+		private @Nullable TransportResources resources;
 
 		private int maxFrameSize = TransportOptions.DEFAULT_MAX_FRAME_SIZE;
 
@@ -700,11 +701,11 @@ public final class RpcServer {
 
 		private IoTransport ioTransport = IoTransport.AUTO;
 
-		private Duration idleTimeout = Duration.ofSeconds(60);
+		private @Nullable Duration idleTimeout = Duration.ofSeconds(60);
 
 		private boolean exposeStackTraces;
 
-		private SharedSecret sharedSecret;
+		private @Nullable SharedSecret sharedSecret;
 
 		private Duration authTimeout = Duration.ofSeconds(10);
 
@@ -724,9 +725,9 @@ public final class RpcServer {
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
 
-		private ByteBufAllocator allocator;
+		private @Nullable ByteBufAllocator allocator;
 
-		private Supplier<? extends SslContext> sslContexts;
+		private @Nullable Supplier<? extends SslContext> sslContexts;
 
 		private Builder() {
 		}
@@ -808,7 +809,7 @@ public final class RpcServer {
 		 * @param resources the transport resources, not closed by the server
 		 * @return this builder
 		 */
-		public Builder transportResources(TransportResources resources) {
+		public Builder transportResources(@Nullable TransportResources resources) {
 			this.resources = resources;
 			return this;
 		}
@@ -833,7 +834,7 @@ public final class RpcServer {
 		 * @param transport the transport
 		 * @return this builder
 		 */
-		public Builder transport(IoTransport transport) {
+		public Builder transport(@Nullable IoTransport transport) {
 			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
@@ -857,7 +858,7 @@ public final class RpcServer {
 		 * @param idleTimeout the idle timeout
 		 * @return this builder
 		 */
-		public Builder idleTimeout(Duration idleTimeout) {
+		public Builder idleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 			return this;
 		}
@@ -874,7 +875,7 @@ public final class RpcServer {
 		 * turns authentication off
 		 * @return this builder
 		 */
-		public Builder sharedSecret(byte[] secret) {
+		public Builder sharedSecret(byte @Nullable [] secret) {
 			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}
@@ -885,7 +886,7 @@ public final class RpcServer {
 		 * @param secret the secret, not blank; {@code null} turns authentication off
 		 * @return this builder
 		 */
-		public Builder sharedSecret(String secret) {
+		public Builder sharedSecret(@Nullable String secret) {
 			this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 			return this;
 		}

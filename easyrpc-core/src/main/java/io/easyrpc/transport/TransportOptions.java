@@ -4,6 +4,7 @@ import java.util.Objects;
 import java.util.function.Supplier;
 
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transport settings that servers and clients share: the event loops, the number of
@@ -21,7 +22,7 @@ public final class TransportOptions {
 
 	private static final TransportOptions DEFAULTS = builder().build();
 
-	private final TransportResources resources;
+	private final @Nullable TransportResources resources;
 
 	private final int ioThreads;
 
@@ -29,9 +30,9 @@ public final class TransportOptions {
 
 	private final int maxFrameSize;
 
-	private final SslContext sslContext;
+	private final @Nullable SslContext sslContext;
 
-	private final Supplier<? extends SslContext> sslContexts;
+	private final @Nullable Supplier<? extends SslContext> sslContexts;
 
 	private TransportOptions(Builder builder) {
 		this.resources = builder.resources;
@@ -87,7 +88,7 @@ public final class TransportOptions {
 	 * @return the resources, not closed by their users, or {@code null} when each server
 	 * and client owns its event loops
 	 */
-	public TransportResources transportResources() {
+	public @Nullable TransportResources transportResources() {
 		return this.resources;
 	}
 
@@ -112,7 +113,7 @@ public final class TransportOptions {
 	 * Return the fixed TLS context.
 	 * @return the context, or {@code null} when none or a supplier is set
 	 */
-	public SslContext sslContext() {
+	public @Nullable SslContext sslContext() {
 		return this.sslContext;
 	}
 
@@ -120,7 +121,7 @@ public final class TransportOptions {
 	 * Return the supplier of the TLS context of each new connection.
 	 * @return the supplier, or {@code null} without TLS
 	 */
-	public Supplier<? extends SslContext> sslContextSupplier() {
+	public @Nullable Supplier<? extends SslContext> sslContextSupplier() {
 		return this.sslContexts;
 	}
 
@@ -129,7 +130,7 @@ public final class TransportOptions {
 	 */
 	public static final class Builder {
 
-		private TransportResources resources;
+		private @Nullable TransportResources resources;
 
 		private int ioThreads;
 
@@ -137,9 +138,9 @@ public final class TransportOptions {
 
 		private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
 
-		private SslContext sslContext;
+		private @Nullable SslContext sslContext;
 
-		private Supplier<? extends SslContext> sslContexts;
+		private @Nullable Supplier<? extends SslContext> sslContexts;
 
 		private Builder() {
 		}
@@ -150,7 +151,7 @@ public final class TransportOptions {
 		 * {@code null} for owned event loops
 		 * @return this builder
 		 */
-		public Builder transportResources(TransportResources resources) {
+		public Builder transportResources(@Nullable TransportResources resources) {
 			this.resources = resources;
 			return this;
 		}
@@ -163,7 +164,7 @@ public final class TransportOptions {
 		 * @param transport the transport
 		 * @return this builder
 		 */
-		public Builder ioTransport(IoTransport transport) {
+		public Builder ioTransport(@Nullable IoTransport transport) {
 			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}
