@@ -6,6 +6,8 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The context of the call being served on the current thread, and the scope in which a
  * client adds metadata to the calls it makes.
@@ -24,17 +26,17 @@ public final class RpcContext {
 
 	private final String methodKey;
 
-	private final SocketAddress peerAddress;
+	private final @Nullable SocketAddress peerAddress;
 
 	private final Map<String, String> headers;
 
 	private final long deadlineNanos;
 
-	private final String sessionId;
+	private final @Nullable String sessionId;
 
-	private final String idempotencyKey;
+	private final @Nullable String idempotencyKey;
 
-	private final ServerSession session;
+	private final @Nullable ServerSession session;
 
 	private volatile boolean cancelled;
 
@@ -48,8 +50,8 @@ public final class RpcContext {
 	 * @param sessionId the session id or {@code null}
 	 * @param idempotencyKey the idempotency key or {@code null}
 	 */
-	public RpcContext(String methodKey, SocketAddress peerAddress, Map<String, String> headers, long deadlineNanos,
-			String sessionId, String idempotencyKey) {
+	public RpcContext(String methodKey, @Nullable SocketAddress peerAddress, Map<String, String> headers,
+			long deadlineNanos, @Nullable String sessionId, @Nullable String idempotencyKey) {
 		this(methodKey, peerAddress, headers, deadlineNanos, sessionId, idempotencyKey, null);
 	}
 
@@ -65,8 +67,9 @@ public final class RpcContext {
 	 * @param idempotencyKey the idempotency key or {@code null}
 	 * @param session the server-side session or {@code null}
 	 */
-	public RpcContext(String methodKey, SocketAddress peerAddress, Map<String, String> headers, long deadlineNanos,
-			String sessionId, String idempotencyKey, ServerSession session) {
+	public RpcContext(String methodKey, @Nullable SocketAddress peerAddress, Map<String, String> headers,
+			long deadlineNanos, @Nullable String sessionId, @Nullable String idempotencyKey,
+			@Nullable ServerSession session) {
 		this.session = session;
 		this.methodKey = methodKey;
 		this.peerAddress = peerAddress;
@@ -103,7 +106,7 @@ public final class RpcContext {
 	 * @param context the context to attach
 	 * @return the context that was current before
 	 */
-	public static RpcContext attach(RpcContext context) {
+	public static @Nullable RpcContext attach(RpcContext context) {
 		RpcContext previous = CURRENT.get();
 		CURRENT.set(context);
 		return previous;
@@ -113,7 +116,7 @@ public final class RpcContext {
 	 * Restore the context that was current before {@link #attach(RpcContext)}.
 	 * @param previous the value returned by {@code attach}
 	 */
-	public static void restore(RpcContext previous) {
+	public static void restore(@Nullable RpcContext previous) {
 		if (previous == null) {
 			CURRENT.remove();
 		}
@@ -169,7 +172,7 @@ public final class RpcContext {
 	 * Return the address of the peer that made the call.
 	 * @return the peer address, {@code null} for in-process peers
 	 */
-	public SocketAddress peerAddress() {
+	public @Nullable SocketAddress peerAddress() {
 		return this.peerAddress;
 	}
 
@@ -186,7 +189,7 @@ public final class RpcContext {
 	 * @param name the header name
 	 * @return the value or {@code null}
 	 */
-	public String header(String name) {
+	public @Nullable String header(String name) {
 		return this.headers.get(name);
 	}
 
@@ -195,7 +198,7 @@ public final class RpcContext {
 	 * @return the remaining time (negative once passed), or {@code null} if the call has
 	 * no deadline
 	 */
-	public Duration timeRemaining() {
+	public @Nullable Duration timeRemaining() {
 		return (this.deadlineNanos != 0) ? Duration.ofNanos(this.deadlineNanos - System.nanoTime()) : null;
 	}
 
@@ -211,7 +214,7 @@ public final class RpcContext {
 	 * Return the session id sent with the call.
 	 * @return the session id or {@code null}
 	 */
-	public String sessionId() {
+	public @Nullable String sessionId() {
 		return this.sessionId;
 	}
 
@@ -220,7 +223,7 @@ public final class RpcContext {
 	 * client makes in one {@link RpcSession} on this connection.
 	 * @return the session, or {@code null} if the call was not made in a session
 	 */
-	public ServerSession session() {
+	public @Nullable ServerSession session() {
 		return this.session;
 	}
 
@@ -228,7 +231,7 @@ public final class RpcContext {
 	 * Return the idempotency key sent with the call.
 	 * @return the idempotency key or {@code null}
 	 */
-	public String idempotencyKey() {
+	public @Nullable String idempotencyKey() {
 		return this.idempotencyKey;
 	}
 

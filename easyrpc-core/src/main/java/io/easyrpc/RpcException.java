@@ -1,5 +1,7 @@
 package io.easyrpc;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A failed remote call. Carries the {@link RpcStatus}, the message and, when the failure
  * came from an exception on the server, that exception's class name. The client throws
@@ -11,18 +13,18 @@ public class RpcException extends RuntimeException {
 
 	private final RpcStatus status;
 
-	private final String description;
+	private final @Nullable String description;
 
-	private final String remoteClassName;
+	private final @Nullable String remoteClassName;
 
-	private final String remoteStackTrace;
+	private final @Nullable String remoteStackTrace;
 
 	/**
 	 * Create an exception with a status and a message.
 	 * @param status the status
 	 * @param message the message
 	 */
-	public RpcException(RpcStatus status, String message) {
+	public RpcException(@Nullable RpcStatus status, @Nullable String message) {
 		this(status, message, null, null, null);
 	}
 
@@ -32,7 +34,7 @@ public class RpcException extends RuntimeException {
 	 * @param message the message
 	 * @param cause the cause, may be {@code null}
 	 */
-	public RpcException(RpcStatus status, String message, Throwable cause) {
+	public RpcException(@Nullable RpcStatus status, @Nullable String message, @Nullable Throwable cause) {
 		this(status, message, null, null, cause);
 	}
 
@@ -44,8 +46,8 @@ public class RpcException extends RuntimeException {
 	 * @param remoteStackTrace the remote stack trace as text, may be {@code null}
 	 * @param cause the local cause, may be {@code null}
 	 */
-	public RpcException(RpcStatus status, String message, String remoteClassName, String remoteStackTrace,
-			Throwable cause) {
+	public RpcException(@Nullable RpcStatus status, @Nullable String message, @Nullable String remoteClassName,
+			@Nullable String remoteStackTrace, @Nullable Throwable cause) {
 		super(describe(status, message, remoteClassName), cause);
 		this.status = (status != null) ? status : RpcStatus.INTERNAL;
 		this.description = message;
@@ -53,7 +55,8 @@ public class RpcException extends RuntimeException {
 		this.remoteStackTrace = remoteStackTrace;
 	}
 
-	private static String describe(RpcStatus status, String message, String remoteClassName) {
+	private static String describe(@Nullable RpcStatus status, @Nullable String message,
+			@Nullable String remoteClassName) {
 		StringBuilder text = new StringBuilder().append(status);
 		if (remoteClassName != null) {
 			text.append(" (").append(remoteClassName).append(')');
@@ -77,7 +80,7 @@ public class RpcException extends RuntimeException {
 	 * {@link #getMessage()} adds.
 	 * @return the plain message, may be {@code null}
 	 */
-	public String getDescription() {
+	public @Nullable String getDescription() {
 		return this.description;
 	}
 
@@ -85,7 +88,7 @@ public class RpcException extends RuntimeException {
 	 * Return the class name of the exception thrown on the remote side, if any.
 	 * @return the remote class name or {@code null}
 	 */
-	public String getRemoteClassName() {
+	public @Nullable String getRemoteClassName() {
 		return this.remoteClassName;
 	}
 
@@ -93,7 +96,7 @@ public class RpcException extends RuntimeException {
 	 * Return the remote stack trace, present only when the server exposes stack traces.
 	 * @return the remote stack trace or {@code null}
 	 */
-	public String getRemoteStackTrace() {
+	public @Nullable String getRemoteStackTrace() {
 		return this.remoteStackTrace;
 	}
 

@@ -6,6 +6,8 @@ import java.util.Deque;
 import java.util.HashSet;
 import java.util.Set;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Finds the {@link RpcMethod @RpcMethod} annotation that applies to a method. The
  * {@link #standard() standard} lookup reads the method itself, then the methods it
@@ -23,7 +25,7 @@ public interface RpcMethodLookup {
 	 * @param method the method
 	 * @return the annotation, or {@code null} if the method has none
 	 */
-	RpcMethod find(Method method);
+	@Nullable RpcMethod find(Method method);
 
 	/**
 	 * Return the lookup that uses plain reflection: the annotation on the method, else
@@ -35,7 +37,7 @@ public interface RpcMethodLookup {
 		return RpcMethodLookup::findInHierarchy;
 	}
 
-	private static RpcMethod findInHierarchy(Method method) {
+	private static @Nullable RpcMethod findInHierarchy(Method method) {
 		RpcMethod direct = method.getAnnotation(RpcMethod.class);
 		if (direct != null) {
 			return direct;

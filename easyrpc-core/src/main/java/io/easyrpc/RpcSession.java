@@ -8,6 +8,8 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * A client-side session: the calls made on the current thread while it is open carry its
  * id, which the server sees as {@link RpcContext#sessionId()}, and share the server-side
@@ -66,7 +68,7 @@ public final class RpcSession implements AutoCloseable {
 
 	private final Thread openedOn;
 
-	private final RpcSession previous;
+	private final @Nullable RpcSession previous;
 
 	private volatile boolean closed;
 
@@ -104,7 +106,7 @@ public final class RpcSession implements AutoCloseable {
 	 * @return the task's result
 	 * @throws Exception what the task throws
 	 */
-	public static <T> T call(Callable<T> task) throws Exception {
+	public static <T extends @Nullable Object> T call(Callable<T> task) throws Exception {
 		Objects.requireNonNull(task, "task must not be null");
 		try (RpcSession session = open()) {
 			return task.call();
@@ -115,7 +117,7 @@ public final class RpcSession implements AutoCloseable {
 	 * Return the session current on this thread.
 	 * @return the session, or {@code null} if none is open
 	 */
-	public static RpcSession current() {
+	public static @Nullable RpcSession current() {
 		return CURRENT.get();
 	}
 
@@ -159,7 +161,7 @@ public final class RpcSession implements AutoCloseable {
 	 * @param owner the owner of the connection, for example a channel
 	 * @return the binding, or {@code null} if the session has made no call through it
 	 */
-	public Binding binding(Object owner) {
+	public @Nullable Binding binding(Object owner) {
 		return this.bindings.get(owner);
 	}
 

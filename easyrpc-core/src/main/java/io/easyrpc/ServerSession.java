@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Function;
 
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -53,7 +54,7 @@ public final class ServerSession {
 	 * @param name the attribute name
 	 * @return the value or {@code null}
 	 */
-	public Object get(String name) {
+	public @Nullable Object get(String name) {
 		return this.attributes.get(name);
 	}
 
@@ -65,7 +66,7 @@ public final class ServerSession {
 	 * @return the value or {@code null}
 	 * @throws ClassCastException if the value is of another type
 	 */
-	public <T> T get(String name, Class<T> type) {
+	public <T> @Nullable T get(String name, Class<T> type) {
 		return type.cast(this.attributes.get(name));
 	}
 
@@ -75,7 +76,7 @@ public final class ServerSession {
 	 * @param value the value, not {@code null}
 	 * @return the previous value or {@code null}
 	 */
-	public Object put(String name, Object value) {
+	public @Nullable Object put(String name, Object value) {
 		return this.attributes.put(name, Objects.requireNonNull(value, "value must not be null"));
 	}
 
@@ -84,7 +85,7 @@ public final class ServerSession {
 	 * @param name the attribute name
 	 * @return the removed value or {@code null}
 	 */
-	public Object remove(String name) {
+	public @Nullable Object remove(String name) {
 		return this.attributes.remove(name);
 	}
 

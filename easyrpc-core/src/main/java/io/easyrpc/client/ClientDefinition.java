@@ -6,6 +6,7 @@ import java.util.Objects;
 import java.util.function.Function;
 
 import io.easyrpc.RpcMethodLookup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a client proxy calls: the interface, the service name and group that make up the
@@ -19,8 +20,8 @@ import io.easyrpc.RpcMethodLookup;
  * @param methodOptions gives the options of each method; may return {@code null} for the
  * defaults
  */
-public record ClientDefinition(Class<?> type, String serviceName, String group, Duration timeout,
-		Function<Method, ClientMethodOptions> methodOptions) {
+public record ClientDefinition(Class<?> type, @Nullable String serviceName, @Nullable String group,
+		@Nullable Duration timeout, @Nullable Function<Method, @Nullable ClientMethodOptions> methodOptions) {
 
 	/**
 	 * Create a definition.
@@ -48,7 +49,7 @@ public record ClientDefinition(Class<?> type, String serviceName, String group, 
 	 * @param timeout the default deadline
 	 * @return the definition
 	 */
-	public static ClientDefinition of(Class<?> type, Duration timeout) {
+	public static ClientDefinition of(Class<?> type, @Nullable Duration timeout) {
 		return new ClientDefinition(type, null, null, timeout, null);
 	}
 

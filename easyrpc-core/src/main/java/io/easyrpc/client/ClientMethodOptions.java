@@ -11,6 +11,7 @@ import java.util.regex.Pattern;
 
 import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcMethodLookup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-method options of a client interface method.
@@ -19,7 +20,7 @@ import io.easyrpc.RpcMethodLookup;
  * @param oneWay whether the call is a notification without a response
  * @param timeout the deadline of each call, or {@code null} for the client's default
  */
-public record ClientMethodOptions(String name, boolean oneWay, Duration timeout) {
+public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout) {
 
 	/** The default options. */
 	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null);
@@ -35,7 +36,7 @@ public record ClientMethodOptions(String name, boolean oneWay, Duration timeout)
 	 * @param timeout the deadline of each call, or {@code null} for the client's default
 	 * @return the options
 	 */
-	public ClientMethodOptions withTimeout(Duration timeout) {
+	public ClientMethodOptions withTimeout(@Nullable Duration timeout) {
 		return new ClientMethodOptions(this.name, this.oneWay, timeout);
 	}
 

@@ -34,6 +34,7 @@ import io.easyrpc.internal.protocol.CallStyle;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.MethodKeys;
 import io.easyrpc.internal.protocol.ReactorSupport;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Creates proxies that turn calls of interface methods into remote calls over an
@@ -110,7 +111,8 @@ public final class ClientProxyFactory {
 		}
 
 		@Override
-		public Object invoke(Object proxy, Method method, Object[] args) throws Throwable {
+		public @Nullable Object invoke(Object proxy, Method method, @Nullable Object @Nullable [] args)
+				throws Throwable {
 			ClientMethod target = this.methods.get(method);
 			if (target != null) {
 				return target.invoke(args);
@@ -201,7 +203,7 @@ public final class ClientProxyFactory {
 			}
 		}
 
-		Object invoke(Object[] args) throws Throwable {
+		@Nullable Object invoke(@Nullable Object @Nullable [] args) throws Throwable {
 			Object[] arguments = (args != null) ? args : new Object[0];
 			if (this.middleware.length == 0) {
 				return call(arguments, metadata(RpcContext.outgoingHeaders()));
@@ -209,7 +211,7 @@ public final class ClientProxyFactory {
 			return new Invocation(arguments).proceed();
 		}
 
-		private Object call(Object[] arguments, Metadata metadata) throws Throwable {
+		private @Nullable Object call(@Nullable Object[] arguments, Metadata metadata) throws Throwable {
 			if (this.oneWay) {
 				this.router.start(this.options, arguments, metadata, null, null);
 				return null;
@@ -324,19 +326,19 @@ public final class ClientProxyFactory {
 		 */
 		private final class Invocation implements ClientInvocation, RpcClientMiddleware.Chain {
 
-			private final Object[] arguments;
+			private final @Nullable Object[] arguments;
 
 			private final Map<String, String> headers;
 
 			private int next;
 
-			Invocation(Object[] arguments) {
+			Invocation(@Nullable Object[] arguments) {
 				this.arguments = arguments;
 				this.headers = new LinkedHashMap<>(RpcContext.outgoingHeaders());
 			}
 
 			@Override
-			public Object proceed() throws Throwable {
+			public @Nullable Object proceed() throws Throwable {
 				int index = this.next++;
 				if (index < ClientMethod.this.middleware.length) {
 					return ClientMethod.this.middleware[index].invoke(this, this);
@@ -359,7 +361,7 @@ public final class ClientProxyFactory {
 			}
 
 			@Override
-			public Object[] arguments() {
+			public @Nullable Object[] arguments() {
 				return this.arguments;
 			}
 

@@ -7,6 +7,7 @@ import java.util.Collection;
 import java.util.List;
 
 import io.easyrpc.RpcException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Re-creates the server's exception on the client where that is safe, and only there. A
@@ -36,7 +37,7 @@ public final class ExceptionFactory {
 	 * {@code com.example.errors}
 	 * @param classLoader the class loader for exceptions of those packages
 	 */
-	public ExceptionFactory(Collection<String> allowedPackages, ClassLoader classLoader) {
+	public ExceptionFactory(Collection<String> allowedPackages, @Nullable ClassLoader classLoader) {
 		this.allowedPackages = allowedPackages.stream()
 			.map(String::trim)
 			.filter((name) -> !name.isEmpty())
@@ -73,7 +74,7 @@ public final class ExceptionFactory {
 		return exception;
 	}
 
-	private Class<?> resolve(String name, Method method) {
+	private @Nullable Class<?> resolve(String name, Method method) {
 		for (Class<?> declared : method.getExceptionTypes()) {
 			if (declared.getName().equals(name)) {
 				return declared;
@@ -110,7 +111,7 @@ public final class ExceptionFactory {
 		return false;
 	}
 
-	private static Throwable instantiate(Class<?> type, String message) {
+	private static @Nullable Throwable instantiate(Class<?> type, @Nullable String message) {
 		try {
 			Constructor<?> constructor = type.getConstructor(String.class);
 			return (Throwable) constructor.newInstance(message);

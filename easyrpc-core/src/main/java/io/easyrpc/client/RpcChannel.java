@@ -30,6 +30,7 @@ import io.netty.bootstrap.Bootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The client's link to one server address: one connection that multiplexes any number of
@@ -215,8 +216,8 @@ public final class RpcChannel implements AutoCloseable {
 	 * @return the future of the result; failures are {@link io.easyrpc.RpcException}s;
 	 * cancelling it cancels the call
 	 */
-	public CompletableFuture<Object> call(String method, Object[] arguments, ValueType[] argumentTypes,
-			ValueType resultType, Duration timeout, Metadata metadata) {
+	public CompletableFuture<@Nullable Object> call(String method, @Nullable Object[] arguments,
+			ValueType[] argumentTypes, ValueType resultType, @Nullable Duration timeout, Metadata metadata) {
 		return this.router.start(CallOptions.unary(method, argumentTypes, resultType, timeout, null), arguments,
 				metadata, null, null);
 	}
@@ -229,8 +230,8 @@ public final class RpcChannel implements AutoCloseable {
 	 * @param metadata the metadata
 	 * @return a future completed once the notification is handed to the connection
 	 */
-	public CompletableFuture<Object> notify(String method, Object[] arguments, ValueType[] argumentTypes,
-			Metadata metadata) {
+	public CompletableFuture<@Nullable Object> notify(String method, @Nullable Object[] arguments,
+			ValueType[] argumentTypes, Metadata metadata) {
 		return this.router.start(CallOptions.oneWay(method, argumentTypes, null), arguments, metadata, null, null);
 	}
 
@@ -292,13 +293,13 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final RpcAddress address;
 
-		private ObjectCodec codec;
+		private @Nullable ObjectCodec codec;
 
 		private int streamWindow = 32;
 
 		private Duration connectTimeout = Duration.ofSeconds(3);
 
-		private Duration keepAlive = Duration.ofSeconds(30);
+		private @Nullable Duration keepAlive = Duration.ofSeconds(30);
 
 		private Duration initialBackoff = Duration.ofMillis(200);
 
@@ -308,7 +309,7 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<ClientCallObserver> observers = new ArrayList<>();
 
-		private String sslServerName;
+		private @Nullable String sslServerName;
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
@@ -321,7 +322,7 @@ public final class RpcChannel implements AutoCloseable {
 			return transportSettings();
 		}
 
-		private SharedSecret secret() {
+		private @Nullable SharedSecret secret() {
 			return sharedSecretSetting();
 		}
 
@@ -368,7 +369,7 @@ public final class RpcChannel implements AutoCloseable {
 		 * @param keepAlive the keep-alive interval
 		 * @return this builder
 		 */
-		public Builder keepAlive(Duration keepAlive) {
+		public Builder keepAlive(@Nullable Duration keepAlive) {
 			this.keepAlive = keepAlive;
 			return this;
 		}

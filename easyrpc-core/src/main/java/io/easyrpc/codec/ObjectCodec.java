@@ -8,6 +8,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.easyrpc.codec.ValueType.Kind;
+import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePack;
@@ -120,7 +121,7 @@ public final class ObjectCodec {
 	 * @throws IOException if the packer's output fails
 	 * @throws CodecException if the value cannot be encoded
 	 */
-	public void write(MessagePacker packer, Object value, ValueType type) throws IOException {
+	public void write(MessagePacker packer, @Nullable Object value, ValueType type) throws IOException {
 		Kind kind = fastKind(value, type);
 		if (kind != null) {
 			writeDirect(packer, value, kind);
@@ -143,7 +144,7 @@ public final class ObjectCodec {
 	 * @return the encoded bytes
 	 * @throws CodecException if the value cannot be encoded
 	 */
-	public byte[] encode(Object value, ValueType type) {
+	public byte[] encode(@Nullable Object value, ValueType type) {
 		Scratch scratch = acquire();
 		try {
 			Kind kind = fastKind(value, type);
@@ -168,7 +169,7 @@ public final class ObjectCodec {
 	 * Return the fast-path kind to write {@code value} with, or {@code null} to use
 	 * Jackson.
 	 */
-	private static Kind fastKind(Object value, ValueType type) {
+	private static @Nullable Kind fastKind(@Nullable Object value, ValueType type) {
 		Kind kind = type.kind();
 		if (value == null || kind == Kind.VOID) {
 			return Kind.VOID;
@@ -179,7 +180,7 @@ public final class ObjectCodec {
 		return (kind.valueClass() == value.getClass()) ? kind : null;
 	}
 
-	private static void writeDirect(MessagePacker packer, Object value, Kind kind) throws IOException {
+	private static void writeDirect(MessagePacker packer, @Nullable Object value, Kind kind) throws IOException {
 		switch (kind) {
 			case VOID -> packer.packNil();
 			case STRING -> packer.packString((String) value);
@@ -199,7 +200,7 @@ public final class ObjectCodec {
 		}
 	}
 
-	private static void writeWithJackson(MessagePackBuffer buffer, Object value, ValueType type) {
+	private static void writeWithJackson(MessagePackBuffer buffer, @Nullable Object value, ValueType type) {
 		try {
 			type.writer().writeValue(buffer, value);
 		}
@@ -223,7 +224,7 @@ public final class ObjectCodec {
 	 * @throws CodecException if the input is truncated or malformed, or the value does
 	 * not fit the expected type; the unpacker's position is then unspecified
 	 */
-	public Object read(MessageUnpacker unpacker, ValueType type) throws IOException {
+	public @Nullable Object read(MessageUnpacker unpacker, ValueType type) throws IOException {
 		try {
 			Kind kind = type.kind();
 			if (kind == Kind.VOID) {
@@ -263,7 +264,7 @@ public final class ObjectCodec {
 	 * @throws CodecException if the input is truncated, malformed, followed by further
 	 * bytes, or does not fit the expected type
 	 */
-	public Object decode(byte[] bytes, ValueType type) {
+	public @Nullable Object decode(byte[] bytes, ValueType type) {
 		Scratch scratch = acquire();
 		try {
 			MessageUnpacker unpacker = scratch.unpacker(bytes);
@@ -287,7 +288,7 @@ public final class ObjectCodec {
 	 * Read a value of a fast-path type directly, or return {@link #NOT_HANDLED} without
 	 * consuming anything when the MessagePack type needs Jackson's coercion rules.
 	 */
-	private static Object readDirect(MessageUnpacker unpacker, ValueType type) throws IOException {
+	private static @Nullable Object readDirect(MessageUnpacker unpacker, ValueType type) throws IOException {
 		MessageFormat format = unpacker.getNextFormat();
 		if (format == MessageFormat.NEVER_USED) {
 			throw MessagePackParser.neverUsedFormat();
@@ -387,7 +388,7 @@ public final class ObjectCodec {
 		return new CodecException("Cannot decode MessagePack input as " + type + ": " + failure.getMessage(), failure);
 	}
 
-	private static String typeName(Object value) {
+	private static String typeName(@Nullable Object value) {
 		return (value != null) ? value.getClass().getName() : "null";
 	}
 
@@ -395,7 +396,7 @@ public final class ObjectCodec {
 		return ex.getPath().isEmpty() ? "" : " (at " + ex.getPathReference() + ")";
 	}
 
-	private static <T extends Throwable> T findCause(Throwable failure, Class<T> type) {
+	private static <T extends Throwable> @Nullable T findCause(Throwable failure, Class<T> type) {
 		for (Throwable candidate = failure; candidate != null; candidate = candidate.getCause()) {
 			if (type.isInstance(candidate)) {
 				return type.cast(candidate);
@@ -428,7 +429,7 @@ public final class ObjectCodec {
 
 		private final ArrayBufferInput input = new ArrayBufferInput(NO_BYTES);
 
-		private MessageUnpacker unpacker;
+		private @Nullable MessageUnpacker unpacker;
 
 		boolean inUse;
 

@@ -1,5 +1,6 @@
 package io.easyrpc.codec;
 
+import org.jspecify.annotations.Nullable;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.ObjectReader;
 import tools.jackson.databind.ObjectWriter;
@@ -16,11 +17,11 @@ public final class ValueType {
 
 	private final Kind kind;
 
-	private final ObjectReader reader;
+	private final @Nullable ObjectReader reader;
 
-	private final ObjectWriter writer;
+	private final @Nullable ObjectWriter writer;
 
-	ValueType(JavaType javaType, Kind kind, ObjectReader reader, ObjectWriter writer) {
+	ValueType(JavaType javaType, Kind kind, @Nullable ObjectReader reader, @Nullable ObjectWriter writer) {
 		this.javaType = javaType;
 		this.kind = kind;
 		this.reader = reader;
@@ -39,11 +40,11 @@ public final class ValueType {
 		return this.kind;
 	}
 
-	ObjectReader reader() {
+	@Nullable ObjectReader reader() {
 		return this.reader;
 	}
 
-	ObjectWriter writer() {
+	@Nullable ObjectWriter writer() {
 		return this.writer;
 	}
 
@@ -100,9 +101,9 @@ public final class ValueType {
 
 		private static final Kind[] KINDS = values();
 
-		private final Class<?> valueClass;
+		private final @Nullable Class<?> valueClass;
 
-		Kind(Class<?> valueClass) {
+		Kind(@Nullable Class<?> valueClass) {
 			this.valueClass = valueClass;
 		}
 
@@ -110,7 +111,7 @@ public final class ValueType {
 		 * Return the class of the values the fast path handles, {@code null} for kinds
 		 * without a fast path.
 		 */
-		Class<?> valueClass() {
+		@Nullable Class<?> valueClass() {
 			return this.valueClass;
 		}
 
@@ -133,7 +134,7 @@ public final class ValueType {
 		/**
 		 * Return the fast-path kind for a runtime value, or {@code null}.
 		 */
-		static Kind ofValue(Object value) {
+		static @Nullable Kind ofValue(Object value) {
 			Class<?> type = value.getClass();
 			for (Kind kind : KINDS) {
 				if (kind.valueClass == type) {
@@ -143,7 +144,7 @@ public final class ValueType {
 			return null;
 		}
 
-		private static Class<?> box(Class<?> type) {
+		private static @Nullable Class<?> box(Class<?> type) {
 			if (!type.isPrimitive()) {
 				return type;
 			}

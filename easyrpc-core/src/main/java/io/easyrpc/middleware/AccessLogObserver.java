@@ -3,6 +3,7 @@ package io.easyrpc.middleware;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -18,7 +19,7 @@ public final class AccessLogObserver implements ServerCallObserver {
 	private static final Logger logger = LoggerFactory.getLogger(LOGGER_NAME);
 
 	@Override
-	public CallObservation start(CallInfo call) {
+	public @Nullable CallObservation start(CallInfo call) {
 		if (!logger.isInfoEnabled()) {
 			return null;
 		}
@@ -31,7 +32,7 @@ public final class AccessLogObserver implements ServerCallObserver {
 			}
 
 			@Override
-			public void stop(RpcStatus status, Throwable error) {
+			public void stop(RpcStatus status, @Nullable Throwable error) {
 				long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
 				logger.info("{} {} {} {}.{} ms{}", call.methodKey(), call.peer(), status, micros / 1000,
 						String.format("%03d", micros % 1000), call.oneWay() ? " one-way" : "");

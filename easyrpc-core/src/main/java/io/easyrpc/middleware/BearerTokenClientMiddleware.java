@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Objects;
 
 import io.easyrpc.transport.RpcAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Client middleware that adds an {@code authorization: Bearer <token>} metadata header to
@@ -23,11 +24,12 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 
 	private static final String PREFIX = SCHEME + " ";
 
-	private final BearerTokenSource defaultSource;
+	private final @Nullable BearerTokenSource defaultSource;
 
 	private final Map<String, BearerTokenSource> targets;
 
-	private BearerTokenClientMiddleware(BearerTokenSource defaultSource, Map<String, BearerTokenSource> targets) {
+	private BearerTokenClientMiddleware(@Nullable BearerTokenSource defaultSource,
+			Map<String, BearerTokenSource> targets) {
 		this.defaultSource = defaultSource;
 		this.targets = Map.copyOf(targets);
 	}
@@ -50,7 +52,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 	}
 
 	@Override
-	public Object invoke(ClientInvocation invocation, Chain chain) throws Throwable {
+	public @Nullable Object invoke(ClientInvocation invocation, Chain chain) throws Throwable {
 		Map<String, String> headers = invocation.headers();
 		if (!hasAuthorization(headers)) {
 			BearerTokenSource source = source(invocation.target());
@@ -62,7 +64,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 		return chain.proceed();
 	}
 
-	private BearerTokenSource source(String target) {
+	private @Nullable BearerTokenSource source(@Nullable String target) {
 		if (!this.targets.isEmpty() && target != null) {
 			BearerTokenSource source = this.targets.get(target);
 			if (source == null) {
@@ -93,7 +95,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 	 * @return the token, or {@code null} if the value does not use the bearer scheme or
 	 * carries no token
 	 */
-	public static String bearerToken(String headerValue) {
+	public static @Nullable String bearerToken(@Nullable String headerValue) {
 		if (headerValue == null) {
 			return null;
 		}
@@ -110,7 +112,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 	 * @param headers the metadata headers
 	 * @return the header value, or {@code null}
 	 */
-	public static String authorization(Map<String, String> headers) {
+	public static @Nullable String authorization(Map<String, String> headers) {
 		String value = headers.get(HEADER);
 		if (value != null) {
 			return value;
@@ -146,7 +148,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 	 */
 	public static final class Builder {
 
-		private BearerTokenSource defaultSource;
+		private @Nullable BearerTokenSource defaultSource;
 
 		private final Map<String, BearerTokenSource> targets = new LinkedHashMap<>();
 
@@ -158,7 +160,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 		 * @param token the token, or {@code null}/empty for none
 		 * @return this builder
 		 */
-		public Builder token(String token) {
+		public Builder token(@Nullable String token) {
 			return tokenSource(BearerTokenSource.of(token));
 		}
 
@@ -179,7 +181,7 @@ public final class BearerTokenClientMiddleware implements RpcClientMiddleware {
 		 * @return this builder
 		 * @throws IllegalArgumentException if the address is not valid
 		 */
-		public Builder target(String address, String token) {
+		public Builder target(String address, @Nullable String token) {
 			return target(address, BearerTokenSource.of(token));
 		}
 

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The observation of one call, from its start to its outcome.
@@ -33,14 +34,14 @@ public interface CallObservation {
 	 * @param status the status of the call
 	 * @param error the exception behind a failure, or {@code null}
 	 */
-	void stop(RpcStatus status, Throwable error);
+	void stop(RpcStatus status, @Nullable Throwable error);
 
 	/**
 	 * Combine observations into one; {@code null} entries are skipped.
 	 * @param observations the observations
 	 * @return the combined observation, or {@code null} if none is left
 	 */
-	static CallObservation of(List<CallObservation> observations) {
+	static @Nullable CallObservation of(List<@Nullable CallObservation> observations) {
 		// On the call path: most observers of a call return null, so avoid copying.
 		CallObservation single = null;
 		int present = 0;

@@ -1,5 +1,7 @@
 package io.easyrpc.middleware;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Observes the calls a client makes, for metrics, tracing or logging. Called on the
  * caller's thread when the call starts; the observer may add headers to
@@ -13,6 +15,6 @@ public interface ClientCallObserver {
 	 * @param call the call
 	 * @return the observation, or {@code null} to leave this call unobserved
 	 */
-	CallObservation start(CallInfo call);
+	@Nullable CallObservation start(CallInfo call);
 
 }

@@ -3,6 +3,8 @@ package io.easyrpc.middleware;
 import java.lang.reflect.Method;
 import java.util.Map;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * One call through a client proxy, as {@link RpcClientMiddleware} sees it.
  */
@@ -24,7 +26,7 @@ public interface ClientInvocation {
 	 * Return the arguments; a middleware may replace elements before the request is sent.
 	 * @return the arguments
 	 */
-	Object[] arguments();
+	@Nullable Object[] arguments();
 
 	/**
 	 * Return the address of the target, for example {@code tcp://localhost:7070}.

@@ -3,6 +3,7 @@ package io.easyrpc.middleware;
 import java.util.Objects;
 
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The outcome of {@link ConnectionMiddleware#onConnect(ConnectionInfo)}.
@@ -11,13 +12,13 @@ public final class ConnectionDecision {
 
 	private static final ConnectionDecision ACCEPT = new ConnectionDecision(null, null, null);
 
-	private final RpcStatus status;
+	private final @Nullable RpcStatus status;
 
-	private final String message;
+	private final @Nullable String message;
 
-	private final String reason;
+	private final @Nullable String reason;
 
-	private ConnectionDecision(RpcStatus status, String message, String reason) {
+	private ConnectionDecision(@Nullable RpcStatus status, @Nullable String message, @Nullable String reason) {
 		this.status = status;
 		this.message = message;
 		this.reason = reason;
@@ -60,7 +61,7 @@ public final class ConnectionDecision {
 	 * Return the status of a rejection.
 	 * @return the status, {@code null} if accepted
 	 */
-	public RpcStatus status() {
+	public @Nullable RpcStatus status() {
 		return this.status;
 	}
 
@@ -68,7 +69,7 @@ public final class ConnectionDecision {
 	 * Return the message of a rejection.
 	 * @return the message, {@code null} if accepted
 	 */
-	public String message() {
+	public @Nullable String message() {
 		return this.message;
 	}
 
@@ -76,7 +77,7 @@ public final class ConnectionDecision {
 	 * Return the metric tag of a rejection.
 	 * @return the reason, {@code null} if accepted
 	 */
-	public String reason() {
+	public @Nullable String reason() {
 		return this.reason;
 	}
 

@@ -5,6 +5,8 @@ import java.net.SocketAddress;
 
 import javax.net.ssl.SSLSession;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * What a {@link ConnectionMiddleware} learns about a new connection.
  *
@@ -13,7 +15,8 @@ import javax.net.ssl.SSLSession;
  * @param localAddress the address the connection was accepted on
  * @param sslSession the TLS session, {@code null} without TLS
  */
-public record ConnectionInfo(SocketAddress remoteAddress, SocketAddress localAddress, SSLSession sslSession) {
+public record ConnectionInfo(SocketAddress remoteAddress, @Nullable SocketAddress localAddress,
+		@Nullable SSLSession sslSession) {
 
 	/**
 	 * Return whether the peer is in the same process or on the loopback interface.

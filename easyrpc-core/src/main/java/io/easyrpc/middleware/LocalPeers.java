@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 
 import io.netty.channel.local.LocalAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Tells local peers (same process, loopback interface) from remote ones.
@@ -19,7 +20,7 @@ public final class LocalPeers {
 	 * @param address the peer's address, may be {@code null}
 	 * @return {@code true} for in-process and loopback peers
 	 */
-	public static boolean isLocal(SocketAddress address) {
+	public static boolean isLocal(@Nullable SocketAddress address) {
 		if (address instanceof LocalAddress) {
 			return true;
 		}

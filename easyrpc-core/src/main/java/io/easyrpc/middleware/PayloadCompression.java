@@ -7,6 +7,7 @@ import java.util.zip.Inflater;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Compresses payloads of at least a threshold size with DEFLATE ({@link Deflater} and
@@ -110,7 +111,7 @@ public final class PayloadCompression implements RpcProcessor, AutoCloseable {
 	 * Deflate a payload, or return {@code null} when the result, with its header, would
 	 * not be shorter than the stored form.
 	 */
-	private byte[] deflate(byte[] payload) {
+	private byte @Nullable [] deflate(byte[] payload) {
 		// the stored form takes payload.length + 1 bytes: anything longer does not pay
 		byte[] out = new byte[payload.length];
 		Deflater deflater = this.deflaters.take();

@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -408,7 +409,7 @@ public final class PayloadEncryption implements RpcProcessor {
 
 		private final Map<String, SecretKey> keys = new LinkedHashMap<>();
 
-		private String sendingKeyId;
+		private @Nullable String sendingKeyId;
 
 		private Duration maxSkew = DEFAULT_MAX_SKEW;
 

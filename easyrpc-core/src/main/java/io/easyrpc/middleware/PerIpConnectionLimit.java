@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.easyrpc.RpcStatus;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keeps at most a given number of connections open per peer IP address. A connection over
@@ -90,7 +91,7 @@ public final class PerIpConnectionLimit implements ConnectionMiddleware {
 		}
 	}
 
-	private static InetAddress ipAddress(SocketAddress address) {
+	private static @Nullable InetAddress ipAddress(SocketAddress address) {
 		return (address instanceof InetSocketAddress inet) ? inet.getAddress() : null;
 	}
 

@@ -1,5 +1,7 @@
 package io.easyrpc.middleware;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Wraps every call a client proxy makes, on the thread that calls the proxy method.
  * Middleware may add metadata headers (for example {@code authorization}), short-circuit
@@ -20,7 +22,7 @@ public interface RpcClientMiddleware {
 	 * @return the result, usually what {@code chain.proceed()} returned
 	 * @throws Throwable to fail the call
 	 */
-	Object invoke(ClientInvocation invocation, Chain chain) throws Throwable;
+	@Nullable Object invoke(ClientInvocation invocation, Chain chain) throws Throwable;
 
 	/**
 	 * The rest of a client middleware chain.
@@ -33,7 +35,7 @@ public interface RpcClientMiddleware {
 		 * @return the result
 		 * @throws Throwable what the call or a later middleware threw
 		 */
-		Object proceed() throws Throwable;
+		@Nullable Object proceed() throws Throwable;
 
 	}
 

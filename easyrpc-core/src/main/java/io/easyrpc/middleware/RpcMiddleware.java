@@ -1,5 +1,7 @@
 package io.easyrpc.middleware;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Wraps every invocation of a service method on the server. Global middleware applies to
  * every service, in order; a service may add its own, which run inside the global ones.
@@ -27,7 +29,7 @@ public interface RpcMiddleware {
 	 * @return the result, usually what {@code chain.proceed()} returned
 	 * @throws Throwable to fail the call
 	 */
-	Object invoke(ServerInvocation invocation, Chain chain) throws Throwable;
+	@Nullable Object invoke(ServerInvocation invocation, Chain chain) throws Throwable;
 
 	/**
 	 * The rest of a middleware chain.
@@ -40,7 +42,7 @@ public interface RpcMiddleware {
 		 * @return the result
 		 * @throws Throwable what the method or a later middleware threw
 		 */
-		Object proceed() throws Throwable;
+		@Nullable Object proceed() throws Throwable;
 
 	}
 

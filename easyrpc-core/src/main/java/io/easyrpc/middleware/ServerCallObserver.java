@@ -1,5 +1,7 @@
 package io.easyrpc.middleware;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * Observes the calls a server receives, for metrics, tracing or logging. Observers are
  * called on the I/O thread when a call arrives, so {@link #start(CallInfo)} must be cheap
@@ -13,7 +15,7 @@ public interface ServerCallObserver {
 	 * @param call the call
 	 * @return the observation, or {@code null} to leave this call unobserved
 	 */
-	CallObservation start(CallInfo call);
+	@Nullable CallObservation start(CallInfo call);
 
 	/**
 	 * Note that a call was refused before it ran, for example because a limit was

@@ -5,6 +5,7 @@ import java.net.SocketAddress;
 import java.util.Map;
 
 import io.easyrpc.RpcContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * One invocation of a service method, as {@link RpcMiddleware} sees it.
@@ -34,7 +35,7 @@ public interface ServerInvocation {
 	 * parameter's type.
 	 * @return the arguments, in parameter order
 	 */
-	Object[] arguments();
+	@Nullable Object[] arguments();
 
 	/**
 	 * Return the call's context: deadline, session, idempotency key, cancellation.
@@ -54,7 +55,7 @@ public interface ServerInvocation {
 	 * Return the caller's address.
 	 * @return the address
 	 */
-	default SocketAddress peerAddress() {
+	default @Nullable SocketAddress peerAddress() {
 		return context().peerAddress();
 	}
 

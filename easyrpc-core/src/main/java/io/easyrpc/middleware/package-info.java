@@ -3,4 +3,7 @@
  * (connection limits, IP filter), and observers that time, log and trace calls on either
  * side.
  */
+@NullMarked
 package io.easyrpc.middleware;
+
+import org.jspecify.annotations.NullMarked;

@@ -19,6 +19,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.local.LocalAddress;
 import io.netty.util.ReferenceCountUtil;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -50,7 +51,7 @@ public final class MessageConnection {
 	private final Sink sink;
 
 	// The message being assembled from parts, with room for the length prefix in front.
-	private ByteBuf partial;
+	private @Nullable ByteBuf partial;
 
 	private boolean prefaceReceived;
 
@@ -194,7 +195,7 @@ public final class MessageConnection {
 		 * way (its last message says why, if it is a {@code GOAWAY} frame), otherwise why
 		 * the peer's messages were refused
 		 */
-		void close(String reason);
+		void close(@Nullable String reason);
 
 	}
 
@@ -205,7 +206,7 @@ public final class MessageConnection {
 	 * @param remoteAddress the peer's address
 	 * @param localAddress this side's address
 	 */
-	record Peer(String transport, SocketAddress remoteAddress, SocketAddress localAddress) {
+	record Peer(String transport, SocketAddress remoteAddress, @Nullable SocketAddress localAddress) {
 	}
 
 	private static final class ClosingOnce implements Sink {
@@ -224,7 +225,7 @@ public final class MessageConnection {
 		}
 
 		@Override
-		public void close(String reason) {
+		public void close(@Nullable String reason) {
 			if (this.closed.compareAndSet(false, true)) {
 				this.sink.close(reason);
 			}

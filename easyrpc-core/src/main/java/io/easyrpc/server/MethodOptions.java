@@ -4,6 +4,7 @@ import java.lang.reflect.Method;
 
 import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcMethodLookup;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Per-method options of a served method.
@@ -18,7 +19,8 @@ import io.easyrpc.RpcMethodLookup;
  * @param localOnly whether the method answers only callers in the same process or on the
  * loopback interface; others receive {@link io.easyrpc.RpcStatus#PERMISSION_DENIED}
  */
-public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, int maxConcurrency, boolean localOnly) {
+public record MethodOptions(@Nullable String name, boolean oneWay, boolean nonBlocking, int maxConcurrency,
+		boolean localOnly) {
 
 	/** The default options. */
 	public static final MethodOptions DEFAULT = new MethodOptions(null, false, false, 0, false);
@@ -44,7 +46,7 @@ public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, in
 	 * @param oneWay whether the method is a notification
 	 * @param nonBlocking whether the method may run on the I/O thread
 	 */
-	public MethodOptions(String name, boolean oneWay, boolean nonBlocking) {
+	public MethodOptions(@Nullable String name, boolean oneWay, boolean nonBlocking) {
 		this(name, oneWay, nonBlocking, 0, false);
 	}
 
@@ -53,7 +55,7 @@ public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, in
 	 * @param annotation the annotation, or {@code null} for the defaults
 	 * @return the options
 	 */
-	public static MethodOptions of(RpcMethod annotation) {
+	public static MethodOptions of(@Nullable RpcMethod annotation) {
 		if (annotation == null) {
 			return DEFAULT;
 		}
@@ -72,12 +74,12 @@ public record MethodOptions(String name, boolean oneWay, boolean nonBlocking, in
 	 * {@link RpcMethodLookup#standard()}
 	 * @return the options, {@link #DEFAULT} if neither method is annotated
 	 */
-	public static MethodOptions annotated(Method method, Class<?> implementation, RpcMethodLookup lookup) {
+	public static MethodOptions annotated(Method method, @Nullable Class<?> implementation, RpcMethodLookup lookup) {
 		RpcMethod onImplementation = lookup.find(implementationMethod(method, implementation));
 		return of((onImplementation != null) ? onImplementation : lookup.find(method));
 	}
 
-	private static Method implementationMethod(Method method, Class<?> implementation) {
+	private static Method implementationMethod(Method method, @Nullable Class<?> implementation) {
 		if (implementation == null || implementation == method.getDeclaringClass()) {
 			return method;
 		}

@@ -1,6 +1,7 @@
 package io.easyrpc.server;
 
 import io.easyrpc.RpcException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Maps an exception thrown while serving a call to the {@link RpcException} reported to
@@ -19,6 +20,6 @@ public interface RpcExceptionResolver {
 	 * description} and {@link RpcException#getRemoteClassName() remote class name} are
 	 * sent), or {@code null} to leave the exception to the next resolver
 	 */
-	RpcException resolve(Throwable exception, ServerMethod method);
+	@Nullable RpcException resolve(Throwable exception, @Nullable ServerMethod method);
 
 }

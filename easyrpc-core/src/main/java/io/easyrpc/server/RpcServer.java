@@ -48,6 +48,7 @@ import io.netty.channel.local.LocalAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -80,11 +81,11 @@ public final class RpcServer {
 
 	private final ObjectCodec codec;
 
-	private final Executor sharedExecutor;
+	private final @Nullable Executor sharedExecutor;
 
 	private volatile Executor executor;
 
-	private final TransportResources sharedResources;
+	private final @Nullable TransportResources sharedResources;
 
 	private final int ioThreads;
 
@@ -94,9 +95,9 @@ public final class RpcServer {
 
 	private final int maxFrameSize;
 
-	private final Duration idleTimeout;
+	private final @Nullable Duration idleTimeout;
 
-	private final SharedSecret sharedSecret;
+	private final @Nullable SharedSecret sharedSecret;
 
 	private final Duration authTimeout;
 
@@ -116,9 +117,9 @@ public final class RpcServer {
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
-	private final ByteBufAllocator allocator;
+	private final @Nullable ByteBufAllocator allocator;
 
-	private final Supplier<? extends SslContext> sslContexts;
+	private final @Nullable Supplier<? extends SslContext> sslContexts;
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
@@ -140,7 +141,7 @@ public final class RpcServer {
 
 	// The in-process address where connections of other transports (WebSocket) enter
 	// the server; bound while the server runs.
-	private volatile RpcAddress bridgeAddress;
+	private volatile @Nullable RpcAddress bridgeAddress;
 
 	// Peers of message connections between their opening and the server side of their
 	// in-process channel taking them, by the address of the opening side.
@@ -361,7 +362,7 @@ public final class RpcServer {
 	 * be opened
 	 */
 	public MessageConnection openMessageConnection(String transport, SocketAddress remoteAddress,
-			SocketAddress localAddress, MessageConnection.Sink sink) {
+			@Nullable SocketAddress localAddress, MessageConnection.Sink sink) {
 		Objects.requireNonNull(transport, "transport must not be null");
 		Objects.requireNonNull(sink, "sink must not be null");
 		RpcAddress target = this.bridgeAddress;
@@ -605,7 +606,7 @@ public final class RpcServer {
 		this.connections.remove(connection);
 	}
 
-	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
+	@Nullable CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
 			boolean serverStream, boolean clientStream, String transport) {
 		if (this.observers.isEmpty()) {
 			return null;
@@ -688,13 +689,13 @@ public final class RpcServer {
 
 		private final List<RpcAddress> addresses = new ArrayList<>();
 
-		private ServiceRegistry registry;
+		private @Nullable ServiceRegistry registry;
 
-		private ObjectCodec codec;
+		private @Nullable ObjectCodec codec;
 
-		private Executor executor;
+		private @Nullable Executor executor;
 
-		private Duration idleTimeout = Duration.ofSeconds(60);
+		private @Nullable Duration idleTimeout = Duration.ofSeconds(60);
 
 		private boolean exposeStackTraces;
 
@@ -724,7 +725,7 @@ public final class RpcServer {
 			return transportSettings();
 		}
 
-		private SharedSecret secret() {
+		private @Nullable SharedSecret secret() {
 			return sharedSecretSetting();
 		}
 
@@ -783,7 +784,7 @@ public final class RpcServer {
 		 * @param idleTimeout the idle timeout
 		 * @return this builder
 		 */
-		public Builder idleTimeout(Duration idleTimeout) {
+		public Builder idleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
 			return this;
 		}

@@ -3,6 +3,7 @@ package io.easyrpc.server;
 import java.net.BindException;
 
 import io.easyrpc.transport.RpcAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Thrown when the server cannot bind one of its addresses, typically because the port is
@@ -19,7 +20,7 @@ public class RpcServerBindException extends RuntimeException {
 	 * @param address the address that could not be bound
 	 * @param cause the cause
 	 */
-	public RpcServerBindException(RpcAddress address, Throwable cause) {
+	public RpcServerBindException(RpcAddress address, @Nullable Throwable cause) {
 		super("easyrpc server cannot bind " + address + ": "
 				+ ((cause != null && cause.getMessage() != null) ? cause.getMessage() : "unknown error"), cause);
 		this.address = address;

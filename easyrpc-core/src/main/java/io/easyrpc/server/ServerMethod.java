@@ -19,6 +19,7 @@ import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.internal.protocol.CallStyle;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessageUnpacker;
@@ -210,7 +211,7 @@ public final class ServerMethod {
 	 * Return the type of one item of the stream parameter.
 	 * @return the item type, or {@code null} if the method has no stream parameter
 	 */
-	public ValueType streamItemType() {
+	public @Nullable ValueType streamItemType() {
 		return (this.streamParameter >= 0) ? this.parameterTypes[this.streamParameter] : null;
 	}
 
@@ -259,7 +260,7 @@ public final class ServerMethod {
 	 * @return the method's return value
 	 * @throws Throwable whatever the method throws
 	 */
-	public Object invoke(Object[] arguments) throws Throwable {
+	public @Nullable Object invoke(@Nullable Object[] arguments) throws Throwable {
 		return (Object) this.invoker.invokeExact(arguments);
 	}
 
@@ -272,7 +273,7 @@ public final class ServerMethod {
 	 * @throws RpcException with {@link RpcStatus#INVALID_ARGUMENT} if the payload does
 	 * not fit the parameters
 	 */
-	public Object[] decodeArguments(ByteBuf payload, ObjectCodec codec) {
+	public @Nullable Object[] decodeArguments(ByteBuf payload, ObjectCodec codec) {
 		int index = -1;
 		try {
 			MessageUnpacker unpacker = MessagePackBuffers.get().unpacker(payload);

@@ -12,6 +12,7 @@ import java.util.function.Function;
 import io.easyrpc.RpcMethodLookup;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.internal.protocol.MethodKeys;
+import org.jspecify.annotations.Nullable;
 
 /**
  * A service to serve: an object and the methods of it that are exposed under their keys.
@@ -90,11 +91,11 @@ public final class ServiceDefinition {
 
 		private Class<?> type;
 
-		private String name;
+		private @Nullable String name;
 
-		private String group;
+		private @Nullable String group;
 
-		private Function<Method, MethodOptions> options;
+		private Function<Method, @Nullable MethodOptions> options;
 
 		private final List<Method> explicitMethods = new ArrayList<>();
 
@@ -123,7 +124,7 @@ public final class ServiceDefinition {
 		 * @param name the service name, or {@code null}/empty for the default
 		 * @return this builder
 		 */
-		public Builder name(String name) {
+		public Builder name(@Nullable String name) {
 			this.name = name;
 			return this;
 		}
@@ -134,7 +135,7 @@ public final class ServiceDefinition {
 		 * @param group the group, or {@code null}/empty for none
 		 * @return this builder
 		 */
-		public Builder group(String group) {
+		public Builder group(@Nullable String group) {
 			this.group = group;
 			return this;
 		}
@@ -148,7 +149,7 @@ public final class ServiceDefinition {
 		 * @param options the options function
 		 * @return this builder
 		 */
-		public Builder methodOptions(Function<Method, MethodOptions> options) {
+		public Builder methodOptions(Function<Method, @Nullable MethodOptions> options) {
 			this.options = Objects.requireNonNull(options, "options must not be null");
 			return this;
 		}

@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 import io.easyrpc.codec.ObjectCodec;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The methods a server serves, by key. Registration refuses a key that is already taken,
@@ -60,7 +61,7 @@ public final class ServiceRegistry {
 	 * @param key the method key
 	 * @return the method, or {@code null}
 	 */
-	public ServerMethod lookup(String key) {
+	public @Nullable ServerMethod lookup(String key) {
 		return this.methods.get(key);
 	}
 

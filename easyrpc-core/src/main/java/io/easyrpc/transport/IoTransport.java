@@ -1,5 +1,7 @@
 package io.easyrpc.transport;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The Netty I/O transport of TCP servers and clients. The native transports need Netty's
  * native jar for the platform on the class path, for example
@@ -33,9 +35,9 @@ public enum IoTransport {
 
 	private final String propertyValue;
 
-	private final String artifact;
+	private final @Nullable String artifact;
 
-	IoTransport(String propertyValue, String artifact) {
+	IoTransport(String propertyValue, @Nullable String artifact) {
 		this.propertyValue = propertyValue;
 		this.artifact = artifact;
 	}
@@ -54,7 +56,7 @@ public enum IoTransport {
 	 * needs, without its platform classifier.
 	 * @return the coordinates, {@code null} for a transport that needs no extra jar
 	 */
-	public String artifact() {
+	public @Nullable String artifact() {
 		return this.artifact;
 	}
 

@@ -6,6 +6,7 @@ import java.net.URI;
 import java.net.URISyntaxException;
 
 import io.netty.channel.local.LocalAddress;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The address of an easyrpc server: {@code tcp://host:port} for TCP,
@@ -22,7 +23,7 @@ import io.netty.channel.local.LocalAddress;
  * @param path the WebSocket path, with its query if any; {@code null} for TCP and
  * in-process addresses
  */
-public record RpcAddress(String scheme, String host, int port, String path) {
+public record RpcAddress(String scheme, String host, int port, @Nullable String path) {
 
 	/** Scheme of TCP addresses. */
 	public static final String TCP = "tcp";

@@ -16,6 +16,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeTimeoutException;
+import org.jspecify.annotations.Nullable;
 
 /**
  * TLS on TCP connections: puts Netty's {@link SslHandler} first in a connection's
@@ -47,7 +48,7 @@ public final class Tls {
 	 * @param context the server's current context
 	 * @throws IllegalStateException if the context is missing or a client context
 	 */
-	public static void addServerHandlers(Channel channel, SslContext context) {
+	public static void addServerHandlers(Channel channel, @Nullable SslContext context) {
 		if (context == null || !context.isServer()) {
 			throw new IllegalStateException("The easyrpc server's TLS context supplier gave "
 					+ ((context == null) ? "no context" : "a client context") + "; a server context is needed");
@@ -67,7 +68,7 @@ public final class Tls {
 	 * @param port the server's port
 	 * @throws IllegalStateException if the context is missing or a server context
 	 */
-	public static void addClientHandler(Channel channel, SslContext context, String host, int port) {
+	public static void addClientHandler(Channel channel, @Nullable SslContext context, String host, int port) {
 		if (context == null || !context.isClient()) {
 			throw new IllegalStateException("The easyrpc client's TLS context supplier gave "
 					+ ((context == null) ? "no context" : "a server context") + "; a client context is needed");
@@ -107,7 +108,7 @@ public final class Tls {
 	 * @param channel the channel
 	 * @return the session, or {@code null} without TLS or before the handshake is done
 	 */
-	public static SSLSession session(Channel channel) {
+	public static @Nullable SSLSession session(@Nullable Channel channel) {
 		SslHandler handler = (channel != null) ? channel.pipeline().get(SslHandler.class) : null;
 		if (handler == null || !handler.handshakeFuture().isSuccess()) {
 			return null;
@@ -120,7 +121,7 @@ public final class Tls {
 	 * @param channel the channel
 	 * @return {@code true} if its pipeline has an {@link SslHandler}
 	 */
-	public static boolean isTls(Channel channel) {
+	public static boolean isTls(@Nullable Channel channel) {
 		return channel != null && channel.pipeline().get(SslHandler.class) != null;
 	}
 

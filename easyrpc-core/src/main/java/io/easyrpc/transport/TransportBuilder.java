@@ -6,6 +6,7 @@ import java.util.function.Supplier;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection setters that {@code RpcServer.Builder} and {@code RpcChannel.Builder}
@@ -23,7 +24,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 
 	private TransportOptions.Builder transport = TransportOptions.builder();
 
-	private SharedSecret sharedSecret;
+	private @Nullable SharedSecret sharedSecret;
 
 	/**
 	 * Create a builder for one side.
@@ -60,7 +61,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	 * @param resources the transport resources, not closed by the server or channel
 	 * @return this builder
 	 */
-	public B transportResources(TransportResources resources) {
+	public B transportResources(@Nullable TransportResources resources) {
 		this.transport.transportResources(resources);
 		return self();
 	}
@@ -84,7 +85,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	 * @param transport the transport
 	 * @return this builder
 	 */
-	public B transport(IoTransport transport) {
+	public B transport(@Nullable IoTransport transport) {
 		this.transport.ioTransport(transport);
 		return self();
 	}
@@ -153,7 +154,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	 * none
 	 * @return this builder
 	 */
-	public B sharedSecret(byte[] secret) {
+	public B sharedSecret(byte @Nullable [] secret) {
 		this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 		return self();
 	}
@@ -164,7 +165,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	 * @param secret the secret, not blank; {@code null} for none
 	 * @return this builder
 	 */
-	public B sharedSecret(String secret) {
+	public B sharedSecret(@Nullable String secret) {
 		this.sharedSecret = (secret != null) ? SharedSecret.of(secret) : null;
 		return self();
 	}
@@ -173,7 +174,7 @@ public abstract class TransportBuilder<B extends TransportBuilder<B>> {
 	 * Return the shared secret set on this builder.
 	 * @return the secret, or {@code null} for none
 	 */
-	protected final SharedSecret sharedSecretSetting() {
+	protected final @Nullable SharedSecret sharedSecretSetting() {
 		return this.sharedSecret;
 	}
 

@@ -5,6 +5,7 @@ import java.util.function.Supplier;
 
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.handler.ssl.SslContext;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The transport settings that servers and clients share: the event loops, the number of
@@ -22,7 +23,7 @@ public final class TransportOptions {
 
 	private static final TransportOptions DEFAULTS = builder().build();
 
-	private final TransportResources resources;
+	private final @Nullable TransportResources resources;
 
 	private final int ioThreads;
 
@@ -30,11 +31,11 @@ public final class TransportOptions {
 
 	private final int maxFrameSize;
 
-	private final SslContext sslContext;
+	private final @Nullable SslContext sslContext;
 
-	private final Supplier<? extends SslContext> sslContexts;
+	private final @Nullable Supplier<? extends SslContext> sslContexts;
 
-	private final ByteBufAllocator allocator;
+	private final @Nullable ByteBufAllocator allocator;
 
 	private TransportOptions(Builder builder) {
 		this.resources = builder.resources;
@@ -92,7 +93,7 @@ public final class TransportOptions {
 	 * @return the resources, not closed by their users, or {@code null} when each server
 	 * and client owns its event loops
 	 */
-	public TransportResources transportResources() {
+	public @Nullable TransportResources transportResources() {
 		return this.resources;
 	}
 
@@ -117,7 +118,7 @@ public final class TransportOptions {
 	 * Return the fixed TLS context.
 	 * @return the context, or {@code null} when none or a supplier is set
 	 */
-	public SslContext sslContext() {
+	public @Nullable SslContext sslContext() {
 		return this.sslContext;
 	}
 
@@ -125,7 +126,7 @@ public final class TransportOptions {
 	 * Return the supplier of the TLS context of each new connection.
 	 * @return the supplier, or {@code null} without TLS
 	 */
-	public Supplier<? extends SslContext> sslContextSupplier() {
+	public @Nullable Supplier<? extends SslContext> sslContextSupplier() {
 		return this.sslContexts;
 	}
 
@@ -133,7 +134,7 @@ public final class TransportOptions {
 	 * Return the allocator of the connections' buffers.
 	 * @return the allocator, or {@code null} for the engine's pooled buffers
 	 */
-	public ByteBufAllocator allocator() {
+	public @Nullable ByteBufAllocator allocator() {
 		return this.allocator;
 	}
 
@@ -142,7 +143,7 @@ public final class TransportOptions {
 	 */
 	public static final class Builder {
 
-		private TransportResources resources;
+		private @Nullable TransportResources resources;
 
 		private int ioThreads;
 
@@ -150,11 +151,11 @@ public final class TransportOptions {
 
 		private int maxFrameSize = DEFAULT_MAX_FRAME_SIZE;
 
-		private SslContext sslContext;
+		private @Nullable SslContext sslContext;
 
-		private Supplier<? extends SslContext> sslContexts;
+		private @Nullable Supplier<? extends SslContext> sslContexts;
 
-		private ByteBufAllocator allocator;
+		private @Nullable ByteBufAllocator allocator;
 
 		private Builder() {
 		}
@@ -165,7 +166,7 @@ public final class TransportOptions {
 		 * {@code null} for owned event loops
 		 * @return this builder
 		 */
-		public Builder transportResources(TransportResources resources) {
+		public Builder transportResources(@Nullable TransportResources resources) {
 			this.resources = resources;
 			return this;
 		}
@@ -178,7 +179,7 @@ public final class TransportOptions {
 		 * @param transport the transport
 		 * @return this builder
 		 */
-		public Builder ioTransport(IoTransport transport) {
+		public Builder ioTransport(@Nullable IoTransport transport) {
 			this.ioTransport = (transport != null) ? transport : IoTransport.AUTO;
 			return this;
 		}

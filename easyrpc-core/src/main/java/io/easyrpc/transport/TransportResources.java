@@ -18,6 +18,7 @@ import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
 import io.netty.util.concurrent.DefaultThreadFactory;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The Netty event loops shared by the servers and clients of one application, and the
@@ -52,9 +53,9 @@ public final class TransportResources implements AutoCloseable {
 
 	private final NettyTransport transport;
 
-	private EventLoopGroup tcpGroup;
+	private @Nullable EventLoopGroup tcpGroup;
 
-	private EventLoopGroup localGroup;
+	private @Nullable EventLoopGroup localGroup;
 
 	private boolean closed;
 
@@ -76,7 +77,7 @@ public final class TransportResources implements AutoCloseable {
 	 * @throws IllegalStateException if a native transport is asked for and its jar is not
 	 * on the class path or does not load on this platform
 	 */
-	public TransportResources(String name, int ioThreads, IoTransport transport) {
+	public TransportResources(String name, int ioThreads, @Nullable IoTransport transport) {
 		this.name = name;
 		this.ioThreads = (ioThreads > 0) ? ioThreads : Runtime.getRuntime().availableProcessors();
 		this.transport = NettyTransport.resolve(transport);
@@ -100,7 +101,7 @@ public final class TransportResources implements AutoCloseable {
 	 * served by a web server, not bound here
 	 */
 	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler,
-			BootstrapCustomizer<ServerBootstrap> customizer) {
+			@Nullable BootstrapCustomizer<ServerBootstrap> customizer) {
 		if (address.isWebSocket()) {
 			throw new IllegalArgumentException("Cannot bind " + address
 					+ ": easyrpc binds tcp:// and inproc:// addresses; a WebSocket endpoint is served by a web server");
@@ -139,7 +140,7 @@ public final class TransportResources implements AutoCloseable {
 	 * @return the connect future
 	 */
 	public ChannelFuture connect(RpcAddress address, ChannelHandler handler, int connectTimeoutMillis,
-			BootstrapCustomizer<Bootstrap> customizer) {
+			@Nullable BootstrapCustomizer<Bootstrap> customizer) {
 		Bootstrap bootstrap = new Bootstrap().handler(handler);
 		if (address.isInProcess()) {
 			bootstrap.group(localGroup()).channel(LocalChannel.class).option(ChannelOption.ALLOCATOR, ALLOCATOR);
@@ -219,7 +220,7 @@ public final class TransportResources implements AutoCloseable {
 		shutdown(local);
 	}
 
-	private static void shutdown(EventLoopGroup group) {
+	private static void shutdown(@Nullable EventLoopGroup group) {
 		if (group != null) {
 			group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
 		}
