@@ -81,4 +81,14 @@ class LayeringTests {
 			.check(classes);
 	}
 
+	@Test
+	void serverEngineDoesNotDependOnTheClient() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.internal.server..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.client..", "io.easyrpc.internal.client..")
+			.check(classes);
+	}
+
 }

@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
@@ -29,11 +29,12 @@ import org.slf4j.LoggerFactory;
  * later one exactly one frame body, without the length prefix that TCP needs. Everything
  * else (authentication, limits, keep-alive, streams) is the same as on TCP.
  * <p>
- * Opened by {@link RpcServer#openMessageConnection}. The transport hands each message it
- * receives to {@link #receive(ByteBuffer, boolean)}, in order, from one thread at a time,
- * and the server's messages go to the {@link Sink}. A message larger than the server's
- * maximum frame size is refused the way TCP refuses an oversized frame: with a
- * {@code GOAWAY} frame ({@code RESOURCE_EXHAUSTED}), after which the connection ends.
+ * Opened by {@link io.easyrpc.server.RpcServer#openMessageConnection}. The transport
+ * hands each message it receives to {@link #receive(ByteBuffer, boolean)}, in order, from
+ * one thread at a time, and the server's messages go to the {@link Sink}. A message
+ * larger than the server's maximum frame size is refused the way TCP refuses an oversized
+ * frame: with a {@code GOAWAY} frame ({@code RESOURCE_EXHAUSTED}), after which the
+ * connection ends.
  */
 public final class MessageConnection {
 
@@ -63,7 +64,17 @@ public final class MessageConnection {
 		this.sink = sink;
 	}
 
-	static MessageConnection open(TransportResources resources, RpcAddress server, LocalAddress opening,
+	/**
+	 * Open a message connection to a server's bridge address.
+	 * @param resources the server's transport resources
+	 * @param server the bridge address
+	 * @param opening the client-side address the server looks the peer up by
+	 * @param maxFrameSize the largest frame accepted
+	 * @param remoteAddress the peer's address
+	 * @param transportSink where the server's messages go
+	 * @return the connection, open
+	 */
+	public static MessageConnection open(TransportResources resources, RpcAddress server, LocalAddress opening,
 			int maxFrameSize, SocketAddress remoteAddress, Sink transportSink) {
 		Sink sink = new ClosingOnce(transportSink);
 		ChannelFuture connect = resources.connectInProcess(server, opening, new ChannelInitializer<>() {
@@ -205,7 +216,7 @@ public final class MessageConnection {
 	 * @param remoteAddress the peer's address
 	 * @param localAddress this side's address
 	 */
-	record Peer(String transport, SocketAddress remoteAddress, SocketAddress localAddress) {
+	public record Peer(String transport, SocketAddress remoteAddress, SocketAddress localAddress) {
 	}
 
 	private static final class ClosingOnce implements Sink {

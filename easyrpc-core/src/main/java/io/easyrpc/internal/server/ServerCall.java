@@ -1,8 +1,9 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
+import io.easyrpc.server.ServerMethod;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
