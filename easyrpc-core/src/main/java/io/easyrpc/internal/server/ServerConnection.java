@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSession;
 
+import io.easyrpc.internal.ContextAccess;
 import io.easyrpc.server.ServerMethod;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.Reflection;
@@ -66,6 +67,8 @@ import org.slf4j.LoggerFactory;
  * would stall the TLS handshake, which needs reads to complete.
  */
 public final class ServerConnection extends FrameConnection {
+
+	private static final ContextAccess CONTEXTS = ContextAccess.get();
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
@@ -602,7 +605,7 @@ public final class ServerConnection extends FrameConnection {
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
 					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
 		}
-		session = new ServerSession(id);
+		session = CONTEXTS.newSession(id);
 		this.sessions.put(id, session);
 		return session;
 	}
@@ -611,7 +614,7 @@ public final class ServerConnection extends FrameConnection {
 		ServerSession session = (id != null) ? this.sessions.remove(id) : null;
 		if (session != null) {
 			logger.debug("easyrpc session {} from {} ended by the client", id, remoteAddress());
-			session.end();
+			CONTEXTS.end(session);
 		}
 	}
 
@@ -619,7 +622,7 @@ public final class ServerConnection extends FrameConnection {
 		for (String id : this.sessions.keySet()) {
 			ServerSession session = this.sessions.remove(id);
 			if (session != null) {
-				session.end();
+				CONTEXTS.end(session);
 			}
 		}
 	}
