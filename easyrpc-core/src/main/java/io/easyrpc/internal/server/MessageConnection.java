@@ -5,6 +5,7 @@ import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.transport.FrameDecoder;
@@ -29,12 +30,11 @@ import org.slf4j.LoggerFactory;
  * later one exactly one frame body, without the length prefix that TCP needs. Everything
  * else (authentication, limits, keep-alive, streams) is the same as on TCP.
  * <p>
- * Opened by {@link io.easyrpc.server.RpcServer#openMessageConnection}. The transport
- * hands each message it receives to {@link #receive(ByteBuffer, boolean)}, in order, from
- * one thread at a time, and the server's messages go to the {@link Sink}. A message
- * larger than the server's maximum frame size is refused the way TCP refuses an oversized
- * frame: with a {@code GOAWAY} frame ({@code RESOURCE_EXHAUSTED}), after which the
- * connection ends.
+ * Opened by {@link RpcServer#openMessageConnection}. The transport hands each message it
+ * receives to {@link #receive(ByteBuffer, boolean)}, in order, from one thread at a time,
+ * and the server's messages go to the {@link Sink}. A message larger than the server's
+ * maximum frame size is refused the way TCP refuses an oversized frame: with a
+ * {@code GOAWAY} frame ({@code RESOURCE_EXHAUSTED}), after which the connection ends.
  */
 public final class MessageConnection {
 
