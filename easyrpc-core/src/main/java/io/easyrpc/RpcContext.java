@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import org.jspecify.annotations.Nullable;
+import io.easyrpc.internal.ContextAccess;
 
 /**
  * The context of the call being served on the current thread, and the scope in which a
@@ -23,6 +24,39 @@ public final class RpcContext {
 	private static final ThreadLocal<RpcContext> CURRENT = new ThreadLocal<>();
 
 	private static final ThreadLocal<Map<String, String>> OUTGOING = new ThreadLocal<>();
+
+	static {
+		ContextAccess.register(new ContextAccess() {
+
+			@Override
+			public RpcContext attach(RpcContext context) {
+				RpcContext previous = CURRENT.get();
+				CURRENT.set(context);
+				return previous;
+			}
+
+			@Override
+			public void restore(RpcContext previous) {
+				if (previous == null) {
+					CURRENT.remove();
+				}
+				else {
+					CURRENT.set(previous);
+				}
+			}
+
+			@Override
+			public ServerSession newSession(String id) {
+				return new ServerSession(id);
+			}
+
+			@Override
+			public void end(ServerSession session) {
+				session.end();
+			}
+
+		});
+	}
 
 	private final String methodKey;
 
@@ -98,31 +132,6 @@ public final class RpcContext {
 	 */
 	public static boolean isActive() {
 		return CURRENT.get() != null;
-	}
-
-	/**
-	 * Make the given context current on this thread. Used by the server around a method
-	 * invocation; the returned value must be passed to {@link #restore(RpcContext)}.
-	 * @param context the context to attach
-	 * @return the context that was current before
-	 */
-	public static @Nullable RpcContext attach(RpcContext context) {
-		RpcContext previous = CURRENT.get();
-		CURRENT.set(context);
-		return previous;
-	}
-
-	/**
-	 * Restore the context that was current before {@link #attach(RpcContext)}.
-	 * @param previous the value returned by {@code attach}
-	 */
-	public static void restore(@Nullable RpcContext previous) {
-		if (previous == null) {
-			CURRENT.remove();
-		}
-		else {
-			CURRENT.set(previous);
-		}
 	}
 
 	/**

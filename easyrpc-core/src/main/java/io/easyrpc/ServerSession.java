@@ -33,11 +33,7 @@ public final class ServerSession {
 
 	private volatile boolean ended;
 
-	/**
-	 * Create a session. Used by the server.
-	 * @param id the session id sent by the client
-	 */
-	public ServerSession(String id) {
+	ServerSession(String id) {
 		this.id = Objects.requireNonNull(id, "id must not be null");
 	}
 
@@ -138,11 +134,8 @@ public final class ServerSession {
 		}
 	}
 
-	/**
-	 * End the session: clear its attributes and run its end listeners. Used by the
-	 * server; does nothing if the session has ended already.
-	 */
-	public void end() {
+	// Called by the server; does nothing if the session has ended already.
+	void end() {
 		if (this.ended) {
 			return;
 		}

@@ -119,4 +119,14 @@ class LayeringTests {
 		}
 	}
 
+	@Test
+	void serverEngineDoesNotDependOnTheClient() {
+		noClasses().that()
+			.resideInAPackage("io.easyrpc.internal.server..")
+			.should()
+			.dependOnClassesThat()
+			.resideInAnyPackage("io.easyrpc.client..", "io.easyrpc.internal.client..")
+			.check(classes);
+	}
+
 }

@@ -12,25 +12,25 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
-import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.RpcProcessor;
-import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.internal.protocol.SharedSecret;
+import io.easyrpc.internal.server.CallAccounting;
+import io.easyrpc.internal.server.MessageConnection;
+import io.easyrpc.internal.server.ServerInput;
+import io.easyrpc.internal.server.ServerConnection;
+import io.easyrpc.internal.server.ServerRuntime;
 import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
@@ -97,41 +97,23 @@ public final class RpcServer {
 
 	private final @Nullable Duration idleTimeout;
 
-	private final @Nullable SharedSecret sharedSecret;
-
-	private final Duration authTimeout;
-
-	private final int maxSessionsPerConnection;
-
-	private final int streamWindow;
-
-	private final ExceptionMapper exceptionMapper;
-
-	private final List<ServerCallObserver> observers;
-
-	private final RpcMiddleware[] middleware;
-
-	private final ProcessorChain processors;
-
-	private final List<ConnectionMiddleware> connectionMiddleware;
-
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
 	private final @Nullable ByteBufAllocator allocator;
 
 	private final @Nullable Supplier<? extends SslContext> sslContexts;
 
-	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+	static {
+		ServerRuntime.registerAccess((server) -> server.runtime);
+	}
 
-	private final AtomicInteger activeCalls = new AtomicInteger();
+	private final ServerRuntime runtime;
+
+	private final Set<ServerConnection> connections;
+
+	private final CallAccounting calls;
 
 	private final List<Channel> serverChannels = new ArrayList<>();
-
-	private volatile boolean draining;
-
-	// Set when stop() begins and left set after it, so that a request racing the close of
-	// its connection is still refused, while isDraining() turns false once stopped.
-	private volatile boolean refusingCalls;
 
 	private volatile boolean running;
 
@@ -158,15 +140,12 @@ public final class RpcServer {
 		this.ioTransport = transport.ioTransport();
 		this.maxFrameSize = transport.maxFrameSize();
 		this.idleTimeout = builder.idleTimeout;
-		this.sharedSecret = builder.secret();
-		this.authTimeout = builder.authTimeout;
-		this.maxSessionsPerConnection = builder.maxSessionsPerConnection;
-		this.streamWindow = builder.streamWindow;
-		this.exceptionMapper = new ExceptionMapper(builder.exceptionResolvers, builder.exposeStackTraces);
-		this.observers = List.copyOf(builder.observers);
-		this.middleware = builder.middleware.toArray(new RpcMiddleware[0]);
-		this.processors = ProcessorChain.of(builder.processors);
-		this.connectionMiddleware = List.copyOf(builder.connectionMiddleware);
+		this.runtime = new ServerRuntime(this.registry, this.codec, builder.secret(), builder.authTimeout,
+				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
+				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
+				ProcessorChain.of(builder.processors), builder.connectionMiddleware);
+		this.connections = this.runtime.connections();
+		this.calls = this.runtime.calls();
 		this.customizers = List.copyOf(builder.customizers);
 		this.allocator = transport.allocator();
 		this.sslContexts = transport.sslContextSupplier();
@@ -222,11 +201,10 @@ public final class RpcServer {
 		if (this.running) {
 			return;
 		}
-		this.draining = false;
-		this.refusingCalls = false;
 		this.resources = (this.sharedResources != null) ? this.sharedResources
 				: new TransportResources("easyrpc-server", this.ioThreads, this.ioTransport);
 		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
+		this.calls.open(this.executor);
 		try {
 			for (RpcAddress address : this.addresses) {
 				ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
@@ -367,7 +345,7 @@ public final class RpcServer {
 		Objects.requireNonNull(sink, "sink must not be null");
 		RpcAddress target = this.bridgeAddress;
 		TransportResources transportResources = this.resources;
-		if (!this.running || target == null || this.refusingCalls) {
+		if (!this.running || target == null || this.calls.isRefusing()) {
 			throw new IllegalStateException("The easyrpc server is not running");
 		}
 		LocalAddress opening = new LocalAddress(target.host() + "-" + bridgeIds.incrementAndGet());
@@ -393,8 +371,7 @@ public final class RpcServer {
 				return;
 			}
 			this.running = false;
-			this.refusingCalls = true;
-			this.draining = true;
+			this.calls.refuse();
 			notifyAll();
 		}
 		for (ServerConnection connection : this.connections) {
@@ -402,21 +379,9 @@ public final class RpcServer {
 		}
 		closeServerChannels();
 		this.bridgeAddress = null;
-		long deadline = System.nanoTime() + drainTimeout.toNanos();
-		synchronized (this.activeCalls) {
-			while (this.activeCalls.get() > 0 && deadline - System.nanoTime() > 0) {
-				try {
-					this.activeCalls.wait(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
-				}
-				catch (InterruptedException ex) {
-					Thread.currentThread().interrupt();
-					break;
-				}
-			}
-		}
-		if (this.activeCalls.get() > 0) {
-			logger.warn("easyrpc server stopped with {} calls still in flight after {}", this.activeCalls.get(),
-					drainTimeout);
+		int inFlight = this.calls.awaitIdle(drainTimeout);
+		if (inFlight > 0) {
+			logger.warn("easyrpc server stopped with {} calls still in flight after {}", inFlight, drainTimeout);
 		}
 		for (ServerConnection connection : this.connections) {
 			connection.closeAfterFlush().awaitUninterruptibly(1, TimeUnit.SECONDS);
@@ -426,7 +391,7 @@ public final class RpcServer {
 		if (this.sharedResources == null) {
 			this.resources.close();
 		}
-		this.draining = false;
+		this.calls.drained();
 	}
 
 	private void shutdownOwnedExecutor() {
@@ -464,11 +429,7 @@ public final class RpcServer {
 	 * @return {@code true} while draining
 	 */
 	public boolean isDraining() {
-		return this.draining;
-	}
-
-	boolean isRefusingCalls() {
-		return this.refusingCalls;
+		return this.calls.isDraining();
 	}
 
 	/**
@@ -516,7 +477,7 @@ public final class RpcServer {
 	 * @return the active call count
 	 */
 	public int activeCalls() {
-		return this.activeCalls.get();
+		return this.calls.active();
 	}
 
 	/**
@@ -537,7 +498,7 @@ public final class RpcServer {
 	 * @return the limit
 	 */
 	public int maxSessionsPerConnection() {
-		return this.maxSessionsPerConnection;
+		return this.runtime.maxSessionsPerConnection();
 	}
 
 	/**
@@ -546,7 +507,7 @@ public final class RpcServer {
 	 * @return the window
 	 */
 	public int streamWindow() {
-		return this.streamWindow;
+		return this.runtime.streamWindow();
 	}
 
 	/**
@@ -569,11 +530,7 @@ public final class RpcServer {
 	 * @return {@code true} if the server has a shared secret
 	 */
 	public boolean requiresAuthentication() {
-		return this.sharedSecret != null;
-	}
-
-	SharedSecret sharedSecret() {
-		return this.sharedSecret;
+		return this.runtime.sharedSecret() != null;
 	}
 
 	/**
@@ -582,7 +539,7 @@ public final class RpcServer {
 	 * @return the authentication timeout
 	 */
 	public Duration authTimeout() {
-		return this.authTimeout;
+		return this.runtime.authTimeout();
 	}
 
 	/**
@@ -591,83 +548,7 @@ public final class RpcServer {
 	 * @return the connection middleware
 	 */
 	public List<ConnectionMiddleware> connectionMiddleware() {
-		return this.connectionMiddleware;
-	}
-
-	ExceptionMapper exceptionMapper() {
-		return this.exceptionMapper;
-	}
-
-	void connectionOpened(ServerConnection connection) {
-		this.connections.add(connection);
-	}
-
-	void connectionClosed(ServerConnection connection) {
-		this.connections.remove(connection);
-	}
-
-	@Nullable CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-			boolean serverStream, boolean clientStream, String transport) {
-		if (this.observers.isEmpty()) {
-			return null;
-		}
-		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport);
-		if (this.observers.size() == 1) {
-			return this.observers.get(0).start(info);
-		}
-		List<CallObservation> observations = new ArrayList<>(this.observers.size());
-		for (ServerCallObserver observer : this.observers) {
-			observations.add(observer.start(info));
-		}
-		return CallObservation.of(observations);
-	}
-
-	RpcMiddleware[] middleware() {
-		return this.middleware;
-	}
-
-	ProcessorChain processors() {
-		return this.processors;
-	}
-
-	void rejected(String methodKey, String reason) {
-		for (ServerCallObserver observer : this.observers) {
-			observer.rejected(methodKey, reason);
-		}
-	}
-
-	void connectionRejected(io.easyrpc.middleware.ConnectionInfo connection, ConnectionDecision decision) {
-		for (ServerCallObserver observer : this.observers) {
-			observer.connectionRejected(connection, decision);
-		}
-	}
-
-	void dispatch(ServerCall call) {
-		this.activeCalls.incrementAndGet();
-		if (call.method().options().nonBlocking()) {
-			call.run();
-			return;
-		}
-		try {
-			this.executor.execute(call);
-		}
-		catch (RejectedExecutionException ex) {
-			rejected(call.method().key(), "executor-saturated");
-			call.finish(null, new RpcException(RpcStatus.RESOURCE_EXHAUSTED,
-					"Server is overloaded: no worker available for " + call.method().key()));
-		}
-	}
-
-	Executor executor() {
-		return this.executor;
-	}
-
-	void callFinished(ServerCall call) {
-		if (this.activeCalls.decrementAndGet() == 0 && this.draining) {
-			synchronized (this.activeCalls) {
-				this.activeCalls.notifyAll();
-			}
-		}
+		return this.runtime.connectionMiddleware();
 	}
 
 	/**

@@ -91,7 +91,7 @@ public final class ServerMethod {
 	 * global middleware.
 	 * @return the middleware, possibly empty
 	 */
-	RpcMiddleware[] middleware() {
+	public RpcMiddleware[] middleware() {
 		return this.middleware;
 	}
 
@@ -99,7 +99,7 @@ public final class ServerMethod {
 	 * Take a slot for a call if the method has a concurrency limit.
 	 * @return {@code false} if the limit is reached; the call must then be refused
 	 */
-	boolean tryAcquire() {
+	public boolean tryAcquire() {
 		int limit = this.options.maxConcurrency();
 		if (limit == 0) {
 			return true;
@@ -114,7 +114,7 @@ public final class ServerMethod {
 	/**
 	 * Give back the slot of a call that {@link #tryAcquire()} admitted.
 	 */
-	void release() {
+	public void release() {
 		if (this.options.maxConcurrency() != 0) {
 			this.running.decrementAndGet();
 		}

@@ -85,7 +85,7 @@ class SharedSecretAuthenticationTests {
 	}
 
 	private static Logger serverLogger() {
-		return (Logger) LoggerFactory.getLogger("io.easyrpc.server.ServerConnection");
+		return (Logger) LoggerFactory.getLogger("io.easyrpc.internal.server.ServerConnection");
 	}
 
 	@Test

@@ -7,7 +7,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.server.MessageConnection;
+import io.easyrpc.internal.server.MessageConnection;
 import io.easyrpc.server.RpcServer;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import org.slf4j.Logger;

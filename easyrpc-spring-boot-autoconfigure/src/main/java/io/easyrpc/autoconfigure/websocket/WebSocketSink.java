@@ -8,7 +8,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.easyrpc.server.MessageConnection;
+import io.easyrpc.internal.server.MessageConnection;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 

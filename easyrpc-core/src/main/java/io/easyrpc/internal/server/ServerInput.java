@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
@@ -15,17 +15,17 @@ import io.easyrpc.RpcStatus;
  * its {@code Flux} or {@code Flow.Publisher} parameter.
  * <p>
  * The client sends items only within the credit that this side grants with
- * {@code REQUEST_N}: a window of items ({@link RpcServer.Builder#streamWindow(int)}, 32
- * by default) once the method first requests, then, each time the method has taken half a
- * window, that many more. So at most one window of items waits here, however slowly the
- * method consumes. One subscriber only; the subscriber is never called concurrently.
- * Cancelling the subscription sends {@code CANCEL} to the client, which stops its
- * producer.
+ * {@code REQUEST_N}: a window of items
+ * ({@link io.easyrpc.server.RpcServer.Builder#streamWindow(int)}, 32 by default) once the
+ * method first requests, then, each time the method has taken half a window, that many
+ * more. So at most one window of items waits here, however slowly the method consumes.
+ * One subscriber only; the subscriber is never called concurrently. Cancelling the
+ * subscription sends {@code CANCEL} to the client, which stops its producer.
  */
-final class ServerInput implements Flow.Publisher<Object> {
+public final class ServerInput implements Flow.Publisher<Object> {
 
 	/** The default window: credit granted at first, topped up by half a window. */
-	static final int DEFAULT_WINDOW = 32;
+	public static final int DEFAULT_WINDOW = 32;
 
 	private final int window;
 

@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -11,6 +11,7 @@ import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLException;
 
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;

@@ -1,10 +1,11 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.transport.FrameDecoder;
@@ -64,7 +65,17 @@ public final class MessageConnection {
 		this.sink = sink;
 	}
 
-	static MessageConnection open(TransportResources resources, RpcAddress server, LocalAddress opening,
+	/**
+	 * Open a message connection to a server's bridge address.
+	 * @param resources the server's transport resources
+	 * @param server the bridge address
+	 * @param opening the client-side address the server looks the peer up by
+	 * @param maxFrameSize the largest frame accepted
+	 * @param remoteAddress the peer's address
+	 * @param transportSink where the server's messages go
+	 * @return the connection, open
+	 */
+	public static MessageConnection open(TransportResources resources, RpcAddress server, LocalAddress opening,
 			int maxFrameSize, SocketAddress remoteAddress, Sink transportSink) {
 		Sink sink = new ClosingOnce(transportSink);
 		ChannelFuture connect = resources.connectInProcess(server, opening, new ChannelInitializer<>() {
@@ -206,7 +217,7 @@ public final class MessageConnection {
 	 * @param remoteAddress the peer's address
 	 * @param localAddress this side's address
 	 */
-	record Peer(String transport, SocketAddress remoteAddress, @Nullable SocketAddress localAddress) {
+	public record Peer(String transport, SocketAddress remoteAddress, @Nullable SocketAddress localAddress) {
 	}
 
 	private static final class ClosingOnce implements Sink {

@@ -1,9 +1,10 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.time.Duration;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.internal.protocol.Frame;

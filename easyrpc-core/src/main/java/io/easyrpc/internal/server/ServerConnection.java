@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.net.SocketAddress;
 import java.util.ArrayDeque;
@@ -13,6 +13,10 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLSession;
 
+import io.easyrpc.internal.ContextAccess;
+import io.easyrpc.server.ServerMethod;
+import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.Reflection;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
@@ -62,7 +66,9 @@ import org.slf4j.LoggerFactory;
  * paused, so at most one read's worth is ever held. Pausing reads from the start instead
  * would stall the TLS handshake, which needs reads to complete.
  */
-final class ServerConnection extends FrameConnection {
+public final class ServerConnection extends FrameConnection {
+
+	private static final ContextAccess CONTEXTS = ContextAccess.get();
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
@@ -72,7 +78,7 @@ final class ServerConnection extends FrameConnection {
 
 	private static final long REFUSAL_LINGER_MILLIS = 2000;
 
-	private final RpcServer server;
+	private final ServerRuntime server;
 
 	private final String transport;
 
@@ -115,38 +121,62 @@ final class ServerConnection extends FrameConnection {
 
 	private ChannelHandlerContext handlerContext;
 
-	ServerConnection(RpcServer server, int maxFrameSize, String transport, SocketAddress remoteAddress,
+	/**
+	 * Create the handler of one server connection.
+	 * @param server the server the connection belongs to
+	 * @param maxFrameSize the largest frame accepted
+	 * @param transport how the peer is connected
+	 * @param remoteAddress the peer's address for a bridged connection, or {@code null}
+	 * @param localAddress the local address for a bridged connection, or {@code null}
+	 */
+	public ServerConnection(RpcServer server, int maxFrameSize, String transport, SocketAddress remoteAddress,
 			SocketAddress localAddress) {
 		super(maxFrameSize);
-		this.server = server;
+		this.server = ServerRuntime.of(server);
 		this.transport = transport;
 		if (remoteAddress != null) {
 			bridgedAddresses(remoteAddress, localAddress);
 		}
-		this.secret = server.sharedSecret();
+		this.secret = this.server.sharedSecret();
 		this.authenticated = this.secret == null;
-		List<ConnectionMiddleware> middleware = server.connectionMiddleware();
+		List<ConnectionMiddleware> middleware = this.server.connectionMiddleware();
 		this.admission = middleware.isEmpty() ? null : new ConnectionAdmission(middleware);
 		this.admitted = this.admission == null;
 	}
 
-	RpcServer server() {
+	ServerRuntime server() {
 		return this.server;
 	}
 
-	String transport() {
+	/**
+	 * Return how the peer is connected.
+	 * @return the value
+	 */
+	public String transport() {
 		return this.transport;
 	}
 
-	long createdAt() {
+	/**
+	 * Return when the connection was opened, in epoch milliseconds.
+	 * @return the value
+	 */
+	public long createdAt() {
 		return this.createdAt;
 	}
 
-	long calls() {
+	/**
+	 * Return how many calls the peer made.
+	 * @return the value
+	 */
+	public long calls() {
 		return this.calls;
 	}
 
-	int sessionCount() {
+	/**
+	 * Return the number of open sessions.
+	 * @return the value
+	 */
+	public int sessionCount() {
 		return this.sessions.size();
 	}
 
@@ -575,7 +605,7 @@ final class ServerConnection extends FrameConnection {
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
 					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
 		}
-		session = new ServerSession(id);
+		session = CONTEXTS.newSession(id);
 		this.sessions.put(id, session);
 		return session;
 	}
@@ -584,7 +614,7 @@ final class ServerConnection extends FrameConnection {
 		ServerSession session = (id != null) ? this.sessions.remove(id) : null;
 		if (session != null) {
 			logger.debug("easyrpc session {} from {} ended by the client", id, remoteAddress());
-			session.end();
+			CONTEXTS.end(session);
 		}
 	}
 
@@ -592,7 +622,7 @@ final class ServerConnection extends FrameConnection {
 		for (String id : this.sessions.keySet()) {
 			ServerSession session = this.sessions.remove(id);
 			if (session != null) {
-				session.end();
+				CONTEXTS.end(session);
 			}
 		}
 	}
@@ -811,7 +841,12 @@ final class ServerConnection extends FrameConnection {
 		send(frame);
 	}
 
-	void goAway(RpcStatus status, String message) {
+	/**
+	 * Tell the peer that the server goes away and accepts no new calls.
+	 * @param status the reason's status
+	 * @param message the reason
+	 */
+	public void goAway(RpcStatus status, String message) {
 		execute(() -> {
 			if (channel().isActive()) {
 				send(FrameCodec.encodeGoAway(channel().alloc(), status, message));

@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -8,6 +8,9 @@ import java.util.List;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutionException;
 
+import io.easyrpc.server.ServerMethod;
+import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import org.slf4j.Logger;

@@ -1,4 +1,4 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.util.Iterator;
 import java.util.concurrent.Executor;
@@ -10,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
+import io.easyrpc.internal.ContextAccess;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -31,6 +32,8 @@ import org.slf4j.LoggerFactory;
  * producer is cancelled or closed and the call is finished.
  */
 final class ServerStream {
+
+	private static final ContextAccess CONTEXTS = ContextAccess.get();
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerStream.class);
 
@@ -272,7 +275,7 @@ final class ServerStream {
 	// sent on this thread.
 	private void pull() {
 		int missed = 1;
-		RpcContext previous = RpcContext.attach(this.call.context());
+		RpcContext previous = CONTEXTS.attach(this.call.context());
 		try {
 			Iterator<?> items = this.iterator;
 			while (true) {
@@ -317,7 +320,7 @@ final class ServerStream {
 			}
 		}
 		finally {
-			RpcContext.restore(previous);
+			CONTEXTS.restore(previous);
 		}
 	}
 

@@ -1,8 +1,10 @@
-package io.easyrpc.server;
+package io.easyrpc.internal.server;
 
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
+import io.easyrpc.internal.ContextAccess;
+import io.easyrpc.server.ServerMethod;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -18,6 +20,8 @@ import org.slf4j.LoggerFactory;
  * outcome to the connection exactly once.
  */
 final class ServerCall implements Runnable {
+
+	private static final ContextAccess CONTEXTS = ContextAccess.get();
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerCall.class);
 
@@ -132,7 +136,7 @@ final class ServerCall implements Runnable {
 		}
 		Object result = null;
 		Throwable failure = null;
-		RpcContext previous = RpcContext.attach(this.context);
+		RpcContext previous = CONTEXTS.attach(this.context);
 		CallObservation.Scope scope = (this.observation != null) ? this.observation.openScope() : null;
 		try {
 			RpcMiddleware[] global = this.connection.server().middleware();
@@ -147,7 +151,7 @@ final class ServerCall implements Runnable {
 			if (scope != null) {
 				scope.close();
 			}
-			RpcContext.restore(previous);
+			CONTEXTS.restore(previous);
 		}
 		if (failure != null) {
 			finish(null, failure);

@@ -1,0 +1,228 @@
+package io.easyrpc.internal.server;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.function.Function;
+
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.internal.protocol.SharedSecret;
+import io.easyrpc.middleware.CallObservation;
+import io.easyrpc.middleware.ConnectionDecision;
+import io.easyrpc.middleware.ConnectionInfo;
+import io.easyrpc.middleware.ConnectionMiddleware;
+import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.ServerCallObserver;
+import io.easyrpc.server.RpcExceptionResolver;
+import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.ServiceRegistry;
+
+/**
+ * What the connections of one {@link RpcServer} share: its settings, its open
+ * connections, its {@link CallAccounting call accounting} and its observers. The server
+ * owns one and keeps only lifecycle and transports itself.
+ */
+public final class ServerRuntime {
+
+	private static volatile Function<RpcServer, ServerRuntime> access;
+
+	private final ServiceRegistry registry;
+
+	private final ObjectCodec codec;
+
+	private final SharedSecret sharedSecret;
+
+	private final Duration authTimeout;
+
+	private final int maxSessionsPerConnection;
+
+	private final int streamWindow;
+
+	private final ExceptionMapper exceptionMapper;
+
+	private final RpcMiddleware[] middleware;
+
+	private final ProcessorChain processors;
+
+	private final List<ConnectionMiddleware> connectionMiddleware;
+
+	private final ServerObservers observers;
+
+	private final CallAccounting calls;
+
+	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
+
+	/**
+	 * Create the runtime of a server.
+	 * @param registry the served methods
+	 * @param codec the codec
+	 * @param sharedSecret the secret clients must prove, or {@code null}
+	 * @param authTimeout how long a client has to authenticate
+	 * @param maxSessionsPerConnection the most open sessions per connection
+	 * @param streamWindow the credit granted to a client stream
+	 * @param exceptionResolvers the user's exception resolvers
+	 * @param exposeStackTraces whether errors carry the server's stack trace
+	 * @param observers the call observers
+	 * @param middleware the global call middleware
+	 * @param processors the payload processors
+	 * @param connectionMiddleware the connection middleware
+	 */
+	public ServerRuntime(ServiceRegistry registry, ObjectCodec codec, SharedSecret sharedSecret, Duration authTimeout,
+			int maxSessionsPerConnection, int streamWindow, List<RpcExceptionResolver> exceptionResolvers,
+			boolean exposeStackTraces, List<ServerCallObserver> observers, RpcMiddleware[] middleware,
+			ProcessorChain processors, List<ConnectionMiddleware> connectionMiddleware) {
+		this.registry = registry;
+		this.codec = codec;
+		this.sharedSecret = sharedSecret;
+		this.authTimeout = authTimeout;
+		this.maxSessionsPerConnection = maxSessionsPerConnection;
+		this.streamWindow = streamWindow;
+		this.exceptionMapper = new ExceptionMapper(exceptionResolvers, exposeStackTraces);
+		this.middleware = middleware;
+		this.processors = processors;
+		this.connectionMiddleware = List.copyOf(connectionMiddleware);
+		this.observers = new ServerObservers(observers);
+		this.calls = new CallAccounting(this.observers);
+	}
+
+	/**
+	 * Let {@link RpcServer} hand out its runtime without a public method on the API
+	 * class. Only the first registration counts.
+	 * @param accessor returns a server's runtime
+	 */
+	public static void registerAccess(Function<RpcServer, ServerRuntime> accessor) {
+		synchronized (ServerRuntime.class) {
+			if (access != null) {
+				throw new IllegalStateException("Server runtime access is already registered");
+			}
+			access = accessor;
+		}
+	}
+
+	/**
+	 * Return the runtime of a server.
+	 * @param server the server
+	 * @return its runtime
+	 */
+	public static ServerRuntime of(RpcServer server) {
+		return access.apply(server);
+	}
+
+	/**
+	 * Return the call accounting.
+	 * @return the call accounting
+	 */
+	public CallAccounting calls() {
+		return this.calls;
+	}
+
+	/**
+	 * Return the open connections, a live view.
+	 * @return the connections
+	 */
+	public Set<ServerConnection> connections() {
+		return this.connections;
+	}
+
+	ServiceRegistry registry() {
+		return this.registry;
+	}
+
+	ObjectCodec codec() {
+		return this.codec;
+	}
+
+	/**
+	 * Return the secret clients must prove, or {@code null}.
+	 * @return the value
+	 */
+	public SharedSecret sharedSecret() {
+		return this.sharedSecret;
+	}
+
+	/**
+	 * Return how long a client has to authenticate.
+	 * @return the value
+	 */
+	public Duration authTimeout() {
+		return this.authTimeout;
+	}
+
+	/**
+	 * Return the most open sessions per connection.
+	 * @return the value
+	 */
+	public int maxSessionsPerConnection() {
+		return this.maxSessionsPerConnection;
+	}
+
+	/**
+	 * Return the credit granted to a client stream.
+	 * @return the value
+	 */
+	public int streamWindow() {
+		return this.streamWindow;
+	}
+
+	ExceptionMapper exceptionMapper() {
+		return this.exceptionMapper;
+	}
+
+	RpcMiddleware[] middleware() {
+		return this.middleware;
+	}
+
+	ProcessorChain processors() {
+		return this.processors;
+	}
+
+	/**
+	 * Return the connection middleware.
+	 * @return the value
+	 */
+	public List<ConnectionMiddleware> connectionMiddleware() {
+		return this.connectionMiddleware;
+	}
+
+	Executor executor() {
+		return this.calls.executor();
+	}
+
+	boolean isRefusingCalls() {
+		return this.calls.isRefusing();
+	}
+
+	void connectionOpened(ServerConnection connection) {
+		this.connections.add(connection);
+	}
+
+	void connectionClosed(ServerConnection connection) {
+		this.connections.remove(connection);
+	}
+
+	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
+			boolean serverStream, boolean clientStream, String transport) {
+		return this.observers.observe(methodKey, peer, headers, oneWay, serverStream, clientStream, transport);
+	}
+
+	void rejected(String methodKey, String reason) {
+		this.observers.rejected(methodKey, reason);
+	}
+
+	void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
+		this.observers.connectionRejected(connection, decision);
+	}
+
+	void dispatch(ServerCall call) {
+		this.calls.dispatch(call);
+	}
+
+	void callFinished(ServerCall call) {
+		this.calls.callFinished();
+	}
+
+}
