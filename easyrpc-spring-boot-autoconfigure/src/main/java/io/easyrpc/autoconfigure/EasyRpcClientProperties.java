@@ -247,8 +247,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 		private Duration initialBackoff = Duration.ofMillis(200);
 
 		/**
-		 * Longest back-off; it grows 1.6 times with every failed attempt up to this value,
-		 * each delay spread by 20% either way.
+		 * Longest back-off; it grows 1.6 times with every failed attempt up to this
+		 * value, each delay spread by 20% either way.
 		 */
 		private Duration maxBackoff = Duration.ofSeconds(5);
 
