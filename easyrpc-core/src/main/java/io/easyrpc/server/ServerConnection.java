@@ -650,7 +650,7 @@ final class ServerConnection extends FrameConnection {
 					"Cannot encode an item of " + method.key() + ": " + ex.getMessage());
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of " + method.key() + " is " + size
 					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize());
@@ -783,7 +783,7 @@ final class ServerConnection extends FrameConnection {
 			return;
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			logger.warn("Result of easyrpc method {} is {} bytes, more than the client accepts ({} bytes)",
 					method.key(), size, peerMaxFrameSize());
