@@ -31,7 +31,7 @@ import io.easyrpc.internal.server.MessageConnection;
 import io.easyrpc.internal.server.ServerInput;
 import io.easyrpc.internal.server.ServerConnection;
 import io.easyrpc.internal.server.ServerRuntime;
-import io.easyrpc.internal.transport.FrameDecoder;
+import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
@@ -285,12 +285,12 @@ public final class RpcServer {
 			// Each connection takes the context current when it is accepted.
 			Tls.addServerHandlers(channel, this.sslContexts.get());
 		}
+		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize);
 		addConnectionHandlers(channel, new ServerConnection(this, this.maxFrameSize,
 				address.isInProcess() ? CallInfo.IN_PROCESS : CallInfo.TCP, null, null));
 	}
 
 	private void addConnectionHandlers(Channel channel, ServerConnection connection) {
-		channel.pipeline().addLast("frameDecoder", new FrameDecoder(this.maxFrameSize));
 		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
 			channel.pipeline()
 				.addLast("idle", new IdleStateHandler(this.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
@@ -311,6 +311,9 @@ public final class RpcServer {
 					channel.close();
 					return;
 				}
+				// The message connection hands on the preface and frame bodies as
+				// messages of their own: no length prefix.
+				channel.pipeline().addLast("bodies", MessageConnection.Bodies.INSTANCE);
 				addConnectionHandlers(channel, new ServerConnection(RpcServer.this, RpcServer.this.maxFrameSize,
 						peer.transport(), peer.remoteAddress(), peer.localAddress()));
 			}

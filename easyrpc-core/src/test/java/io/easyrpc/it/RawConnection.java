@@ -50,11 +50,12 @@ final class RawConnection implements AutoCloseable {
 	}
 
 	/**
-	 * Send an encoded frame and release it.
+	 * Send an encoded frame body behind its length prefix, and release it.
 	 */
 	void send(ByteBuf frame) throws IOException {
 		try {
-			send(ByteBufUtil.getBytes(frame));
+			byte[] body = ByteBufUtil.getBytes(frame);
+			send(Unpooled.buffer(4 + body.length).writeInt(body.length).writeBytes(body).array());
 		}
 		finally {
 			frame.release();

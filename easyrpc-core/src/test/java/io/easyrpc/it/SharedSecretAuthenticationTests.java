@@ -193,11 +193,11 @@ class SharedSecretAuthenticationTests {
 			ByteBuf hello = Unpooled.buffer();
 			new Preface(Preface.CURRENT_VERSION, Preface.FLAG_AUTH, 1024 * 1024).writeTo(hello);
 			writeAndRelease(out, hello);
-			writeAndRelease(out,
+			writeFrameAndRelease(out,
 					FrameCodec.encodeAuthChallenge(UnpooledByteBufAllocator.DEFAULT, SharedSecret.newNonce()));
 			in.readFully(new byte[Preface.LENGTH]);
 			assertThat(readFrame(in)).isInstanceOf(Frame.AuthResponse.class);
-			writeAndRelease(out,
+			writeFrameAndRelease(out,
 					FrameCodec.encodeAuthOk(UnpooledByteBufAllocator.DEFAULT, new byte[SharedSecret.PROOF_LENGTH]));
 			received.complete(readFrame(in));
 		}
@@ -220,7 +220,7 @@ class SharedSecretAuthenticationTests {
 					secret.clientProof(challenge.nonce(), clientNonce));
 			recorded = ByteBufUtil.getBytes(response);
 			response.release();
-			first.send(recorded);
+			first.send(Unpooled.wrappedBuffer(recorded));
 			assertThat(first.readFrame()).isInstanceOfSatisfying(Frame.AuthOk.class,
 					(ok) -> assertThat(secret.isValidServerProof(challenge.nonce(), clientNonce, ok.proof())).isTrue());
 		}
@@ -228,7 +228,7 @@ class SharedSecretAuthenticationTests {
 			replay.sendPreface(1024 * 1024);
 			replay.readPreface();
 			assertThat(replay.readFrame()).isInstanceOf(Frame.AuthChallenge.class);
-			replay.send(recorded);
+			replay.send(Unpooled.wrappedBuffer(recorded));
 			assertGoAway(replay.readFrame(), RpcStatus.UNAUTHENTICATED, "shared secret does not match");
 			assertThat(replay.awaitClosedByServer()).isTrue();
 		}
@@ -317,7 +317,7 @@ class SharedSecretAuthenticationTests {
 			body[3] = 16;
 			body[20] = (byte) 0xc4;
 			body[21] = 32;
-			ByteBuf frame = Unpooled.buffer().writeInt(body.length).writeBytes(body);
+			ByteBuf frame = Unpooled.wrappedBuffer(body);
 			raw.send(frame);
 			assertGoAway(raw.readFrame(), RpcStatus.INVALID_ARGUMENT, "nonce of 16 bytes, expected 32");
 			assertThat(raw.awaitClosedByServer()).isTrue();
@@ -431,6 +431,11 @@ class SharedSecretAuthenticationTests {
 		finally {
 			buf.release();
 		}
+	}
+
+	private static void writeFrameAndRelease(OutputStream out, ByteBuf body) throws IOException {
+		writeAndRelease(out, Unpooled.buffer().writeInt(body.readableBytes()).writeBytes(body));
+		body.release();
 	}
 
 	private static Frame readFrame(DataInputStream in) throws IOException {

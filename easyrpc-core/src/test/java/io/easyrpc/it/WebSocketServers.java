@@ -3,6 +3,7 @@ package io.easyrpc.it;
 import java.util.function.Consumer;
 
 import io.easyrpc.server.RpcServer;
+import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -49,7 +50,7 @@ final class WebSocketServers {
 					ChannelPipeline pipeline = channel.pipeline();
 					// The server's initializer runs at once: the channel is registered.
 					pipeline.addLast(tcp);
-					pipeline.remove("frameDecoder");
+					StreamFraming.removeHandlers(pipeline);
 					String next = (pipeline.get("idle") != null) ? "idle" : "easyrpc";
 					WebSocketFraming.addServerHandlers(pipeline, next, path, maxFrameSize, 10_000);
 					pipelines.accept(pipeline);

@@ -372,7 +372,7 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			call.fail(RpcStatus.RESOURCE_EXHAUSTED, "Request to " + call.method + " is " + size
 					+ " bytes, more than the server's maximum frame size of " + peerMaxFrameSize() + " bytes");
@@ -437,7 +437,7 @@ final class ClientConnection extends FrameConnection {
 					"Cannot encode an item of the stream argument of " + call.method + ": " + ex.getMessage(), ex);
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of the stream argument of " + call.method
 					+ " is " + size + " bytes, more than the server's maximum frame size of " + peerMaxFrameSize());

@@ -3,10 +3,10 @@ package io.easyrpc.internal.client;
 import java.util.List;
 import java.util.function.Supplier;
 
-import io.easyrpc.internal.transport.FrameDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
+import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -112,7 +112,7 @@ public final class ClientTransports implements Subchannel.Connector {
 					});
 				}
 				else {
-					channel.pipeline().addLast("frameDecoder", new FrameDecoder(ClientTransports.this.maxFrameSize));
+					StreamFraming.addHandlers(channel.pipeline(), ClientTransports.this.maxFrameSize);
 				}
 				channel.pipeline().addLast("easyrpc", handler);
 			}

@@ -13,18 +13,17 @@ import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
 /**
- * Encodes and decodes easyrpc frames with msgpack-core. Every encoded frame starts with
- * its length as a big-endian unsigned 32-bit integer, followed by the body: a MessagePack
- * array whose first element is the {@link FrameType} code. Payloads are carried as
- * MessagePack {@code bin} values so that a frame can be split without decoding them.
+ * Encodes and decodes the bodies of easyrpc frames with msgpack-core. A frame body is a
+ * MessagePack array whose first element is the {@link FrameType} code. Payloads are
+ * carried as MessagePack {@code bin} values so that a frame can be split without decoding
+ * them. How a transport delimits the bodies is its own business: a byte stream puts a
+ * length prefix in front of each ({@code StreamFraming}), a WebSocket sends one body per
+ * message.
  * <p>
- * Encoders return a buffer from the given allocator holding exactly one length-prefixed
- * frame; the caller owns it. Decoders take a frame body without its length prefix.
+ * Encoders return a buffer from the given allocator holding exactly one frame body; the
+ * caller owns it.
  */
 public final class FrameCodec {
-
-	/** Length of the frame length prefix in bytes. */
-	public static final int LENGTH_PREFIX = 4;
 
 	private static final int BIN32 = 0xc6;
 
@@ -250,8 +249,7 @@ public final class FrameCodec {
 	}
 
 	/**
-	 * Decode a frame body (the bytes after the length prefix). Payload slices in the
-	 * result share memory with {@code body}.
+	 * Decode a frame body. Payload slices in the result share memory with {@code body}.
 	 * @param body the frame body
 	 * @return the frame
 	 * @throws ProtocolException if the body is not a well-formed frame
@@ -397,14 +395,11 @@ public final class FrameCodec {
 	// that
 	// the socket write needs, so Netty does not copy the frame again.
 	private static ByteBuf begin(MessagePackBuffers buffers) {
-		ByteBuf buf = buffers.scratch();
-		buf.writeInt(0);
-		return buf;
+		return buffers.scratch();
 	}
 
 	private static ByteBuf finish(ByteBufAllocator alloc, ByteBuf scratch) {
 		int length = scratch.readableBytes();
-		scratch.setInt(0, length - LENGTH_PREFIX);
 		ByteBuf frame = alloc.buffer(length);
 		return frame.writeBytes(scratch, 0, length);
 	}

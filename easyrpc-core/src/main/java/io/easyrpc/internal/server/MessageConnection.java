@@ -6,18 +6,23 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.easyrpc.server.RpcServer;
-import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
-import io.easyrpc.internal.transport.FrameDecoder;
+import io.easyrpc.internal.protocol.ProtocolException;
+import io.easyrpc.internal.transport.FrameBodyDecoder;
 import io.easyrpc.transport.RpcAddress;
 import io.easyrpc.transport.TransportResources;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufHolder;
+import io.netty.buffer.DefaultByteBufHolder;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelDuplexHandler;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandler.Sharable;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPromise;
 import io.netty.channel.local.LocalAddress;
 import io.netty.util.ReferenceCountUtil;
 import org.jspecify.annotations.Nullable;
@@ -51,7 +56,7 @@ public final class MessageConnection {
 
 	private final Sink sink;
 
-	// The message being assembled from parts, with room for the length prefix in front.
+	// The message being assembled from parts.
 	private @Nullable ByteBuf partial;
 
 	private boolean prefaceReceived;
@@ -82,9 +87,6 @@ public final class MessageConnection {
 
 			@Override
 			protected void initChannel(Channel channel) {
-				// The server writes what it would write to a socket: the preface, then
-				// frames with their length prefix. Split back into messages here.
-				channel.pipeline().addLast("frameDecoder", new FrameDecoder(Integer.MAX_VALUE));
 				channel.pipeline().addLast("sink", new SinkHandler(sink));
 			}
 
@@ -111,18 +113,7 @@ public final class MessageConnection {
 			return;
 		}
 		int size = part.remaining();
-		if (this.partial == null) {
-			if (last && this.prefaceReceived && size <= this.maxFrameSize) {
-				// The common case, a whole frame in one message: one copy.
-				ByteBuf frame = Unpooled.buffer(FrameCodec.LENGTH_PREFIX + size);
-				frame.writeInt(size).writeBytes(part);
-				this.channel.writeAndFlush(frame, this.channel.voidPromise());
-				return;
-			}
-			this.partial = Unpooled.buffer(FrameCodec.LENGTH_PREFIX + size);
-			this.partial.writerIndex(FrameCodec.LENGTH_PREFIX);
-		}
-		int length = this.partial.readableBytes() - FrameCodec.LENGTH_PREFIX + size;
+		int length = ((this.partial != null) ? this.partial.readableBytes() : 0) + size;
 		if (!this.prefaceReceived) {
 			if (length > Preface.LENGTH || (last && length != Preface.LENGTH)) {
 				fail("the first message must be the " + Preface.LENGTH + "-byte easyrpc preface, not " + length
@@ -131,28 +122,49 @@ public final class MessageConnection {
 			}
 		}
 		else if (length > this.maxFrameSize) {
-			// Handed on as a prefix that announces the oversized frame: the server's
-			// decoder refuses it with GOAWAY, exactly as on TCP.
+			// Refused by the server connection with GOAWAY, exactly as on TCP, before
+			// the rest of the message is buffered.
 			release();
 			this.failed = true;
-			ByteBuf announce = Unpooled.buffer(FrameCodec.LENGTH_PREFIX).writeInt(length);
-			this.channel.writeAndFlush(announce, this.channel.voidPromise());
+			this.channel.writeAndFlush(FrameBodyDecoder.frameTooLarge(length, this.maxFrameSize),
+					this.channel.voidPromise());
 			return;
+		}
+		if (this.partial == null) {
+			if (last) {
+				// The common case, a whole frame in one message: one copy.
+				handOn(Unpooled.buffer(size).writeBytes(part));
+				return;
+			}
+			this.partial = Unpooled.buffer(size);
 		}
 		this.partial.writeBytes(part);
-		if (!last) {
-			return;
+		if (last) {
+			ByteBuf message = this.partial;
+			this.partial = null;
+			handOn(message);
 		}
-		ByteBuf message = this.partial;
-		this.partial = null;
+	}
+
+	// The first message becomes the Preface, or the error that it is not one, which the
+	// server connection answers as it does on TCP; every later one is a frame body.
+	private void handOn(ByteBuf message) {
+		Object unit = message;
 		if (!this.prefaceReceived) {
 			this.prefaceReceived = true;
-			message.skipBytes(FrameCodec.LENGTH_PREFIX);
+			try {
+				unit = Preface.readFrom(message);
+			}
+			catch (ProtocolException ex) {
+				this.failed = true;
+				unit = ex;
+			}
+			finally {
+				message.release();
+			}
 		}
-		else {
-			message.setInt(0, length);
-		}
-		this.channel.writeAndFlush(message, this.channel.voidPromise());
+		this.channel.writeAndFlush((unit instanceof ByteBuf body) ? new DefaultByteBufHolder(body) : unit,
+				this.channel.voidPromise());
 	}
 
 	private void fail(String reason) {
@@ -244,6 +256,39 @@ public final class MessageConnection {
 
 	}
 
+	/**
+	 * The first handler of the server side of a message connection. An in-process channel
+	 * may join buffers written one after the other, so each frame body crosses it wrapped
+	 * in a {@link ByteBufHolder}, which keeps it a message of its own; this handler
+	 * unwraps what arrives and wraps what the server writes. An error that the connection
+	 * found in the peer's messages arrives as a message too and is raised here, so that
+	 * the server connection answers it as it answers a protocol error on TCP.
+	 */
+	@Sharable
+	public static final class Bodies extends ChannelDuplexHandler {
+
+		public static final Bodies INSTANCE = new Bodies();
+
+		@Override
+		public void channelRead(ChannelHandlerContext ctx, Object msg) {
+			if (msg instanceof ProtocolException error) {
+				ctx.fireExceptionCaught(error);
+			}
+			else if (msg instanceof ByteBufHolder body) {
+				ctx.fireChannelRead(body.content());
+			}
+			else {
+				ctx.fireChannelRead(msg);
+			}
+		}
+
+		@Override
+		public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+			ctx.write((msg instanceof ByteBuf body) ? new DefaultByteBufHolder(body) : msg, promise);
+		}
+
+	}
+
 	private static final class SinkHandler extends ChannelInboundHandlerAdapter {
 
 		private final Sink sink;
@@ -260,7 +305,8 @@ public final class MessageConnection {
 					preface.writeTo(Unpooled.wrappedBuffer(bytes).clear());
 					this.sink.send(bytes);
 				}
-				else if (msg instanceof ByteBuf body) {
+				else if (msg instanceof ByteBufHolder holder && holder.content().isReadable()) {
+					ByteBuf body = holder.content();
 					byte[] bytes = new byte[body.readableBytes()];
 					body.readBytes(bytes);
 					this.sink.send(bytes);

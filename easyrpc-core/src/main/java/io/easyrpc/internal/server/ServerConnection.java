@@ -680,7 +680,7 @@ public final class ServerConnection extends FrameConnection {
 					"Cannot encode an item of " + method.key() + ": " + ex.getMessage());
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "An item of " + method.key() + " is " + size
 					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize());
@@ -813,7 +813,7 @@ public final class ServerConnection extends FrameConnection {
 			return;
 		}
 		if (exceedsPeerLimit(frame)) {
-			int size = frame.readableBytes() - FrameCodec.LENGTH_PREFIX;
+			int size = frame.readableBytes();
 			frame.release();
 			logger.warn("Result of easyrpc method {} is {} bytes, more than the client accepts ({} bytes)",
 					method.key(), size, peerMaxFrameSize());

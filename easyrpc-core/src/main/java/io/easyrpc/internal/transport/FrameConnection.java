@@ -186,11 +186,11 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Return whether an encoded frame exceeds what the peer accepts.
-	 * @param frame an encoded frame, including its length prefix
+	 * @param frame an encoded frame body
 	 * @return {@code true} if the peer would refuse it
 	 */
 	protected final boolean exceedsPeerLimit(ByteBuf frame) {
-		return frame.readableBytes() - FrameCodec.LENGTH_PREFIX > this.peerMaxFrameSize;
+		return frame.readableBytes() > this.peerMaxFrameSize;
 	}
 
 	@Override
@@ -220,9 +220,9 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	private void sendPreface() {
 		if (!this.prefaceSent) {
 			this.prefaceSent = true;
-			ByteBuf preface = this.ctx.alloc().heapBuffer(Preface.LENGTH);
-			new Preface(Preface.CURRENT_VERSION, prefaceFlags(), this.maxFrameSize).writeTo(preface);
-			this.ctx.write(preface, this.ctx.voidPromise());
+			// Written as the record: the transport's framing turns it into bytes.
+			this.ctx.write(new Preface(Preface.CURRENT_VERSION, prefaceFlags(), this.maxFrameSize),
+					this.ctx.voidPromise());
 		}
 	}
 

@@ -55,10 +55,10 @@ public final class TlsGuard extends ByteToMessageDecoder {
 		ByteBuf refusal = ctx.alloc().buffer();
 		new Preface(Preface.CURRENT_VERSION, 0, REFUSAL_MAX_FRAME_SIZE).writeTo(refusal);
 		ByteBuf goAway = FrameCodec.encodeGoAway(ctx.alloc(), RpcStatus.UNAVAILABLE, REFUSAL);
-		refusal.writeBytes(goAway);
+		refusal.writeInt(goAway.readableBytes()).writeBytes(goAway);
 		goAway.release();
-		// This handler sits before the SslHandler, so what it writes goes out
-		// unencrypted.
+		// This handler sits before the SslHandler and the stream framing, so what it
+		// writes goes out unencrypted, and it adds the length prefix itself.
 		ctx.writeAndFlush(refusal).addListener(ChannelFutureListener.CLOSE);
 	}
 

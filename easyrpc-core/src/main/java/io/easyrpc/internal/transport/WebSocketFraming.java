@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Queue;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
 import io.easyrpc.transport.Tls;
@@ -64,15 +63,15 @@ import org.slf4j.LoggerFactory;
  * 10-byte {@link Preface}.
  * <p>
  * The handler sits between Netty's WebSocket handlers and a {@link FrameConnection},
- * where a {@link FrameDecoder} sits on TCP, and makes the WebSocket connection look like
- * a TCP one to it:
+ * where {@link StreamFraming} sits on TCP, and makes the WebSocket connection look like a
+ * TCP one to it:
  * <ul>
  * <li>inbound, the first binary message becomes a {@link Preface} and every later one a
- * heap {@link ByteBuf} frame body, exactly what a {@link FrameDecoder} emits. A text
+ * heap {@link ByteBuf} frame body, exactly what {@link StreamFraming} hands on. A text
  * message, a first message that is not a preface, and a message larger than the maximum
  * frame size are protocol errors;</li>
- * <li>outbound, the preface and the length-prefixed frames a {@link FrameConnection}
- * writes go out as one binary message each, the prefix removed. An empty buffer, as
+ * <li>outbound, the preface and the frame bodies a {@link FrameConnection} writes go out
+ * as one binary message each. An empty buffer, as
  * {@link FrameConnection#closeAfterFlush()} writes, sends nothing: its promise completes
  * once the frames written before it have gone out;</li>
  * <li>{@code channelActive} reaches the connection only once the WebSocket handshake is
@@ -113,8 +112,6 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	private boolean prefaceReceived;
 
-	private boolean prefaceSent;
-
 	private boolean failed;
 
 	// Writes held until the WebSocket handshake is done.
@@ -122,11 +119,6 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	// User events held until channelActive has been passed on.
 	private final List<Object> heldEvents = new ArrayList<>(1);
-
-	// Outbound bytes of a frame written in parts, and the promises of those writes.
-	private ByteBuf partial;
-
-	private final List<ChannelPromise> partialPromises = new ArrayList<>(1);
 
 	private ChannelFuture lastWrite;
 
@@ -375,7 +367,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		ctx.fireChannelRead(heapBody(content, length));
 	}
 
-	// The same heap bytes as the FrameDecoder hands on: msgpack-core reads heap memory
+	// The same heap bytes as StreamFraming hands on: msgpack-core reads heap memory
 	// only.
 	private static ByteBuf heapBody(ByteBuf content, int length) {
 		if (content.hasArray()) {
@@ -386,7 +378,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		return Unpooled.wrappedBuffer(body);
 	}
 
-	// Reported like a FrameDecoder error: the connection answers with a GOAWAY and
+	// Reported like a StreamFraming error: the connection answers with a GOAWAY and
 	// closes. Nothing the peer sends afterwards is passed on.
 	private void fail(ChannelHandlerContext ctx, ProtocolException error) {
 		this.failed = true;
@@ -491,15 +483,15 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	@Override
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
-		if (!(msg instanceof ByteBuf buf)) {
+		if (!(msg instanceof ByteBuf) && !(msg instanceof Preface)) {
 			ctx.write(msg, promise);
 			return;
 		}
 		if (!this.upgraded) {
-			this.held.add(new PendingWrite(buf, promise));
+			this.held.add(new PendingWrite(msg, promise));
 			return;
 		}
-		encode(ctx, buf, promise);
+		encode(ctx, msg, promise);
 	}
 
 	@Override
@@ -512,74 +504,24 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 		ctx.close(promise);
 	}
 
-	// Turns what a FrameConnection writes (the preface, then length-prefixed frames) into
-	// one binary message each.
-	private void encode(ChannelHandlerContext ctx, ByteBuf buf, ChannelPromise promise) {
-		if (!buf.isReadable() && this.partial == null) {
-			buf.release();
-			completeAfterLastWrite(promise);
-			return;
+	// Sends what a FrameConnection writes, the preface and then frame bodies, as one
+	// binary message each.
+	private void encode(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
+		ByteBuf body;
+		if (msg instanceof Preface preface) {
+			body = ctx.alloc().heapBuffer(Preface.LENGTH);
+			preface.writeTo(body);
 		}
-		ByteBuf in = buf;
-		if (this.partial != null) {
-			in = ctx.alloc().heapBuffer(this.partial.readableBytes() + buf.readableBytes());
-			in.writeBytes(this.partial).writeBytes(buf);
-			this.partial.release();
-			this.partial = null;
-			buf.release();
-		}
-		boolean sent = false;
-		try {
-			if (!this.prefaceSent) {
-				if (in.readableBytes() < Preface.LENGTH) {
-					keepPartial(in, promise);
-					in = null;
-					return;
-				}
-				this.prefaceSent = true;
-				send(ctx, in.readRetainedSlice(Preface.LENGTH));
-				sent = true;
-			}
-			while (in.readableBytes() >= FrameCodec.LENGTH_PREFIX) {
-				long length = in.getUnsignedInt(in.readerIndex());
-				if (in.readableBytes() - FrameCodec.LENGTH_PREFIX < length) {
-					break;
-				}
-				in.skipBytes(FrameCodec.LENGTH_PREFIX);
-				send(ctx, in.readRetainedSlice((int) length));
-				sent = true;
-			}
-			if (in.isReadable()) {
-				// The promise completes with the frame that holds the rest of its bytes.
-				keepPartial(in, promise);
-				in = null;
+		else {
+			body = (ByteBuf) msg;
+			if (!body.isReadable()) {
+				body.release();
+				completeAfterLastWrite(promise);
 				return;
 			}
-			if (!sent) {
-				completeAfterLastWrite(promise);
-			}
-			else {
-				cascade(this.lastWrite, promise);
-			}
-			for (ChannelPromise waiting : this.partialPromises) {
-				cascade(this.lastWrite, waiting);
-			}
-			this.partialPromises.clear();
 		}
-		finally {
-			if (in != null) {
-				in.release();
-			}
-		}
-	}
-
-	private void keepPartial(ByteBuf in, ChannelPromise promise) {
-		this.partial = in;
-		this.partialPromises.add(promise);
-	}
-
-	private void send(ChannelHandlerContext ctx, ByteBuf body) {
 		this.lastWrite = ctx.write(new BinaryWebSocketFrame(body));
+		cascade(this.lastWrite, promise);
 	}
 
 	private void completeAfterLastWrite(ChannelPromise promise) {
@@ -604,14 +546,6 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 			ReferenceCountUtil.release(write.message);
 			write.promise.tryFailure(cause);
 		}
-		if (this.partial != null) {
-			this.partial.release();
-			this.partial = null;
-		}
-		for (ChannelPromise promise : this.partialPromises) {
-			promise.tryFailure(cause);
-		}
-		this.partialPromises.clear();
 	}
 
 	// Looks at the first bytes the server sends, in front of the HTTP codec, so that a
@@ -647,7 +581,7 @@ public final class WebSocketFraming extends ChannelDuplexHandler {
 
 	}
 
-	private record PendingWrite(ByteBuf message, ChannelPromise promise) {
+	private record PendingWrite(Object message, ChannelPromise promise) {
 	}
 
 }

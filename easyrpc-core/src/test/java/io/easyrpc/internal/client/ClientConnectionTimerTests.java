@@ -10,7 +10,8 @@ import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.middleware.ProcessorChain;
-import io.easyrpc.internal.transport.FrameDecoder;
+import io.easyrpc.internal.transport.PrefaceDecoder;
+import io.easyrpc.internal.transport.PrefaceEncoder;
 import io.easyrpc.transport.RpcAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -54,7 +55,7 @@ class ClientConnectionTimerTests {
 		// The clock stops before the connection becomes active and schedules its timers.
 		this.channel = new EmbeddedChannel();
 		this.channel.freezeTime();
-		this.channel.pipeline().addLast(new FrameDecoder(MAX_FRAME_SIZE), connection);
+		this.channel.pipeline().addLast(new PrefaceDecoder(), PrefaceEncoder.INSTANCE, connection);
 		this.channel.pipeline().fireChannelActive();
 		ByteBuf preface = this.channel.readOutbound();
 		try {
@@ -83,7 +84,6 @@ class ClientConnectionTimerTests {
 			return null;
 		}
 		try {
-			buf.skipBytes(FrameCodec.LENGTH_PREFIX);
 			return FrameCodec.decode(buf);
 		}
 		finally {

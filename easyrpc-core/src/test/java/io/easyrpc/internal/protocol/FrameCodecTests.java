@@ -87,8 +87,8 @@ class FrameCodecTests {
 		for (Metadata metadata : new Metadata[] { null, Metadata.EMPTY, new Metadata(0, null, null, Map.of()) }) {
 			ByteBuf encoded = FrameCodec.encodeRequest(this.allocator, 1, "A.b", metadata,
 					(packer) -> packer.packArrayHeader(0));
-			// prefix (4), array header, type, call id, fixstr "A.b" (4): then the nil
-			assertThat(encoded.getUnsignedByte(FrameCodec.LENGTH_PREFIX + 7)).isEqualTo((short) 0xc0);
+			// array header, type, call id, fixstr "A.b" (4): then the nil
+			assertThat(encoded.getUnsignedByte(7)).isEqualTo((short) 0xc0);
 			roundTrip(encoded, Frame.Request.class, (request) -> {
 				assertThat(request.metadata()).isEqualTo(Metadata.EMPTY);
 				assertThat(request.metadata().isEmpty()).isTrue();
@@ -254,7 +254,7 @@ class FrameCodecTests {
 	@Test
 	void cancelAfterTheDeadlineRoundTripsWithItsReason() {
 		ByteBuf frame = FrameCodec.encodeCancel(this.allocator, 78, RpcStatus.DEADLINE_EXCEEDED);
-		assertThat(frame.readableBytes()).isEqualTo(FrameCodec.LENGTH_PREFIX + 4);
+		assertThat(frame.readableBytes()).isEqualTo(4);
 		roundTrip(frame, Frame.Cancel.class, (cancel) -> {
 			assertThat(cancel.callId()).isEqualTo(78);
 			assertThat(cancel.reason()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED);
@@ -312,7 +312,7 @@ class FrameCodecTests {
 	void bodyInADirectBufferDecodesToTheSamePayload() throws IOException {
 		ByteBuf encoded = FrameCodec.encodeResponse(this.allocator, 4, (packer) -> packer.packString("direct"));
 		ByteBuf direct = this.allocator.directBuffer(encoded.readableBytes());
-		direct.writeBytes(encoded, FrameCodec.LENGTH_PREFIX, encoded.readableBytes() - FrameCodec.LENGTH_PREFIX);
+		direct.writeBytes(encoded, 0, encoded.readableBytes());
 		encoded.release();
 		decode(direct, Frame.Response.class, (response) -> {
 			assertThat(response.callId()).isEqualTo(4);
@@ -322,8 +322,10 @@ class FrameCodecTests {
 
 	@Test
 	void bodyAfterOtherBytesInTheBufferDecodesFromItsReaderIndex() throws IOException {
-		ByteBuf encoded = FrameCodec.encodeResponse(this.allocator, 4, (packer) -> packer.packString("offset"));
-		encoded.skipBytes(FrameCodec.LENGTH_PREFIX);
+		ByteBuf body = FrameCodec.encodeResponse(this.allocator, 4, (packer) -> packer.packString("offset"));
+		ByteBuf encoded = this.allocator.heapBuffer().writeInt(0x7f7f7f7f).writeBytes(body);
+		body.release();
+		encoded.skipBytes(4);
 		decode(encoded, Frame.Response.class,
 				(response) -> assertThat(unpack(response.payload())).isEqualTo(ValueFactory.newString("offset")));
 	}
@@ -345,7 +347,6 @@ class FrameCodecTests {
 		try {
 			assertThat(this.allocator.allocated).containsExactly(frame);
 			assertThat(frame.capacity()).isEqualTo(frame.readableBytes());
-			assertThat(frame.getInt(0)).isEqualTo(frame.readableBytes() - FrameCodec.LENGTH_PREFIX);
 		}
 		finally {
 			frame.release();
@@ -459,7 +460,7 @@ class FrameCodecTests {
 		ByteBuf encoded = FrameCodec.encodeAuthResponse(this.allocator, SharedSecret.newNonce(),
 				new byte[SharedSecret.PROOF_LENGTH]);
 		try {
-			ByteBuf body = encoded.slice(FrameCodec.LENGTH_PREFIX, encoded.readableBytes() - FrameCodec.LENGTH_PREFIX);
+			ByteBuf body = encoded.slice();
 			for (int length = 0; length < body.readableBytes(); length++) {
 				ThrowingCallable decode = decodeOf(body.slice(0, length));
 				assertThatExceptionOfType(ProtocolException.class).as("body cut to %d bytes", length)
@@ -536,13 +537,11 @@ class FrameCodecTests {
 		ByteBuf complete = FrameCodec.encodeComplete(this.allocator, 5);
 		ByteBuf requestN = FrameCodec.encodeRequestN(this.allocator, 5, Integer.MAX_VALUE);
 		try {
-			Frame.Next decoded = (Frame.Next) FrameCodec.decode(next.skipBytes(FrameCodec.LENGTH_PREFIX));
+			Frame.Next decoded = (Frame.Next) FrameCodec.decode(next);
 			assertThat(decoded.callId()).isEqualTo(5);
 			assertThat(MessagePackBuffers.get().unpacker(decoded.payload()).unpackString()).isEqualTo("item");
-			assertThat(FrameCodec.decode(complete.skipBytes(FrameCodec.LENGTH_PREFIX)))
-				.isEqualTo(new Frame.Complete(5));
-			assertThat(FrameCodec.decode(requestN.skipBytes(FrameCodec.LENGTH_PREFIX)))
-				.isEqualTo(new Frame.RequestN(5, Integer.MAX_VALUE));
+			assertThat(FrameCodec.decode(complete)).isEqualTo(new Frame.Complete(5));
+			assertThat(FrameCodec.decode(requestN)).isEqualTo(new Frame.RequestN(5, Integer.MAX_VALUE));
 		}
 		finally {
 			next.release();
@@ -642,7 +641,7 @@ class FrameCodecTests {
 					packer.packInt(36);
 				});
 		try {
-			ByteBuf body = encoded.slice(FrameCodec.LENGTH_PREFIX, encoded.readableBytes() - FrameCodec.LENGTH_PREFIX);
+			ByteBuf body = encoded.slice();
 			for (int length = 0; length < body.readableBytes(); length++) {
 				ByteBuf truncated = body.slice(0, length);
 				assertThatExceptionOfType(ProtocolException.class).as("body cut to %d bytes", length)
@@ -754,8 +753,6 @@ class FrameCodecTests {
 
 	private <F extends Frame> void roundTrip(ByteBuf encoded, Class<F> type, Consumer<F> checks) {
 		try {
-			int length = encoded.readInt();
-			assertThat(length).as("length prefix").isEqualTo(encoded.readableBytes());
 			Frame frame = FrameCodec.decode(encoded);
 			assertThat(frame).isInstanceOf(type);
 			checks.accept(type.cast(frame));

@@ -12,6 +12,7 @@ import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -47,7 +48,8 @@ class FrameConnectionTests {
 	@BeforeEach
 	void setUp() {
 		this.connection = new RecordingConnection(MAX_FRAME_SIZE);
-		this.channel = new EmbeddedChannel(this.flushes, new FrameDecoder(MAX_FRAME_SIZE), this.connection);
+		this.channel = new EmbeddedChannel(this.flushes, PrefaceEncoder.INSTANCE, new PrefaceDecoder(),
+				new FrameBodyDecoder(MAX_FRAME_SIZE), this.connection);
 	}
 
 	@AfterEach
@@ -155,9 +157,9 @@ class FrameConnectionTests {
 		ByteBuf small = FrameCodec.encodeGoAway(ALLOCATOR, RpcStatus.UNAVAILABLE, "0123456789");
 		ByteBuf large = FrameCodec.encodeGoAway(ALLOCATOR, RpcStatus.UNAVAILABLE, "0123456789ab");
 		try {
-			assertThat(small.readableBytes() - FrameCodec.LENGTH_PREFIX).isEqualTo(14);
+			assertThat(small.readableBytes()).isEqualTo(14);
 			assertThat(this.connection.exceedsPeerLimit(small)).isFalse();
-			assertThat(large.readableBytes() - FrameCodec.LENGTH_PREFIX).isEqualTo(16);
+			assertThat(large.readableBytes()).isEqualTo(16);
 			assertThat(this.connection.exceedsPeerLimit(large)).isFalse();
 			large.writeByte(0);
 			assertThat(this.connection.exceedsPeerLimit(large)).isTrue();
@@ -257,7 +259,6 @@ class FrameConnectionTests {
 		ByteBuf buf;
 		while ((buf = this.channel.readOutbound()) != null) {
 			try {
-				assertThat(buf.readInt()).isEqualTo(buf.readableBytes());
 				frames.add(FrameCodec.decode(buf));
 			}
 			finally {
@@ -279,16 +280,24 @@ class FrameConnectionTests {
 	private static byte[] preface(int version, int maxFrameSize) {
 		ByteBuf buf = ALLOCATOR.heapBuffer(Preface.LENGTH);
 		new Preface(version, 0, maxFrameSize).writeTo(buf);
-		return encoded(buf);
+		try {
+			return ByteBufUtil.getBytes(buf);
+		}
+		finally {
+			buf.release();
+		}
 	}
 
 	private static byte[] ping(long data) {
 		return encoded(FrameCodec.encodePing(ALLOCATOR, false, data));
 	}
 
+	// A frame body as it arrives on a byte stream, behind its length.
 	private static byte[] encoded(ByteBuf buf) {
 		try {
-			return ByteBufUtil.getBytes(buf);
+			byte[] frame = new byte[StreamFraming.LENGTH_PREFIX + buf.readableBytes()];
+			Unpooled.wrappedBuffer(frame).clear().writeInt(buf.readableBytes()).writeBytes(buf);
+			return frame;
 		}
 		finally {
 			buf.release();

@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.RpcStatus;
-import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
 import io.netty.buffer.ByteBuf;
@@ -66,7 +65,7 @@ class WebSocketFramingTests {
 
 	@Test
 	void writesBeforeTheHandshakeAreHeldThenSentAsOneMessageEach() {
-		ChannelFuture preface = this.channel.write(preface());
+		ChannelFuture preface = this.channel.write(prefaceRecord());
 		ChannelFuture frame = this.channel.writeAndFlush(frame(3));
 		assertThat(this.channel.outboundMessages()).isEmpty();
 		assertThat(preface.isDone()).isFalse();
@@ -79,37 +78,23 @@ class WebSocketFramingTests {
 	}
 
 	@Test
-	void lengthPrefixIsRemovedAndSeveralFramesInOneWriteAreSeveralMessages() {
+	void prefaceAndEveryFrameBodyAreOneMessageEach() {
 		upgrade();
-		this.channel.write(preface());
-		ByteBuf two = Unpooled.buffer();
-		two.writeBytes(frame(2)).writeBytes(frame(5));
-		ChannelFuture written = this.channel.writeAndFlush(two);
-		assertThat(readMessage()).hasSize(Preface.LENGTH);
+		ChannelFuture preface = this.channel.write(prefaceRecord());
+		this.channel.write(frame(2));
+		ChannelFuture written = this.channel.writeAndFlush(frame(5));
+		assertThat(readMessage()).isEqualTo(bytes(preface()));
 		assertThat(readMessage()).isEqualTo(new byte[] { 0, 1 });
 		assertThat(readMessage()).isEqualTo(new byte[] { 0, 1, 2, 3, 4 });
-		assertThat(written.isSuccess()).isTrue();
-	}
-
-	@Test
-	void frameWrittenInPartsIsOneMessage() {
-		upgrade();
-		this.channel.writeAndFlush(preface());
-		readMessage();
-		ByteBuf whole = frame(6);
-		ChannelFuture first = this.channel.writeAndFlush(whole.readRetainedSlice(3));
 		assertThat(this.channel.outboundMessages()).isEmpty();
-		assertThat(first.isDone()).isFalse();
-		ChannelFuture second = this.channel.writeAndFlush(whole);
-		assertThat(readMessage()).isEqualTo(new byte[] { 0, 1, 2, 3, 4, 5 });
-		assertThat(first.isSuccess()).isTrue();
-		assertThat(second.isSuccess()).isTrue();
+		assertThat(preface.isSuccess()).isTrue();
+		assertThat(written.isSuccess()).isTrue();
 	}
 
 	@Test
 	void emptyBufferCompletesOnlyAfterEarlierFramesAndSendsNothing() {
 		upgrade();
-		this.channel.write(preface());
+		this.channel.write(prefaceRecord());
 		this.channel.write(frame(4));
 		ChannelFuture close = this.channel.write(Unpooled.EMPTY_BUFFER);
 		assertThat(close.isDone()).isFalse();
@@ -145,7 +130,7 @@ class WebSocketFramingTests {
 	@Test
 	void firstMessageLongerThanThePrefaceIsRefused() {
 		upgrade();
-		ByteBuf message = preface().writeBytes(frame(2));
+		ByteBuf message = preface().writeBytes(frame(6));
 		this.channel.writeInbound(new BinaryWebSocketFrame(message));
 		assertThat(this.recorder.failure()).isInstanceOf(ProtocolException.class)
 			.hasMessageContaining("first WebSocket message has 16 bytes");
@@ -258,9 +243,12 @@ class WebSocketFramingTests {
 		return buf;
 	}
 
+	private static Preface prefaceRecord() {
+		return new Preface(Preface.CURRENT_VERSION, 0, MAX_FRAME_SIZE * 2);
+	}
+
 	private static ByteBuf frame(int length) {
-		ByteBuf buf = Unpooled.buffer(FrameCodec.LENGTH_PREFIX + length);
-		buf.writeInt(length);
+		ByteBuf buf = Unpooled.buffer(length);
 		for (int i = 0; i < length; i++) {
 			buf.writeByte(i);
 		}

@@ -90,8 +90,7 @@ final class WebSocketPeer implements AutoCloseable {
 	}
 
 	/**
-	 * Send a request whose arguments are strings, as one message without the length
-	 * prefix of TCP.
+	 * Send a request whose arguments are strings, as one message holding the frame body.
 	 */
 	void sendRequest(int callId, String method, String... arguments) throws IOException {
 		MessageBufferPacker packer = MessagePack.newDefaultBufferPacker();
@@ -103,7 +102,6 @@ final class WebSocketPeer implements AutoCloseable {
 		ByteBuf frame = FrameCodec.encodeRequest(UnpooledByteBufAllocator.DEFAULT, callId, method, Metadata.EMPTY,
 				(out) -> out.writePayload(payload));
 		try {
-			frame.skipBytes(FrameCodec.LENGTH_PREFIX);
 			send(ByteBufUtil.getBytes(frame));
 		}
 		finally {

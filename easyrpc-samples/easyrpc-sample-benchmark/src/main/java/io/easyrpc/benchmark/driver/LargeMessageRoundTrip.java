@@ -13,6 +13,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
@@ -110,7 +111,7 @@ public final class LargeMessageRoundTrip {
 				protected void initChannel(Channel channel) {
 					ChannelPipeline pipeline = channel.pipeline();
 					pipeline.addLast(tcp);
-					pipeline.remove("frameDecoder");
+					StreamFraming.removeHandlers(pipeline);
 					String next = (pipeline.get("idle") != null) ? "idle" : "easyrpc";
 					WebSocketFraming.addServerHandlers(pipeline, next, path, MAX_FRAME_SIZE, 10_000);
 				}

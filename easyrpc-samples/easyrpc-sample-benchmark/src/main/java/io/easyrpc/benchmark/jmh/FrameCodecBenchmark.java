@@ -70,7 +70,6 @@ public class FrameCodecBenchmark {
 		ByteBuf frame = FrameCodec.encodeRequest(TransportResources.ALLOCATOR, 7, "BenchmarkService.echo", METADATA,
 				this.arguments);
 		try {
-			frame.skipBytes(FrameCodec.LENGTH_PREFIX);
 			Frame.Request request = (Frame.Request) FrameCodec.decode(frame);
 			return request.callId() + request.method().length() + request.payload().readableBytes();
 		}

@@ -33,6 +33,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
+import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.internal.transport.WebSocketFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
@@ -161,7 +162,7 @@ public final class WebSocketRoundTrip {
 					@Override
 					protected void initChannel(Channel channel) {
 						channel.pipeline().addLast(tcp);
-						channel.pipeline().remove("frameDecoder");
+						StreamFraming.removeHandlers(channel.pipeline());
 						String next = (channel.pipeline().get("idle") != null) ? "idle" : "easyrpc";
 						WebSocketFraming.addServerHandlers(channel.pipeline(), next, "/easyrpc", 8 * 1024 * 1024,
 								10_000);
@@ -330,7 +331,6 @@ public final class WebSocketRoundTrip {
 					(out) -> out.writePayload(payload));
 			byte[] body;
 			try {
-				frame.skipBytes(FrameCodec.LENGTH_PREFIX);
 				body = ByteBufUtil.getBytes(frame);
 			}
 			finally {

@@ -25,9 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 /**
- * Tests for {@link FrameDecoder} on an {@link EmbeddedChannel}.
+ * Tests for the handlers of {@link StreamFraming} ({@link PrefaceDecoder},
+ * {@link FrameBodyDecoder}, {@link PrefaceEncoder} and the length prepender) on an
+ * {@link EmbeddedChannel}.
  */
-class FrameDecoderTests {
+class StreamFramingTests {
 
 	private static final int MAX_FRAME_SIZE = 1024;
 
@@ -45,7 +47,7 @@ class FrameDecoderTests {
 
 	@BeforeEach
 	void setUp() throws IOException {
-		this.channel = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_SIZE));
+		this.channel = framedChannel();
 		ByteBuf prefaceBuf = ALLOCATOR.heapBuffer(Preface.LENGTH);
 		new Preface(Preface.CURRENT_VERSION, 0, 4096).writeTo(prefaceBuf);
 		this.preface = take(prefaceBuf);
@@ -55,8 +57,9 @@ class FrameDecoderTests {
 					packer.packString("Ada");
 				});
 		ByteBuf response = FrameCodec.encodeResponse(ALLOCATOR, 1, (packer) -> packer.packString("Hello, Ada"));
-		this.frames = List.of(take(request), take(response), take(FrameCodec.encodePing(ALLOCATOR, false, 7)),
-				take(FrameCodec.encodeGoAway(ALLOCATOR, RpcStatus.UNAVAILABLE, "bye")));
+		this.frames = List.of(lengthPrefixed(take(request)), lengthPrefixed(take(response)),
+				lengthPrefixed(take(FrameCodec.encodePing(ALLOCATOR, false, 7))),
+				lengthPrefixed(take(FrameCodec.encodeGoAway(ALLOCATOR, RpcStatus.UNAVAILABLE, "bye"))));
 	}
 
 	@AfterEach
@@ -85,7 +88,7 @@ class FrameDecoderTests {
 	void streamSplitIntoChunksOfAnySizeIsReassembled() {
 		byte[] stream = concat(this.preface, this.frames);
 		for (int chunk = 2; chunk <= stream.length; chunk++) {
-			EmbeddedChannel chunked = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_SIZE));
+			EmbeddedChannel chunked = framedChannel();
 			List<Object> out = new ArrayList<>();
 			for (int offset = 0; offset < stream.length; offset += chunk) {
 				chunked.writeInbound(buffer(stream, offset, Math.min(chunk, stream.length - offset)));
@@ -101,7 +104,7 @@ class FrameDecoderTests {
 		byte[] stream = concat(this.preface, this.frames);
 		Random random = new Random(20240611);
 		for (int round = 0; round < 50; round++) {
-			EmbeddedChannel split = new EmbeddedChannel(new FrameDecoder(MAX_FRAME_SIZE));
+			EmbeddedChannel split = framedChannel();
 			List<Object> out = new ArrayList<>();
 			int offset = 0;
 			while (offset < stream.length) {
@@ -220,6 +223,39 @@ class FrameDecoderTests {
 		assertThat(this.channel.finish()).isFalse();
 	}
 
+	@Test
+	void prefaceGoesOutBareAndEveryFrameBodyBehindItsLength() {
+		Preface preface = new Preface(Preface.CURRENT_VERSION, 0, 4096);
+		this.channel.writeOutbound(preface);
+		for (byte[] frame : this.frames) {
+			this.channel.writeOutbound(buffer(body(frame)));
+		}
+		this.channel.writeOutbound(ALLOCATOR.heapBuffer(0));
+		List<byte[]> written = new ArrayList<>();
+		ByteBuf buf;
+		while ((buf = this.channel.readOutbound()) != null) {
+			written.add(take(buf));
+		}
+		byte[] all = concat(new byte[0], written);
+		assertThat(all).isEqualTo(concat(this.preface, this.frames));
+	}
+
+	@Test
+	void bytesAfterThePrefaceReachTheFrameDecoderWhenThePrefaceDecoderLeaves() {
+		this.channel.writeInbound(buffer(concat(this.preface, List.of(this.frames.get(0)))));
+		assertThat(this.channel.pipeline().get(PrefaceDecoder.class)).isNull();
+		List<Object> out = new ArrayList<>();
+		drainInbound(out);
+		assertThat(out).hasSize(2);
+		assertThat(ByteBufUtil.getBytes((ByteBuf) out.get(1))).isEqualTo(body(this.frames.get(0)));
+	}
+
+	private static EmbeddedChannel framedChannel() {
+		EmbeddedChannel channel = new EmbeddedChannel();
+		StreamFraming.addHandlers(channel.pipeline(), MAX_FRAME_SIZE);
+		return channel;
+	}
+
 	private void assertDecodedStream(List<Object> out) {
 		assertThat(out).hasSize(1 + this.frames.size());
 		assertThat(out.get(0)).isEqualTo(new Preface(Preface.CURRENT_VERSION, 0, 4096));
@@ -270,18 +306,18 @@ class FrameDecoderTests {
 	}
 
 	private static byte[] body(byte[] frame) {
-		byte[] body = new byte[frame.length - FrameCodec.LENGTH_PREFIX];
-		System.arraycopy(frame, FrameCodec.LENGTH_PREFIX, body, 0, body.length);
+		byte[] body = new byte[frame.length - StreamFraming.LENGTH_PREFIX];
+		System.arraycopy(frame, StreamFraming.LENGTH_PREFIX, body, 0, body.length);
 		return body;
 	}
 
 	private static byte[] lengthPrefixed(byte[] body) {
-		byte[] frame = new byte[FrameCodec.LENGTH_PREFIX + body.length];
+		byte[] frame = new byte[StreamFraming.LENGTH_PREFIX + body.length];
 		frame[0] = (byte) (body.length >>> 24);
 		frame[1] = (byte) (body.length >>> 16);
 		frame[2] = (byte) (body.length >>> 8);
 		frame[3] = (byte) body.length;
-		System.arraycopy(body, 0, frame, FrameCodec.LENGTH_PREFIX, body.length);
+		System.arraycopy(body, 0, frame, StreamFraming.LENGTH_PREFIX, body.length);
 		return frame;
 	}
 
