@@ -1,10 +1,6 @@
 package io.easyrpc.it;
 
-import io.easyrpc.client.RpcChannel;
-import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.IoTransport;
-import io.easyrpc.transport.RpcAddress;
 import io.netty.channel.epoll.Epoll;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The transport contract over TCP with Netty's native epoll transport on both sides.
  */
-class EpollTransportContractTests extends TransportContractTests {
+class EpollTransportContractTests extends TcpTransportContractTests {
 
 	@BeforeAll
 	static void epollLoads() {
@@ -24,28 +20,8 @@ class EpollTransportContractTests extends TransportContractTests {
 	}
 
 	@Override
-	protected RpcAddress bindAddress() {
-		return RpcAddress.tcp("127.0.0.1", 0);
-	}
-
-	@Override
-	protected RpcAddress clientAddress(RpcServer server) {
-		return RpcFixture.address(server);
-	}
-
-	@Override
-	protected String transport() {
-		return CallInfo.TCP;
-	}
-
-	@Override
-	protected void customizeServer(RpcServer.Builder builder) {
-		builder.transport(IoTransport.EPOLL);
-	}
-
-	@Override
-	protected void customizeClient(RpcChannel.Builder builder) {
-		builder.transport(IoTransport.EPOLL);
+	protected IoTransport ioTransport() {
+		return IoTransport.EPOLL;
 	}
 
 }

@@ -1,10 +1,6 @@
 package io.easyrpc.it;
 
-import io.easyrpc.client.RpcChannel;
-import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.IoTransport;
-import io.easyrpc.transport.RpcAddress;
 import io.netty.channel.uring.IoUring;
 import org.junit.jupiter.api.BeforeAll;
 
@@ -13,7 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 /**
  * The transport contract over TCP with Netty's native io_uring transport on both sides.
  */
-class IoUringTransportContractTests extends TransportContractTests {
+class IoUringTransportContractTests extends TcpTransportContractTests {
 
 	@BeforeAll
 	static void ioUringLoads() {
@@ -25,28 +21,8 @@ class IoUringTransportContractTests extends TransportContractTests {
 	}
 
 	@Override
-	protected RpcAddress bindAddress() {
-		return RpcAddress.tcp("127.0.0.1", 0);
-	}
-
-	@Override
-	protected RpcAddress clientAddress(RpcServer server) {
-		return RpcFixture.address(server);
-	}
-
-	@Override
-	protected String transport() {
-		return CallInfo.TCP;
-	}
-
-	@Override
-	protected void customizeServer(RpcServer.Builder builder) {
-		builder.transport(IoTransport.IO_URING);
-	}
-
-	@Override
-	protected void customizeClient(RpcChannel.Builder builder) {
-		builder.transport(IoTransport.IO_URING);
+	protected IoTransport ioTransport() {
+		return IoTransport.IO_URING;
 	}
 
 }

@@ -8,7 +8,8 @@ import io.easyrpc.transport.RpcAddress;
 
 /**
  * The transport contract over TCP with Java NIO, forced so that it stays covered
- * whichever transport {@link IoTransport#AUTO} prefers.
+ * whichever transport {@link IoTransport#AUTO} prefers. The native transports run the
+ * same suite through subclasses that name their {@link #ioTransport()}.
  */
 class TcpTransportContractTests extends TransportContractTests {
 
@@ -27,14 +28,22 @@ class TcpTransportContractTests extends TransportContractTests {
 		return CallInfo.TCP;
 	}
 
+	/**
+	 * Return the Netty transport both sides are forced to.
+	 * @return the transport
+	 */
+	protected IoTransport ioTransport() {
+		return IoTransport.NIO;
+	}
+
 	@Override
 	protected void customizeServer(RpcServer.Builder builder) {
-		builder.transport(IoTransport.NIO);
+		builder.transport(ioTransport());
 	}
 
 	@Override
 	protected void customizeClient(RpcChannel.Builder builder) {
-		builder.transport(IoTransport.NIO);
+		builder.transport(ioTransport());
 	}
 
 }
