@@ -228,7 +228,7 @@ final class ServerCall implements Runnable {
 			// caller's next call cannot find it still taken.
 			this.method.release();
 			if (!isNotification()) {
-				this.connection.complete(this, result, error);
+				this.connection.responder().complete(this, result, error);
 			}
 		}
 		catch (RuntimeException ex) {

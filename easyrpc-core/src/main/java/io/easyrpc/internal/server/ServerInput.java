@@ -101,7 +101,7 @@ public final class ServerInput implements Flow.Publisher<Object> {
 			return;
 		}
 		if (--this.outstanding < 0) {
-			this.connection.cancelInput(this.call);
+			this.connection.responder().cancelInput(this.call);
 			abort(new RpcException(RpcStatus.INTERNAL,
 					"The client sent more items of " + this.call.method().key() + " than were requested"));
 			return;
@@ -149,7 +149,7 @@ public final class ServerInput implements Flow.Publisher<Object> {
 	}
 
 	private void grant(int n) {
-		this.connection.grantInput(this.call, n, this::credited);
+		this.connection.responder().grantInput(this.call, n, this::credited);
 	}
 
 	// Event loop.
@@ -232,7 +232,7 @@ public final class ServerInput implements Flow.Publisher<Object> {
 			if (!ServerInput.this.cancelled) {
 				ServerInput.this.cancelled = true;
 				if (!ServerInput.this.ended) {
-					ServerInput.this.connection.cancelInput(ServerInput.this.call);
+					ServerInput.this.connection.responder().cancelInput(ServerInput.this.call);
 				}
 				drain();
 			}

@@ -339,6 +339,15 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
+	 * Return whether the connection failed or was aborted: from then on no frame from the
+	 * peer is acted on. Event loop only.
+	 * @return {@code true} once the connection has failed
+	 */
+	public final boolean hasFailed() {
+		return this.failed;
+	}
+
+	/**
 	 * Return the flags of this side's preface. The default is {@code 0}.
 	 * @return the flags, see {@link Preface}
 	 */
