@@ -31,6 +31,8 @@ final class ServerCall implements Runnable {
 
 	private final ServerMethod method;
 
+	private final MethodInvoker invoker;
+
 	private final Object[] arguments;
 
 	private final RpcContext context;
@@ -47,12 +49,13 @@ final class ServerCall implements Runnable {
 	// Null unless the method is a server stream.
 	private final ServerStream stream;
 
-	ServerCall(ServerConnection connection, int callId, ServerMethod method, Object[] arguments, RpcContext context,
-			CallObservation observation) {
+	ServerCall(ServerConnection connection, int callId, ServerMethod method, MethodInvoker invoker, Object[] arguments,
+			RpcContext context, CallObservation observation) {
 		this.connection = connection;
 		this.observation = observation;
 		this.callId = callId;
 		this.method = method;
+		this.invoker = invoker;
 		this.arguments = arguments;
 		this.context = context;
 		this.stream = (callId >= 0 && method.callStyle().isStreaming())
@@ -140,8 +143,8 @@ final class ServerCall implements Runnable {
 		CallObservation.Scope scope = (this.observation != null) ? this.observation.openScope() : null;
 		try {
 			RpcMiddleware[] global = this.connection.server().middleware();
-			RpcMiddleware[] local = this.method.middleware();
-			result = (global.length == 0 && local.length == 0) ? this.method.invoke(this.arguments)
+			RpcMiddleware[] local = this.invoker.middleware();
+			result = (global.length == 0 && local.length == 0) ? this.invoker.invoke(this.arguments)
 					: new Invocation(global, local).proceed();
 		}
 		catch (Throwable ex) {
@@ -226,7 +229,7 @@ final class ServerCall implements Runnable {
 			}
 			// The method's concurrency slot is free before the answer leaves, so that a
 			// caller's next call cannot find it still taken.
-			this.method.release();
+			this.invoker.release();
 			if (!isNotification()) {
 				this.connection.responder().complete(this, result, error);
 			}
@@ -270,7 +273,7 @@ final class ServerCall implements Runnable {
 				throw new RpcException(RpcStatus.INTERNAL,
 						"A middleware of " + methodKey() + " called proceed() twice");
 			}
-			return ServerCall.this.method.invoke(ServerCall.this.arguments);
+			return ServerCall.this.invoker.invoke(ServerCall.this.arguments);
 		}
 
 		@Override

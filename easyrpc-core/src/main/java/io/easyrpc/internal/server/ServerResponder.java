@@ -93,11 +93,12 @@ final class ServerResponder {
 					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
 			return;
 		}
+		MethodInvoker invoker = MethodInvoker.of(method);
 		Object[] arguments;
 		ServerSession session;
 		try {
 			session = this.sessions.get(method, request.metadata().sessionId());
-			arguments = admit(method, request.payload(), MessageInfo.Kind.REQUEST);
+			arguments = admit(method, invoker, request.payload(), MessageInfo.Kind.REQUEST);
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), this.connection.remoteAddress(),
@@ -105,7 +106,7 @@ final class ServerResponder {
 			refuse(callId, observation, ex);
 			return;
 		}
-		ServerCall call = new ServerCall(this.connection, callId, method, arguments,
+		ServerCall call = new ServerCall(this.connection, callId, method, invoker, arguments,
 				context(method, request.metadata(), session), observation);
 		if (method.streamParameter() >= 0) {
 			ServerInput input = new ServerInput(this.connection, call, this.server.streamWindow());
@@ -119,7 +120,7 @@ final class ServerResponder {
 	// The checks every call passes before it is dispatched, cheapest first. The slot of a
 	// method with a concurrency limit is taken last, so that a call refused for another
 	// reason does not hold it; ServerCall gives it back when the call is over.
-	private Object[] admit(ServerMethod method, ByteBuf payload, MessageInfo.Kind kind) {
+	private Object[] admit(ServerMethod method, MethodInvoker invoker, ByteBuf payload, MessageInfo.Kind kind) {
 		if (method.options().localOnly() && !LocalPeers.isLocal(this.connection.remoteAddress())) {
 			this.server.rejected(method.key(), "local-only");
 			throw new RpcException(RpcStatus.PERMISSION_DENIED,
@@ -128,8 +129,8 @@ final class ServerResponder {
 		ProcessorChain processors = this.server.processors();
 		ByteBuf arguments = processors.isEmpty() ? payload
 				: processors.inbound(new MessageInfo(kind, method.key(), this.connection.peer()), payload);
-		Object[] decoded = method.decodeArguments(arguments, this.server.codec());
-		if (!method.tryAcquire()) {
+		Object[] decoded = invoker.decodeArguments(arguments, this.server.codec());
+		if (!invoker.tryAcquire()) {
 			this.server.rejected(method.key(), "max-concurrency");
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Method " + method.key() + " allows at most "
 					+ method.options().maxConcurrency() + " concurrent calls");
@@ -170,18 +171,19 @@ final class ServerResponder {
 					"Method " + method.key() + " takes a client stream and cannot answer a notification"));
 			return;
 		}
+		MethodInvoker invoker = MethodInvoker.of(method);
 		Object[] arguments;
 		ServerSession session;
 		try {
 			session = this.sessions.get(method, notification.metadata().sessionId());
-			arguments = admit(method, notification.payload(), MessageInfo.Kind.NOTIFICATION);
+			arguments = admit(method, invoker, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
 			logger.warn("Dropping notification from {}: {}", this.connection.remoteAddress(), ex.getMessage());
 			refuse(observation, ex);
 			return;
 		}
-		this.server.dispatch(new ServerCall(this.connection, -1, method, arguments,
+		this.server.dispatch(new ServerCall(this.connection, -1, method, invoker, arguments,
 				context(method, notification.metadata(), session), observation));
 	}
 
