@@ -31,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * Sets up a server connection before its frames reach the {@link ServerConnection} behind
  * it: asks the connection middleware ({@link ConnectionAdmission}), then runs the
  * shared-secret handshake, and leaves the pipeline once both are done. A
- * {@link ServerConnection} installs it in front of itself when the server has connection
- * middleware or a shared secret.
+ * {@link ServerConnection} installs it in front of itself when it becomes active, if the
+ * server has connection middleware or a shared secret.
  * <p>
  * When the server has connection middleware, nothing the peer sends goes on until they
  * have accepted the connection: at once on a plain connection, after the handshake on a

@@ -83,14 +83,16 @@ public final class MethodInvoker {
 
 	/**
 	 * Register how the engine reaches the invoker of a method; {@link ServerMethod} does
-	 * so when it is initialized. Only the first registration counts.
+	 * so when it is initialized.
 	 * @param invokers the function that returns a method's invoker
+	 * @throws IllegalStateException if the access is already registered
 	 */
 	public static void registerAccess(Function<ServerMethod, MethodInvoker> invokers) {
 		synchronized (MethodInvoker.class) {
-			if (access == null) {
-				access = invokers;
+			if (access != null) {
+				throw new IllegalStateException("Method invoker access is already registered");
 			}
+			access = invokers;
 		}
 	}
 

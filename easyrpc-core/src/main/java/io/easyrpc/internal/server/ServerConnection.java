@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  * that completes the call.
  * <p>
  * When the server has connection middleware or a shared secret, the connection puts a
- * {@link ConnectionSetup} in front of itself as it joins the pipeline: the setup admits
- * the connection and runs the shared-secret handshake, holds what arrives meanwhile, and
+ * {@link ConnectionSetup} in front of itself as it becomes active: the setup admits the
+ * connection and runs the shared-secret handshake, holds what arrives meanwhile, and
  * leaves the pipeline when done. This connection then sees only the frames of an
  * admitted, authenticated peer.
  */
@@ -134,17 +134,14 @@ public final class ServerConnection extends FrameConnection {
 		return this.responder.sessionCount();
 	}
 
-	// The setup goes in front of this handler, so that it sees the peer's frames first.
+	// The setup goes in front of this handler once the pipeline is complete: a transport
+	// passes channelActive on only when it is ready to carry frames, and a customizer may
+	// have added handlers in front of this one before.
 	@Override
-	public void handlerAdded(ChannelHandlerContext ctx) {
-		super.handlerAdded(ctx);
+	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		if (this.setup != null) {
 			ctx.pipeline().addBefore(ctx.name(), ConnectionSetup.NAME, this.setup);
 		}
-	}
-
-	@Override
-	public void channelActive(ChannelHandlerContext ctx) throws Exception {
 		this.server.connectionOpened(this);
 		super.channelActive(ctx);
 	}
