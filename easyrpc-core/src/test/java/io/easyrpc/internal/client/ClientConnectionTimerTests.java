@@ -76,19 +76,17 @@ class ClientConnectionTimerTests {
 		return EmbeddedConnections.readFrame(this.channel);
 	}
 
-	// A call whose deadline is the given time from now on the channel's clock; it has no
-	// router, as it is never cancelled by its caller.
-	private ClientCall call(long timeoutMillis) {
+	// Starts a call whose deadline is the given time from now on the channel's clock and
+	// checks that its request went out. It has no router: the tests never cancel it.
+	private ClientCall started(ClientConnection connection, long timeoutMillis) {
 		long deadline = this.channel.eventLoop().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
-		return new ClientCall(null, HELLO, new Object[] { "deadline" }, new Metadata(timeoutMillis, null, null, null),
-				deadline);
-	}
-
-	private int sent(ClientCall call) {
+		ClientCall call = new ClientCall(null, HELLO, new Object[] { "deadline" },
+				new Metadata(timeoutMillis, null, null, null), deadline);
+		connection.start(call);
 		assertThat(call).isNotDone();
 		assertThat(readOutboundFrame()).isInstanceOfSatisfying(Frame.Request.class,
 				(request) -> assertThat(request.callId()).isEqualTo(call.callId));
-		return call.callId;
+		return call;
 	}
 
 	@Test
@@ -136,12 +134,20 @@ class ClientConnectionTimerTests {
 	}
 
 	@Test
+	void handshakeLeavesThePipelineOnceTheConnectionIsReady() throws Exception {
+		ClientConnection connection = connect(0);
+		assertThat(this.channel.pipeline().get(ClientHandshake.class)).isNotNull();
+		serverPreface();
+		assertThat(connection.ready()).isCompleted();
+		assertThat(this.channel.pipeline().get(ClientHandshake.class)).isNull();
+		assertThat(this.channel.pipeline().last()).isSameAs(connection);
+	}
+
+	@Test
 	void callWithoutResponseFailsAtItsDeadlineAndIsCancelledOnTheServer() throws Exception {
 		ClientConnection connection = connect(0);
 		serverPreface();
-		ClientCall call = call(1_000);
-		connection.start(call);
-		int callId = sent(call);
+		ClientCall call = started(connection, 1_000);
 		advance(999);
 		assertThat(call).isNotDone();
 		assertThat(readOutboundFrame()).isNull();
@@ -151,7 +157,7 @@ class ClientConnectionTimerTests {
 			.havingCause()
 			.isInstanceOfSatisfying(RpcException.class,
 					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED));
-		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(callId, RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(call.callId, RpcStatus.DEADLINE_EXCEEDED));
 		assertThat(connection.pendingCount()).isZero();
 	}
 
@@ -159,11 +165,9 @@ class ClientConnectionTimerTests {
 	void callAnsweredBeforeItsDeadlineIsNeitherFailedNorCancelled() throws Exception {
 		ClientConnection connection = connect(0);
 		serverPreface();
-		ClientCall call = call(1_000);
-		connection.start(call);
-		int callId = sent(call);
+		ClientCall call = started(connection, 1_000);
 		advance(500);
-		this.channel.writeInbound(FrameCodec.encodeResponse(UnpooledByteBufAllocator.DEFAULT, callId,
+		this.channel.writeInbound(FrameCodec.encodeResponse(UnpooledByteBufAllocator.DEFAULT, call.callId,
 				(packer) -> packer.packString("hi")));
 		assertThat(call).isCompletedWithValue("hi");
 		advance(5_000);
@@ -175,22 +179,18 @@ class ClientConnectionTimerTests {
 	void deadlineScanFollowsTheEarliestDeadlineAndThenTheNext() throws Exception {
 		ClientConnection connection = connect(0);
 		serverPreface();
-		ClientCall later = call(3_000);
-		connection.start(later);
-		int laterId = sent(later);
-		ClientCall earlier = call(1_000);
-		connection.start(earlier);
-		int earlierId = sent(earlier);
+		ClientCall later = started(connection, 3_000);
+		ClientCall earlier = started(connection, 1_000);
 		advance(1_000);
 		assertThat(earlier).isCompletedExceptionally();
-		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(earlierId, RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(earlier.callId, RpcStatus.DEADLINE_EXCEEDED));
 		assertThat(later).isNotDone();
 		advance(1_999);
 		assertThat(later).isNotDone();
 		assertThat(readOutboundFrame()).isNull();
 		advance(1);
 		assertThat(later).isCompletedExceptionally();
-		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(laterId, RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(later.callId, RpcStatus.DEADLINE_EXCEEDED));
 	}
 
 }
