@@ -36,6 +36,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
+	// The connection's logger: its setup is part of the story its log tells.
 	private static final Logger logger = LoggerFactory.getLogger(ClientConnection.class);
 
 	private final ClientConnection connection;
