@@ -11,6 +11,7 @@ import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
+import io.netty.util.concurrent.Ticker;
 
 /**
  * Turns each call into a {@link ClientCall} and sends it through a subchannel: the one
@@ -128,7 +129,8 @@ public final class CallRouter {
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
 		}
-		long deadline = (timeoutNanos > 0) ? System.nanoTime() + timeoutNanos : 0;
+		// On the clock of the event loops, which time the deadline once the call is sent.
+		long deadline = (timeoutNanos > 0) ? Ticker.systemTicker().nanoTime() + timeoutNanos : 0;
 		Object[] args = (arguments != null) ? arguments : new Object[0];
 		ClientCall call;
 		if (stream) {

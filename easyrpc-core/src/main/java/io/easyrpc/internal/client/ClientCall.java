@@ -12,6 +12,7 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.internal.protocol.Metadata;
+import io.netty.util.concurrent.Ticker;
 
 /**
  * One outgoing call and the future of its result. Cancelling the future cancels the call
@@ -41,6 +42,7 @@ public class ClientCall extends CompletableFuture<Object> {
 
 	final Metadata metadata;
 
+	// On the clock of Ticker.systemTicker(), zero for none.
 	final long deadlineNanos;
 
 	final boolean oneWay;
@@ -87,7 +89,7 @@ public class ClientCall extends CompletableFuture<Object> {
 	}
 
 	long remainingNanos() {
-		return (this.deadlineNanos != 0) ? this.deadlineNanos - System.nanoTime() : Long.MAX_VALUE;
+		return (this.deadlineNanos != 0) ? this.deadlineNanos - Ticker.systemTicker().nanoTime() : Long.MAX_VALUE;
 	}
 
 	void fail(RpcStatus status, String message) {

@@ -18,7 +18,8 @@ import io.netty.handler.ssl.SslContext;
  * Makes the connections to one address, with the Netty pipeline its scheme needs: TLS for
  * TCP with a context and for {@code wss://}, the WebSocket upgrade and framing for
  * {@code ws://} and {@code wss://}, the length-prefixed frame decoder otherwise, and the
- * {@link ClientConnection} last. In-process addresses never use TLS.
+ * {@link ClientConnection} last (which puts its {@link ClientHandshake} in front of
+ * itself until the connection is ready). In-process addresses never use TLS.
  */
 public final class ClientTransports implements Subchannel.Connector {
 

@@ -5,16 +5,17 @@ import java.util.List;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 
+import io.easyrpc.RpcException;
+import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.codec.ValueType;
+import io.easyrpc.internal.EmbeddedConnections;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
-import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.middleware.ProcessorChain;
-import io.easyrpc.internal.transport.PrefaceDecoder;
-import io.easyrpc.internal.transport.PrefaceEncoder;
 import io.easyrpc.transport.RpcAddress;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
+import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -23,13 +24,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 /**
  * The timers of {@link ClientConnection} on an {@link EmbeddedChannel} whose clock the
- * tests move: keep-alive pings and the preface timeout fire at their time, not before.
+ * tests move: keep-alive pings, the preface timeout and the deadline scan of its
+ * {@link ClientRequester} fire at their time, not before.
  */
 class ClientConnectionTimerTests {
 
 	private static final int MAX_FRAME_SIZE = 1024;
 
 	private static final long PREFACE_TIMEOUT_MILLIS = 3_000;
+
+	private static final ObjectCodec CODEC = ObjectCodec.createDefault();
+
+	private static final CallOptions HELLO = CallOptions.unary("Greeter/hello",
+			new ValueType[] { CODEC.valueType(String.class) }, CODEC.valueType(String.class), null, null);
 
 	// the connection is attached to the embedded channel by hand; the subchannel never
 	// connects
@@ -52,43 +59,34 @@ class ClientConnectionTimerTests {
 		ClientConnection connection = new ClientConnection(this.owner, ObjectCodec.createDefault(),
 				ProcessorChain.of(List.of()), MAX_FRAME_SIZE, PREFACE_TIMEOUT_MILLIS,
 				TimeUnit.MILLISECONDS.toNanos(keepAliveMillis), null);
-		// The clock stops before the connection becomes active and schedules its timers.
-		this.channel = new EmbeddedChannel();
-		this.channel.freezeTime();
-		this.channel.pipeline().addLast(new PrefaceDecoder(), PrefaceEncoder.INSTANCE, connection);
-		this.channel.pipeline().fireChannelActive();
-		ByteBuf preface = this.channel.readOutbound();
-		try {
-			assertThat(Preface.readFrom(preface).maxFrameSize()).isEqualTo(MAX_FRAME_SIZE);
-		}
-		finally {
-			preface.release();
-		}
+		this.channel = EmbeddedConnections.open(connection);
+		assertThat(EmbeddedConnections.readPreface(this.channel).maxFrameSize()).isEqualTo(MAX_FRAME_SIZE);
 		return connection;
 	}
 
 	private void serverPreface() {
-		ByteBuf preface = Unpooled.buffer(Preface.LENGTH);
-		new Preface(Preface.CURRENT_VERSION, 0, MAX_FRAME_SIZE).writeTo(preface);
-		this.channel.writeInbound(preface);
+		EmbeddedConnections.writePreface(this.channel, MAX_FRAME_SIZE);
 	}
 
 	private void advance(long millis) {
-		this.channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-		this.channel.runPendingTasks();
+		EmbeddedConnections.advance(this.channel, millis);
 	}
 
 	private Frame readOutboundFrame() {
-		ByteBuf buf = this.channel.readOutbound();
-		if (buf == null) {
-			return null;
-		}
-		try {
-			return FrameCodec.decode(buf);
-		}
-		finally {
-			buf.release();
-		}
+		return EmbeddedConnections.readFrame(this.channel);
+	}
+
+	// Starts a call whose deadline is the given time from now on the channel's clock and
+	// checks that its request went out. It has no router: the tests never cancel it.
+	private ClientCall started(ClientConnection connection, long timeoutMillis) {
+		long deadline = this.channel.eventLoop().ticker().nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMillis);
+		ClientCall call = new ClientCall(null, HELLO, new Object[] { "deadline" },
+				new Metadata(timeoutMillis, null, null, null), deadline);
+		connection.start(call);
+		assertThat(call).isNotDone();
+		assertThat(readOutboundFrame()).isInstanceOfSatisfying(Frame.Request.class,
+				(request) -> assertThat(request.callId()).isEqualTo(call.callId));
+		return call;
 	}
 
 	@Test
@@ -133,6 +131,66 @@ class ClientConnectionTimerTests {
 		advance(PREFACE_TIMEOUT_MILLIS * 2);
 		assertThat(connection.ready()).isCompleted();
 		assertThat(this.channel.isOpen()).isTrue();
+	}
+
+	@Test
+	void handshakeLeavesThePipelineOnceTheConnectionIsReady() throws Exception {
+		ClientConnection connection = connect(0);
+		assertThat(this.channel.pipeline().get(ClientHandshake.class)).isNotNull();
+		serverPreface();
+		assertThat(connection.ready()).isCompleted();
+		assertThat(this.channel.pipeline().get(ClientHandshake.class)).isNull();
+		assertThat(this.channel.pipeline().last()).isSameAs(connection);
+	}
+
+	@Test
+	void callWithoutResponseFailsAtItsDeadlineAndIsCancelledOnTheServer() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		ClientCall call = started(connection, 1_000);
+		advance(999);
+		assertThat(call).isNotDone();
+		assertThat(readOutboundFrame()).isNull();
+		advance(1);
+		assertThat(call).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RpcException.class,
+					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(call.callId, RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(connection.pendingCount()).isZero();
+	}
+
+	@Test
+	void callAnsweredBeforeItsDeadlineIsNeitherFailedNorCancelled() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		ClientCall call = started(connection, 1_000);
+		advance(500);
+		this.channel.writeInbound(FrameCodec.encodeResponse(UnpooledByteBufAllocator.DEFAULT, call.callId,
+				(packer) -> packer.packString("hi")));
+		assertThat(call).isCompletedWithValue("hi");
+		advance(5_000);
+		assertThat(readOutboundFrame()).isNull();
+		assertThat(connection.pendingCount()).isZero();
+	}
+
+	@Test
+	void deadlineScanFollowsTheEarliestDeadlineAndThenTheNext() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		ClientCall later = started(connection, 3_000);
+		ClientCall earlier = started(connection, 1_000);
+		advance(1_000);
+		assertThat(earlier).isCompletedExceptionally();
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(earlier.callId, RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(later).isNotDone();
+		advance(1_999);
+		assertThat(later).isNotDone();
+		assertThat(readOutboundFrame()).isNull();
+		advance(1);
+		assertThat(later).isCompletedExceptionally();
+		assertThat(readOutboundFrame()).isEqualTo(new Frame.Cancel(later.callId, RpcStatus.DEADLINE_EXCEEDED));
 	}
 
 }

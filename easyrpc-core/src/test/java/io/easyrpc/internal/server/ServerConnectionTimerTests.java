@@ -7,15 +7,11 @@ import java.util.concurrent.TimeUnit;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.internal.EmbeddedConnections;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
-import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.middleware.CallInfo;
-import io.easyrpc.internal.transport.PrefaceDecoder;
-import io.easyrpc.internal.transport.PrefaceEncoder;
 import io.easyrpc.transport.RpcAddress;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -47,38 +43,20 @@ class ServerConnectionTimerTests {
 		RpcServer server = builder.address(RpcAddress.inProcess("timers-" + UUID.randomUUID()))
 			.codec(ObjectCodec.createDefault())
 			.build();
-		// The clock stops before the connection becomes active and schedules its timers.
-		this.channel = new EmbeddedChannel();
-		this.channel.freezeTime();
-		this.channel.pipeline().addLast(new PrefaceDecoder(), PrefaceEncoder.INSTANCE);
-		if (idleMillis > 0) {
-			this.channel.pipeline().addLast(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS));
-		}
-		this.channel.pipeline().addLast(new ServerConnection(server, MAX_FRAME_SIZE, CallInfo.TCP, null, null));
-		this.channel.pipeline().fireChannelActive();
-		ByteBuf preface = Unpooled.buffer(Preface.LENGTH);
-		new Preface(Preface.CURRENT_VERSION, 0, MAX_FRAME_SIZE).writeTo(preface);
-		this.channel.writeInbound(preface);
-		ByteBuf serverPreface = this.channel.readOutbound();
-		serverPreface.release();
+		ServerConnection connection = new ServerConnection(server, MAX_FRAME_SIZE, CallInfo.TCP, null, null);
+		this.channel = (idleMillis > 0)
+				? EmbeddedConnections.open(new IdleStateHandler(idleMillis, 0, 0, TimeUnit.MILLISECONDS), connection)
+				: EmbeddedConnections.open(connection);
+		EmbeddedConnections.writePreface(this.channel, MAX_FRAME_SIZE);
+		EmbeddedConnections.readPreface(this.channel);
 	}
 
 	private void advance(long millis) {
-		this.channel.advanceTimeBy(millis, TimeUnit.MILLISECONDS);
-		this.channel.runPendingTasks();
+		EmbeddedConnections.advance(this.channel, millis);
 	}
 
 	private Frame readOutboundFrame() {
-		ByteBuf buf = this.channel.readOutbound();
-		if (buf == null) {
-			return null;
-		}
-		try {
-			return FrameCodec.decode(buf);
-		}
-		finally {
-			buf.release();
-		}
+		return EmbeddedConnections.readFrame(this.channel);
 	}
 
 	@Test
