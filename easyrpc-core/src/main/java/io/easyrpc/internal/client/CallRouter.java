@@ -1,12 +1,12 @@
 package io.easyrpc.internal.client;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.CallObservers;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
@@ -29,7 +29,7 @@ public final class CallRouter {
 
 	private final SubchannelPicker picker;
 
-	private final List<ClientCallObserver> observers;
+	private final CallObservers<ClientCallObserver> observers;
 
 	private final int streamWindow;
 
@@ -55,7 +55,7 @@ public final class CallRouter {
 		this.target = target;
 		this.subchannels = List.copyOf(subchannels);
 		this.picker = picker;
-		this.observers = List.copyOf(observers);
+		this.observers = new CallObservers<>(observers, ClientCallObserver::start);
 		this.streamWindow = streamWindow;
 		this.transport = transport;
 	}
@@ -124,7 +124,7 @@ public final class CallRouter {
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
 			Map<String, String> headers = new LinkedHashMap<>(effective.headers());
-			observation = observe(new CallInfo(options.method(), this.target, headers,
+			observation = this.observers.start(new CallInfo(options.method(), this.target, headers,
 					options.kind() == CallOptions.Kind.ONE_WAY, stream, upload != null, this.transport));
 			effective = new Metadata(effective.timeoutMillis(), effective.idempotencyKey(), effective.sessionId(),
 					headers);
@@ -221,17 +221,6 @@ public final class CallRouter {
 		}
 		ClientCall end = new ClientCall(this, END_SESSION, new Object[0], new Metadata(0, null, session.id(), null), 0);
 		connection.start(end);
-	}
-
-	private CallObservation observe(CallInfo info) {
-		if (this.observers.size() == 1) {
-			return this.observers.get(0).start(info);
-		}
-		List<CallObservation> observations = new ArrayList<>(this.observers.size());
-		for (ClientCallObserver observer : this.observers) {
-			observations.add(observer.start(info));
-		}
-		return CallObservation.of(observations);
 	}
 
 	void cancelled(ClientCall call) {

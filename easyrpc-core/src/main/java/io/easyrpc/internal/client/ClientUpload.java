@@ -1,5 +1,6 @@
 package io.easyrpc.internal.client;
 
+import java.util.Objects;
 import java.util.concurrent.Flow;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -110,6 +111,7 @@ public final class ClientUpload implements Flow.Subscriber<Object> {
 
 	@Override
 	public void onSubscribe(Flow.Subscription subscription) {
+		Objects.requireNonNull(subscription, "subscription");
 		long credit;
 		synchronized (this) {
 			if (this.subscription != null) {
@@ -129,6 +131,7 @@ public final class ClientUpload implements Flow.Subscriber<Object> {
 
 	@Override
 	public void onNext(Object item) {
+		Objects.requireNonNull(item, "item");
 		if (this.stopped) {
 			return;
 		}
@@ -151,6 +154,7 @@ public final class ClientUpload implements Flow.Subscriber<Object> {
 
 	@Override
 	public void onError(Throwable failure) {
+		Objects.requireNonNull(failure, "failure");
 		if (this.stopped) {
 			return;
 		}

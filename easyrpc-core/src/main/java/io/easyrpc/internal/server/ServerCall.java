@@ -116,13 +116,15 @@ final class ServerCall implements Runnable {
 			this.deadlinePassed = true;
 		}
 		this.context.cancel();
+		// The output first: once the input has failed, a channel's output may only end
+		// with that failure, and its subscriber may not cancel it (rule 2.3).
+		if (this.stream != null) {
+			this.stream.cancel();
+		}
 		ServerInput current = this.input;
 		if (current != null) {
 			current.abort(deadlinePassed ? new RpcException(RpcStatus.DEADLINE_EXCEEDED, "Deadline passed")
 					: new RpcException(RpcStatus.CANCELLED, "The client cancelled the call"));
-		}
-		if (this.stream != null) {
-			this.stream.cancel();
 		}
 	}
 

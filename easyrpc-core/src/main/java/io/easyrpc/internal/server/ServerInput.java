@@ -1,5 +1,6 @@
 package io.easyrpc.internal.server;
 
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Flow;
@@ -45,6 +46,8 @@ public final class ServerInput implements Flow.Publisher<Object> {
 
 	private final AtomicBoolean creditStarted = new AtomicBoolean();
 
+	// Set once onSubscribe has returned (rule 1.3: no onNext before it), cleared once the
+	// subscriber is cancelled or terminated (rule 3.13).
 	private volatile Flow.Subscriber<? super Object> subscriber;
 
 	// Set once the client ended its stream (COMPLETE or ERROR) or the call ended.
@@ -56,6 +59,9 @@ public final class ServerInput implements Flow.Publisher<Object> {
 
 	// Set when the input ends with a failure that skips the items still waiting.
 	private volatile boolean aborted;
+
+	// A non-positive request, signalled by the drain loop (rules 3.9 and 1.3).
+	private volatile Throwable invalidRequest;
 
 	// Drain loop only.
 	private boolean terminated;
@@ -73,6 +79,7 @@ public final class ServerInput implements Flow.Publisher<Object> {
 
 	@Override
 	public void subscribe(Flow.Subscriber<? super Object> subscriber) {
+		Objects.requireNonNull(subscriber, "subscriber");
 		if (!this.subscribed.compareAndSet(false, true)) {
 			subscriber.onSubscribe(new Flow.Subscription() {
 				@Override
@@ -87,8 +94,8 @@ public final class ServerInput implements Flow.Publisher<Object> {
 					"The client stream of " + this.call.method().key() + " can be subscribed to only once"));
 			return;
 		}
-		this.subscriber = subscriber;
 		subscriber.onSubscribe(new Subscription());
+		this.subscriber = subscriber;
 		drain();
 	}
 
@@ -148,6 +155,16 @@ public final class ServerInput implements Flow.Publisher<Object> {
 		this.items.clear();
 	}
 
+	// Stops the client's producer unless the input has ended already.
+	private void stopClient() {
+		if (!this.cancelled) {
+			this.cancelled = true;
+			if (!this.ended) {
+				this.connection.responder().cancelInput(this.call);
+			}
+		}
+	}
+
 	private void grant(int n) {
 		this.connection.responder().grantInput(this.call, n, this::credited);
 	}
@@ -168,7 +185,14 @@ public final class ServerInput implements Flow.Publisher<Object> {
 				if (this.cancelled || this.aborted) {
 					this.items.clear();
 				}
-				if (!this.cancelled) {
+				Throwable invalid = this.invalidRequest;
+				if (invalid != null && !this.cancelled) {
+					this.terminated = true;
+					stopClient();
+					this.items.clear();
+					current.onError(invalid);
+				}
+				else if (!this.cancelled) {
 					long wanted = this.requested.get();
 					long emitted = 0;
 					while (emitted != wanted && !this.cancelled) {
@@ -200,6 +224,9 @@ public final class ServerInput implements Flow.Publisher<Object> {
 					}
 				}
 			}
+			if (current != null && (this.cancelled || this.terminated)) {
+				this.subscriber = null;
+			}
 			missed = this.work.addAndGet(-missed);
 			if (missed == 0) {
 				return;
@@ -212,9 +239,11 @@ public final class ServerInput implements Flow.Publisher<Object> {
 		@Override
 		public void request(long n) {
 			if (n <= 0) {
-				cancel();
-				ServerInput.this.subscriber
-					.onError(new IllegalArgumentException("Requested " + n + " items; must be positive"));
+				if (ServerInput.this.invalidRequest == null) {
+					ServerInput.this.invalidRequest = new IllegalArgumentException(
+							"Requested " + n + " items; must be positive");
+				}
+				drain();
 				return;
 			}
 			ServerInput.this.requested.getAndAccumulate(n, (current, add) -> {
@@ -230,10 +259,7 @@ public final class ServerInput implements Flow.Publisher<Object> {
 		@Override
 		public void cancel() {
 			if (!ServerInput.this.cancelled) {
-				ServerInput.this.cancelled = true;
-				if (!ServerInput.this.ended) {
-					ServerInput.this.connection.responder().cancelInput(ServerInput.this.call);
-				}
+				stopClient();
 				drain();
 			}
 		}

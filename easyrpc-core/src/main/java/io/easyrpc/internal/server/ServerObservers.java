@@ -1,9 +1,9 @@
 package io.easyrpc.internal.server;
 
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.easyrpc.internal.CallObservers;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ConnectionDecision;
@@ -15,10 +15,10 @@ import io.easyrpc.middleware.ServerCallObserver;
  */
 final class ServerObservers {
 
-	private final List<ServerCallObserver> observers;
+	private final CallObservers<ServerCallObserver> observers;
 
 	ServerObservers(List<ServerCallObserver> observers) {
-		this.observers = List.copyOf(observers);
+		this.observers = new CallObservers<>(observers, ServerCallObserver::start);
 	}
 
 	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
@@ -26,25 +26,18 @@ final class ServerObservers {
 		if (this.observers.isEmpty()) {
 			return null;
 		}
-		CallInfo info = new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport);
-		if (this.observers.size() == 1) {
-			return this.observers.get(0).start(info);
-		}
-		List<CallObservation> observations = new ArrayList<>(this.observers.size());
-		for (ServerCallObserver observer : this.observers) {
-			observations.add(observer.start(info));
-		}
-		return CallObservation.of(observations);
+		return this.observers
+			.start(new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport));
 	}
 
 	void rejected(String methodKey, String reason) {
-		for (ServerCallObserver observer : this.observers) {
+		for (ServerCallObserver observer : this.observers.observers()) {
 			observer.rejected(methodKey, reason);
 		}
 	}
 
 	void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
-		for (ServerCallObserver observer : this.observers) {
+		for (ServerCallObserver observer : this.observers.observers()) {
 			observer.connectionRejected(connection, decision);
 		}
 	}

@@ -1,6 +1,7 @@
 package io.easyrpc.internal.server;
 
 import java.util.Iterator;
+import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.Flow;
 import java.util.concurrent.RejectedExecutionException;
@@ -362,6 +363,7 @@ final class ServerStream {
 
 		@Override
 		public void onSubscribe(Flow.Subscription subscription) {
+			Objects.requireNonNull(subscription, "subscription");
 			if (ServerStream.this.subscription != null || ServerStream.this.done) {
 				subscription.cancel();
 				return;
@@ -372,6 +374,7 @@ final class ServerStream {
 
 		@Override
 		public void onNext(Object item) {
+			Objects.requireNonNull(item, "item");
 			if (ServerStream.this.done) {
 				return;
 			}
@@ -389,6 +392,9 @@ final class ServerStream {
 
 		@Override
 		public void onError(Throwable failure) {
+			Objects.requireNonNull(failure, "failure");
+			// Rule 2.3: the subscription is not called once the publisher has ended.
+			ServerStream.this.subscription = null;
 			fail(failure);
 		}
 

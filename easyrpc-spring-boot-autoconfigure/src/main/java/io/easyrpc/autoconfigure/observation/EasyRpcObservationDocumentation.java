@@ -6,53 +6,41 @@ import io.micrometer.observation.ObservationConvention;
 import io.micrometer.observation.docs.ObservationDocumentation;
 
 /**
- * The observations easyrpc records and their keys.
+ * The observations easyrpc records and their keys. Both sides use the same keys.
  */
 public enum EasyRpcObservationDocumentation implements ObservationDocumentation {
 
 	/**
 	 * A call served: from its arrival to its outcome.
 	 */
-	SERVER_REQUESTS {
-
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultEasyRpcServerObservationConvention.class;
-		}
-
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return LowCardinalityKeyNames.values();
-		}
-
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return HighCardinalityKeyNames.values();
-		}
-
-	},
+	SERVER_REQUESTS(DefaultEasyRpcServerObservationConvention.class),
 
 	/**
 	 * A call made by a client: from its start to its outcome.
 	 */
-	CLIENT_REQUESTS {
+	CLIENT_REQUESTS(DefaultEasyRpcClientObservationConvention.class);
 
-		@Override
-		public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
-			return DefaultEasyRpcClientObservationConvention.class;
-		}
+	private final Class<? extends ObservationConvention<? extends Observation.Context>> defaultConvention;
 
-		@Override
-		public KeyName[] getLowCardinalityKeyNames() {
-			return LowCardinalityKeyNames.values();
-		}
+	EasyRpcObservationDocumentation(
+			Class<? extends ObservationConvention<? extends Observation.Context>> defaultConvention) {
+		this.defaultConvention = defaultConvention;
+	}
 
-		@Override
-		public KeyName[] getHighCardinalityKeyNames() {
-			return HighCardinalityKeyNames.values();
-		}
+	@Override
+	public Class<? extends ObservationConvention<? extends Observation.Context>> getDefaultConvention() {
+		return this.defaultConvention;
+	}
 
-	};
+	@Override
+	public KeyName[] getLowCardinalityKeyNames() {
+		return LowCardinalityKeyNames.values();
+	}
+
+	@Override
+	public KeyName[] getHighCardinalityKeyNames() {
+		return HighCardinalityKeyNames.values();
+	}
 
 	/**
 	 * Low-cardinality keys, also tags of the timers.
@@ -60,66 +48,35 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 	public enum LowCardinalityKeyNames implements KeyName {
 
 		/** Always {@code easyrpc}. */
-		SYSTEM {
-
-			@Override
-			public String asString() {
-				return "rpc.system";
-			}
-
-		},
+		SYSTEM("rpc.system"),
 
 		/** The service part of the method key, with its group. */
-		SERVICE {
-
-			@Override
-			public String asString() {
-				return "rpc.service";
-			}
-
-		},
+		SERVICE("rpc.service"),
 
 		/** The method part of the method key. */
-		METHOD {
-
-			@Override
-			public String asString() {
-				return "rpc.method";
-			}
-
-		},
+		METHOD("rpc.method"),
 
 		/**
 		 * {@code unary}, {@code one_way}, {@code server_stream}, {@code client_stream} or
 		 * {@code bidi_stream}.
 		 */
-		TYPE {
-
-			@Override
-			public String asString() {
-				return "rpc.type";
-			}
-
-		},
+		TYPE("rpc.type"),
 
 		/** The status name, for example {@code OK} or {@code NOT_FOUND}. */
-		STATUS {
-
-			@Override
-			public String asString() {
-				return "rpc.status";
-			}
-
-		},
+		STATUS("rpc.status"),
 
 		/** How the call travels: {@code tcp}, {@code inproc} or {@code websocket}. */
-		TRANSPORT {
+		TRANSPORT("rpc.transport");
 
-			@Override
-			public String asString() {
-				return "rpc.transport";
-			}
+		private final String key;
 
+		LowCardinalityKeyNames(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}
@@ -130,33 +87,23 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 	public enum HighCardinalityKeyNames implements KeyName {
 
 		/** The address of the other side. */
-		PEER_ADDRESS {
-
-			@Override
-			public String asString() {
-				return "network.peer.address";
-			}
-
-		},
+		PEER_ADDRESS("network.peer.address"),
 
 		/** The stream items this side sent; streaming calls only. */
-		MESSAGES_SENT {
-
-			@Override
-			public String asString() {
-				return "rpc.messages.sent";
-			}
-
-		},
+		MESSAGES_SENT("rpc.messages.sent"),
 
 		/** The stream items this side received; streaming calls only. */
-		MESSAGES_RECEIVED {
+		MESSAGES_RECEIVED("rpc.messages.received");
 
-			@Override
-			public String asString() {
-				return "rpc.messages.received";
-			}
+		private final String key;
 
+		HighCardinalityKeyNames(String key) {
+			this.key = key;
+		}
+
+		@Override
+		public String asString() {
+			return this.key;
 		}
 
 	}

@@ -16,8 +16,6 @@ public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String
 
 	private final CallInfo call;
 
-	private final StreamMessages messages = new StreamMessages();
-
 	/**
 	 * Create a context.
 	 * @param call the call
@@ -38,31 +36,6 @@ public class EasyRpcServerContext extends RequestReplyReceiverContext<Map<String
 	@Override
 	public CallInfo getCall() {
 		return this.call;
-	}
-
-	@Override
-	public RpcStatus getStatus() {
-		return getResponse();
-	}
-
-	@Override
-	public void setMessages(long sent, long received) {
-		this.messages.set(sent, received);
-	}
-
-	@Override
-	public boolean hasMessages() {
-		return this.messages.recorded();
-	}
-
-	@Override
-	public long getMessagesSent() {
-		return this.messages.sent();
-	}
-
-	@Override
-	public long getMessagesReceived() {
-		return this.messages.received();
 	}
 
 }

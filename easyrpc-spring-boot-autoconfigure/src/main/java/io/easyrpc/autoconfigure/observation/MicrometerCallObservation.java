@@ -3,7 +3,6 @@ package io.easyrpc.autoconfigure.observation;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.middleware.CallObservation;
 import io.micrometer.observation.Observation;
-import io.micrometer.observation.transport.ResponseContext;
 
 /**
  * A {@link CallObservation} backed by a Micrometer {@link Observation}; the status is the
@@ -13,9 +12,9 @@ final class MicrometerCallObservation implements CallObservation {
 
 	private final Observation observation;
 
-	private final ResponseContext<RpcStatus> context;
+	private final EasyRpcCallContext context;
 
-	MicrometerCallObservation(Observation observation, ResponseContext<RpcStatus> context) {
+	MicrometerCallObservation(Observation observation, EasyRpcCallContext context) {
 		this.observation = observation;
 		this.context = context;
 	}
@@ -28,9 +27,7 @@ final class MicrometerCallObservation implements CallObservation {
 
 	@Override
 	public void messages(long sent, long received) {
-		if (this.context instanceof EasyRpcCallContext call) {
-			call.setMessages(sent, received);
-		}
+		this.context.setMessages(sent, received);
 	}
 
 	@Override

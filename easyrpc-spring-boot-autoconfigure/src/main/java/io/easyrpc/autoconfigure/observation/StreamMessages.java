@@ -1,33 +1,12 @@
 package io.easyrpc.autoconfigure.observation;
 
 /**
- * The stream item counts of one call, kept by both observation contexts (which extend
- * different Micrometer base classes, so they share this state by holding it).
+ * The stream item counts of one finished streaming call, kept in its observation context
+ * under the key {@code StreamMessages.class}.
+ *
+ * @param sent the items this side sent
+ * @param received the items this side received
  */
-final class StreamMessages {
-
-	private boolean recorded;
-
-	private long sent;
-
-	private long received;
-
-	void set(long sent, long received) {
-		this.recorded = true;
-		this.sent = sent;
-		this.received = received;
-	}
-
-	boolean recorded() {
-		return this.recorded;
-	}
-
-	long sent() {
-		return this.sent;
-	}
-
-	long received() {
-		return this.received;
-	}
+record StreamMessages(long sent, long received) {
 
 }
