@@ -5,16 +5,13 @@ import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Supplier;
 
 import io.easyrpc.RpcStatus;
@@ -31,6 +28,7 @@ import io.easyrpc.internal.server.MessageConnection;
 import io.easyrpc.internal.server.ServerInput;
 import io.easyrpc.internal.server.ServerConnection;
 import io.easyrpc.internal.server.ServerRuntime;
+import io.easyrpc.internal.transport.MessageChannel;
 import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
@@ -44,7 +42,6 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
-import io.netty.channel.local.LocalAddress;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
@@ -118,16 +115,6 @@ public final class RpcServer {
 	private volatile boolean running;
 
 	private volatile int port = -1;
-
-	private static final AtomicLong bridgeIds = new AtomicLong();
-
-	// The in-process address where connections of other transports (WebSocket) enter
-	// the server; bound while the server runs.
-	private volatile @Nullable RpcAddress bridgeAddress;
-
-	// Peers of message connections between their opening and the server side of their
-	// in-process channel taking them, by the address of the opening side.
-	private final Map<SocketAddress, MessageConnection.Peer> openingPeers = new ConcurrentHashMap<>();
 
 	private RpcServer(Builder builder) {
 		this.addresses = List.copyOf(builder.addresses);
@@ -224,7 +211,6 @@ public final class RpcServer {
 					this.port = inet.getPort();
 				}
 			}
-			bindBridge();
 		}
 		catch (RuntimeException ex) {
 			closeServerChannels();
@@ -298,39 +284,12 @@ public final class RpcServer {
 		channel.pipeline().addLast("easyrpc", connection);
 	}
 
-	// Message connections enter through an in-process channel: its server side is an
-	// ordinary connection, which sees the addresses of the real peer.
-	private void bindBridge() {
-		RpcAddress address = RpcAddress.inProcess("easyrpc-bridge-" + bridgeIds.incrementAndGet());
-		ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
-
-			@Override
-			protected void initChannel(Channel channel) {
-				MessageConnection.Peer peer = RpcServer.this.openingPeers.remove(channel.remoteAddress());
-				if (peer == null) {
-					channel.close();
-					return;
-				}
-				// The message connection hands on the preface and frame bodies as
-				// messages of their own: no length prefix.
-				channel.pipeline().addLast("bodies", MessageConnection.Bodies.INSTANCE);
-				addConnectionHandlers(channel, new ServerConnection(RpcServer.this, RpcServer.this.maxFrameSize,
-						peer.transport(), peer.remoteAddress(), peer.localAddress()));
-			}
-
-		}, this::customizeAllocator).awaitUninterruptibly();
-		if (!bind.isSuccess()) {
-			throw new RpcServerBindException(address, bind.cause());
-		}
-		this.serverChannels.add(bind.channel());
-		this.bridgeAddress = address;
-	}
-
 	/**
 	 * Open a connection whose messages arrive over a message-oriented transport that this
 	 * server does not accept itself, such as a WebSocket session of a web server. Each
 	 * message in either direction carries the preface or one frame body
-	 * ({@link MessageConnection}). The connection is served like one accepted on a socket
+	 * ({@link MessageConnection}); the connection runs on one of the server's event
+	 * loops, without an in-process hop. It is served like one accepted on a socket
 	 * (connection middleware, authentication, limits, observations), with the given
 	 * addresses and transport name.
 	 * @param transport the transport name observations report, for example
@@ -343,24 +302,23 @@ public final class RpcServer {
 	 * be opened
 	 */
 	public MessageConnection openMessageConnection(String transport, SocketAddress remoteAddress,
-			@Nullable SocketAddress localAddress, MessageConnection.Sink sink) {
+			@Nullable SocketAddress localAddress, MessageChannel.Sink sink) {
 		Objects.requireNonNull(transport, "transport must not be null");
 		Objects.requireNonNull(sink, "sink must not be null");
-		RpcAddress target = this.bridgeAddress;
 		TransportResources transportResources = this.resources;
-		if (!this.running || target == null || this.calls.isRefusing()) {
+		if (!this.running || this.calls.isRefusing()) {
 			throw new IllegalStateException("The easyrpc server is not running");
 		}
-		LocalAddress opening = new LocalAddress(target.host() + "-" + bridgeIds.incrementAndGet());
-		this.openingPeers.put(opening, new MessageConnection.Peer(transport, remoteAddress, localAddress));
-		try {
-			// The server side of the channel takes the peer out of the map as it starts.
-			return MessageConnection.open(transportResources, target, opening, this.maxFrameSize, remoteAddress, sink);
+		MessageChannel channel = new MessageChannel(sink, remoteAddress, localAddress,
+				(this.allocator != null) ? this.allocator : TransportResources.ALLOCATOR);
+		addConnectionHandlers(channel,
+				new ServerConnection(this, this.maxFrameSize, transport, remoteAddress, localAddress));
+		ChannelFuture registration = transportResources.register(channel).awaitUninterruptibly();
+		if (!registration.isSuccess()) {
+			throw new IllegalStateException("Could not open an easyrpc connection: " + registration.cause(),
+					registration.cause());
 		}
-		catch (RuntimeException ex) {
-			this.openingPeers.remove(opening);
-			throw ex;
-		}
+		return new MessageConnection(channel, this.maxFrameSize);
 	}
 
 	/**
@@ -381,7 +339,6 @@ public final class RpcServer {
 			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
 		}
 		closeServerChannels();
-		this.bridgeAddress = null;
 		int inFlight = this.calls.awaitIdle(drainTimeout);
 		if (inFlight > 0) {
 			logger.warn("easyrpc server stopped with {} calls still in flight after {}", inFlight, drainTimeout);

@@ -13,7 +13,6 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.local.LocalAddress;
 import io.netty.channel.local.LocalChannel;
 import io.netty.channel.local.LocalIoHandler;
 import io.netty.channel.local.LocalServerChannel;
@@ -160,22 +159,14 @@ public final class TransportResources implements AutoCloseable {
 	}
 
 	/**
-	 * Connect an in-process channel from a chosen local address, which the server side
-	 * sees as the channel's remote address.
-	 * @param address the in-process address to connect to
-	 * @param localAddress the address of the connecting side, unique in the JVM
-	 * @param handler the handler that initializes the channel
-	 * @return the connect future
+	 * Register a channel that does no I/O of its own, fed by a transport that Netty does
+	 * not drive (a WebSocket session of a web server), on one of the event loops of TCP
+	 * channels.
+	 * @param channel the channel, with its handlers added
+	 * @return the registration future
 	 */
-	public ChannelFuture connectInProcess(RpcAddress address, LocalAddress localAddress, ChannelHandler handler) {
-		if (!address.isInProcess()) {
-			throw new IllegalArgumentException("Not an in-process address: " + address);
-		}
-		return new Bootstrap().handler(handler)
-			.group(localGroup())
-			.channel(LocalChannel.class)
-			.option(ChannelOption.ALLOCATOR, ALLOCATOR)
-			.connect(address.toSocketAddress(), localAddress);
+	public ChannelFuture register(Channel channel) {
+		return tcpGroup().register(channel);
 	}
 
 	private synchronized EventLoopGroup tcpGroup() {

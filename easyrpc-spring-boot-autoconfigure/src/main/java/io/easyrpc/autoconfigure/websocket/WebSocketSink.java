@@ -8,7 +8,9 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import io.easyrpc.internal.server.MessageConnection;
+import io.easyrpc.internal.transport.MessageChannel;
+import io.netty.buffer.ByteBuf;
+import io.netty.util.ReferenceCountUtil;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -20,9 +22,10 @@ import org.springframework.web.socket.WebSocketSession;
  * Sends the server's messages to one WebSocket session. A WebSocket send may block until
  * the peer reads, so messages are queued and sent, in order, by one task at a time on the
  * send executor, never on the event loop that produced them. A close waits behind the
- * messages queued before it.
+ * messages queued before it. Each message is sent from the buffer the server encoded it
+ * into, which is released once the send returns.
  */
-final class WebSocketSink implements MessageConnection.Sink {
+final class WebSocketSink implements MessageChannel.Sink {
 
 	private static final Logger logger = LoggerFactory.getLogger(WebSocketSink.class);
 
@@ -47,11 +50,13 @@ final class WebSocketSink implements MessageConnection.Sink {
 	}
 
 	@Override
-	public void send(byte[] message) {
-		if (!this.failed) {
-			this.queue.offer(message);
-			schedule();
+	public void send(ByteBuf message) {
+		if (this.failed) {
+			message.release();
+			return;
 		}
+		this.queue.offer(message);
+		schedule();
 	}
 
 	@Override
@@ -82,7 +87,7 @@ final class WebSocketSink implements MessageConnection.Sink {
 			catch (RejectedExecutionException ex) {
 				// The application is shutting down and the session with it.
 				this.scheduled.set(false);
-				this.queue.clear();
+				discardQueued();
 			}
 		}
 	}
@@ -91,7 +96,7 @@ final class WebSocketSink implements MessageConnection.Sink {
 		do {
 			Object item;
 			while ((item = this.queue.poll()) != null) {
-				if (item instanceof byte[] message) {
+				if (item instanceof ByteBuf message) {
 					sendMessage(message);
 				}
 				else {
@@ -103,12 +108,13 @@ final class WebSocketSink implements MessageConnection.Sink {
 		while (!this.queue.isEmpty() && this.scheduled.compareAndSet(false, true));
 	}
 
-	private void sendMessage(byte[] message) {
-		if (this.failed || !this.session.isOpen()) {
-			return;
-		}
+	private void sendMessage(ByteBuf message) {
 		try {
-			this.session.sendMessage(new BinaryMessage(message));
+			if (this.failed || !this.session.isOpen()) {
+				return;
+			}
+			// The send returns once the container is done with the bytes.
+			this.session.sendMessage(new BinaryMessage(message.nioBuffer()));
 		}
 		catch (IOException | RuntimeException ex) {
 			this.failed = true;
@@ -116,11 +122,14 @@ final class WebSocketSink implements MessageConnection.Sink {
 					this.session.getRemoteAddress(), ex);
 			closeSession(CloseStatus.SESSION_NOT_RELIABLE);
 		}
+		finally {
+			message.release();
+		}
 	}
 
 	private void closeSession(CloseStatus status) {
 		this.failed = true;
-		this.queue.clear();
+		discardQueued();
 		if (this.session.isOpen()) {
 			try {
 				this.session.close(status);
@@ -128,6 +137,14 @@ final class WebSocketSink implements MessageConnection.Sink {
 			catch (IOException | RuntimeException ex) {
 				logger.debug("Closing easyrpc WebSocket session {} failed", this.session.getId(), ex);
 			}
+		}
+	}
+
+	// Messages queued after a close or a failed send are not sent.
+	private void discardQueued() {
+		Object item;
+		while ((item = this.queue.poll()) != null) {
+			ReferenceCountUtil.release(item);
 		}
 	}
 

@@ -1,0 +1,293 @@
+package io.easyrpc.internal.transport;
+
+import java.net.SocketAddress;
+import java.util.Queue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.easyrpc.internal.protocol.Preface;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.channel.AbstractChannel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelMetadata;
+import io.netty.channel.ChannelOutboundBuffer;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.DefaultChannelConfig;
+import io.netty.channel.EventLoop;
+import io.netty.util.ReferenceCountUtil;
+import io.netty.util.internal.PlatformDependent;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * A channel whose peer is reached through a message-oriented transport that Netty does
+ * not drive itself, such as a WebSocket session of a servlet container. Each message in
+ * either direction is one unit of the protocol: the preface, then one frame body each,
+ * with no length prefix. The transport hands what it receives to {@link #receive(Object)}
+ * and the channel hands what its pipeline writes to a {@link Sink}: no bytes are joined,
+ * split or copied on the way.
+ * <p>
+ * The channel is registered on an ordinary event loop and does no I/O of its own. It is
+ * active from its registration until either side closes it: {@link #close()} from the
+ * pipeline closes the sink, after the messages written before; the transport closing ends
+ * the channel with {@link #close()} too. Reads honour {@code autoRead}: messages received
+ * while it is off wait, in order, until reading resumes.
+ */
+public final class MessageChannel extends AbstractChannel {
+
+	private static final ChannelMetadata METADATA = new ChannelMetadata(false);
+
+	private final Sink sink;
+
+	private final SocketAddress remoteAddress;
+
+	private final @Nullable SocketAddress localAddress;
+
+	private final ChannelConfig config;
+
+	// Filled by the transport's thread, emptied on the event loop.
+	private final Queue<Object> inbound = PlatformDependent.newMpscQueue();
+
+	private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
+
+	private final Runnable deliverTask = this::deliverScheduled;
+
+	private volatile boolean open = true;
+
+	private volatile @Nullable String closeReason;
+
+	// Event loop only.
+	private boolean reading;
+
+	/**
+	 * Create a channel; add its handlers, then register it on an event loop.
+	 * @param sink where the messages the pipeline writes go
+	 * @param remoteAddress the peer's address
+	 * @param localAddress this side's address, may be {@code null}
+	 * @param allocator the allocator of the channel's buffers
+	 */
+	public MessageChannel(Sink sink, SocketAddress remoteAddress, @Nullable SocketAddress localAddress,
+			ByteBufAllocator allocator) {
+		super(null);
+		this.sink = sink;
+		this.remoteAddress = remoteAddress;
+		this.localAddress = localAddress;
+		this.config = new DefaultChannelConfig(this) {
+
+			@Override
+			protected void autoReadCleared() {
+				MessageChannel.this.reading = false;
+			}
+
+		};
+		this.config.setAllocator(allocator);
+	}
+
+	/**
+	 * Hand on a message the peer sent: a frame body ({@link ByteBuf}, which the channel
+	 * owns from now on), a decoded {@link Preface}, or an error found in the peer's
+	 * messages, which the pipeline sees as {@code exceptionCaught}. Messages are
+	 * delivered on the event loop in the order they were received; the caller must be a
+	 * single thread at a time.
+	 * @param message the message
+	 */
+	public void receive(Object message) {
+		if (!this.open) {
+			ReferenceCountUtil.release(message);
+			return;
+		}
+		this.inbound.offer(message);
+		if (this.deliveryScheduled.compareAndSet(false, true)) {
+			try {
+				eventLoop().execute(this.deliverTask);
+			}
+			catch (RejectedExecutionException ex) {
+				// The event loop is gone, and the channel with it.
+				this.open = false;
+				releaseInbound();
+			}
+		}
+	}
+
+	/**
+	 * Close the channel, telling the sink why the peer's messages were refused.
+	 * @param reason why the connection ends
+	 */
+	public void refuse(String reason) {
+		if (this.open && this.closeReason == null) {
+			this.closeReason = reason;
+		}
+		close();
+	}
+
+	private void deliverScheduled() {
+		this.deliveryScheduled.set(false);
+		deliver();
+	}
+
+	private void deliver() {
+		if (!this.open) {
+			releaseInbound();
+			return;
+		}
+		boolean delivered = false;
+		Object message;
+		while (this.reading && (message = this.inbound.poll()) != null) {
+			if (!this.config.isAutoRead()) {
+				// A read asked for explicitly delivers one message.
+				this.reading = false;
+			}
+			delivered = true;
+			if (message instanceof Throwable error) {
+				pipeline().fireExceptionCaught(error);
+			}
+			else {
+				pipeline().fireChannelRead(message);
+			}
+		}
+		if (delivered) {
+			pipeline().fireChannelReadComplete();
+		}
+	}
+
+	private void releaseInbound() {
+		Object message;
+		while ((message = this.inbound.poll()) != null) {
+			ReferenceCountUtil.release(message);
+		}
+	}
+
+	@Override
+	protected AbstractUnsafe newUnsafe() {
+		return new AbstractUnsafe() {
+
+			@Override
+			public void connect(SocketAddress remote, @Nullable SocketAddress local, ChannelPromise promise) {
+				promise.setFailure(new UnsupportedOperationException("A message channel is connected already"));
+			}
+
+		};
+	}
+
+	@Override
+	protected boolean isCompatible(EventLoop loop) {
+		return true;
+	}
+
+	@Override
+	protected SocketAddress localAddress0() {
+		return this.localAddress;
+	}
+
+	@Override
+	protected SocketAddress remoteAddress0() {
+		return this.remoteAddress;
+	}
+
+	@Override
+	protected void doBind(SocketAddress localAddress) {
+		throw new UnsupportedOperationException("A message channel cannot be bound");
+	}
+
+	@Override
+	protected void doDisconnect() {
+		doClose();
+	}
+
+	@Override
+	protected void doClose() {
+		if (!this.open) {
+			return;
+		}
+		this.open = false;
+		this.reading = false;
+		releaseInbound();
+		this.sink.close(this.closeReason);
+	}
+
+	@Override
+	protected void doBeginRead() {
+		if (this.open) {
+			this.reading = true;
+			deliver();
+		}
+	}
+
+	@Override
+	protected Object filterOutboundMessage(Object msg) {
+		if (msg instanceof ByteBuf) {
+			return msg;
+		}
+		if (msg instanceof Preface preface) {
+			ByteBuf bytes = alloc().buffer(Preface.LENGTH);
+			preface.writeTo(bytes);
+			return bytes;
+		}
+		throw new UnsupportedOperationException(
+				"A message channel carries ByteBuf and Preface messages, not " + msg.getClass().getName());
+	}
+
+	// Each body is handed to the sink as it is: an empty buffer is no message (it only
+	// marks a point in the output) and goes nowhere.
+	@Override
+	protected void doWrite(ChannelOutboundBuffer in) {
+		Object msg;
+		while ((msg = in.current()) != null) {
+			ByteBuf body = (ByteBuf) msg;
+			if (body.isReadable() && this.open) {
+				body.retain();
+				in.remove();
+				this.sink.send(body);
+			}
+			else {
+				in.remove();
+			}
+		}
+	}
+
+	@Override
+	public ChannelConfig config() {
+		return this.config;
+	}
+
+	@Override
+	public boolean isOpen() {
+		return this.open;
+	}
+
+	@Override
+	public boolean isActive() {
+		return this.open;
+	}
+
+	@Override
+	public ChannelMetadata metadata() {
+		return METADATA;
+	}
+
+	/**
+	 * Where a message channel's messages go: the sending side of its transport.
+	 */
+	public interface Sink {
+
+		/**
+		 * Send one message to the peer: the preface first, then one frame body each.
+		 * Called on the channel's event loop, in order; must not block or throw: a
+		 * transport whose send can block hands the message to a thread of its own.
+		 * @param message the message; the sink owns it from now on and releases it once
+		 * sent or dropped
+		 */
+		void send(ByteBuf message);
+
+		/**
+		 * Close the transport, after the messages already sent. Called once, on the event
+		 * loop.
+		 * @param reason {@code null} when the connection ended in an orderly way (its
+		 * last message says why, if it is a {@code GOAWAY} frame), otherwise why the
+		 * peer's messages were refused
+		 */
+		void close(@Nullable String reason);
+
+	}
+
+}
