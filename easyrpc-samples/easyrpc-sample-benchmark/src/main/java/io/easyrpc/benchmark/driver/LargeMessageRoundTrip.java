@@ -4,6 +4,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import io.easyrpc.autoconfigure.EasyRpcServerProperties;
+import io.easyrpc.autoconfigure.websocket.EasyRpcWebSocketAutoConfiguration;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
@@ -20,13 +22,25 @@ import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.WebApplicationType;
+import org.springframework.boot.autoconfigure.ImportAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.tomcat.autoconfigure.servlet.TomcatServletWebServerAutoConfiguration;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.boot.webmvc.autoconfigure.DispatcherServletAutoConfiguration;
+import org.springframework.boot.webmvc.autoconfigure.WebMvcAutoConfiguration;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.annotation.Configuration;
+
 /**
  * Times round trips of one large string (2 MiB by default) over TCP, over WebSocket
  * (Netty's WebSocket codec on both sides: the client on a {@code ws://} address, the
- * server's port speaking WebSocket through the server side of {@link WebSocketFraming})
- * and in process. Each transport gets its own server and channel, a warm-up, then
- * sequential calls; the best and the mean time are printed. Not a test: nothing is
- * asserted.
+ * server's port speaking WebSocket through the server side of {@link WebSocketFraming}),
+ * over the servlet WebSocket endpoint (Tomcat, the Spring module's handler, the same
+ * {@code ws://} client) and in process. Each transport gets its own server and channel, a
+ * warm-up, then sequential calls; the best and the mean time are printed. Not a test:
+ * nothing is asserted.
  * <p>
  * Arguments: payload characters (2097152), calls per transport (20), rounds (2).
  */
@@ -50,7 +64,7 @@ public final class LargeMessageRoundTrip {
 		int rounds = (args.length > 2) ? Integer.parseInt(args[2]) : 2;
 		String payload = "y".repeat(characters);
 		for (int round = 1; round <= rounds; round++) {
-			for (String transport : List.of("tcp", "ws", "inproc")) {
+			for (String transport : List.of("tcp", "ws", "servlet", "inproc")) {
 				measure(round, transport, payload, calls);
 			}
 		}
@@ -70,9 +84,15 @@ public final class LargeMessageRoundTrip {
 		}
 		RpcServer server = builder.build();
 		server.start();
+		ConfigurableApplicationContext web = null;
 		try {
+			if (transport.equals("servlet")) {
+				web = servletEndpoint(server);
+			}
 			RpcAddress address = switch (transport) {
 				case "ws" -> RpcAddress.parse("ws://127.0.0.1:" + server.port() + "/easyrpc");
+				case "servlet" -> RpcAddress.parse(
+						"ws://127.0.0.1:" + ((WebServerApplicationContext) web).getWebServer().getPort() + "/easyrpc");
 				case "inproc" -> RpcAddress.inProcess("large-message-round-trip");
 				default -> RpcAddress.tcp("127.0.0.1", server.port());
 			};
@@ -96,8 +116,20 @@ public final class LargeMessageRoundTrip {
 			}
 		}
 		finally {
+			if (web != null) {
+				web.close();
+			}
 			server.stop(Duration.ZERO);
 		}
+	}
+
+	// A Tomcat application that serves the server's services on its WebSocket endpoint.
+	private static ConfigurableApplicationContext servletEndpoint(RpcServer server) {
+		SpringApplication application = new SpringApplication(ServletEndpoint.class);
+		application.setWebApplicationType(WebApplicationType.SERVLET);
+		application.addInitializers((context) -> context.getBeanFactory().registerSingleton("rpcServer", server));
+		return application.run("--server.port=0", "--server.address=127.0.0.1", "--spring.main.banner-mode=off",
+				"--logging.level.root=warn", "--spring.lifecycle.timeout-per-shutdown-phase=1s");
 	}
 
 	// Every accepted connection gets the server side of the WebSocket framing in place of
@@ -131,6 +163,14 @@ public final class LargeMessageRoundTrip {
 		 * @return the same text
 		 */
 		String echo(String text);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableConfigurationProperties(EasyRpcServerProperties.class)
+	@ImportAutoConfiguration({ TomcatServletWebServerAutoConfiguration.class, DispatcherServletAutoConfiguration.class,
+			WebMvcAutoConfiguration.class, EasyRpcWebSocketAutoConfiguration.class })
+	static class ServletEndpoint {
 
 	}
 
