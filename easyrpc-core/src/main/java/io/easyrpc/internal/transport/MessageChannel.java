@@ -175,7 +175,7 @@ public final class MessageChannel extends AbstractChannel {
 	}
 
 	@Override
-	protected SocketAddress localAddress0() {
+	protected @Nullable SocketAddress localAddress0() {
 		return this.localAddress;
 	}
 
