@@ -74,8 +74,10 @@ public final class ServerConnection extends FrameConnection {
 	 * @param server the server the connection belongs to
 	 * @param maxFrameSize the largest frame accepted
 	 * @param transport how the peer is connected
-	 * @param remoteAddress the peer's address for a bridged connection, or {@code null}
-	 * @param localAddress the local address for a bridged connection, or {@code null}
+	 * @param remoteAddress the peer's address for a connection whose channel has no
+	 * socket (a message connection), or {@code null}
+	 * @param localAddress the local address for a connection whose channel has no socket
+	 * (a message connection), or {@code null}
 	 */
 	public ServerConnection(RpcServer server, int maxFrameSize, String transport, @Nullable SocketAddress remoteAddress,
 			@Nullable SocketAddress localAddress) {
@@ -83,7 +85,7 @@ public final class ServerConnection extends FrameConnection {
 		this.server = ServerRuntime.of(server);
 		this.transport = transport;
 		if (remoteAddress != null) {
-			bridgedAddresses(remoteAddress, localAddress);
+			givenAddresses(remoteAddress, localAddress);
 		}
 		SharedSecret secret = this.server.sharedSecret();
 		this.authenticates = secret != null;

@@ -120,13 +120,13 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	/**
 	 * Return the address of the peer: the channel's remote address, unless the connection
 	 * reaches this side through another transport that knows the real peer (see
-	 * {@link #bridgedAddresses(SocketAddress, SocketAddress)}).
+	 * {@link #givenAddresses(SocketAddress, SocketAddress)}).
 	 * @return the remote address, or {@code null} if not connected
 	 */
 	public final SocketAddress remoteAddress() {
-		SocketAddress bridged = this.peerAddress;
-		if (bridged != null) {
-			return bridged;
+		SocketAddress given = this.peerAddress;
+		if (given != null) {
+			return given;
 		}
 		Channel channel = channel();
 		return (channel != null) ? channel.remoteAddress() : null;
@@ -134,27 +134,27 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	/**
 	 * Return the address of this side: the channel's local address, unless set by
-	 * {@link #bridgedAddresses(SocketAddress, SocketAddress)}.
+	 * {@link #givenAddresses(SocketAddress, SocketAddress)}.
 	 * @return the local address, or {@code null} if not connected
 	 */
 	public final SocketAddress localAddress() {
-		SocketAddress bridged = this.ownAddress;
-		if (bridged != null) {
-			return bridged;
+		SocketAddress given = this.ownAddress;
+		if (given != null) {
+			return given;
 		}
 		Channel channel = channel();
 		return (channel != null) ? channel.localAddress() : null;
 	}
 
 	/**
-	 * Set the addresses of a connection whose channel is only the last leg of its path,
-	 * for example an in-process channel that carries the messages of a WebSocket session:
-	 * the addresses of the WebSocket session are then the ones that address rules, logs
-	 * and observations must see, not the in-process ones.
+	 * Set the addresses of a connection whose channel has no socket of its own, for
+	 * example a message channel that carries the messages of a servlet WebSocket session:
+	 * the addresses of that session are then the ones that address rules, logs and
+	 * observations must see.
 	 * @param remote the peer's address
 	 * @param local this side's address, may be {@code null} to keep the channel's
 	 */
-	protected final void bridgedAddresses(SocketAddress remote, SocketAddress local) {
+	protected final void givenAddresses(SocketAddress remote, SocketAddress local) {
 		this.peerAddress = remote;
 		this.ownAddress = local;
 	}
