@@ -318,6 +318,12 @@ public final class RpcServer {
 			throw new IllegalStateException("Could not open an easyrpc connection: " + registration.cause(),
 					registration.cause());
 		}
+		if (!this.running) {
+			// stop() ran while the channel registered and may have missed it: a channel
+			// without a socket is not closed by its event loop's shutdown.
+			channel.close();
+			throw new IllegalStateException("The easyrpc server is not running");
+		}
 		return new MessageConnection(channel, this.maxFrameSize);
 	}
 

@@ -93,7 +93,9 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
 	@Override
 	public void channelRead(ChannelHandlerContext ctx, Object msg) {
-		if (this.state == State.FAILED || this.ready.isDone()) {
+		// A connection that failed on its own (a protocol error it found) drops what
+		// follows; the handshake acts on nothing after that either.
+		if (this.state == State.FAILED || this.ready.isDone() || this.connection.hasFailed()) {
 			ctx.fireChannelRead(msg);
 			return;
 		}

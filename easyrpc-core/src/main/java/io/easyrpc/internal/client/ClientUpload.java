@@ -131,7 +131,17 @@ public final class ClientUpload implements Flow.Subscriber<Object> {
 
 	@Override
 	public void onNext(Object item) {
-		Objects.requireNonNull(item, "item");
+		if (item == null) {
+			// Rule 2.13: the subscription counts as cancelled, and the call ends instead
+			// of waiting for items that will not come.
+			if (!this.stopped) {
+				stop();
+				this.call.fail(new RpcException(RpcStatus.INTERNAL, "The publisher of the stream argument of "
+						+ this.call.method + " sent a null item, which Reactive Streams forbids"));
+				this.call.router.cancelled(this.call);
+			}
+			throw new NullPointerException("item");
+		}
 		if (this.stopped) {
 			return;
 		}

@@ -189,7 +189,8 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 		if (channel instanceof DuplexChannel duplex) {
 			duplex.shutdownOutput();
 		}
-		// An in-process channel has no output to shut down, and closing it at once would
+		// An in-process or message channel has no output to shut down, and closing it at
+		// once would
 		// drop the GOAWAY if the peer has not started reading yet: it lingers as well.
 		channel.eventLoop().schedule(() -> channel.close(), REFUSAL_LINGER_MILLIS, TimeUnit.MILLISECONDS);
 	}

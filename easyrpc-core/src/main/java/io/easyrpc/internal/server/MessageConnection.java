@@ -1,6 +1,5 @@
 package io.easyrpc.internal.server;
 
-import java.net.SocketAddress;
 import java.nio.ByteBuffer;
 
 import io.easyrpc.internal.protocol.Preface;

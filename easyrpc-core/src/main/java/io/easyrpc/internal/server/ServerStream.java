@@ -374,7 +374,14 @@ final class ServerStream {
 
 		@Override
 		public void onNext(Object item) {
-			Objects.requireNonNull(item, "item");
+			if (item == null) {
+				// Rule 2.13: the subscription counts as cancelled, and the call ends
+				// instead of waiting for items that will not come.
+				ServerStream.this.subscription = null;
+				fail(new RpcException(RpcStatus.INTERNAL, "The publisher of " + ServerStream.this.call.method().key()
+						+ " sent a null item, which Reactive Streams forbids"));
+				throw new NullPointerException("item");
+			}
 			if (ServerStream.this.done) {
 				return;
 			}

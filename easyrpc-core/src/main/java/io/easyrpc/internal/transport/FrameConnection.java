@@ -4,8 +4,6 @@ import java.net.SocketAddress;
 import java.util.Queue;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import javax.net.ssl.SSLSession;
-
 import io.easyrpc.RpcStatus;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
@@ -21,7 +19,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
-import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
@@ -260,17 +257,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			idle(idle);
 			return;
 		}
-		if (evt instanceof SslHandshakeCompletionEvent handshake) {
-			if (handshake.isSuccess()) {
-				// The event reports the handshake of the SslHandler in this pipeline (an
-				// SNI
-				// handler has replaced itself with one by now).
-				SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-				tlsHandshakeCompleted((ssl != null) ? ssl.engine().getSession() : null);
-			}
-			else {
-				reportTlsFailure(ctx, handshake.cause());
-			}
+		if (evt instanceof SslHandshakeCompletionEvent handshake && !handshake.isSuccess()) {
+			reportTlsFailure(ctx, handshake.cause());
 		}
 		super.userEventTriggered(ctx, evt);
 	}
@@ -505,14 +493,6 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 * @param frame the frame
 	 */
 	protected abstract void frameReceived(Frame frame);
-
-	/**
-	 * Called on a TLS connection once the handshake is done; the session tells who the
-	 * peer is, by its certificate when it sent one. The default does nothing.
-	 * @param session the TLS session
-	 */
-	protected void tlsHandshakeCompleted(SSLSession session) {
-	}
 
 	/**
 	 * Called once when TLS fails on the connection: the handshake failed (wrong

@@ -28,10 +28,10 @@ import org.jspecify.annotations.Nullable;
  * split or copied on the way.
  * <p>
  * The channel is registered on an ordinary event loop and does no I/O of its own. It is
- * active from its registration until either side closes it: {@link #close()} from the
- * pipeline closes the sink, after the messages written before; the transport closing ends
- * the channel with {@link #close()} too. Reads honour {@code autoRead}: messages received
- * while it is off wait, in order, until reading resumes.
+ * open and active from its creation until either side closes it: {@link #close()} from
+ * the pipeline closes the sink, after the messages written before; the transport closing
+ * ends the channel with {@link #close()} too. Reads honour {@code autoRead}: messages
+ * received while it is off wait, in order, until reading resumes.
  */
 public final class MessageChannel extends AbstractChannel {
 
@@ -209,7 +209,11 @@ public final class MessageChannel extends AbstractChannel {
 	protected void doBeginRead() {
 		if (this.open) {
 			this.reading = true;
-			deliver();
+			// Later in this event-loop turn, as a socket read would be: never from inside
+			// the handler that asked for the read.
+			if (!this.inbound.isEmpty() && this.deliveryScheduled.compareAndSet(false, true)) {
+				eventLoop().execute(this.deliverTask);
+			}
 		}
 	}
 
@@ -235,9 +239,10 @@ public final class MessageChannel extends AbstractChannel {
 		while ((msg = in.current()) != null) {
 			ByteBuf body = (ByteBuf) msg;
 			if (body.isReadable() && this.open) {
-				body.retain();
+				// Handed to the sink before the write completes: a listener of the write
+				// that closes the channel must find the message sent already.
+				this.sink.send(body.retain());
 				in.remove();
-				this.sink.send(body);
 			}
 			else {
 				in.remove();
