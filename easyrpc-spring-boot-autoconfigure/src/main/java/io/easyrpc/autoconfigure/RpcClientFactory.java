@@ -313,10 +313,9 @@ public class RpcClientFactory implements DisposableBean {
 	 */
 	public synchronized List<Target> targets() {
 		List<Target> targets = new ArrayList<>();
-		this.channels.forEach((key,
-				channel) -> targets.add(new Target(channel.address().toString(),
-						List.copyOf(this.targetNames.getOrDefault(key, Set.of())),
-						List.copyOf(this.clientNames.getOrDefault(key, Set.of())), channel)));
+		this.channels.forEach((key, channel) -> targets
+			.add(new Target(channel.target(), List.copyOf(this.targetNames.getOrDefault(key, Set.of())),
+					List.copyOf(this.clientNames.getOrDefault(key, Set.of())), channel)));
 		return targets;
 	}
 
