@@ -13,6 +13,7 @@ import io.easyrpc.internal.client.CallOptions;
 import io.easyrpc.internal.client.CallRouter;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
+import io.easyrpc.internal.client.RouterAccess;
 import io.easyrpc.internal.client.Subchannel;
 import io.easyrpc.internal.client.SubchannelPicker;
 import io.easyrpc.internal.protocol.Metadata;
@@ -83,6 +84,10 @@ public final class RpcChannel implements AutoCloseable {
 	private final boolean tls;
 
 	private final CallRouter router;
+
+	static {
+		RouterAccess.register((channel) -> ((RpcChannel) channel).router);
+	}
 
 	private RpcChannel(Builder builder) {
 		this.address = builder.address;

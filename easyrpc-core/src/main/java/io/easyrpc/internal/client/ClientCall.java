@@ -85,7 +85,7 @@ public class ClientCall extends CompletableFuture<Object> {
 		this.resultType = options.resultType();
 		this.metadata = metadata;
 		this.deadlineNanos = deadlineNanos;
-		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY;
+		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY || options.kind() == CallOptions.Kind.FORWARD_ONE_WAY;
 	}
 
 	long remainingNanos() {
