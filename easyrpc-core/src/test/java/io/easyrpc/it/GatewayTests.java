@@ -26,11 +26,14 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.codec.ValueType;
 import io.easyrpc.gateway.GatewayTarget;
+import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.it.errors.QuotaExceededException;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.RpcProcessor;
+import io.easyrpc.server.Reflection;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
@@ -139,6 +142,16 @@ class GatewayTests {
 		FutureInventory other = client(FutureInventory.class, this.rpc.channel(gateway), "other", RpcFixture.TIMEOUT);
 		assertThat(rpcFailure(other.find("x")).getStatus()).isEqualTo(RpcStatus.NOT_FOUND);
 		assertThat(gateway.routes()).containsOnlyKeys("inv");
+	}
+
+	@Test
+	void reflectionThroughTheRouteListsTheTargetsMethods() {
+		RpcChannel channel = this.rpc.channel(gateway(this.rpc.tcpServer(this.service)));
+		Object listing = channel
+			.call("inv/" + Reflection.DESCRIBE_KEY, null, new ValueType[0], RpcFixture.CODEC.valueType(Object.class),
+					RpcFixture.TIMEOUT, Metadata.EMPTY)
+			.join();
+		assertThat(listing.toString()).contains("Inventory.find").doesNotContain("inv/Inventory.find");
 	}
 
 	@Test
