@@ -1,6 +1,8 @@
 package io.easyrpc.internal.server;
 
 import java.lang.reflect.Method;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -71,6 +73,10 @@ final class ServerRelay implements Forwarding.Listener {
 	private Forwarding.@Nullable Call call;
 
 	private long pendingCredit;
+
+	// Items of the caller's stream that overtook the opening on a worker: the target's
+	// credit can reach the caller before the worker has recorded the opened call.
+	private @Nullable List<byte[]> pendingItems;
 
 	private boolean inputEnded;
 
@@ -178,6 +184,11 @@ final class ServerRelay implements Forwarding.Listener {
 			ended = this.inputEnded;
 			failure = this.inputFailure;
 			cancel = this.cancelled;
+			if (this.pendingItems != null && !cancel) {
+				// Under the lock, so that items arriving now follow these.
+				this.pendingItems.forEach(opened::next);
+			}
+			this.pendingItems = null;
 		}
 		if (cancel) {
 			opened.cancel();
@@ -207,19 +218,24 @@ final class ServerRelay implements Forwarding.Listener {
 	}
 
 	void callerNext(ByteBuf payload) {
-		Forwarding.Call current;
-		synchronized (this) {
-			current = this.call;
-		}
-		if (current == null) {
-			// No credit can have been granted before the target had the request.
-			return;
-		}
 		ProcessorChain processors = this.server.processors();
 		ByteBuf item = processors.isEmpty() ? payload : processors.inbound(
 				new MessageInfo(MessageInfo.Kind.REQUEST, this.context.methodKey(), this.connection.peer()), payload);
 		byte[] bytes = new byte[item.readableBytes()];
 		item.getBytes(item.readerIndex(), bytes);
+		Forwarding.Call current;
+		synchronized (this) {
+			current = this.call;
+			if (current == null) {
+				if (!this.cancelled) {
+					if (this.pendingItems == null) {
+						this.pendingItems = new ArrayList<>();
+					}
+					this.pendingItems.add(bytes);
+				}
+				return;
+			}
+		}
 		current.next(bytes);
 	}
 
