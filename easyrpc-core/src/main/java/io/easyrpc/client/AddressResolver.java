@@ -9,10 +9,10 @@ import io.easyrpc.transport.RpcAddress;
  * tells of instances as they come and go. A channel starts its resolver once, when it is
  * built, and closes it when the channel closes.
  * <p>
- * A resolver reports the whole current list each time it changes; the channel connects
- * to addresses that are new, lets connections to addresses that are gone finish their
- * calls and close them, and keeps the others as they are. Implementations may call the
- * listener from any thread, but one call at a time.
+ * A resolver reports the whole current list each time it changes; the channel connects to
+ * addresses that are new, lets connections to addresses that are gone finish their calls
+ * and close them, and keeps the others as they are. Implementations may call the listener
+ * from any thread, but one call at a time.
  */
 public interface AddressResolver extends AutoCloseable {
 
@@ -78,8 +78,7 @@ public interface AddressResolver extends AutoCloseable {
 
 		/**
 		 * Looking the addresses up failed; the previous list, if any, stays in use. Calls
-		 * fail with {@code UNAVAILABLE} naming the error while no address was ever
-		 * found.
+		 * fail with {@code UNAVAILABLE} naming the error while no address was ever found.
 		 * @param error the failure
 		 */
 		void onError(Throwable error);
