@@ -561,7 +561,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 				parsed = RpcAddress.parse(address);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(property + ": " + ex.getMessage(), ex);
+				throw new IllegalStateException(property + ": " + ex.getMessage());
 			}
 			String previous = seen.putIfAbsent(parsed, property);
 			if (previous != null) {
