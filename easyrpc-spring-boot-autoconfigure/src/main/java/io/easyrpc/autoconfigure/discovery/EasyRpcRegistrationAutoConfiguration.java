@@ -19,7 +19,10 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.cloud.client.serviceregistry.AutoServiceRegistration;
 import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
+import org.springframework.cloud.zookeeper.discovery.ZookeeperDiscoveryProperties;
+import org.springframework.cloud.zookeeper.serviceregistry.ZookeeperRegistration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.Environment;
 import org.springframework.util.ClassUtils;
 
@@ -46,9 +49,41 @@ public final class EasyRpcRegistrationAutoConfiguration {
 	RpcRegistrationLifecycle easyRpcRegistrationLifecycle(ObjectProvider<Registration> registration,
 			ObjectProvider<ServiceRegistry<?>> serviceRegistry,
 			ObjectProvider<AutoServiceRegistration> autoRegistration, EasyRpcServerLifecycle serverLifecycle,
-			RpcServer server, EasyRpcServerProperties properties, Environment environment) {
+			RpcServer server, EasyRpcServerProperties properties, Environment environment,
+			ObjectProvider<RegistrationMetadata> metadata) {
+		RegistrationMetadata metadataOf = metadata.getIfAvailable(() -> Registration::getMetadata);
 		return new RpcRegistrationLifecycle(registration, serviceRegistry, autoRegistration, serverLifecycle,
-				() -> endpoint(server, properties, environment));
+				() -> endpoint(server, properties, environment), metadataOf::of);
+	}
+
+	/**
+	 * Finds the metadata map of a registration that shows an unmodifiable one until it
+	 * registers.
+	 */
+	@FunctionalInterface
+	interface RegistrationMetadata {
+
+		@Nullable Map<String, String> of(Registration registration);
+
+	}
+
+	// ZooKeeper's registration builds the instance it registers only when it registers,
+	// and shows an unmodifiable empty map until then; the instance's metadata is the
+	// discovery properties' map itself, which can be filled before.
+	@Configuration(proxyBeanMethods = false)
+	@ConditionalOnClass(ZookeeperDiscoveryProperties.class)
+	static class ZookeeperMetadataConfiguration {
+
+		@Bean
+		RegistrationMetadata easyRpcZookeeperRegistrationMetadata(
+				ObjectProvider<ZookeeperDiscoveryProperties> properties) {
+			return (registration) -> {
+				ZookeeperDiscoveryProperties zookeeper = properties.getIfAvailable();
+				return (registration instanceof ZookeeperRegistration && zookeeper != null) ? zookeeper.getMetadata()
+						: registration.getMetadata();
+			};
+		}
+
 	}
 
 	static @Nullable Map<String, String> endpoint(RpcServer server, EasyRpcServerProperties properties,

@@ -1,7 +1,7 @@
 package io.easyrpc.autoconfigure.discovery;
 
-import java.lang.reflect.Method;
 import java.util.Map;
+import java.util.function.Function;
 import java.util.function.Supplier;
 
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
@@ -17,7 +17,6 @@ import org.springframework.cloud.client.serviceregistry.Registration;
 import org.springframework.cloud.client.serviceregistry.ServiceRegistry;
 import org.springframework.context.ApplicationListener;
 import org.springframework.context.SmartLifecycle;
-import org.springframework.util.ReflectionUtils;
 
 /**
  * Ties the easyrpc server to Spring Cloud service registration: the instance's metadata
@@ -51,6 +50,8 @@ public class RpcRegistrationLifecycle implements SmartLifecycle, ApplicationList
 
 	private final Supplier<@Nullable Map<String, String>> endpoint;
 
+	private final Function<Registration, @Nullable Map<String, String>> metadataOf;
+
 	private volatile boolean running;
 
 	/**
@@ -61,11 +62,15 @@ public class RpcRegistrationLifecycle implements SmartLifecycle, ApplicationList
 	 * @param serverLifecycle the lifecycle of the easyrpc server
 	 * @param endpoint the metadata of the RPC endpoint once the server is bound,
 	 * {@code null} when it serves no endpoint that discovery clients can reach
+	 * @param metadataOf the modifiable metadata map that a registration registers,
+	 * usually its {@link Registration#getMetadata() metadata}
 	 */
 	public RpcRegistrationLifecycle(ObjectProvider<Registration> registration,
 			ObjectProvider<ServiceRegistry<?>> serviceRegistry,
 			ObjectProvider<AutoServiceRegistration> autoRegistration, EasyRpcServerLifecycle serverLifecycle,
-			Supplier<@Nullable Map<String, String>> endpoint) {
+			Supplier<@Nullable Map<String, String>> endpoint,
+			Function<Registration, @Nullable Map<String, String>> metadataOf) {
+		this.metadataOf = metadataOf;
 		this.registration = registration;
 		this.serviceRegistry = serviceRegistry;
 		this.autoRegistration = autoRegistration;
@@ -105,12 +110,11 @@ public class RpcRegistrationLifecycle implements SmartLifecycle, ApplicationList
 		}
 		try {
 			registry.deregister(own);
-			logger.info("Deregistered {} instance {} before the easyrpc server drains", own.getServiceId(),
-					own.getInstanceId());
+			logger.info("Deregistered this {} instance before the easyrpc server drains", own.getServiceId());
 		}
 		catch (RuntimeException ex) {
-			logger.warn("Could not deregister {} instance {} before the easyrpc server drains", own.getServiceId(),
-					own.getInstanceId(), ex);
+			logger.warn("Could not deregister this {} instance before the easyrpc server drains", own.getServiceId(),
+					ex);
 		}
 	}
 
@@ -132,25 +136,16 @@ public class RpcRegistrationLifecycle implements SmartLifecycle, ApplicationList
 		if (metadata == null) {
 			return;
 		}
-		if (!putAll(own, metadata)) {
-			// Some registrations (ZooKeeper's) build the registered instance, and its
-			// modifiable metadata, only when it is first asked for, and show an
-			// unmodifiable empty map until then.
-			Method build = ReflectionUtils.findMethod(own.getClass(), "getServiceInstance");
-			if (build != null && build.getParameterCount() == 0) {
-				ReflectionUtils.invokeMethod(build, own);
-			}
-			if (!putAll(own, metadata)) {
-				logger.warn(
-						"The registration of {} does not accept metadata: discovery:// clients will not find "
-								+ "its easyrpc endpoint unless the registry's metadata properties set {}",
-						own.getServiceId(), metadata);
-			}
+		Map<String, String> target = this.metadataOf.apply(own);
+		if (!putAll(target, metadata)) {
+			logger.warn(
+					"The registration of {} does not accept metadata: discovery:// clients will not find its "
+							+ "easyrpc endpoint unless the registry's metadata properties set {}",
+					own.getServiceId(), metadata);
 		}
 	}
 
-	private static boolean putAll(Registration registration, Map<String, String> metadata) {
-		Map<String, String> target = registration.getMetadata();
+	private static boolean putAll(@Nullable Map<String, String> target, Map<String, String> metadata) {
 		if (target == null) {
 			return false;
 		}
