@@ -1,5 +1,6 @@
 package io.easyrpc.client;
 
+import java.lang.annotation.Annotation;
 import java.lang.reflect.InvocationHandler;
 import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
@@ -18,6 +19,7 @@ import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.StreamSupport;
 
+import io.easyrpc.RoutingKey;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
@@ -190,17 +192,42 @@ public final class ClientProxyFactory {
 			this.channel = channel;
 			this.router = channel.router();
 			Function<RpcException, Throwable> errorMapper = (error) -> exceptionFactory.toException(error, method);
+			CallOptions callOptions;
 			if (this.oneWay) {
-				this.options = CallOptions.oneWay(this.key, this.argumentTypes, errorMapper);
+				callOptions = CallOptions.oneWay(this.key, this.argumentTypes, errorMapper);
 			}
 			else if (this.style.isStreaming()) {
-				this.options = CallOptions.stream(this.key, this.argumentTypes, this.resultType, this.timeout,
+				callOptions = CallOptions.stream(this.key, this.argumentTypes, this.resultType, this.timeout,
 						errorMapper);
 			}
 			else {
-				this.options = CallOptions.unary(this.key, this.argumentTypes, this.resultType, this.timeout,
+				callOptions = CallOptions.unary(this.key, this.argumentTypes, this.resultType, this.timeout,
 						errorMapper);
 			}
+			int routingKey = routingKeyIndex(method, this.streamParameter);
+			this.options = (routingKey >= 0) ? callOptions.withRoutingKey(routingKey) : callOptions;
+		}
+
+		// The parameter annotated with @RoutingKey, or -1.
+		private static int routingKeyIndex(Method method, int streamParameter) {
+			int index = -1;
+			Annotation[][] annotations = method.getParameterAnnotations();
+			for (int i = 0; i < annotations.length; i++) {
+				for (Annotation annotation : annotations[i]) {
+					if (annotation instanceof RoutingKey) {
+						if (index >= 0) {
+							throw new IllegalArgumentException(
+									"Only one parameter of " + method + " may be annotated with @RoutingKey");
+						}
+						if (i == streamParameter) {
+							throw new IllegalArgumentException("The stream parameter of " + method
+									+ " cannot be a @RoutingKey: the key must be known when the call starts");
+						}
+						index = i;
+					}
+				}
+			}
+			return index;
 		}
 
 		@Nullable Object invoke(@Nullable Object @Nullable [] args) throws Throwable {

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Function;
 
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
@@ -13,8 +14,8 @@ import io.easyrpc.internal.client.CallOptions;
 import io.easyrpc.internal.client.CallRouter;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
+import io.easyrpc.internal.client.Balancer;
 import io.easyrpc.internal.client.Subchannel;
-import io.easyrpc.internal.client.SubchannelPicker;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.middleware.CallInfo;
@@ -31,6 +32,8 @@ import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.handler.ssl.SslContext;
 import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The client's link to one server address: one connection that multiplexes any number of
@@ -72,7 +75,11 @@ import org.jspecify.annotations.Nullable;
  */
 public final class RpcChannel implements AutoCloseable {
 
-	private final RpcAddress address;
+	private static final Logger logger = LoggerFactory.getLogger(RpcChannel.class);
+
+	private final @Nullable RpcAddress address;
+
+	private final String target;
 
 	private final ObjectCodec codec;
 
@@ -84,8 +91,11 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final CallRouter router;
 
+	private final List<AddressResolver> resolvers;
+
 	private RpcChannel(Builder builder) {
 		this.address = builder.address;
+		this.target = builder.target;
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
 		TransportOptions transport = builder.transport();
 		this.ownsResources = transport.transportResources() == null;
@@ -95,11 +105,18 @@ public final class RpcChannel implements AutoCloseable {
 		int connectTimeoutMillis = (int) Math.min(Integer.MAX_VALUE, builder.connectTimeout.toMillis());
 		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
 				? builder.keepAlive.toNanos() : 0;
-		ClientTransports transports;
+		List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers = customizers(builder, transport);
+		Function<RpcAddress, ClientTransports> transports = (address) -> new ClientTransports(address, this.resources,
+				transport.maxFrameSize(), connectTimeoutMillis, customizers, transport.sslContextSupplier(),
+				builder.sslServerName);
+		boolean tls;
 		try {
-			transports = new ClientTransports(this.address, this.resources, transport.maxFrameSize(),
-					connectTimeoutMillis, customizers(builder, transport), transport.sslContextSupplier(),
-					builder.sslServerName);
+			// Addresses known now are checked now: a wrong combination of scheme and TLS
+			// fails the build, not the first call.
+			tls = transport.sslContextSupplier() != null;
+			for (RpcAddress address : builder.knownAddresses) {
+				tls = transports.apply(address).isTls();
+			}
 		}
 		catch (RuntimeException ex) {
 			if (this.ownsResources) {
@@ -107,18 +124,40 @@ public final class RpcChannel implements AutoCloseable {
 			}
 			throw ex;
 		}
-		this.tls = transports.isTls();
+		this.tls = tls;
 		Subchannel.ConnectionSettings settings = new Subchannel.ConnectionSettings(this.codec,
 				ProcessorChain.of(builder.processors), transport.maxFrameSize(), connectTimeoutMillis, keepAliveNanos,
 				builder.secret());
 		long initialBackoffNanos = builder.initialBackoff.toNanos();
-		Subchannel subchannel = new Subchannel(this.address, transports, settings,
-				new ExponentialBackoffPolicy(initialBackoffNanos, builder.maxBackoff.toNanos()), System::nanoTime);
-		List<Subchannel> subchannels = List.of(subchannel);
-		String transportName = this.address.isInProcess() ? CallInfo.IN_PROCESS
-				: this.address.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
-		this.router = new CallRouter(this.address.toString(), subchannels, SubchannelPicker.readyFirst(subchannels),
-				builder.observers, builder.streamWindow, transportName);
+		long maxBackoffNanos = builder.maxBackoff.toNanos();
+		Function<RpcAddress, Subchannel> subchannels = (address) -> new Subchannel(address, transports.apply(address),
+				settings, new ExponentialBackoffPolicy(initialBackoffNanos, maxBackoffNanos), System::nanoTime);
+		RpcAddress first = builder.knownAddresses.isEmpty() ? null : builder.knownAddresses.get(0);
+		String transportName = (first == null) ? CallInfo.TCP
+				: first.isInProcess() ? CallInfo.IN_PROCESS : first.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
+		Balancer balancer = new Balancer(this.target, Balancer.Policy.valueOf(builder.loadBalancing.name()),
+				builder.resolvers.size(), subchannels, System::nanoTime);
+		this.router = new CallRouter(balancer, builder.observers, builder.streamWindow, transportName,
+				this.resources::scheduler);
+		this.resolvers = List.copyOf(builder.resolvers);
+		for (int i = 0; i < this.resolvers.size(); i++) {
+			this.resolvers.get(i).start(new GroupListener(balancer, i));
+		}
+	}
+
+	// Tells the balancer what the resolver of one group finds.
+	private record GroupListener(Balancer balancer, int group) implements AddressResolver.Listener {
+
+		@Override
+		public void onAddresses(List<RpcAddress> addresses) {
+			this.balancer.addresses(this.group, addresses);
+		}
+
+		@Override
+		public void onError(Throwable error) {
+			this.balancer.failed(this.group, error);
+		}
+
 	}
 
 	private static List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers(Builder builder,
@@ -139,15 +178,75 @@ public final class RpcChannel implements AutoCloseable {
 	 * @return a builder
 	 */
 	public static Builder builder(RpcAddress address) {
-		return new Builder(address);
+		Objects.requireNonNull(address, "address must not be null");
+		return new Builder(address.toString(), address, List.of(address), AddressResolver.of(List.of(address)));
 	}
 
 	/**
-	 * Return the server address.
-	 * @return the address
+	 * Start building a channel to the instances of a target at fixed addresses.
+	 * @param addresses the addresses of the instances, at least one, no duplicates
+	 * @return a builder
 	 */
-	public RpcAddress address() {
+	public static Builder builder(List<RpcAddress> addresses) {
+		AddressResolver resolver = AddressResolver.of(addresses);
+		if (addresses.size() == 1) {
+			return builder(addresses.get(0));
+		}
+		return new Builder(addresses.toString(), null, addresses, resolver);
+	}
+
+	/**
+	 * Start building a channel to the instances of a target that a resolver finds, for
+	 * example in a service registry.
+	 * @param target the target's name, used in messages and observations
+	 * @param resolver finds the instances
+	 * @return a builder
+	 */
+	public static Builder builder(String target, AddressResolver resolver) {
+		return new Builder(Objects.requireNonNull(target, "target must not be null"), null, List.of(),
+				Objects.requireNonNull(resolver, "resolver must not be null"));
+	}
+
+	/**
+	 * Return the server address of a channel built for one address.
+	 * @return the address, or {@code null} for a channel to several instances
+	 */
+	public @Nullable RpcAddress address() {
 		return this.address;
+	}
+
+	/**
+	 * Return what the channel calls: its address, its list of addresses, or the name
+	 * given with its resolver.
+	 * @return the target
+	 */
+	public String target() {
+		return this.target;
+	}
+
+	/**
+	 * Return the instances the channel knows now, with their state: those of every group,
+	 * in order.
+	 * @return the instances
+	 */
+	public List<Instance> instances() {
+		Balancer balancer = this.router.balancer();
+		long now = System.nanoTime();
+		List<Instance> instances = new ArrayList<>();
+		for (Subchannel subchannel : balancer.subchannels()) {
+			instances.add(new Instance(subchannel.address(), balancer.groupOf(subchannel),
+					State.valueOf(subchannel.state().name()), subchannel.outstandingCalls(), subchannel.isEjected(now),
+					subchannel.ejections()));
+		}
+		return instances;
+	}
+
+	/**
+	 * Return the balancing policy.
+	 * @return the policy
+	 */
+	public LoadBalancing loadBalancing() {
+		return LoadBalancing.valueOf(this.router.balancer().policy().name());
 	}
 
 	/**
@@ -170,7 +269,8 @@ public final class RpcChannel implements AutoCloseable {
 	/**
 	 * Return the connection state: {@link State#READY} if a subchannel is connected, else
 	 * {@link State#CONNECTING} if one is connecting, else {@link State#IDLE} if one is
-	 * idle, else {@link State#TRANSIENT_FAILURE}; {@link State#SHUTDOWN} once closed.
+	 * idle or no instance is known yet, else {@link State#TRANSIENT_FAILURE};
+	 * {@link State#SHUTDOWN} once closed.
 	 * @return the state
 	 */
 	public State state() {
@@ -179,10 +279,16 @@ public final class RpcChannel implements AutoCloseable {
 		}
 		State state = null;
 		for (Subchannel subchannel : this.router.subchannels()) {
+			if (subchannel.isDraining()) {
+				continue;
+			}
 			State current = State.valueOf(subchannel.state().name());
 			if (state == null || current.rank > state.rank) {
 				state = current;
 			}
+		}
+		if (state == null) {
+			return this.router.balancer().isResolved() ? State.TRANSIENT_FAILURE : State.IDLE;
 		}
 		return state;
 	}
@@ -249,6 +355,14 @@ public final class RpcChannel implements AutoCloseable {
 		if (this.router.isClosed()) {
 			return;
 		}
+		for (AddressResolver resolver : this.resolvers) {
+			try {
+				resolver.close();
+			}
+			catch (RuntimeException ex) {
+				logger.warn("Closing the address resolver of {} failed", this.target, ex);
+			}
+		}
 		this.router.close();
 		if (this.ownsResources) {
 			this.resources.close();
@@ -287,11 +401,33 @@ public final class RpcChannel implements AutoCloseable {
 	}
 
 	/**
+	 * One instance of the channel's target as the channel sees it.
+	 *
+	 * @param address the instance's address
+	 * @param group the index of its group: 0, or the position of the fall-back group
+	 * @param state the state of its connection
+	 * @param outstandingCalls the calls sent to it that have not ended
+	 * @param ejected whether it is ejected after failing calls in a row
+	 * @param ejections how often it was ejected
+	 */
+	public record Instance(RpcAddress address, int group, State state, int outstandingCalls, boolean ejected,
+			long ejections) {
+	}
+
+	/**
 	 * Builder of {@link RpcChannel}.
 	 */
 	public static final class Builder extends TransportBuilder<Builder> {
 
-		private final RpcAddress address;
+		private final String target;
+
+		private final @Nullable RpcAddress address;
+
+		private final List<RpcAddress> knownAddresses = new ArrayList<>();
+
+		private final List<AddressResolver> resolvers = new ArrayList<>();
+
+		private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
 
 		private @Nullable ObjectCodec codec;
 
@@ -313,9 +449,49 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
-		private Builder(RpcAddress address) {
+		private Builder(String target, @Nullable RpcAddress address, List<RpcAddress> addresses,
+				AddressResolver resolver) {
 			super(false);
-			this.address = Objects.requireNonNull(address, "address must not be null");
+			this.target = target;
+			this.address = address;
+			this.knownAddresses.addAll(addresses);
+			this.resolvers.add(resolver);
+		}
+
+		/**
+		 * Set how calls are spread over the instances. Defaults to
+		 * {@link LoadBalancing#ROUND_ROBIN}.
+		 * @param loadBalancing the policy
+		 * @return this builder
+		 */
+		public Builder loadBalancing(LoadBalancing loadBalancing) {
+			this.loadBalancing = Objects.requireNonNull(loadBalancing, "loadBalancing must not be null");
+			return this;
+		}
+
+		/**
+		 * Add a group of instances that takes the calls when no instance of the groups
+		 * before it is usable (none known, all failing or ejected). Groups are tried in
+		 * the order added, after the channel's own instances.
+		 * @param resolver finds the instances of the group
+		 * @return this builder
+		 */
+		public Builder fallback(AddressResolver resolver) {
+			this.resolvers.add(Objects.requireNonNull(resolver, "resolver must not be null"));
+			return this;
+		}
+
+		/**
+		 * Add a group of instances at fixed addresses that takes the calls when no
+		 * instance of the groups before it is usable.
+		 * @param addresses the addresses of the group
+		 * @return this builder
+		 * @see #fallback(AddressResolver)
+		 */
+		public Builder fallback(List<RpcAddress> addresses) {
+			fallback(AddressResolver.of(addresses));
+			this.knownAddresses.addAll(addresses);
+			return this;
 		}
 
 		private TransportOptions transport() {

@@ -30,6 +30,16 @@ public interface CallObservation {
 	}
 
 	/**
+	 * Record the instance a client call is sent to, for a target with several instances
+	 * its address. Called before {@link #stop(RpcStatus, Throwable)}, once per instance
+	 * the call is sent to: again if it moves to another one because the first did not
+	 * take it. Not called on the server. The default does nothing.
+	 * @param address the address of the instance
+	 */
+	default void instance(String address) {
+	}
+
+	/**
 	 * Record the outcome. Called exactly once per observation.
 	 * @param status the status of the call
 	 * @param error the exception behind a failure, or {@code null}

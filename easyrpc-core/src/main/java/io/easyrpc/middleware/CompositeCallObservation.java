@@ -29,6 +29,13 @@ final class CompositeCallObservation implements CallObservation {
 	}
 
 	@Override
+	public void instance(String address) {
+		for (int i = 0; i < this.observations.size(); i++) {
+			this.observations.get(i).instance(address);
+		}
+	}
+
+	@Override
 	public void messages(long sent, long received) {
 		for (int i = this.observations.size() - 1; i >= 0; i--) {
 			this.observations.get(i).messages(sent, received);

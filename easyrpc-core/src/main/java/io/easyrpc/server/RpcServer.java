@@ -70,6 +70,10 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcServer {
 
+	// How long a stopping server waits at most for clients to close their connections
+	// after the calls in flight finished.
+	private static final long CLIENT_CLOSE_GRACE_NANOS = TimeUnit.SECONDS.toNanos(1);
+
 	private static final Logger logger = LoggerFactory.getLogger(RpcServer.class);
 
 	private final List<RpcAddress> addresses;
@@ -344,11 +348,13 @@ public final class RpcServer {
 		for (ServerConnection connection : this.connections) {
 			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
 		}
+		long stopStarted = System.nanoTime();
 		closeServerChannels();
 		int inFlight = this.calls.awaitIdle(drainTimeout);
 		if (inFlight > 0) {
 			logger.warn("easyrpc server stopped with {} calls still in flight after {}", inFlight, drainTimeout);
 		}
+		awaitClientsClosing(stopStarted + drainTimeout.toNanos());
 		for (ServerConnection connection : this.connections) {
 			connection.closeAfterFlush().awaitUninterruptibly(1, TimeUnit.SECONDS);
 		}
@@ -358,6 +364,23 @@ public final class RpcServer {
 			this.resources.close();
 		}
 		this.calls.drained();
+	}
+
+	// A request the client sent before it saw the GOAWAY may still be on its way: it is
+	// answered as not started, and the client closes the connection once its calls are
+	// answered. Give clients a moment to do so, within the drain timeout.
+	private void awaitClientsClosing(long drainDeadline) {
+		long deadline = Math.min(drainDeadline, System.nanoTime() + CLIENT_CLOSE_GRACE_NANOS);
+		for (ServerConnection connection : this.connections) {
+			long left = deadline - System.nanoTime();
+			if (left <= 0) {
+				return;
+			}
+			Channel channel = connection.channel();
+			if (channel != null) {
+				channel.closeFuture().awaitUninterruptibly(left, TimeUnit.NANOSECONDS);
+			}
+		}
 	}
 
 	private void shutdownOwnedExecutor() {

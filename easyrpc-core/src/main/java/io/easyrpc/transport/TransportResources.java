@@ -1,5 +1,6 @@
 package io.easyrpc.transport;
 
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.internal.transport.NettyTransport;
@@ -167,6 +168,14 @@ public final class TransportResources implements AutoCloseable {
 	 */
 	public ChannelFuture register(Channel channel) {
 		return tcpGroup().register(channel);
+	}
+
+	/**
+	 * Return an event loop of TCP channels to run timers on, made on first use.
+	 * @return the event loop
+	 */
+	public ScheduledExecutorService scheduler() {
+		return tcpGroup().next();
 	}
 
 	private synchronized EventLoopGroup tcpGroup() {

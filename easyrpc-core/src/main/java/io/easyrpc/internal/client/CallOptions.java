@@ -32,6 +32,8 @@ public final class CallOptions {
 
 	private final Function<RpcException, Throwable> errorMapper;
 
+	private final int routingKeyIndex;
+
 	private CallOptions(String method, Kind kind, ValueType[] argumentTypes, ValueType resultType, Duration timeout,
 			Function<RpcException, Throwable> errorMapper) {
 		this.method = Objects.requireNonNull(method, "method must not be null");
@@ -42,6 +44,18 @@ public final class CallOptions {
 		this.timeoutMillis = (this.timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos))
 				: 0;
 		this.errorMapper = errorMapper;
+		this.routingKeyIndex = -1;
+	}
+
+	private CallOptions(CallOptions options, int routingKeyIndex) {
+		this.method = options.method;
+		this.kind = options.kind;
+		this.argumentTypes = options.argumentTypes;
+		this.resultType = options.resultType;
+		this.timeoutNanos = options.timeoutNanos;
+		this.timeoutMillis = options.timeoutMillis;
+		this.errorMapper = options.errorMapper;
+		this.routingKeyIndex = routingKeyIndex;
 	}
 
 	/**
@@ -87,6 +101,27 @@ public final class CallOptions {
 	public static CallOptions stream(String method, ValueType[] argumentTypes, ValueType itemType, Duration timeout,
 			Function<RpcException, Throwable> errorMapper) {
 		return new CallOptions(method, Kind.STREAM, argumentTypes, itemType, timeout, errorMapper);
+	}
+
+	/**
+	 * Return options like these whose call is routed by one of its arguments.
+	 * @param index the position of the argument that is the routing key
+	 * @return new options
+	 * @see io.easyrpc.RoutingKey
+	 */
+	public CallOptions withRoutingKey(int index) {
+		if (index < 0 || index >= this.argumentTypes.length) {
+			throw new IllegalArgumentException("No argument at position " + index + " of " + this.method);
+		}
+		return new CallOptions(this, index);
+	}
+
+	/**
+	 * Return the position of the argument that routes the call.
+	 * @return the position, {@code -1} for none
+	 */
+	public int routingKeyIndex() {
+		return this.routingKeyIndex;
 	}
 
 	/**

@@ -1,8 +1,12 @@
 package io.easyrpc.internal.client;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
@@ -15,19 +19,31 @@ import io.netty.util.concurrent.Ticker;
 
 /**
  * Turns each call into a {@link ClientCall} and sends it through a subchannel: the one
- * its session is pinned to, else the one the {@link SubchannelPicker} chooses. A call
- * stays on the subchannel and connection it started on, and so do the items of a stream;
- * the first call of a session through this router pins the session to its connection.
+ * its session is pinned to, else the one the {@link Balancer} picks. A call stays on the
+ * subchannel and connection it started on, and so do the items of a stream; the first
+ * call of a session through this router pins the session to its connection.
+ * <p>
+ * A call that never reached a server (the connection attempt failed, the connection
+ * closed before the request was written, the server refused it because it is shutting
+ * down) is sent again to another usable instance, up to {@value #MAX_RESENDS} times
+ * within its deadline; a call of a session is not. Until the first addresses are known,
+ * calls wait for them, within their deadline.
  */
 public final class CallRouter {
+
+	/** How often one call may be sent again after an instance did not take it. */
+	static final int MAX_RESENDS = 5;
 
 	private static final CallOptions END_SESSION = CallOptions.oneWay(RpcSession.END_METHOD, null, null);
 
 	private final String target;
 
-	private final List<Subchannel> subchannels;
+	private final Balancer balancer;
 
-	private final SubchannelPicker picker;
+	private final Supplier<ScheduledExecutorService> timers;
+
+	// Calls that wait for the first addresses; guarded by itself.
+	private final List<ClientCall> unresolved = new ArrayList<>();
 
 	private final CallObservers<ClientCallObserver> observers;
 
@@ -38,46 +54,53 @@ public final class CallRouter {
 	private volatile boolean closed;
 
 	/**
-	 * Create a router.
-	 * @param target what the router calls, named in messages and observations
-	 * @param subchannels the subchannels, at least one
-	 * @param picker chooses among the subchannels
+	 * Create a router over a balancer whose groups are told of their addresses from now
+	 * on.
+	 * @param balancer the instances and the choice among them
 	 * @param observers the observers of calls
 	 * @param streamWindow the credit a server stream grants ahead of its consumer
 	 * @param transport the transport named in observations, one of the {@link CallInfo}
 	 * constants
+	 * @param timers times the deadlines of calls that wait for the first addresses, asked
+	 * for only when one does
 	 */
-	public CallRouter(String target, List<Subchannel> subchannels, SubchannelPicker picker,
-			List<ClientCallObserver> observers, int streamWindow, String transport) {
-		if (subchannels.isEmpty()) {
-			throw new IllegalArgumentException("A router needs at least one subchannel");
-		}
-		this.target = target;
-		this.subchannels = List.copyOf(subchannels);
-		this.picker = picker;
+	public CallRouter(Balancer balancer, List<ClientCallObserver> observers, int streamWindow, String transport,
+			Supplier<ScheduledExecutorService> timers) {
+		this.target = balancer.target();
+		this.balancer = balancer;
 		this.observers = new CallObservers<>(observers, ClientCallObserver::start);
 		this.streamWindow = streamWindow;
 		this.transport = transport;
+		this.timers = timers;
+		balancer.onChange(this::addressesChanged);
 	}
 
 	/**
-	 * Return the subchannels.
+	 * Return the balancer.
+	 * @return the balancer
+	 */
+	public Balancer balancer() {
+		return this.balancer;
+	}
+
+	/**
+	 * Return the subchannels of every group.
 	 * @return the subchannels
 	 */
 	public List<Subchannel> subchannels() {
-		return this.subchannels;
+		return this.balancer.subchannels();
 	}
 
 	/**
-	 * Return the number of calls waiting for a connection or their response.
+	 * Return the number of calls waiting for addresses, a connection or their response.
 	 * @return the pending call count
 	 */
 	public int pendingCalls() {
-		int count = 0;
-		for (Subchannel subchannel : this.subchannels) {
-			count += subchannel.pendingCalls();
+		int waiting;
+		synchronized (this.unresolved) {
+			waiting = this.unresolved.size();
 		}
-		return count;
+		return waiting + this.balancer.pendingCalls();
 	}
 
 	/**
@@ -87,12 +110,7 @@ public final class CallRouter {
 	 * @return {@code true} on a connection's I/O thread
 	 */
 	public boolean inEventLoop() {
-		for (Subchannel subchannel : this.subchannels) {
-			if (subchannel.inEventLoop()) {
-				return true;
-			}
-		}
-		return false;
+		return this.balancer.inEventLoop();
 	}
 
 	/**
@@ -146,6 +164,10 @@ public final class CallRouter {
 			call.upload = upload;
 			upload.attach(call);
 		}
+		if (options.routingKeyIndex() >= 0 && args[options.routingKeyIndex()] != null) {
+			call.hasRoutingKey = true;
+			call.routingHash = Balancer.hash(args[options.routingKeyIndex()]);
+		}
 		if (session != null) {
 			call.session = session;
 			if (session.isClosed()) {
@@ -158,19 +180,120 @@ public final class CallRouter {
 				return call;
 			}
 		}
-		Subchannel subchannel = this.picker.pick(options, effective);
-		call.subchannel = subchannel;
+		route(call);
+		return call;
+	}
+
+	// Sends a call to the subchannel the balancer picks; with none usable, to the one
+	// whose failure tells why, or it waits for the first addresses.
+	private void route(ClientCall call) {
+		if (this.closed) {
+			call.fail(RpcStatus.UNAVAILABLE, closedMessage());
+			return;
+		}
+		Subchannel subchannel = this.balancer.pick(call.routingHash, call.hasRoutingKey, null);
+		if (subchannel == null) {
+			subchannel = this.balancer.anyRemaining();
+		}
+		if (subchannel == null) {
+			noInstance(call);
+			return;
+		}
+		dispatch(call, subchannel);
+	}
+
+	private void dispatch(ClientCall call, Subchannel subchannel) {
+		call.assign(subchannel);
+		if (call.observation != null) {
+			call.observation.instance(subchannel.addressText());
+		}
 		ClientConnection current = subchannel.usableConnection();
-		if (current != null && !this.closed) {
+		if (current != null) {
 			startOn(subchannel, current, call);
-			return call;
+		}
+		else {
+			subchannel.start(call);
+		}
+	}
+
+	private void noInstance(ClientCall call) {
+		if (!this.balancer.isResolved()) {
+			synchronized (this.unresolved) {
+				if (!this.balancer.isResolved()) {
+					this.unresolved.add(call);
+					if (call.deadlineNanos != 0) {
+						call.timer = this.timers.get()
+							.schedule(() -> waitTimedOut(call), call.remainingNanos(), TimeUnit.NANOSECONDS);
+					}
+					return;
+				}
+			}
+			route(call);
+			return;
+		}
+		call.fail(RpcStatus.UNAVAILABLE, this.balancer.describeNoInstance());
+	}
+
+	private void waitTimedOut(ClientCall call) {
+		boolean removed;
+		synchronized (this.unresolved) {
+			removed = this.unresolved.remove(call);
+		}
+		if (removed) {
+			call.deadlineExceeded();
+		}
+	}
+
+	// The balancer's addresses changed, or a resolver failed: calls that waited for the
+	// first addresses go now, or fail if there still are none.
+	private void addressesChanged() {
+		List<ClientCall> calls;
+		synchronized (this.unresolved) {
+			if (this.unresolved.isEmpty() || !this.balancer.isResolved()) {
+				return;
+			}
+			calls = new ArrayList<>(this.unresolved);
+			this.unresolved.clear();
+		}
+		for (ClientCall call : calls) {
+			if (call.timer != null) {
+				call.timer.cancel(false);
+				call.timer = null;
+			}
+			if (!call.isDone()) {
+				route(call);
+			}
+		}
+	}
+
+	/**
+	 * Send a call that an instance did not take to another one, or fail it if it may not
+	 * move (a call of a session), has been moved too often, has run out of time, or no
+	 * other instance is usable.
+	 * @param call the call, which never reached a server
+	 * @param from the subchannel that did not take it
+	 * @param status the status of the failure if the call cannot move
+	 * @param message the message of that failure
+	 */
+	void resend(ClientCall call, Subchannel from, RpcStatus status, String message) {
+		if (call.isDone()) {
+			return;
 		}
 		if (this.closed) {
 			call.fail(RpcStatus.UNAVAILABLE, closedMessage());
-			return call;
+			return;
 		}
-		subchannel.start(call);
-		return call;
+		Subchannel next = null;
+		if (call.session == null && call.resends < MAX_RESENDS && call.remainingNanos() > 0) {
+			next = this.balancer.pick(call.routingHash, call.hasRoutingKey, from);
+		}
+		if (next == null) {
+			call.fail(status, message);
+			return;
+		}
+		call.resends++;
+		call.connection = null;
+		dispatch(call, next);
 	}
 
 	/**
@@ -199,7 +322,10 @@ public final class CallRouter {
 
 	private void startPinned(SessionBinding binding, ClientCall call) {
 		ClientConnection pinned = binding.connection();
-		call.subchannel = binding.subchannel();
+		call.assign(binding.subchannel());
+		if (call.observation != null) {
+			call.observation.instance(binding.subchannel().addressText());
+		}
 		if (this.closed) {
 			call.fail(RpcStatus.UNAVAILABLE, closedMessage());
 		}
@@ -224,6 +350,9 @@ public final class CallRouter {
 	}
 
 	void cancelled(ClientCall call) {
+		synchronized (this.unresolved) {
+			this.unresolved.remove(call);
+		}
 		ClientConnection current = call.connection;
 		if (current != null) {
 			current.cancel(call);
@@ -248,9 +377,15 @@ public final class CallRouter {
 			return;
 		}
 		this.closed = true;
-		for (Subchannel subchannel : this.subchannels) {
-			subchannel.shutdown();
+		List<ClientCall> calls;
+		synchronized (this.unresolved) {
+			calls = new ArrayList<>(this.unresolved);
+			this.unresolved.clear();
 		}
+		for (ClientCall call : calls) {
+			call.fail(RpcStatus.UNAVAILABLE, closedMessage());
+		}
+		this.balancer.close();
 	}
 
 	/**

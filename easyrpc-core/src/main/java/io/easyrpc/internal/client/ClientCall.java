@@ -22,10 +22,13 @@ public class ClientCall extends CompletableFuture<Object> {
 
 	private static final VarHandle OBSERVATION_STOPPED;
 
+	private static final VarHandle ENDED;
+
 	static {
 		try {
 			OBSERVATION_STOPPED = MethodHandles.lookup()
 				.findVarHandle(ClientCall.class, "observationStopped", boolean.class);
+			ENDED = MethodHandles.lookup().findVarHandle(ClientCall.class, "ended", boolean.class);
 		}
 		catch (ReflectiveOperationException ex) {
 			throw new ExceptionInInitializerError(ex);
@@ -76,6 +79,16 @@ public class ClientCall extends CompletableFuture<Object> {
 	// Null until the router hands the call to a subchannel.
 	volatile Subchannel subchannel;
 
+	// The hash of the routing key, if the call has one.
+	long routingHash;
+
+	boolean hasRoutingKey;
+
+	// How often the call was sent again after an instance did not take it.
+	int resends;
+
+	private volatile boolean ended;
+
 	ClientCall(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos) {
 		this.router = router;
 		this.errorMapper = options.errorMapper();
@@ -86,6 +99,33 @@ public class ClientCall extends CompletableFuture<Object> {
 		this.metadata = metadata;
 		this.deadlineNanos = deadlineNanos;
 		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY;
+	}
+
+	// Counts the call against a subchannel until it ends, or moves to another one.
+	void assign(Subchannel next) {
+		Subchannel previous = this.subchannel;
+		if (previous == next) {
+			return;
+		}
+		next.callStarted();
+		this.subchannel = next;
+		if (previous != null) {
+			previous.callEnded(RpcStatus.UNAVAILABLE);
+		}
+		if (isDone()) {
+			ended(RpcStatus.CANCELLED);
+		}
+	}
+
+	private void ended(RpcStatus status) {
+		Subchannel current = this.subchannel;
+		if (current != null && ENDED.compareAndSet(this, false, true)) {
+			current.callEnded(status);
+		}
+		ClientConnection on = this.connection;
+		if (on != null && on.isClosingWhenIdle()) {
+			on.closeWhenIdle();
+		}
 	}
 
 	long remainingNanos() {
@@ -103,6 +143,7 @@ public class ClientCall extends CompletableFuture<Object> {
 			return;
 		}
 		stopObservation(error.getStatus(), error);
+		ended(error.getStatus());
 		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
 		completeExceptionally((mapped != null) ? mapped : error);
 	}
@@ -113,6 +154,7 @@ public class ClientCall extends CompletableFuture<Object> {
 			return false;
 		}
 		stopObservation(RpcStatus.OK, null);
+		ended(RpcStatus.OK);
 		return super.complete(value);
 	}
 
@@ -126,6 +168,7 @@ public class ClientCall extends CompletableFuture<Object> {
 		boolean cancelled = super.cancel(mayInterruptIfRunning);
 		if (cancelled) {
 			stopObservation(RpcStatus.CANCELLED, null);
+			ended(RpcStatus.CANCELLED);
 			this.router.cancelled(this);
 		}
 		return cancelled;

@@ -54,6 +54,8 @@ final class ClientConnection extends FrameConnection {
 
 	private RpcStatus goAwayStatus;
 
+	private volatile boolean closingWhenIdle;
+
 	private String goAwayMessage;
 
 	private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
@@ -130,7 +132,28 @@ final class ClientConnection extends FrameConnection {
 	}
 
 	boolean isUsable() {
-		return !this.goingAway && !this.closed;
+		return !this.goingAway && !this.closed && !this.closingWhenIdle;
+	}
+
+	// Takes no new calls and closes once the pending ones have ended; checked again each
+	// time one of them ends.
+	boolean isClosingWhenIdle() {
+		return this.closingWhenIdle;
+	}
+
+	void closeWhenIdle() {
+		this.closingWhenIdle = true;
+		try {
+			execute(() -> {
+				if (!this.closed && this.requester.pendingCount() == 0) {
+					this.closed = true;
+					closeAfterFlush();
+				}
+			});
+		}
+		catch (RejectedExecutionException ex) {
+			// The event loop is gone, and the connection with it.
+		}
 	}
 
 	boolean isClosed() {
@@ -150,7 +173,8 @@ final class ClientConnection extends FrameConnection {
 			execute(() -> start0(call));
 		}
 		catch (RejectedExecutionException ex) {
-			call.fail(RpcStatus.UNAVAILABLE, "Connection to " + this.owner.address() + " is shutting down");
+			call.router.resend(call, this.owner, RpcStatus.UNAVAILABLE,
+					"Connection to " + this.owner.address() + " is shutting down");
 		}
 	}
 
@@ -161,7 +185,9 @@ final class ClientConnection extends FrameConnection {
 		if (this.closed) {
 			// Closed by a GOAWAY: the call fails with its status, for example
 			// RESOURCE_EXHAUSTED when the server refused the connection.
-			call.fail((this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
+			// Never sent: another instance may take it.
+			call.router.resend(call, this.owner,
+					(this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE,
 					"Connection to " + this.owner.address() + " is closed"
 							+ ((this.goAwayMessage != null) ? ": " + this.goAwayMessage : ""));
 			return;
@@ -375,7 +401,11 @@ final class ClientConnection extends FrameConnection {
 		}
 		else if (frame instanceof Frame.Error error) {
 			ClientCall call = this.requester.remove(error.callId());
-			if (call != null) {
+			if (call != null && Frame.Error.NOT_STARTED.equals(error.errorClass())) {
+				// Refused before it started: another instance may take it.
+				call.router.resend(call, this.owner, RpcStatus.fromCode(error.statusCode()), error.message());
+			}
+			else if (call != null) {
 				call.fail(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message(), error.errorClass(),
 						error.stackTrace(), null));
 			}
@@ -389,6 +419,9 @@ final class ClientConnection extends FrameConnection {
 			this.goAwayMessage = goAway.message();
 			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
 			this.owner.connectionGoingAway(this);
+			// Requests sent before the GOAWAY arrived are answered, if only as not
+			// started; then the connection has nothing left to do.
+			closeWhenIdle();
 		}
 		else if (frame instanceof Frame.AuthChallenge || frame instanceof Frame.AuthOk) {
 			// The handshake is over: the server breaks the protocol.

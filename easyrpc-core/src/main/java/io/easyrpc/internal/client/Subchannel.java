@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.LongSupplier;
 
 import io.easyrpc.RpcException;
@@ -27,10 +28,26 @@ import org.slf4j.LoggerFactory;
  * passed, and the first call after it tries again. A success resets the back-off. A lost
  * connection, or one the server is closing, moves back to {@link State#IDLE}: the next
  * call makes a new one.
+ * <p>
+ * Calls that never reached the server (the attempt failed, the back-off is under way, the
+ * subchannel drains) are handed back to their router, which sends them to another
+ * instance or fails them. A subchannel whose calls fail with
+ * {@link RpcStatus#UNAVAILABLE} {@value #EJECTION_THRESHOLD} times in a row is ejected:
+ * routers skip it for 10 seconds times the number of its ejections so far, at most
+ * {@value #MAX_EJECTION_SECONDS} seconds, unless no other instance is usable; the first
+ * call after that probes it.
  */
 public final class Subchannel {
 
 	private static final Logger logger = LoggerFactory.getLogger(Subchannel.class);
+
+	/** Failed calls in a row that eject a subchannel. */
+	static final int EJECTION_THRESHOLD = 5;
+
+	/** The longest ejection, in seconds. */
+	static final int MAX_EJECTION_SECONDS = 120;
+
+	private static final long EJECTION_NANOS = TimeUnit.SECONDS.toNanos(10);
 
 	private final RpcAddress address;
 
@@ -55,13 +72,28 @@ public final class Subchannel {
 
 	private List<ClientCall> waiting = new ArrayList<>();
 
-	private long retryAt;
-
 	private long lastBackoffNanos;
 
 	private Throwable lastFailure;
 
 	private volatile State state = State.IDLE;
+
+	// Read without the lock by pickers.
+	private volatile long retryAt;
+
+	private volatile boolean draining;
+
+	private volatile long ejectedUntil;
+
+	private volatile long ejections;
+
+	// Written by the threads that end calls; a lost update only delays an ejection.
+	private volatile int failuresInARow;
+
+	private final AtomicInteger outstanding = new AtomicInteger();
+
+	// Set under the lock by an attempt that failed inside start(), run by start() after.
+	private Runnable failedAtOnce;
 
 	/**
 	 * Create a subchannel, {@link State#IDLE} until a call needs a connection.
@@ -130,6 +162,83 @@ public final class Subchannel {
 		return current != null && current.inEventLoop();
 	}
 
+	/**
+	 * Return whether a router may choose this subchannel for a new call: it is not shut
+	 * down, not draining, not ejected and not waiting out the back-off after a failed
+	 * attempt.
+	 * @param now the time on the subchannel's clock
+	 * @return {@code true} if usable
+	 */
+	public boolean isUsable(long now) {
+		State current = this.state;
+		if (current == State.SHUTDOWN || this.draining || this.ejectedUntil - now > 0) {
+			return false;
+		}
+		return current != State.TRANSIENT_FAILURE || this.retryAt - now <= 0;
+	}
+
+	/**
+	 * Return whether the subchannel is ejected.
+	 * @param now the time on the subchannel's clock
+	 * @return {@code true} while ejected
+	 */
+	public boolean isEjected(long now) {
+		return this.ejectedUntil - now > 0;
+	}
+
+	/**
+	 * Return how often the subchannel was ejected.
+	 * @return the count
+	 */
+	public long ejections() {
+		return this.ejections;
+	}
+
+	/**
+	 * Return whether the subchannel drains: its address is gone, it takes no new calls
+	 * and closes once those it has are done.
+	 * @return {@code true} once draining
+	 */
+	public boolean isDraining() {
+		return this.draining;
+	}
+
+	/**
+	 * Return the number of calls routed here that have not ended.
+	 * @return the count
+	 */
+	public int outstandingCalls() {
+		return this.outstanding.get();
+	}
+
+	void callStarted() {
+		this.outstanding.incrementAndGet();
+	}
+
+	// A call routed here ended; UNAVAILABLE counts against the instance, any other
+	// outcome is an answer from it.
+	void callEnded(RpcStatus status) {
+		this.outstanding.decrementAndGet();
+		if (status == RpcStatus.UNAVAILABLE) {
+			failed();
+		}
+		else if (this.failuresInARow != 0) {
+			this.failuresInARow = 0;
+		}
+	}
+
+	private void failed() {
+		int failures = ++this.failuresInARow;
+		if (failures >= EJECTION_THRESHOLD) {
+			this.failuresInARow = 0;
+			long count = ++this.ejections;
+			long duration = Math.min(EJECTION_NANOS * count, TimeUnit.SECONDS.toNanos(MAX_EJECTION_SECONDS));
+			this.ejectedUntil = this.nanoClock.getAsLong() + duration;
+			logger.warn("Ejected {} for {} s after {} failed calls in a row (ejection {})", this.address,
+					TimeUnit.NANOSECONDS.toSeconds(duration), failures, count);
+		}
+	}
+
 	// The connection calls can start on at once, or null.
 	ClientConnection usableConnection() {
 		ClientConnection current = this.connection;
@@ -144,35 +253,56 @@ public final class Subchannel {
 	 */
 	void start(ClientCall call) {
 		ClientConnection current;
+		String refused = null;
+		RpcStatus refusedStatus = RpcStatus.UNAVAILABLE;
+		boolean queued = false;
+		Runnable failedAtOnce;
 		synchronized (this.lock) {
-			if (this.state == State.SHUTDOWN) {
-				call.fail(RpcStatus.UNAVAILABLE, closedMessage());
-				return;
-			}
 			current = this.connection;
-			if (current == null || !current.isUsable()) {
+			if (this.state == State.SHUTDOWN || this.draining) {
+				refused = closedMessage();
+			}
+			else if (current == null || !current.isUsable()) {
 				this.connection = null;
 				ChannelFuture attempt = this.connecting;
 				if (attempt == null) {
 					long wait = this.retryAt - this.nanoClock.getAsLong();
 					if (this.lastFailure != null && wait > 0) {
-						call.fail(status(this.lastFailure), failureMessage(this.lastFailure) + " (next attempt in "
-								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)");
-						return;
+						refused = failureMessage(this.lastFailure) + " (next attempt in "
+								+ TimeUnit.NANOSECONDS.toMillis(wait) + " ms)";
+						refusedStatus = status(this.lastFailure);
 					}
-					this.waiting.add(call);
-					attempt = connect();
+					else {
+						// Waiting before the attempt starts: it may fail at once.
+						this.waiting.add(call);
+						attempt = connect();
+					}
 				}
 				else {
 					this.waiting.add(call);
 				}
-				if (call.deadlineNanos != 0 && !call.isDone()) {
-					call.timer = attempt.channel()
-						.eventLoop()
-						.schedule(() -> waitTimedOut(call), call.remainingNanos(), TimeUnit.NANOSECONDS);
+				if (attempt != null) {
+					queued = true;
+					if (call.deadlineNanos != 0 && !call.isDone() && this.waiting.contains(call)) {
+						call.timer = attempt.channel()
+							.eventLoop()
+							.schedule(() -> waitTimedOut(call), call.remainingNanos(), TimeUnit.NANOSECONDS);
+					}
 				}
-				return;
 			}
+			failedAtOnce = this.failedAtOnce;
+			this.failedAtOnce = null;
+		}
+		if (failedAtOnce != null) {
+			failedAtOnce.run();
+		}
+		if (queued) {
+			return;
+		}
+		if (refused != null) {
+			// Never sent: another instance may take it.
+			call.router.resend(call, this, refusedStatus, refused);
+			return;
 		}
 		call.router.startOn(this, current, call);
 	}
@@ -207,7 +337,7 @@ public final class Subchannel {
 			this.connecting = null;
 			calls = this.waiting;
 			this.waiting = new ArrayList<>();
-			shutdown = this.state == State.SHUTDOWN;
+			shutdown = this.state == State.SHUTDOWN || this.draining;
 			if (success && !shutdown) {
 				this.connection = handler;
 				this.lastFailure = null;
@@ -243,8 +373,23 @@ public final class Subchannel {
 						TimeUnit.NANOSECONDS.toMillis(this.lastBackoffNanos));
 			}
 		}
+		if (Thread.holdsLock(this.lock)) {
+			// The attempt failed at once, inside start(): the calls move on once it has
+			// let go of the lock, never while holding it.
+			this.failedAtOnce = () -> resendAll(calls, status, message);
+			return;
+		}
+		resendAll(calls, status, message);
+	}
+
+	// Hands calls that never reached the server back to their routers.
+	private void resendAll(List<ClientCall> calls, RpcStatus status, String message) {
 		for (ClientCall call : calls) {
-			call.fail(status, message);
+			if (call.timer != null) {
+				call.timer.cancel(false);
+				call.timer = null;
+			}
+			call.router.resend(call, this, status, message);
 		}
 	}
 
@@ -314,8 +459,35 @@ public final class Subchannel {
 		synchronized (this.lock) {
 			if (this.connection == closed) {
 				this.connection = null;
-				setState((this.state == State.SHUTDOWN) ? State.SHUTDOWN : State.IDLE);
+				setState((this.state == State.SHUTDOWN || this.draining) ? State.SHUTDOWN : State.IDLE);
 			}
+		}
+	}
+
+	/**
+	 * Drain: take no new calls, hand those waiting for a connection back to their router,
+	 * and close the connection once the calls on it have ended. Used when the address is
+	 * no longer among the target's instances.
+	 */
+	public void drain() {
+		ClientConnection current;
+		List<ClientCall> calls;
+		synchronized (this.lock) {
+			if (this.state == State.SHUTDOWN || this.draining) {
+				return;
+			}
+			this.draining = true;
+			current = this.connection;
+			calls = this.waiting;
+			this.waiting = new ArrayList<>();
+		}
+		logger.debug("Draining {}: the address is no longer an instance of its target", this.address);
+		resendAll(calls, RpcStatus.UNAVAILABLE, this.address + " is no longer an instance");
+		if (current != null) {
+			current.closeWhenIdle();
+		}
+		else {
+			shutdown();
 		}
 	}
 

@@ -77,6 +77,12 @@ public sealed interface Frame {
 	 */
 	record Error(int callId, int statusCode, String message, String errorClass, String stackTrace) implements Frame {
 
+		/**
+		 * The error class of an {@code ERROR} that refuses a call the server did not
+		 * start (it is shutting down): the client may send the call to another instance.
+		 */
+		public static final String NOT_STARTED = "easyrpc:not-started";
+
 		@Override
 		public FrameType type() {
 			return FrameType.ERROR;

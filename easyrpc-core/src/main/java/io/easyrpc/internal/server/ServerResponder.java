@@ -80,7 +80,8 @@ final class ServerResponder {
 				request.metadata().headers(), false, method != null && method.callStyle().isStreaming(),
 				method != null && method.streamParameter() >= 0, this.transport);
 		if (this.server.isRefusingCalls()) {
-			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
+			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down",
+					Frame.Error.NOT_STARTED, null, null));
 			return;
 		}
 		if (method == null) {

@@ -3,7 +3,9 @@ package io.easyrpc.internal.client;
 import java.net.ConnectException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -179,28 +181,52 @@ class SubchannelTests {
 	}
 
 	@Test
-	void routerSendsCallsToTheReadySubchannel() {
+	void callThatCannotConnectIsSentToAnotherInstanceAndTheFailedOneIsSkippedDuringItsBackoff() {
 		FakeServer down = new FakeServer();
 		FakeServer up = new FakeServer();
 		Subchannel first = subchannel("tcp://one:7070", down);
 		Subchannel second = subchannel("tcp://two:7070", up);
 		CallRouter router = router(first, second);
 		down.refuseNext();
-		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
-				"tcp://one:7070");
+		ClientCall call = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(down.attempts()).isOne();
 		assertThat(first.state()).isEqualTo(Subchannel.State.TRANSIENT_FAILURE);
-
-		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		assertThat(call).isNotDone();
 		up.sendPreface(0);
 		assertThat(second.state()).isEqualTo(Subchannel.State.READY);
+		assertThat(up.requestsSent(0)).isOne();
 
-		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
 		for (int i = 0; i < 3; i++) {
 			router.start(HELLO, new Object[] { "Grace" }, null, null, null);
 		}
 		assertThat(up.requestsSent(0)).isEqualTo(4);
 		assertThat(down.attempts()).isOne();
 		assertThat(router.pendingCalls()).isEqualTo(4);
+		assertThat(second.outstandingCalls()).isEqualTo(4);
+		assertThat(first.outstandingCalls()).isZero();
+
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+		assertThat(first.isUsable(this.clock.get())).isTrue();
+	}
+
+	@Test
+	void callFailsWhenNoOtherInstanceCanTakeIt() {
+		FakeServer down = new FakeServer();
+		FakeServer alsoDown = new FakeServer();
+		Subchannel first = subchannel("tcp://one:7070", down);
+		Subchannel second = subchannel("tcp://two:7070", alsoDown);
+		CallRouter router = router(first, second);
+		down.refuseNext();
+		alsoDown.refuseNext();
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
+				"tcp://two:7070");
+		assertThat(down.attempts()).isOne();
+		assertThat(alsoDown.attempts()).isOne();
+		// Both wait out their back-off: the next call fails at once, naming one of them.
+		assertFailed(router.start(HELLO, new Object[] { "Ada" }, null, null, null), RpcStatus.UNAVAILABLE,
+				"next attempt in");
+		assertThat(down.attempts() + alsoDown.attempts()).isEqualTo(2);
+		assertThat(first.outstandingCalls() + second.outstandingCalls()).isZero();
 	}
 
 	private void assertFailed(ClientCall call, RpcStatus status, String message) {
@@ -221,9 +247,16 @@ class SubchannelTests {
 	}
 
 	private CallRouter router(Subchannel... subchannels) {
-		List<Subchannel> list = List.of(subchannels);
-		return new CallRouter(list.get(0).address().toString(), list, SubchannelPicker.readyFirst(list), List.of(), 32,
-				"tcp");
+		Map<RpcAddress, Subchannel> byAddress = new LinkedHashMap<>();
+		for (Subchannel subchannel : subchannels) {
+			byAddress.put(subchannel.address(), subchannel);
+		}
+		Balancer balancer = new Balancer("test", Balancer.Policy.ROUND_ROBIN, 1, byAddress::get, this.clock::get);
+		CallRouter router = new CallRouter(balancer, List.of(), 32, "tcp", () -> {
+			throw new IllegalStateException("No call waits for addresses here");
+		});
+		balancer.addresses(0, List.copyOf(byAddress.keySet()));
+		return router;
 	}
 
 	/**

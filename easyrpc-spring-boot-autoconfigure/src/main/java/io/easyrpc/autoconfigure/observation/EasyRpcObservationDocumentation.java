@@ -89,6 +89,12 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 		/** The address of the other side. */
 		PEER_ADDRESS("network.peer.address"),
 
+		/**
+		 * The address of the instance a client call was sent to; client calls only, the
+		 * last one if the call moved.
+		 */
+		INSTANCE("easyrpc.instance"),
+
 		/** The stream items this side sent; streaming calls only. */
 		MESSAGES_SENT("rpc.messages.sent"),
 

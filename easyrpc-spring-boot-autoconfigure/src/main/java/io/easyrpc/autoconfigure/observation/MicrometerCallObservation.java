@@ -26,6 +26,12 @@ final class MicrometerCallObservation implements CallObservation {
 	}
 
 	@Override
+	public void instance(String address) {
+		this.observation.highCardinalityKeyValue(
+				EasyRpcObservationDocumentation.HighCardinalityKeyNames.INSTANCE.withValue(address));
+	}
+
+	@Override
 	public void messages(long sent, long received) {
 		this.context.setMessages(sent, received);
 	}
