@@ -65,8 +65,7 @@ final class DiscoveryApplications implements AutoCloseable {
 
 	private String[] common() {
 		return new String[] { "spring.cloud.zookeeper.connect-string=" + connectString(),
-				"spring.cloud.zookeeper.discovery.instance-host=127.0.0.1",
-				"spring.cloud.zookeeper.discovery.prefer-ip-address=true", "spring.cloud.loadbalancer.cache.ttl=200ms",
+				"spring.cloud.zookeeper.discovery.instance-host=127.0.0.1", "spring.cloud.loadbalancer.cache.ttl=200ms",
 				"easyrpc.client.discovery.refresh-interval=200ms", "spring.lifecycle.timeout-per-shutdown-phase=5s",
 				"spring.main.banner-mode=off", "management.endpoints.enabled-by-default=false",
 				"spring.cloud.zookeeper.discovery.health-enabled=false" };
