@@ -36,8 +36,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The client's link to one server address: one connection that multiplexes any number of
- * concurrent calls.
+ * The client's link to a target: one server address, a list of instances, or instances an
+ * {@link AddressResolver} finds; one connection per instance, each multiplexing any
+ * number of concurrent calls.
  * <p>
  * The connection is made lazily, on the first call, so that an application starts even
  * when its server is down. It counts as made once the server's preface has arrived, so
@@ -49,10 +50,15 @@ import org.slf4j.LoggerFactory;
  * connection succeeds. A lost connection fails its pending calls at once and is re-made
  * by the next call.
  * <p>
- * Inside, a call router picks the subchannel of each call (today the one of the channel's
- * address); a subchannel keeps the connection to its address, its back-off and its state.
- * The calls of a session and the items of a stream stay on the connection they started
- * on.
+ * Inside, a balancer picks the instance of each call by the channel's
+ * {@link LoadBalancing} policy, from the first {@link Builder#fallback(AddressResolver)
+ * group} that has a usable one; a subchannel keeps the connection to one instance, its
+ * back-off, its state and its ejection after calls failed with
+ * {@link RpcStatus#UNAVAILABLE} several times in a row. A call that never reached a
+ * server (the connection attempt failed, the connection closed before the request was
+ * written, the server refused it as not started while shutting down) is sent to another
+ * usable instance; a call whose request was written is never sent again. The calls of a
+ * session and the items of a stream stay on the connection they started on.
  * <p>
  * With a TLS context ({@link Builder#sslContext(SslContext)}) TCP connections are made
  * over TLS, checking the server's certificate against the host name of the address or

@@ -137,6 +137,14 @@ final class ClientConnection extends FrameConnection {
 
 	// Takes no new calls and closes once the pending ones have ended; checked again each
 	// time one of them ends.
+	// On the event loop.
+	private void closeIfIdle() {
+		if (!this.closed && this.requester.pendingCount() == 0) {
+			this.closed = true;
+			closeAfterFlush();
+		}
+	}
+
 	boolean isClosingWhenIdle() {
 		return this.closingWhenIdle;
 	}
@@ -144,12 +152,7 @@ final class ClientConnection extends FrameConnection {
 	void closeWhenIdle() {
 		this.closingWhenIdle = true;
 		try {
-			execute(() -> {
-				if (!this.closed && this.requester.pendingCount() == 0) {
-					this.closed = true;
-					closeAfterFlush();
-				}
-			});
+			execute(this::closeIfIdle);
 		}
 		catch (RejectedExecutionException ex) {
 			// The event loop is gone, and the connection with it.
@@ -340,6 +343,9 @@ final class ClientConnection extends FrameConnection {
 		execute(() -> {
 			if (this.requester.removeCancelled(call)) {
 				sendCancel(call.callId, RpcStatus.CANCELLED);
+				if (this.closingWhenIdle) {
+					closeIfIdle();
+				}
 			}
 		});
 	}

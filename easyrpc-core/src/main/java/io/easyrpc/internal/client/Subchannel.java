@@ -283,7 +283,8 @@ public final class Subchannel {
 				}
 				if (attempt != null) {
 					queued = true;
-					if (call.deadlineNanos != 0 && !call.isDone() && this.waiting.contains(call)) {
+					// Unless the attempt already failed and took the call with it.
+					if (call.deadlineNanos != 0 && !call.isDone() && this.failedAtOnce == null) {
 						call.timer = attempt.channel()
 							.eventLoop()
 							.schedule(() -> waitTimedOut(call), call.remainingNanos(), TimeUnit.NANOSECONDS);

@@ -229,6 +229,74 @@ class SubchannelTests {
 		assertThat(first.outstandingCalls() + second.outstandingCalls()).isZero();
 	}
 
+	@Test
+	void instanceWhoseCallsKeepFailingIsEjectedForAWhileThenProbedAgain() {
+		FakeServer flaky = new FakeServer();
+		FakeServer steady = new FakeServer();
+		Subchannel first = subchannel("tcp://one:7070", flaky);
+		Subchannel second = subchannel("tcp://two:7070", steady);
+		CallRouter router = router(first, second);
+		// Five calls sent on one connection that is then lost: five failures in a row.
+		List<ClientCall> lost = new ArrayList<>();
+		for (int i = 0; i < 10; i++) {
+			lost.add(router.start(HELLO, new Object[] { "Ada" }, null, null, null));
+		}
+		flaky.sendPreface(0);
+		steady.sendPreface(0);
+		assertThat(flaky.requestsSent(0)).isEqualTo(5);
+		flaky.channel(0).close();
+		assertThat(lost.stream().filter(ClientCall::isCompletedExceptionally)).hasSize(5);
+		assertThat(first.isEjected(this.clock.get())).isTrue();
+		assertThat(first.ejections()).isOne();
+
+		// Ejected, although idle: every call goes to the other one.
+		for (int i = 0; i < 4; i++) {
+			router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		}
+		assertThat(steady.requestsSent(0)).isEqualTo(9);
+		assertThat(flaky.attempts()).isOne();
+
+		// Probed again once the ejection is over.
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+		assertThat(first.isEjected(this.clock.get())).isFalse();
+		for (int i = 0; i < 2; i++) {
+			router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		}
+		assertThat(flaky.attempts()).isEqualTo(2);
+	}
+
+	@Test
+	void drainedSubchannelTakesNoNewCallsAndClosesAfterItsLastCall() {
+		FakeServer leaving = new FakeServer();
+		FakeServer staying = new FakeServer();
+		Subchannel first = subchannel("tcp://one:7070", leaving);
+		Subchannel second = subchannel("tcp://two:7070", staying);
+		Balancer balancer = new Balancer("test", Balancer.Policy.ROUND_ROBIN, 1,
+				(address) -> address.equals(first.address()) ? first : second, this.clock::get);
+		CallRouter router = new CallRouter(balancer, List.of(), 32, "tcp", () -> {
+			throw new IllegalStateException("No call waits for addresses here");
+		});
+		balancer.addresses(0, List.of(first.address(), second.address()));
+		ClientCall pending = router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		leaving.sendPreface(0);
+		assertThat(leaving.requestsSent(0)).isOne();
+
+		balancer.addresses(0, List.of(second.address()));
+		assertThat(first.isDraining()).isTrue();
+		assertThat(leaving.channel(0).isOpen()).isTrue();
+		router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		staying.sendPreface(0);
+		assertThat(staying.requestsSent(0)).isOne();
+
+		// The last call on the drained connection ends: the connection closes.
+		pending.cancel(false);
+		leaving.channel(0).runPendingTasks();
+		leaving.channel(0).runPendingTasks();
+		assertThat(leaving.channel(0).isOpen()).isFalse();
+		assertThat(first.state()).isEqualTo(Subchannel.State.SHUTDOWN);
+		assertThat(balancer.subchannels()).containsExactly(second);
+	}
+
 	private void assertFailed(ClientCall call, RpcStatus status, String message) {
 		assertThat(call).isCompletedExceptionally();
 		assertThatThrownBy(call::join).isInstanceOf(CompletionException.class)

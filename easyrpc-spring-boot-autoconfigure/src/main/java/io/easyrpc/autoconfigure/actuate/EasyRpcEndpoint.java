@@ -80,7 +80,11 @@ public class EasyRpcEndpoint {
 	}
 
 	static String state(RpcChannel channel) {
-		return switch (channel.state()) {
+		return state(channel.state());
+	}
+
+	static String state(RpcChannel.State state) {
+		return switch (state) {
 			case IDLE -> "idle";
 			case CONNECTING -> "connecting";
 			case READY -> "ready";
@@ -93,8 +97,17 @@ public class EasyRpcEndpoint {
 		List<TargetDescriptor> targets = new ArrayList<>();
 		factory.targets()
 			.forEach((target) -> targets.add(new TargetDescriptor(target.address(), target.names(), target.clients(),
-					state(target.channel()), target.channel().pendingCalls())));
+					state(target.channel()), target.channel().pendingCalls(), target.channel().loadBalancing().name(),
+					instances(target.channel()))));
 		return targets;
+	}
+
+	static List<InstanceDescriptor> instances(RpcChannel channel) {
+		return channel.instances()
+			.stream()
+			.map((instance) -> new InstanceDescriptor(instance.address().toString(), instance.group(),
+					state(instance.state()), instance.outstandingCalls(), instance.ejected(), instance.ejections()))
+			.toList();
 	}
 
 	/**
@@ -133,17 +146,35 @@ public class EasyRpcEndpoint {
 	}
 
 	/**
-	 * A server that clients call.
+	 * A server, or a set of server instances, that clients call.
 	 *
-	 * @param address the address
+	 * @param address the address, the list of addresses, or the service of a target found
+	 * through discovery
 	 * @param targets the target names that use it
 	 * @param clients the client interfaces that call it
-	 * @param state {@code idle}, {@code connecting}, {@code ready}, {@code failed} (the
-	 * last connection attempt failed) or {@code shutdown}
+	 * @param state the best state of its instances: {@code idle}, {@code connecting},
+	 * {@code ready}, {@code failed} (the last connection attempt failed) or
+	 * {@code shutdown}
 	 * @param pendingCalls the calls waiting for a response
+	 * @param loadBalancing how calls are spread over the instances
+	 * @param instances the instances known now
 	 */
 	public record TargetDescriptor(String address, List<String> targets, List<String> clients, String state,
-			int pendingCalls) {
+			int pendingCalls, String loadBalancing, List<InstanceDescriptor> instances) {
+	}
+
+	/**
+	 * One instance of a target.
+	 *
+	 * @param address its address
+	 * @param group its group: 0, or the position of the fall-back group it belongs to
+	 * @param state the state of its connection, as for a target
+	 * @param outstandingCalls the calls sent to it that have not ended
+	 * @param ejected whether it is ejected after failing calls in a row
+	 * @param ejections how often it was ejected
+	 */
+	public record InstanceDescriptor(String address, int group, String state, int outstandingCalls, boolean ejected,
+			long ejections) {
 	}
 
 }

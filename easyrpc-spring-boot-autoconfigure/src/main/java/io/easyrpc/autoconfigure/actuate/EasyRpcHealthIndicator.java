@@ -1,6 +1,7 @@
 package io.easyrpc.autoconfigure.actuate;
 
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.easyrpc.autoconfigure.RpcClientFactory;
@@ -14,9 +15,11 @@ import org.springframework.boot.health.contributor.HealthIndicator;
 /**
  * Health of easyrpc: {@code UP} while the server is bound and serving,
  * {@code OUT_OF_SERVICE} while it drains on shutdown, {@code DOWN} when it is not
- * serving. Client targets add their connection state to the details; they make the status
- * {@code DOWN} only when {@code easyrpc.client.health.down-when-unavailable=true}, since
- * a remote outage should not restart the caller.
+ * serving. Client targets add their connection state to the details (and, for a target
+ * with several instances, how many of them are usable); a target none of whose instances
+ * is usable (all failing or ejected) makes the status {@code DOWN}, but only when
+ * {@code easyrpc.client.health.down-when-unavailable=true}, since a remote outage should
+ * not restart the caller.
  */
 public class EasyRpcHealthIndicator implements HealthIndicator {
 
@@ -64,9 +67,16 @@ public class EasyRpcHealthIndicator implements HealthIndicator {
 			boolean unavailable = false;
 			for (RpcClientFactory.Target target : factory.targets()) {
 				RpcChannel channel = target.channel();
-				unavailable |= channel.state() == RpcChannel.State.TRANSIENT_FAILURE;
-				targets.put(target.address(),
-						Map.of("state", EasyRpcEndpoint.state(channel), "pendingCalls", channel.pendingCalls()));
+				List<RpcChannel.Instance> instances = channel.instances();
+				unavailable |= !usable(channel, instances);
+				Map<String, Object> details = new LinkedHashMap<>();
+				details.put("state", EasyRpcEndpoint.state(channel));
+				details.put("pendingCalls", channel.pendingCalls());
+				if (instances.size() > 1) {
+					details.put("instances", instances.size());
+					details.put("usableInstances", instances.stream().filter(EasyRpcHealthIndicator::usable).count());
+				}
+				targets.put(target.address(), details);
 			}
 			builder.withDetail("targets", targets);
 			if (unavailable && this.downWhenTargetUnavailable) {
@@ -74,6 +84,20 @@ public class EasyRpcHealthIndicator implements HealthIndicator {
 			}
 		}
 		return builder.build();
+	}
+
+	// A target is usable while one of its instances is: not failing, not ejected. One
+	// whose instances are not known yet counts as usable.
+	private static boolean usable(RpcChannel channel, List<RpcChannel.Instance> instances) {
+		if (channel.state() == RpcChannel.State.TRANSIENT_FAILURE) {
+			return false;
+		}
+		return instances.isEmpty() || instances.stream().anyMatch(EasyRpcHealthIndicator::usable);
+	}
+
+	private static boolean usable(RpcChannel.Instance instance) {
+		return !instance.ejected() && instance.state() != RpcChannel.State.TRANSIENT_FAILURE
+				&& instance.state() != RpcChannel.State.SHUTDOWN;
 	}
 
 }

@@ -119,6 +119,15 @@ class EasyRpcEndpointTests {
 					assertThat(after).extractingJsonPathArrayValue("$.targets[0].clients")
 						.containsExactly(WarehouseClient.class.getName());
 					assertThat(after).extractingJsonPathNumberValue("$.targets[0].pendingCalls").isEqualTo(1);
+					assertThat(after).extractingJsonPathStringValue("$.targets[0].loadBalancing")
+						.isEqualTo("ROUND_ROBIN");
+					assertThat(after).extractingJsonPathStringValue("$.targets[0].instances[0].address")
+						.isEqualTo(address);
+					assertThat(after).extractingJsonPathStringValue("$.targets[0].instances[0].state")
+						.isEqualTo("ready");
+					assertThat(after).extractingJsonPathNumberValue("$.targets[0].instances[0].outstandingCalls")
+						.isEqualTo(1);
+					assertThat(after).extractingJsonPathNumberValue("$.targets[0].instances[0].ejections").isEqualTo(0);
 					service.releaseAll();
 				});
 		});

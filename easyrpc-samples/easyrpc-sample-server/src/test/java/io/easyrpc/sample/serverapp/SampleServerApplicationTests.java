@@ -38,7 +38,7 @@ class SampleServerApplicationTests {
 	void connect() {
 		this.channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", this.port)).build();
 		this.inventory = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
-			.createProxy(ClientDefinition.of(Inventory.class, Duration.ofSeconds(5)), this.channel);
+			.createProxy(ClientDefinition.of(Inventory.class, Duration.ofSeconds(30)), this.channel);
 	}
 
 	@AfterEach
