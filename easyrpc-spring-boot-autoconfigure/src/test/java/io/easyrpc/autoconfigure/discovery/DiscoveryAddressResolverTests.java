@@ -177,7 +177,7 @@ class DiscoveryAddressResolverTests {
 	}
 
 	@Test
-	void whenNotReadyThenNothingIsLookedUpUntilRefreshedAfterwards() {
+	void whenNotReadyThenNothingIsLookedUpUntilRefreshedAfterwards() throws Exception {
 		AtomicBoolean ready = new AtomicBoolean();
 		AtomicInteger lookups = new AtomicInteger();
 		Set<String> warned = ConcurrentHashMap.newKeySet();
@@ -190,6 +190,9 @@ class DiscoveryAddressResolverTests {
 		});
 		resolver.start(new Recorder());
 		resolver.refresh();
+		// the scheduler has one thread: once this task ran, the start and the refresh did
+		this.scheduler.submit(() -> {
+		}).get();
 		assertThat(lookups).hasValue(0);
 		ready.set(true);
 		resolver.refresh();
