@@ -3,6 +3,8 @@
 # Usage: easyrpc-samples/easyrpc-sample-benchmark/bench.sh [--short] [runner options]
 # Runner options: --warmup S --duration S --concurrency 1,64,256 --sizes 64,4096
 #                 --targets easyrpc-blocking,easyrpc-nonblocking,grpc-default,grpc-direct,netty-echo
+#                           (the default; easyrpc-three-instances, one channel over three
+#                           instances of the non-blocking server, runs only when named)
 #                 --jfr --no-pin --out DIR
 # Results: one JSON line per case on stdout, then a Markdown report; both are kept in
 # easyrpc-samples/easyrpc-sample-benchmark/target/benchmark/<timestamp>/.

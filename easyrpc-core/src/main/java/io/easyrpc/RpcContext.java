@@ -55,6 +55,11 @@ public final class RpcContext {
 				session.end();
 			}
 
+			@Override
+			public RpcSession newClientSession() {
+				return RpcSession.detached();
+			}
+
 		});
 	}
 

@@ -73,10 +73,22 @@ public final class RpcSession implements AutoCloseable {
 	private volatile boolean closed;
 
 	private RpcSession(String id) {
+		this(id, true);
+	}
+
+	private RpcSession(String id, boolean attach) {
 		this.id = id;
 		this.openedOn = Thread.currentThread();
-		this.previous = CURRENT.get();
-		CURRENT.set(this);
+		this.previous = attach ? CURRENT.get() : null;
+		if (attach) {
+			CURRENT.set(this);
+		}
+	}
+
+	// A session with a new random id that is current nowhere: a gateway's session for a
+	// caller's session, whose calls enter it for as long as they start.
+	static RpcSession detached() {
+		return new RpcSession(UUID.randomUUID().toString(), false);
 	}
 
 	/**

@@ -15,6 +15,7 @@ import io.easyrpc.internal.client.CallRouter;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
 import io.easyrpc.internal.client.Balancer;
+import io.easyrpc.internal.client.RouterAccess;
 import io.easyrpc.internal.client.Subchannel;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.SharedSecret;
@@ -98,6 +99,10 @@ public final class RpcChannel implements AutoCloseable {
 	private final CallRouter router;
 
 	private final List<AddressResolver> resolvers;
+
+	static {
+		RouterAccess.register((channel) -> ((RpcChannel) channel).router);
+	}
 
 	private RpcChannel(Builder builder) {
 		this.address = builder.address;

@@ -1,6 +1,7 @@
 package io.easyrpc.internal;
 
 import io.easyrpc.RpcContext;
+import io.easyrpc.RpcSession;
 import io.easyrpc.ServerSession;
 
 /**
@@ -74,5 +75,12 @@ public abstract class ContextAccess {
 	 * @param session the session
 	 */
 	public abstract void end(ServerSession session);
+
+	/**
+	 * Create a client-side session with a new random id without making it current on any
+	 * thread, for a gateway that forwards the calls of a caller's session.
+	 * @return the session
+	 */
+	public abstract RpcSession newClientSession();
 
 }

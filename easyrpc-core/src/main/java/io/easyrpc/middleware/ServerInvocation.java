@@ -65,4 +65,17 @@ public interface ServerInvocation {
 	 */
 	boolean isOneWay();
 
+	/**
+	 * Return whether a gateway route forwards the call to another server instead of
+	 * running a method here. A forwarded call is never decoded: {@link #arguments()} is
+	 * empty, {@link #method()} is a stand-in without annotations, {@link #service()} is
+	 * the route's target, and {@code chain.proceed()} returns a {@code CompletableFuture}
+	 * that completes when the forwarded call ends. {@link #methodKey()} is the key the
+	 * caller sent, prefix included.
+	 * @return {@code true} for a forwarded call
+	 */
+	default boolean isForwarded() {
+		return false;
+	}
+
 }

@@ -4,7 +4,10 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Executor;
@@ -116,6 +119,8 @@ public final class RpcServer {
 
 	private final List<Channel> serverChannels = new ArrayList<>();
 
+	private final Map<String, Forwarding.Target> routes;
+
 	private volatile boolean running;
 
 	private volatile int port = -1;
@@ -134,7 +139,8 @@ public final class RpcServer {
 		this.runtime = new ServerRuntime(this.registry, this.codec, builder.secret(), builder.authTimeout,
 				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
 				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
-				ProcessorChain.of(builder.processors), builder.connectionMiddleware);
+				ProcessorChain.of(builder.processors), builder.connectionMiddleware, builder.routes);
+		this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.routes));
 		this.connections = this.runtime.connections();
 		this.calls = this.runtime.calls();
 		this.customizers = List.copyOf(builder.customizers);
@@ -142,6 +148,14 @@ public final class RpcServer {
 		this.sslContexts = transport.sslContextSupplier();
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
+		}
+		for (ServerMethod method : this.registry.methods()) {
+			int slash = method.key().indexOf('/');
+			if (slash > 0 && this.routes.containsKey(method.key().substring(0, slash))) {
+				throw new IllegalStateException("easyrpc method key '" + method.key()
+						+ "' starts with the prefix of a gateway route: give the service another group or the "
+						+ "route another prefix");
+			}
 		}
 	}
 
@@ -446,6 +460,15 @@ public final class RpcServer {
 	}
 
 	/**
+	 * Return the gateway routes: the key prefixes whose calls the server forwards, and
+	 * where to.
+	 * @return the targets by prefix, in the order added
+	 */
+	public Map<String, Forwarding.Target> routes() {
+		return this.routes;
+	}
+
+	/**
 	 * Return the codec.
 	 * @return the codec
 	 */
@@ -586,6 +609,8 @@ public final class RpcServer {
 		private final List<ConnectionMiddleware> connectionMiddleware = new ArrayList<>();
 
 		private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers = new ArrayList<>();
+
+		private final Map<String, Forwarding.Target> routes = new LinkedHashMap<>();
 
 		private Builder() {
 			super(true);
@@ -794,6 +819,53 @@ public final class RpcServer {
 		public Builder bootstrapCustomizer(TransportResources.BootstrapCustomizer<ServerBootstrap> customizer) {
 			this.customizers.add(Objects.requireNonNull(customizer, "customizer must not be null"));
 			return this;
+		}
+
+		/**
+		 * Add a gateway route: the server re-exports the target's methods under a key
+		 * prefix. A call to {@code <prefix>/Inventory.find} that no method of this server
+		 * answers is forwarded to the target as {@code Inventory.find}, frame by frame:
+		 * unary calls, notifications, streams in either direction with their credit,
+		 * cancellation, the remaining deadline, metadata headers and sessions. Payloads
+		 * are never decoded here. The server's own connection middleware, shared secret,
+		 * {@link RpcMiddleware} and processors apply to forwarded calls as to local ones;
+		 * errors of the target come back unchanged. Usually the target is
+		 * {@code io.easyrpc.gateway.GatewayTarget.of(channel)}.
+		 * @param prefix the key prefix: one segment, without {@code /} or {@code .}, not
+		 * {@code easyrpc}
+		 * @param target where the calls go
+		 * @return this builder
+		 * @throws IllegalArgumentException for an invalid or repeated prefix
+		 */
+		public Builder route(String prefix, Forwarding.Target target) {
+			Objects.requireNonNull(target, "target must not be null");
+			checkPrefix(prefix);
+			if (this.routes.putIfAbsent(prefix, target) != null) {
+				throw new IllegalArgumentException("The gateway route prefix '" + prefix + "' is given twice");
+			}
+			return this;
+		}
+
+		/**
+		 * Check a gateway route prefix.
+		 * @param prefix the prefix
+		 * @throws IllegalArgumentException if it cannot be a route's prefix
+		 */
+		public static void checkPrefix(@Nullable String prefix) {
+			if (prefix == null || prefix.isEmpty()) {
+				throw new IllegalArgumentException("A gateway route prefix must not be empty");
+			}
+			for (int i = 0; i < prefix.length(); i++) {
+				char c = prefix.charAt(i);
+				if (c == '/' || c == '.' || Character.isWhitespace(c) || Character.isISOControl(c)) {
+					throw new IllegalArgumentException("Invalid gateway route prefix '" + prefix
+							+ "': one key segment without '/', '.' or white space, such as 'inventory'");
+				}
+			}
+			if (Reflection.GROUP.equals(prefix)) {
+				throw new IllegalArgumentException(
+						"Invalid gateway route prefix '" + prefix + "': the group '" + prefix + "' is easyrpc's own");
+			}
 		}
 
 		/**

@@ -11,7 +11,8 @@ import org.springframework.context.annotation.Conditional;
 /**
  * Matches when the easyrpc server is enabled: {@code easyrpc.server.enabled=true}, or the
  * property is absent and the application has at least one
- * {@link io.easyrpc.annotation.RpcService @RpcService} bean.
+ * {@link io.easyrpc.annotation.RpcService @RpcService} bean or gateway route
+ * ({@code easyrpc.gateway.routes}).
  */
 @Target({ ElementType.TYPE, ElementType.METHOD })
 @Retention(RetentionPolicy.RUNTIME)

@@ -22,6 +22,7 @@ import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.gateway.GatewayTarget;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.transport.IoTransport;
@@ -224,6 +225,36 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 			this.clientNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(type.getName());
 		}
 		return this.proxyFactory.createProxy(definition, channel);
+	}
+
+	/**
+	 * Return the channel of a configured target, the one its clients share, for a gateway
+	 * route that forwards to it.
+	 * @param targetName the name of the entry under {@code easyrpc.client.targets}
+	 * @param property the property that names the target, for messages
+	 * @return the channel
+	 * @throws IllegalStateException if no such target is configured or it has no valid
+	 * address, with a message naming the property
+	 */
+	public RpcChannel targetChannel(String targetName, String property) {
+		EasyRpcClientProperties.Target target = this.properties.getTargets().get(targetName);
+		if (target == null) {
+			throw new IllegalStateException(property + " names target '" + targetName
+					+ "', which is not configured: set easyrpc.client.targets." + targetName
+					+ ".address (configured targets: " + this.properties.getTargets().keySet() + ")");
+		}
+		if (!target.hasAddresses()) {
+			throw new IllegalStateException(property + " names target '" + targetName
+					+ "', which has no address: set easyrpc.client.targets." + targetName + ".address");
+		}
+		Instances instances = instances(GatewayTarget.class, targetName, target, null, target.addressGroups());
+		TlsSettings tls = tls(targetName, target, instances);
+		String key = instances.description() + ((tls != null) ? " " + tls : "");
+		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class);
+		synchronized (this) {
+			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
+		}
+		return channel;
 	}
 
 	// The addresses of a target as ordered groups, each a fixed list or one discovery://

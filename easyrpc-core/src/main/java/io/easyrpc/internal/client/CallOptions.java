@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.codec.ValueType;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What stays the same from one call of a method to the next: its key, the kind of call,
@@ -40,7 +41,8 @@ public final class CallOptions {
 		this.kind = kind;
 		this.argumentTypes = (argumentTypes != null) ? argumentTypes : NO_TYPES;
 		this.resultType = resultType;
-		this.timeoutNanos = (kind != Kind.ONE_WAY && timeout != null && !timeout.isNegative()) ? timeout.toNanos() : 0;
+		this.timeoutNanos = (kind != Kind.ONE_WAY && kind != Kind.FORWARD_ONE_WAY && timeout != null
+				&& !timeout.isNegative()) ? timeout.toNanos() : 0;
 		this.timeoutMillis = (this.timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos))
 				: 0;
 		this.errorMapper = errorMapper;
@@ -125,6 +127,20 @@ public final class CallOptions {
 	}
 
 	/**
+	 * Options of one call that a gateway forwards as it is: its arguments are the encoded
+	 * payload it received and its results are handed on as encoded payloads, see
+	 * {@link ForwardedCall}. Built per forwarded call, since its deadline is what remains
+	 * of the caller's.
+	 * @param method the method key on the target
+	 * @param timeout the time left to the caller's deadline, or {@code null} for none
+	 * @param oneWay whether the call is a notification
+	 * @return the options
+	 */
+	public static CallOptions forward(String method, @Nullable Duration timeout, boolean oneWay) {
+		return new CallOptions(method, oneWay ? Kind.FORWARD_ONE_WAY : Kind.FORWARD, NO_TYPES, null, timeout, null);
+	}
+
+	/**
 	 * Return the method key.
 	 * @return the key
 	 */
@@ -197,7 +213,16 @@ public final class CallOptions {
 		ONE_WAY,
 
 		/** A request whose response is a stream of items. */
-		STREAM
+		STREAM,
+
+		/**
+		 * A request forwarded by a gateway: encoded arguments in, encoded results out,
+		 * whatever the method's style ({@link ForwardedCall}).
+		 */
+		FORWARD,
+
+		/** A notification forwarded by a gateway with its encoded arguments. */
+		FORWARD_ONE_WAY
 
 	}
 

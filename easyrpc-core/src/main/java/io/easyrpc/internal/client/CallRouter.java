@@ -156,6 +156,9 @@ public final class CallRouter {
 			items.signal(signal);
 			call = items;
 		}
+		else if (options.kind() == CallOptions.Kind.FORWARD || options.kind() == CallOptions.Kind.FORWARD_ONE_WAY) {
+			call = new ForwardedCall(this, options, args, effective, deadline);
+		}
 		else {
 			call = new ClientCall(this, options, args, effective, deadline);
 		}

@@ -98,7 +98,7 @@ public class ClientCall extends CompletableFuture<Object> {
 		this.resultType = options.resultType();
 		this.metadata = metadata;
 		this.deadlineNanos = deadlineNanos;
-		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY;
+		this.oneWay = options.kind() == CallOptions.Kind.ONE_WAY || options.kind() == CallOptions.Kind.FORWARD_ONE_WAY;
 	}
 
 	// Counts the call against a subchannel until it ends, or moves to another one.

@@ -211,12 +211,13 @@ final class ClientConnection extends FrameConnection {
 						metadata.headers());
 			}
 		}
-		PayloadWriter payload = (packer) -> {
-			packer.packArrayHeader(call.arguments.length);
-			for (int i = 0; i < call.arguments.length; i++) {
-				this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
-			}
-		};
+		PayloadWriter payload = (call instanceof ForwardedCall forwarded)
+				? (packer) -> packer.writePayload(forwarded.payload) : (packer) -> {
+					packer.packArrayHeader(call.arguments.length);
+					for (int i = 0; i < call.arguments.length; i++) {
+						this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
+					}
+				};
 		ByteBuf frame;
 		try {
 			if (!this.processors.isEmpty()) {
@@ -271,6 +272,67 @@ final class ClientConnection extends FrameConnection {
 		if (call.upload != null) {
 			call.upload.start(this);
 		}
+		if (call instanceof ForwardedCall forwarded) {
+			forwarded.sent(this);
+		}
+	}
+
+	/**
+	 * Send an encoded item of a forwarded call's input stream, on the calling thread.
+	 * @param call the call
+	 * @param item the encoded item
+	 */
+	void forwardNext(ForwardedCall call, byte[] item) {
+		ByteBuf frame;
+		try {
+			PayloadWriter payload = (packer) -> packer.writePayload(item);
+			if (!this.processors.isEmpty()) {
+				payload = this.processors.outbound(new MessageInfo(MessageInfo.Kind.REQUEST, call.method, peer()),
+						payload);
+			}
+			frame = FrameCodec.encodeNext(channel().alloc(), call.callId, payload);
+		}
+		catch (RpcException ex) {
+			call.fail(ex);
+			call.router.cancelled(call);
+			return;
+		}
+		catch (Exception ex) {
+			call.fail(new RpcException(RpcStatus.INTERNAL,
+					"Cannot forward an item of " + call.method + ": " + ex.getMessage(), ex));
+			call.router.cancelled(call);
+			return;
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes();
+			frame.release();
+			call.fail(RpcStatus.RESOURCE_EXHAUSTED, "An item of the stream argument of " + call.method + " is " + size
+					+ " bytes, more than the server's maximum frame size of " + peerMaxFrameSize());
+			call.router.cancelled(call);
+			return;
+		}
+		call.messagesSent++;
+		send(frame);
+	}
+
+	/**
+	 * Grant the server of a forwarded call credit for more items. Any thread.
+	 * @param call the call
+	 * @param n the credit
+	 */
+	void forwardRequestN(ForwardedCall call, int n) {
+		execute(() -> {
+			if (!this.closed && this.requester.isPending(call)) {
+				send(FrameCodec.encodeRequestN(channel().alloc(), call.callId, n));
+			}
+		});
+	}
+
+	// The payload of a forwarded call's answer as the relay gets it: processed, still
+	// encoded.
+	private ByteBuf forwardedPayload(ForwardedCall call, ByteBuf payload) {
+		return this.processors.isEmpty() ? payload
+				: this.processors.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, call.method, peer()), payload);
 	}
 
 	/**
@@ -366,11 +428,17 @@ final class ClientConnection extends FrameConnection {
 			if (call != null && call.upload != null) {
 				call.upload.credit(requestN.n());
 			}
+			else if (call instanceof ForwardedCall forwarded) {
+				forwarded.relay.onRequestN(requestN.n());
+			}
 		}
 		else if (frame instanceof Frame.Cancel cancel) {
 			ClientCall call = this.requester.get(cancel.callId());
 			if (call != null && call.upload != null) {
 				call.upload.stop();
+			}
+			else if (call instanceof ForwardedCall forwarded) {
+				forwarded.relay.onCancelInput();
 			}
 		}
 		else if (frame instanceof Frame.Complete complete) {
@@ -381,7 +449,16 @@ final class ClientConnection extends FrameConnection {
 		}
 		else if (frame instanceof Frame.Response response) {
 			ClientCall call = this.requester.remove(response.callId());
-			if (call != null) {
+			if (call instanceof ForwardedCall forwarded) {
+				try {
+					forwarded.relay.onResponse(forwardedPayload(forwarded, response.payload()));
+					forwarded.complete(null);
+				}
+				catch (RpcException ex) {
+					forwarded.fail(ex);
+				}
+			}
+			else if (call != null) {
 				try {
 					ByteBuf payload = this.processors.isEmpty() ? response.payload() : this.processors
 						.inbound(new MessageInfo(MessageInfo.Kind.RESPONSE, call.method, peer()), response.payload());
@@ -412,6 +489,9 @@ final class ClientConnection extends FrameConnection {
 				call.router.resend(call, this.owner, RpcStatus.fromCode(error.statusCode()), error.message());
 			}
 			else if (call != null) {
+				if (call instanceof ForwardedCall forwarded) {
+					forwarded.relay.onError(error);
+				}
 				call.fail(new RpcException(RpcStatus.fromCode(error.statusCode()), error.message(), error.errorClass(),
 						error.stackTrace(), null));
 			}
@@ -441,7 +521,18 @@ final class ClientConnection extends FrameConnection {
 	private void onNext(Frame.Next next) {
 		ClientCall call = this.requester.get(next.callId());
 		if (!(call instanceof ClientStream stream)) {
-			if (call != null) {
+			if (call instanceof ForwardedCall forwarded) {
+				try {
+					forwarded.relay.onNext(forwardedPayload(forwarded, next.payload()));
+					forwarded.messagesReceived++;
+				}
+				catch (RpcException ex) {
+					this.requester.remove(next.callId());
+					forwarded.fail(ex);
+					sendCancel(next.callId(), RpcStatus.CANCELLED);
+				}
+			}
+			else if (call != null) {
 				this.requester.remove(next.callId());
 				call.fail(RpcStatus.INTERNAL,
 						"Server sent a stream item for " + call.method + ", which is not a stream");

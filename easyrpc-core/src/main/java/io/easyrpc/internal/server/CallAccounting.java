@@ -125,6 +125,14 @@ public final class CallAccounting {
 		}
 	}
 
+	/**
+	 * Count a call that a gateway route forwards: it runs no method here, but a stopping
+	 * server waits for it like for any other.
+	 */
+	void forwardStarted() {
+		this.active.incrementAndGet();
+	}
+
 	void callFinished() {
 		if (this.active.decrementAndGet() == 0 && this.draining) {
 			synchronized (this.active) {

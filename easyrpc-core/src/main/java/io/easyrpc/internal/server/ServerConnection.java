@@ -361,6 +361,20 @@ public final class ServerConnection extends FrameConnection {
 		send(frame);
 	}
 
+	/**
+	 * Send a frame unless it is larger than the peer accepts. Any thread.
+	 * @param frame the frame; ownership passes to this method
+	 * @return {@code false} if it was too large and released instead
+	 */
+	boolean sendWithinPeerLimit(ByteBuf frame) {
+		if (exceedsPeerLimit(frame)) {
+			frame.release();
+			return false;
+		}
+		send(frame);
+		return true;
+	}
+
 	void sendError(int callId, RpcException error) {
 		ByteBuf frame = FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
 				error.getRemoteClassName(), error.getRemoteStackTrace());

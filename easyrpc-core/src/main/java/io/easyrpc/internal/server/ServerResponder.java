@@ -19,6 +19,7 @@ import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.LocalPeers;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.server.Forwarding;
 import io.easyrpc.server.Reflection;
 import io.easyrpc.server.ServerMethod;
 import io.netty.buffer.ByteBuf;
@@ -50,11 +51,20 @@ final class ServerResponder {
 
 	private final ConnectionSessions sessions;
 
+	// The calls forwarded by gateway routes, like inFlight; null without routes.
+	private final @Nullable Map<Integer, ServerRelay> relays;
+
+	// The gateway's own session for each of the peer's sessions whose calls it forwards,
+	// created on the event loop; null without routes.
+	private final @Nullable Map<String, RpcSession> forwardedSessions;
+
 	ServerResponder(ServerConnection connection, ServerRuntime server, String transport) {
 		this.connection = connection;
 		this.server = server;
 		this.transport = transport;
 		this.sessions = new ConnectionSessions(server, connection);
+		this.relays = server.hasRoutes() ? new ConcurrentHashMap<>() : null;
+		this.forwardedSessions = server.hasRoutes() ? new ConcurrentHashMap<>() : null;
 	}
 
 	/**
@@ -70,7 +80,7 @@ final class ServerResponder {
 	 * @return {@code true} if none is
 	 */
 	boolean isIdle() {
-		return this.inFlight.isEmpty();
+		return this.inFlight.isEmpty() && (this.relays == null || this.relays.isEmpty());
 	}
 
 	void onRequest(Frame.Request request) {
@@ -85,11 +95,16 @@ final class ServerResponder {
 			return;
 		}
 		if (method == null) {
+			ServerRuntime.Route route = this.server.route(request.method());
+			if (route != null) {
+				forward(callId, route, request.method(), request.metadata(), request.payload(), observation);
+				return;
+			}
 			refuse(callId, observation, new RpcException(RpcStatus.NOT_FOUND, "No method '" + request.method()
 					+ "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
 			return;
 		}
-		if (this.inFlight.containsKey(callId)) {
+		if (this.inFlight.containsKey(callId) || (this.relays != null && this.relays.containsKey(callId))) {
 			refuse(callId, observation,
 					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
 			return;
@@ -139,6 +154,97 @@ final class ServerResponder {
 		return decoded;
 	}
 
+	// A call, or a notification (call id -1), that a gateway route forwards: its payload
+	// is processed and copied as it is, never decoded.
+	private void forward(int callId, ServerRuntime.Route route, String key, Metadata metadata, ByteBuf payload,
+			@Nullable CallObservation observation) {
+		Map<Integer, ServerRelay> current = this.relays;
+		if (callId >= 0 && (this.inFlight.containsKey(callId) || current.containsKey(callId))) {
+			refuse(callId, observation,
+					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
+			return;
+		}
+		RpcSession session;
+		byte[] arguments;
+		try {
+			session = forwardedSession(key, metadata.sessionId());
+			ProcessorChain processors = this.server.processors();
+			ByteBuf processed = processors.isEmpty() ? payload
+					: processors.inbound(
+							new MessageInfo((callId >= 0) ? MessageInfo.Kind.REQUEST : MessageInfo.Kind.NOTIFICATION,
+									key, this.connection.peer()),
+							payload);
+			arguments = new byte[processed.readableBytes()];
+			processed.getBytes(processed.readerIndex(), arguments);
+		}
+		catch (RpcException ex) {
+			logger.debug("Refusing forwarded call to {} from {}: {}", key, this.connection.remoteAddress(),
+					ex.getMessage());
+			if (callId >= 0) {
+				refuse(callId, observation, ex);
+			}
+			else {
+				refuse(observation, ex);
+			}
+			return;
+		}
+		long deadline = (metadata.timeoutMillis() > 0) ? System.nanoTime() + metadata.timeoutMillis() * 1_000_000L : 0;
+		Forwarding.Request forwarded = new Forwarding.Request(key.substring(route.prefix().length() + 1),
+				metadata.headers(), metadata.idempotencyKey(), session, deadline, arguments, callId < 0);
+		RpcContext context = new RpcContext(key, this.connection.remoteAddress(), metadata.headers(), deadline,
+				metadata.sessionId(), metadata.idempotencyKey());
+		ServerRelay relay = new ServerRelay(this.connection, callId, route, forwarded, context, observation);
+		if (callId >= 0) {
+			current.put(callId, relay);
+		}
+		relay.start();
+	}
+
+	// The gateway's session for one of the peer's sessions, opened on its first forwarded
+	// call: its own random id, so that sessions of different callers never meet on a
+	// target connection.
+	private @Nullable RpcSession forwardedSession(String key, @Nullable String id) {
+		if (id == null) {
+			return null;
+		}
+		Map<String, RpcSession> current = this.forwardedSessions;
+		RpcSession session = current.get(id);
+		if (session != null) {
+			return session;
+		}
+		if (id.isEmpty() || id.length() > RpcSession.MAX_ID_LENGTH) {
+			throw new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"A session id must have 1 to " + RpcSession.MAX_ID_LENGTH + " characters, not " + id.length());
+		}
+		int limit = this.server.maxSessionsPerConnection();
+		if (current.size() >= limit) {
+			this.server.rejected(key, "max-sessions");
+			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
+					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
+		}
+		session = ServerRelay.newSession();
+		current.put(id, session);
+		return session;
+	}
+
+	/**
+	 * Return whether a forwarded call is still in flight. Any thread.
+	 * @param relay the call
+	 * @return {@code true} until it has ended or the peer cancelled it
+	 */
+	boolean isRelaying(ServerRelay relay) {
+		return this.relays != null && this.relays.get(relay.callId()) == relay;
+	}
+
+	/**
+	 * End a forwarded call. Any thread.
+	 * @param relay the call
+	 * @return {@code true} if it was in flight, so the peer expects its outcome
+	 */
+	boolean relayEnded(ServerRelay relay) {
+		return this.relays != null && this.relays.remove(relay.callId(), relay);
+	}
+
 	private void refuse(int callId, @Nullable CallObservation observation, RpcException error) {
 		if (observation != null) {
 			observation.stop(error.getStatus(), error);
@@ -149,6 +255,13 @@ final class ServerResponder {
 	void onNotification(Frame.Notification notification) {
 		if (RpcSession.END_METHOD.equals(notification.method())) {
 			this.sessions.end(notification.metadata().sessionId());
+			String id = notification.metadata().sessionId();
+			if (this.forwardedSessions != null && id != null) {
+				RpcSession forwarded = this.forwardedSessions.remove(id);
+				if (forwarded != null) {
+					forwarded.close();
+				}
+			}
 			return;
 		}
 		CallObservation observation = this.server.observe(notification.method(), this.connection.peer(),
@@ -159,6 +272,11 @@ final class ServerResponder {
 		}
 		ServerMethod method = this.server.registry().lookup(notification.method());
 		if (method == null) {
+			ServerRuntime.Route route = this.server.route(notification.method());
+			if (route != null) {
+				forward(-1, route, notification.method(), notification.metadata(), notification.payload(), observation);
+				return;
+			}
 			logger.warn("Dropping notification from {} to unknown method '{}'", this.connection.remoteAddress(),
 					notification.method());
 			refuse(observation,
@@ -206,6 +324,12 @@ final class ServerResponder {
 		if (call != null) {
 			call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
 		}
+		else if (this.relays != null) {
+			ServerRelay relay = this.relays.remove(cancel.callId());
+			if (relay != null) {
+				relay.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
+			}
+		}
 	}
 
 	// The end of a client stream: COMPLETE, or ERROR with the client's failure.
@@ -214,12 +338,24 @@ final class ServerResponder {
 		if (call != null && call.input() != null) {
 			call.input().end(failure);
 		}
+		else if (call == null && this.relays != null) {
+			ServerRelay relay = this.relays.get(callId);
+			if (relay != null) {
+				relay.endInput(failure);
+			}
+		}
 	}
 
 	void onRequestN(Frame.RequestN requestN) {
 		ServerCall call = this.inFlight.get(requestN.callId());
 		if (call != null && call.stream() != null) {
 			call.stream().addCredit(requestN.n());
+		}
+		else if (call == null && this.relays != null) {
+			ServerRelay relay = this.relays.get(requestN.callId());
+			if (relay != null) {
+				relay.callerRequestN(requestN.n());
+			}
 		}
 	}
 
@@ -229,6 +365,9 @@ final class ServerResponder {
 		ServerCall call = this.inFlight.get(next.callId());
 		ServerInput input = (call != null) ? call.input() : null;
 		if (input == null) {
+			if (call == null && this.relays != null) {
+				forwardInputItem(next);
+			}
 			return;
 		}
 		ServerMethod method = call.method();
@@ -252,6 +391,23 @@ final class ServerResponder {
 		}
 		call.messageReceived();
 		input.onNext(item);
+	}
+
+	private void forwardInputItem(Frame.Next next) {
+		ServerRelay relay = this.relays.get(next.callId());
+		if (relay == null) {
+			return;
+		}
+		try {
+			relay.callerNext(next.payload());
+		}
+		catch (RpcException ex) {
+			// A processor refused the item: the call ends here and on the target.
+			if (this.relays.remove(next.callId(), relay)) {
+				relay.cancel(false);
+				this.connection.sendError(next.callId(), ex);
+			}
+		}
 	}
 
 	/**
@@ -317,6 +473,16 @@ final class ServerResponder {
 		}
 		this.inFlight.clear();
 		this.sessions.endAll();
+		if (this.relays != null) {
+			for (ServerRelay relay : this.relays.values()) {
+				relay.cancel(false);
+			}
+			this.relays.clear();
+			for (RpcSession session : this.forwardedSessions.values()) {
+				session.close();
+			}
+			this.forwardedSessions.clear();
+		}
 	}
 
 }

@@ -17,9 +17,11 @@ import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
+import io.easyrpc.server.Forwarding;
 import io.easyrpc.server.RpcExceptionResolver;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceRegistry;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What the connections of one {@link RpcServer} share: its settings, its open
@@ -56,6 +58,9 @@ public final class ServerRuntime {
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
+	// Gateway routes by prefix; null when the server has none.
+	private final @Nullable Map<String, Forwarding.Target> routes;
+
 	/**
 	 * Create the runtime of a server.
 	 * @param registry the served methods
@@ -70,11 +75,13 @@ public final class ServerRuntime {
 	 * @param middleware the global call middleware
 	 * @param processors the payload processors
 	 * @param connectionMiddleware the connection middleware
+	 * @param routes the gateway routes by key prefix, may be empty
 	 */
 	public ServerRuntime(ServiceRegistry registry, ObjectCodec codec, SharedSecret sharedSecret, Duration authTimeout,
 			int maxSessionsPerConnection, int streamWindow, List<RpcExceptionResolver> exceptionResolvers,
 			boolean exposeStackTraces, List<ServerCallObserver> observers, RpcMiddleware[] middleware,
-			ProcessorChain processors, List<ConnectionMiddleware> connectionMiddleware) {
+			ProcessorChain processors, List<ConnectionMiddleware> connectionMiddleware,
+			Map<String, Forwarding.Target> routes) {
 		this.registry = registry;
 		this.codec = codec;
 		this.sharedSecret = sharedSecret;
@@ -87,6 +94,7 @@ public final class ServerRuntime {
 		this.connectionMiddleware = List.copyOf(connectionMiddleware);
 		this.observers = new ServerObservers(observers);
 		this.calls = new CallAccounting(this.observers);
+		this.routes = routes.isEmpty() ? null : Map.copyOf(routes);
 	}
 
 	/**
@@ -217,12 +225,58 @@ public final class ServerRuntime {
 		this.observers.connectionRejected(connection, decision);
 	}
 
+	boolean hasRoutes() {
+		return this.routes != null;
+	}
+
+	/**
+	 * Return the route of a method key that no local method has: the one whose prefix is
+	 * the key's first segment.
+	 * @param methodKey the method key
+	 * @return the prefix's length, the target and its prefix, or {@code null}
+	 */
+	@Nullable Route route(String methodKey) {
+		Map<String, Forwarding.Target> current = this.routes;
+		if (current == null) {
+			return null;
+		}
+		int slash = methodKey.indexOf('/');
+		if (slash <= 0 || slash == methodKey.length() - 1) {
+			return null;
+		}
+		String prefix = methodKey.substring(0, slash);
+		Forwarding.Target target = current.get(prefix);
+		return (target != null) ? new Route(prefix, target) : null;
+	}
+
+	void forwardStarted() {
+		this.calls.forwardStarted();
+	}
+
+	void forwardFinished() {
+		this.calls.callFinished();
+	}
+
 	void dispatch(ServerCall call) {
 		this.calls.dispatch(call);
 	}
 
 	void callFinished(ServerCall call) {
 		this.calls.callFinished();
+	}
+
+	/**
+	 * A gateway route.
+	 *
+	 * @param prefix the key prefix, without the slash
+	 * @param target where its calls go
+	 */
+	record Route(String prefix, Forwarding.Target target) {
+
+		String describe() {
+			return "gateway route '" + this.prefix + "' to " + this.target.describe();
+		}
+
 	}
 
 }

@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
 
 import io.easyrpc.benchmark.driver.DriverMain;
 import tools.jackson.databind.json.JsonMapper;
@@ -33,12 +34,12 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>
  * Options: {@code --short} (5 s warm-up, 3 s window), {@code --warmup SECONDS},
  * {@code --duration SECONDS}, {@code --concurrency 1,64,256}, {@code --sizes 64,4096},
- * {@code --targets id,...}, {@code --jfr} (record the server and the driver with Flight
- * Recorder after the warm-up), {@code --grpc-deadline SECONDS} (give every gRPC call a
- * deadline, as easyrpc clients always have; default none), {@code --retries N} (run a
- * case again, up to N times, default 2, when other processes used more than 5% of a CPU
- * during its window; the least disturbed attempt counts), {@code --no-pin},
- * {@code --out DIRECTORY}.
+ * {@code --targets id,...} (default: every target but {@code easyrpc-three-instances}),
+ * {@code --jfr} (record the server and the driver with Flight Recorder after the
+ * warm-up), {@code --grpc-deadline SECONDS} (give every gRPC call a deadline, as easyrpc
+ * clients always have; default none), {@code --retries N} (run a case again, up to N
+ * times, default 2, when other processes used more than 5% of a CPU during its window;
+ * the least disturbed attempt counts), {@code --no-pin}, {@code --out DIRECTORY}.
  */
 public final class BenchmarkRunner {
 
@@ -139,15 +140,20 @@ public final class BenchmarkRunner {
 		server.addAll(target.serverArguments());
 		Process serverProcess = new ProcessBuilder(server).redirectErrorStream(true).start();
 		try {
-			CompletableFuture<Integer> ready = new CompletableFuture<>();
+			CompletableFuture<String> ready = new CompletableFuture<>();
 			pump(serverProcess, this.out.resolve("logs").resolve(name + "-server.log"), (line) -> {
 				if (line.startsWith("READY ")) {
-					ready.complete(Integer.parseInt(line.substring(6).trim()));
+					try {
+						ready.complete(ports(line.substring(6)));
+					}
+					catch (NumberFormatException ex) {
+						ready.completeExceptionally(ex);
+					}
 				}
 			});
-			int port;
+			String ports;
 			try {
-				port = ready.get(60, TimeUnit.SECONDS);
+				ports = ready.get(60, TimeUnit.SECONDS);
 			}
 			catch (TimeoutException | ExecutionException ex) {
 				log("Server of " + name + " did not start; see its log");
@@ -158,8 +164,8 @@ public final class BenchmarkRunner {
 			driver.addAll(flags);
 			driver.addAll(flightRecorder(name + "-driver"));
 			driver.addAll(List.of("-cp", System.getProperty("java.class.path"), DriverMain.class.getName(), "--target",
-					target.id(), "--port", Integer.toString(port), "--concurrency", Integer.toString(concurrency),
-					"--size", Integer.toString(size), "--warmup", Double.toString(this.options.warmup), "--duration",
+					target.id(), "--port", ports, "--concurrency", Integer.toString(concurrency), "--size",
+					Integer.toString(size), "--warmup", Double.toString(this.options.warmup), "--duration",
 					Double.toString(this.options.duration), "--server-pid", Long.toString(serverProcess.pid()),
 					"--grpc-deadline-seconds", Integer.toString(this.options.grpcDeadline)));
 			Process driverProcess = new ProcessBuilder(driver).redirectErrorStream(true).start();
@@ -188,6 +194,14 @@ public final class BenchmarkRunner {
 				serverProcess.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 			}
 		}
+	}
+
+	// The ports a server announces: one, or several separated by commas when it runs
+	// several instances.
+	private static String ports(String announced) {
+		return Arrays.stream(announced.trim().split(","))
+			.map((port) -> Integer.toString(Integer.parseInt(port.trim())))
+			.collect(Collectors.joining(","));
 	}
 
 	// Copies a process's output to its log, line by line, so that its pipe never fills.
@@ -271,7 +285,7 @@ public final class BenchmarkRunner {
 
 		private int[] sizes = { 64, 4096 };
 
-		private List<Target> targets = Arrays.asList(Target.values());
+		private List<Target> targets = Target.defaults();
 
 		private boolean jfr;
 

@@ -23,6 +23,8 @@ final class Report {
 
 	private static final String NETTY = Target.NETTY_ECHO.id();
 
+	private static final String THREE_INSTANCES = Target.EASYRPC_THREE_INSTANCES.id();
+
 	private final List<Result> results;
 
 	private final List<int[]> cases = new ArrayList<>();
@@ -72,9 +74,34 @@ final class Report {
 					ratio(BLOCKING, GRPC_DEFAULT, c, Result::p99Us), ratio(NON_BLOCKING, GRPC_DIRECT, c, Result::p99Us),
 					ratio(NON_BLOCKING, NETTY, c, Result::p99Us)));
 		}
+		out.append(threeInstances());
 		out.append("\n### Targets\n\n");
 		for (String check : checks()) {
 			out.append("- ").append(check).append('\n');
+		}
+		return out.toString();
+	}
+
+	// One channel over three instances against one channel over one, where both ran: the
+	// difference in driver CPU per call is what the call router costs per call.
+	private String threeInstances() {
+		StringBuilder out = new StringBuilder();
+		for (int[] c : this.cases) {
+			Result three = find(THREE_INSTANCES, c[0], c[1]);
+			Result one = find(NON_BLOCKING, c[0], c[1]);
+			if (three == null || one == null || three.calls() == 0 || one.calls() == 0) {
+				continue;
+			}
+			if (out.isEmpty()) {
+				out.append("\n### One target over three instances against one instance (same run, non-blocking)\n\n");
+				out.append("| C | S | calls/s 3 / 1 | p50 3 / 1 | server CPU µs/call 1 → 3 | driver CPU µs/call 1 → 3 "
+						+ "| driver CPU µs/call, 3 − 1 |\n");
+				out.append("|---:|---:|---:|---:|---:|---:|---:|\n");
+			}
+			out.append(String.format(Locale.ROOT, "| %d | %d | %.2f | %.2f | %.1f → %.1f | %.1f → %.1f | %+.1f |%n",
+					c[0], c[1], three.callsPerSecond() / one.callsPerSecond(), three.p50Us() / one.p50Us(),
+					one.serverCpuUsPerCall(), three.serverCpuUsPerCall(), one.driverCpuUsPerCall(),
+					three.driverCpuUsPerCall(), three.driverCpuUsPerCall() - one.driverCpuUsPerCall()));
 		}
 		return out.toString();
 	}

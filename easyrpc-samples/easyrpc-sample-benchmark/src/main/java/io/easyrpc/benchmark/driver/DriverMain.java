@@ -1,6 +1,8 @@
 package io.easyrpc.benchmark.driver;
 
+import java.util.Arrays;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.SplittableRandom;
@@ -13,9 +15,10 @@ import org.HdrHistogram.Histogram;
  * a fixed time and prints one JSON line on standard output. Exits with status 1 if no
  * call succeeded.
  * <p>
- * Arguments: {@code --target ID --port N --concurrency C --size S --warmup SECONDS
- * --duration SECONDS [--server-pid PID] [--grpc-deadline-seconds N]}. gRPC calls carry a
- * deadline only if {@code N > 0}.
+ * Arguments: {@code --target ID --port N[,N...] --concurrency C --size S --warmup SECONDS
+ * --duration SECONDS [--server-pid PID] [--grpc-deadline-seconds N]}. Only
+ * {@code easyrpc-three-instances} takes several ports, one per instance. gRPC calls carry
+ * a deadline only if {@code N > 0}.
  */
 public final class DriverMain {
 
@@ -33,7 +36,9 @@ public final class DriverMain {
 	public static void main(String[] args) throws Exception {
 		Map<String, String> options = parse(args);
 		String target = required(options, "target");
-		int port = Integer.parseInt(required(options, "port"));
+		List<Integer> ports = Arrays.stream(required(options, "port").split(","))
+			.map((port) -> Integer.parseInt(port.trim()))
+			.toList();
 		int concurrency = Integer.parseInt(required(options, "concurrency"));
 		int size = Integer.parseInt(required(options, "size"));
 		double warmup = Double.parseDouble(options.getOrDefault("warmup", "10"));
@@ -44,7 +49,7 @@ public final class DriverMain {
 
 		byte[] data = new byte[size];
 		new SplittableRandom(42).nextBytes(data);
-		LoadTarget load = create(target, port, data, grpcDeadline);
+		LoadTarget load = create(target, ports, data, grpcDeadline);
 		ClosedLoop loop = new ClosedLoop(load, concurrency, MAX_CALLS);
 		loop.start();
 		sleep(warmup);
@@ -72,10 +77,17 @@ public final class DriverMain {
 		System.exit((calls > 0) ? 0 : 1);
 	}
 
-	private static LoadTarget create(String target, int port, byte[] data, int grpcDeadline) {
+	private static LoadTarget create(String target, List<Integer> ports, byte[] data, int grpcDeadline) {
+		if (target.equals("easyrpc-three-instances")) {
+			return new EasyRpcLoad(ports, data, true);
+		}
+		if (ports.size() != 1) {
+			throw new IllegalArgumentException("Target " + target + " takes one port, got " + ports);
+		}
+		int port = ports.get(0);
 		return switch (target) {
-			case "easyrpc-blocking" -> new EasyRpcLoad(port, data, false);
-			case "easyrpc-nonblocking" -> new EasyRpcLoad(port, data, true);
+			case "easyrpc-blocking" -> new EasyRpcLoad(ports, data, false);
+			case "easyrpc-nonblocking" -> new EasyRpcLoad(ports, data, true);
 			case "grpc-default" -> new GrpcLoad(port, data, false, grpcDeadline);
 			case "grpc-direct" -> new GrpcLoad(port, data, true, grpcDeadline);
 			case "netty-echo" -> new NettyLoad(port, data);

@@ -18,7 +18,9 @@ import io.easyrpc.transport.RpcAddress;
 
 /**
  * Calls the easyrpc server through a client proxy with {@code CompletableFuture} methods,
- * as an {@code @RpcClient} would, with a 10 second deadline per call.
+ * as an {@code @RpcClient} would, with a 10 second deadline per call. Given several
+ * ports, the one channel balances the calls over the instances at those ports with its
+ * default policy (round robin).
  */
 final class EasyRpcLoad implements LoadTarget {
 
@@ -30,8 +32,9 @@ final class EasyRpcLoad implements LoadTarget {
 
 	private final byte[] data;
 
-	EasyRpcLoad(int port, byte[] data, boolean nonBlocking) {
-		this.channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", port))
+	EasyRpcLoad(List<Integer> ports, byte[] data, boolean nonBlocking) {
+		// One address builds the same channel as RpcChannel.builder(RpcAddress).
+		this.channel = RpcChannel.builder(ports.stream().map((port) -> RpcAddress.tcp("127.0.0.1", port)).toList())
 			.codec(ObjectCodec.createDefault())
 			.transport(transport())
 			.build();

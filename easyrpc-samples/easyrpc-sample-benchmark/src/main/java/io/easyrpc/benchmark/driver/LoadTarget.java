@@ -1,7 +1,8 @@
 package io.easyrpc.benchmark.driver;
 
 /**
- * One way of making the benchmark call, asynchronously, over a single connection.
+ * One way of making the benchmark call, asynchronously, over a single client (one
+ * connection per server instance).
  */
 interface LoadTarget extends AutoCloseable {
 
