@@ -63,13 +63,14 @@ public final class EasyRpcClientAutoConfiguration {
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, EasyRpcNettyProperties netty,
 			ObjectCodec codec, ClientProxyFactory proxyFactory, Environment environment,
 			ListableBeanFactory beanFactory, ObjectProvider<RpcChannelBuilderCustomizer> customizers,
-			ObjectProvider<SslBundles> sslBundles) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<DiscoveryResolvers> discoveryResolvers) {
 		List<RpcChannelBuilderCustomizer> channelCustomizers = new ArrayList<>();
 		channelCustomizers.add(new ClientBeansCustomizer(beanFactory));
 		customizers.orderedStream().forEach(channelCustomizers::add);
 		RpcClientFactory factory = new RpcClientFactory(properties, codec, proxyFactory, environment, List.of(),
 				List.of(), channelCustomizers);
 		factory.setSslBundles(sslBundles.getIfAvailable());
+		factory.setDiscoveryResolvers(discoveryResolvers::getIfAvailable);
 		factory.setTransport(netty.getTransport());
 		return factory;
 	}

@@ -2,9 +2,13 @@ package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+
+import io.easyrpc.client.LoadBalancing;
+import io.easyrpc.transport.RpcAddress;
 
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
@@ -93,6 +97,11 @@ public class EasyRpcClientProperties implements InitializingBean {
 	private Map<String, Target> targets = new LinkedHashMap<>();
 
 	/**
+	 * How discovery:// addresses are looked up.
+	 */
+	private final Discovery discovery = new Discovery();
+
+	/**
 	 * Encryption and authentication of every payload with AES-GCM, with a nonce and a
 	 * timestamp against replays, for deployments that cannot use TLS. The server must use
 	 * the same keys.
@@ -136,7 +145,9 @@ public class EasyRpcClientProperties implements InitializingBean {
 				.forEach(
 						(method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
 			PropertyChecks.notBlankIfSet(target.getAuth().getSharedSecret(), prefix + "auth.shared-secret", instead);
+			target.checkAddresses(prefix);
 		});
+		PropertyChecks.positive(this.discovery.getRefreshInterval(), "easyrpc.client.discovery.refresh-interval");
 	}
 
 	public boolean isEnabled() {
@@ -227,6 +238,10 @@ public class EasyRpcClientProperties implements InitializingBean {
 		this.targets = targets;
 	}
 
+	public Discovery getDiscovery() {
+		return this.discovery;
+	}
+
 	public PayloadCryptoProperties getCrypto() {
 		return this.crypto;
 	}
@@ -294,6 +309,29 @@ public class EasyRpcClientProperties implements InitializingBean {
 	}
 
 	/**
+	 * Look-up of the instances of discovery:// addresses.
+	 */
+	public static class Discovery {
+
+		/**
+		 * How often the instances of a discovery:// address are looked up again when
+		 * Spring Cloud LoadBalancer is not on the class path (its
+		 * ServiceInstanceListSupplier is asked as often, and answers from its own cache).
+		 * A HeartbeatEvent of the registry also triggers a look-up.
+		 */
+		private Duration refreshInterval = Duration.ofSeconds(5);
+
+		public Duration getRefreshInterval() {
+			return this.refreshInterval;
+		}
+
+		public void setRefreshInterval(Duration refreshInterval) {
+			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
 	 * Health settings.
 	 */
 	public static class Health {
@@ -353,16 +391,37 @@ public class EasyRpcClientProperties implements InitializingBean {
 	}
 
 	/**
-	 * One server that clients call.
+	 * One server that clients call, with one or several instances.
 	 */
 	public static class Target {
 
 		/**
 		 * Address of the server: tcp://host:port, ws://host:port/path or
 		 * wss://host:port/path (a WebSocket endpoint, plain or over TLS; the path
-		 * defaults to /easyrpc) or inproc://name.
+		 * defaults to /easyrpc), inproc://name, or discovery://service-id for the
+		 * instances that Spring Cloud discovery knows of. Use addresses instead for
+		 * several instances.
 		 */
 		private String address;
+
+		/**
+		 * Addresses of the instances of the server, in any of the forms of address; calls
+		 * are spread over them as load-balancing says. A discovery:// address must be the
+		 * only one of its list.
+		 */
+		private List<String> addresses = new ArrayList<>();
+
+		/**
+		 * How each call chooses among the instances.
+		 */
+		private LoadBalancing loadBalancing = LoadBalancing.ROUND_ROBIN;
+
+		/**
+		 * Ordered groups of instances, instead of address or addresses: calls go to the
+		 * first group that has a usable instance, and fall back to the next when none of
+		 * it is.
+		 */
+		private List<Group> groups = new ArrayList<>();
 
 		/**
 		 * Deadline of calls to this target, instead of easyrpc.client.timeout.
@@ -393,6 +452,124 @@ public class EasyRpcClientProperties implements InitializingBean {
 			this.address = address;
 		}
 
+		public List<String> getAddresses() {
+			return this.addresses;
+		}
+
+		public void setAddresses(List<String> addresses) {
+			this.addresses = addresses;
+		}
+
+		public LoadBalancing getLoadBalancing() {
+			return this.loadBalancing;
+		}
+
+		public void setLoadBalancing(LoadBalancing loadBalancing) {
+			this.loadBalancing = loadBalancing;
+		}
+
+		public List<Group> getGroups() {
+			return this.groups;
+		}
+
+		public void setGroups(List<Group> groups) {
+			this.groups = groups;
+		}
+
+		/**
+		 * Return whether the target names at least one address, in any of the forms.
+		 * @return {@code true} if an address, addresses or groups are set
+		 */
+		public boolean hasAddresses() {
+			return (this.address != null && !this.address.isBlank()) || !this.addresses.isEmpty()
+					|| !this.groups.isEmpty();
+		}
+
+		/**
+		 * Return the addresses of the target as ordered groups: one group for address or
+		 * addresses, one per entry of groups. The addresses are checked by
+		 * {@link EasyRpcClientProperties#validate()}.
+		 * @return the groups, empty if the target has no address
+		 */
+		public List<List<String>> addressGroups() {
+			if (!this.groups.isEmpty()) {
+				return this.groups.stream().map(Group::addressList).toList();
+			}
+			List<String> single = new Group(this.address, this.addresses).addressList();
+			return single.isEmpty() ? List.of() : List.of(single);
+		}
+
+		void checkAddresses(String prefix) {
+			boolean hasAddress = this.address != null;
+			if (hasAddress && !this.addresses.isEmpty()) {
+				throw new IllegalStateException(prefix + "address and " + prefix
+						+ "addresses are both set: set address for one instance or addresses for several");
+			}
+			if (!this.groups.isEmpty() && (hasAddress || !this.addresses.isEmpty())) {
+				throw new IllegalStateException(
+						prefix + "groups is set together with " + prefix + (hasAddress ? "address" : "addresses")
+								+ ": a target with groups lists its addresses in the groups only");
+			}
+			Map<RpcAddress, String> seen = new HashMap<>();
+			if (this.groups.isEmpty()) {
+				checkList(this.address, this.addresses, prefix, seen);
+			}
+			for (int i = 0; i < this.groups.size(); i++) {
+				Group group = this.groups.get(i);
+				String groupPrefix = prefix + "groups[" + i + "].";
+				if (group.getAddress() == null && group.getAddresses().isEmpty()) {
+					throw new IllegalStateException(
+							groupPrefix + "addresses is empty: every group needs at least one address");
+				}
+				if (group.getAddress() != null && !group.getAddresses().isEmpty()) {
+					throw new IllegalStateException(groupPrefix + "address and " + groupPrefix
+							+ "addresses are both set: set address for one instance or addresses for several");
+				}
+				checkList(group.getAddress(), group.getAddresses(), groupPrefix, seen);
+			}
+		}
+
+		private static void checkList(String address, List<String> addresses, String prefix,
+				Map<RpcAddress, String> seen) {
+			if (address != null) {
+				checkAddress(address, prefix + "address", seen);
+				return;
+			}
+			for (int i = 0; i < addresses.size(); i++) {
+				String property = prefix + "addresses[" + i + "]";
+				String entry = addresses.get(i);
+				if (entry != null && DiscoveryAddress.isDiscovery(entry) && addresses.size() > 1) {
+					throw new IllegalStateException(property + " is " + entry.trim()
+							+ ": a discovery:// address must be the only address of its list, "
+							+ "its instances come from the registry");
+				}
+				checkAddress(entry, property, seen);
+			}
+		}
+
+		private static void checkAddress(String address, String property, Map<RpcAddress, String> seen) {
+			if (address == null || address.isBlank()) {
+				throw new IllegalStateException(
+						property + " is empty: give an address such as tcp://host:7070 or discovery://service-id");
+			}
+			if (DiscoveryAddress.isDiscovery(address)) {
+				DiscoveryAddress.serviceId(address, property);
+				return;
+			}
+			RpcAddress parsed;
+			try {
+				parsed = RpcAddress.parse(address);
+			}
+			catch (IllegalArgumentException ex) {
+				throw new IllegalStateException(property + ": " + ex.getMessage());
+			}
+			String previous = seen.putIfAbsent(parsed, property);
+			if (previous != null) {
+				throw new IllegalStateException(property + " repeats " + parsed + ", already given by " + previous
+						+ ": each instance may be listed once per target");
+			}
+		}
+
 		public Duration getTimeout() {
 			return this.timeout;
 		}
@@ -415,6 +592,55 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		public TargetSsl getSsl() {
 			return this.ssl;
+		}
+
+	}
+
+	/**
+	 * One group of instances of a target.
+	 */
+	public static class Group {
+
+		/**
+		 * Address of the group's only instance, in any of the forms of a target's
+		 * address.
+		 */
+		private String address;
+
+		/**
+		 * Addresses of the group's instances.
+		 */
+		private List<String> addresses = new ArrayList<>();
+
+		public Group() {
+		}
+
+		Group(String address, List<String> addresses) {
+			this.address = address;
+			this.addresses = addresses;
+		}
+
+		public String getAddress() {
+			return this.address;
+		}
+
+		public void setAddress(String address) {
+			this.address = address;
+		}
+
+		public List<String> getAddresses() {
+			return this.addresses;
+		}
+
+		public void setAddresses(List<String> addresses) {
+			this.addresses = addresses;
+		}
+
+		List<String> addressList() {
+			if (this.address != null && !this.address.isBlank()) {
+				return List.of(this.address.trim());
+			}
+			return this.addresses.stream().map(String::trim).toList();
 		}
 
 	}

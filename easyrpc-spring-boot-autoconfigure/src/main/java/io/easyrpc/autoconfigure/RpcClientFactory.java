@@ -8,14 +8,19 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Locale;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 import io.easyrpc.annotation.RpcClient;
+import io.easyrpc.client.AddressResolver;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.ClientProxyFactory;
+import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.gateway.GatewayTarget;
 import io.easyrpc.codec.ObjectCodec;
@@ -26,18 +31,23 @@ import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportResources;
 import io.netty.handler.ssl.SslContext;
 
+import org.springframework.beans.factory.BeanClassLoaderAware;
 import org.springframework.beans.factory.DisposableBean;
 import org.springframework.boot.context.properties.PropertyMapper;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.core.env.Environment;
+import org.springframework.util.ClassUtils;
 import org.springframework.util.StringUtils;
 import org.springframework.util.unit.DataSize;
 
 /**
  * Creates the proxies of {@link RpcClient @RpcClient} interfaces and owns the channels
- * they call through: one {@link RpcChannel}, hence one connection, per server address
- * (and TLS setting), shared by every interface that calls that address.
+ * they call through: one {@link RpcChannel} per set of instances (and TLS setting),
+ * shared by every interface that calls the same instances. A target with one address gets
+ * a channel with one connection; a target with {@code addresses}, {@code groups} or a
+ * {@code discovery://service-id} address gets a channel that balances its calls over the
+ * instances as {@code load-balancing} says, falling back from group to group.
  * <p>
  * A target connects over TLS when {@code easyrpc.client.targets.<name>.ssl.bundle} or
  * {@code easyrpc.client.ssl.bundle} names an SSL bundle; the connections made after the
@@ -48,7 +58,9 @@ import org.springframework.util.unit.DataSize;
  * Since one server has one secret, clients that would call one address with different
  * secrets (or with and without one) are refused when they are created.
  */
-public class RpcClientFactory implements DisposableBean {
+public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
+
+	private static final String DISCOVERY_CLIENT = "org.springframework.cloud.client.discovery.DiscoveryClient";
 
 	private final EasyRpcClientProperties properties;
 
@@ -73,6 +85,12 @@ public class RpcClientFactory implements DisposableBean {
 	private final Map<String, Set<String>> clientNames = new LinkedHashMap<>();
 
 	private final Map<String, Supplier<SslContext>> sslContexts = new LinkedHashMap<>();
+
+	private final Map<String, String> descriptions = new LinkedHashMap<>();
+
+	private Supplier<DiscoveryResolvers> discoveryResolvers;
+
+	private ClassLoader classLoader = RpcClientFactory.class.getClassLoader();
 
 	private SslBundles sslBundles;
 
@@ -148,6 +166,20 @@ public class RpcClientFactory implements DisposableBean {
 	}
 
 	/**
+	 * Set where the resolvers of {@code discovery://} addresses come from.
+	 * @param discoveryResolvers asked when a client of a discovery:// address is created;
+	 * may return {@code null} when the application has none
+	 */
+	public void setDiscoveryResolvers(Supplier<DiscoveryResolvers> discoveryResolvers) {
+		this.discoveryResolvers = discoveryResolvers;
+	}
+
+	@Override
+	public void setBeanClassLoader(ClassLoader classLoader) {
+		this.classLoader = classLoader;
+	}
+
+	/**
 	 * Set the SSL bundles that {@code ssl.bundle} properties name.
 	 * @param sslBundles the application's bundles, {@code null} if it has none
 	 */
@@ -170,27 +202,22 @@ public class RpcClientFactory implements DisposableBean {
 				? this.environment.resolveRequiredPlaceholders(annotation.url()) : null;
 		EasyRpcClientProperties.Target target = StringUtils.hasText(targetName)
 				? this.properties.getTargets().get(targetName) : null;
-		String address = (url != null) ? url : (target != null) ? target.getAddress() : null;
-		if (!StringUtils.hasText(address)) {
+		List<List<String>> groups = (url != null) ? List.of(List.of(url))
+				: (target != null) ? target.addressGroups() : List.of();
+		if (groups.isEmpty()) {
 			throw new IllegalStateException(missingAddress(type, targetName));
 		}
-		RpcAddress parsed;
-		try {
-			parsed = RpcAddress.parse(address);
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException("easyrpc client " + type.getName() + ": " + ex.getMessage(), ex);
-		}
+		Instances instances = instances(type, targetName, target, url, groups);
 		Duration timeout = (target != null && target.getTimeout() != null) ? target.getTimeout()
 				: this.properties.getTimeout();
 		Map<String, Duration> methodTimeouts = (target != null) ? target.getMethodTimeouts() : Collections.emptyMap();
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
 				(method) -> methodOptions(method, methodTimeouts));
-		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target, parsed);
-		String key = parsed + ((tls != null) ? " " + tls : "");
+		TlsSettings tls = tls(targetName, target, instances);
+		String key = instances.description() + ((tls != null) ? " " + tls : "");
 		String secret = sharedSecret(target);
-		RpcChannel channel = channel(key, parsed, tls, secret, type);
+		RpcChannel channel = channel(key, instances, tls, secret, type);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -216,24 +243,47 @@ public class RpcClientFactory implements DisposableBean {
 					+ "', which is not configured: set easyrpc.client.targets." + targetName
 					+ ".address (configured targets: " + this.properties.getTargets().keySet() + ")");
 		}
-		if (!StringUtils.hasText(target.getAddress())) {
+		if (!target.hasAddresses()) {
 			throw new IllegalStateException(property + " names target '" + targetName
 					+ "', which has no address: set easyrpc.client.targets." + targetName + ".address");
 		}
-		RpcAddress parsed;
-		try {
-			parsed = RpcAddress.parse(target.getAddress());
-		}
-		catch (IllegalArgumentException ex) {
-			throw new IllegalStateException(property + " names target '" + targetName + "': " + ex.getMessage(), ex);
-		}
-		TlsSettings tls = parsed.isInProcess() ? null : tls(targetName, target, parsed);
-		String key = parsed + ((tls != null) ? " " + tls : "");
-		RpcChannel channel = channel(key, parsed, tls, sharedSecret(target), GatewayTarget.class);
+		Instances instances = instances(GatewayTarget.class, targetName, target, null, target.addressGroups());
+		TlsSettings tls = tls(targetName, target, instances);
+		String key = instances.description() + ((tls != null) ? " " + tls : "");
+		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class);
 		synchronized (this) {
 			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 		}
 		return channel;
+	}
+
+	// The addresses of a target as ordered groups, each a fixed list or one discovery://
+	// service. The properties were checked when bound; a URL is checked here.
+	private Instances instances(Class<?> type, String targetName, EasyRpcClientProperties.Target target, String url,
+			List<List<String>> groups) {
+		String prefix = (url != null) ? "@RpcClient(url) of " + type.getName()
+				: "easyrpc.client.targets." + targetName + "." + ((target.getGroups().isEmpty())
+						? ((target.getAddress() != null) ? "address" : "addresses") : "groups");
+		List<Group> planned = new ArrayList<>();
+		for (List<String> group : groups) {
+			if (group.size() == 1 && DiscoveryAddress.isDiscovery(group.get(0))) {
+				planned.add(new Group(DiscoveryAddress.serviceId(group.get(0), prefix), List.of()));
+				continue;
+			}
+			List<RpcAddress> addresses = new ArrayList<>();
+			for (String address : group) {
+				try {
+					addresses.add(RpcAddress.parse(address));
+				}
+				catch (IllegalArgumentException ex) {
+					throw new IllegalStateException("easyrpc client " + type.getName() + ": " + ex.getMessage(), ex);
+				}
+			}
+			planned.add(new Group(null, List.copyOf(addresses)));
+		}
+		LoadBalancing balancing = (target != null && url == null) ? target.getLoadBalancing()
+				: LoadBalancing.ROUND_ROBIN;
+		return new Instances(List.copyOf(planned), balancing, prefix);
 	}
 
 	private static String missingAddress(Class<?> type, String targetName) {
@@ -257,10 +307,30 @@ public class RpcClientFactory implements DisposableBean {
 	// use TLS. The scheme of a WebSocket address decides: ws:// is plain text (the
 	// client-wide bundle does not apply, a target's own TLS settings are refused), wss://
 	// always uses TLS, with the JDK's default trust unless a bundle is set.
+	// Every fixed address of a target must ask for the same TLS settings; discovery://
+	// instances are taken as TCP addresses, the scheme most of them publish.
+	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target, Instances instances) {
+		List<RpcAddress> fixed = instances.groups().stream().flatMap((group) -> group.addresses().stream()).toList();
+		boolean discovery = instances.groups().stream().anyMatch((group) -> group.serviceId() != null);
+		List<Optional<TlsSettings>> settings = new ArrayList<>();
+		for (RpcAddress address : fixed) {
+			settings.add(Optional.ofNullable(address.isInProcess() ? null : tls(targetName, target, address)));
+		}
+		if (discovery) {
+			settings.add(Optional.ofNullable(tls(targetName, target, (RpcAddress) null)));
+		}
+		if (settings.stream().distinct().count() > 1) {
+			throw new IllegalStateException(instances.property() + " of " + targetName
+					+ " mixes addresses that connect with and without TLS (or with different TLS settings): "
+					+ "the instances of a target share its TLS settings");
+		}
+		return settings.get(0).orElse(null);
+	}
+
 	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target, RpcAddress address) {
 		EasyRpcClientProperties.TargetSsl ssl = (target != null) ? target.getSsl() : null;
 		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
-		if (address.isWebSocket() && !address.isSecureWebSocket()) {
+		if (address != null && address.isWebSocket() && !address.isSecureWebSocket()) {
 			if (ssl != null && (StringUtils.hasText(ssl.getBundle()) || Boolean.TRUE.equals(ssl.getEnabled()))) {
 				throw new IllegalStateException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled")
 						+ " asks for TLS, but the target's address " + address
@@ -268,7 +338,7 @@ public class RpcClientFactory implements DisposableBean {
 			}
 			return null;
 		}
-		if (address.isSecureWebSocket() && ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
+		if (address != null && address.isSecureWebSocket() && ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
 			throw new IllegalStateException(prefix + "enabled is false, but the target's address " + address
 					+ " is a wss:// address, which always uses TLS: use ws:// for WebSocket without TLS");
 		}
@@ -282,7 +352,8 @@ public class RpcClientFactory implements DisposableBean {
 		if (StringUtils.hasText(this.properties.getSsl().getBundle())) {
 			return new TlsSettings(this.properties.getSsl().getBundle(), "easyrpc.client.ssl.bundle", serverName);
 		}
-		if ((ssl != null && Boolean.TRUE.equals(ssl.getEnabled())) || address.isSecureWebSocket()) {
+		if ((ssl != null && Boolean.TRUE.equals(ssl.getEnabled()))
+				|| (address != null && address.isSecureWebSocket())) {
 			return new TlsSettings(null, prefix + "enabled", serverName);
 		}
 		return null;
@@ -301,7 +372,7 @@ public class RpcClientFactory implements DisposableBean {
 		return (secret != null) ? secret : this.properties.getAuth().getSharedSecret();
 	}
 
-	private synchronized RpcChannel channel(String key, RpcAddress address, TlsSettings tls, String secret,
+	private synchronized RpcChannel channel(String key, Instances instances, TlsSettings tls, String secret,
 			Class<?> client) {
 		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
 			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
@@ -314,8 +385,8 @@ public class RpcClientFactory implements DisposableBean {
 		}
 		Supplier<SslContext> contexts = (tls != null) ? sslContexts(tls) : null;
 		return this.channels.computeIfAbsent(key, (k) -> {
-			RpcChannel.Builder builder = RpcChannel.builder(address)
-				.codec(this.codec)
+			this.descriptions.put(k, instances.description());
+			RpcChannel.Builder builder = builder(instances, client).codec(this.codec)
 				.transportResources(this.resources)
 				.sharedSecret(secret);
 			applyProperties(builder);
@@ -327,9 +398,50 @@ public class RpcClientFactory implements DisposableBean {
 			}
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
-			this.channelCustomizers.forEach((customizer) -> customizer.customize(address.toString(), builder));
+			this.channelCustomizers.forEach((customizer) -> customizer.customize(instances.description(), builder));
 			return builder.build();
 		});
+	}
+
+	// One fixed address keeps the single-instance channel; a discovery:// group gets a
+	// resolver; the later groups are ordered fall-backs.
+	private RpcChannel.Builder builder(Instances instances, Class<?> client) {
+		Group first = instances.groups().get(0);
+		RpcChannel.Builder builder = (first.serviceId() == null) ? RpcChannel.builder(first.addresses())
+				: RpcChannel.builder(instances.description(), resolver(first, instances, client));
+		builder.loadBalancing(instances.balancing());
+		for (Group next : instances.groups().subList(1, instances.groups().size())) {
+			if (next.serviceId() == null) {
+				builder.fallback(next.addresses());
+			}
+			else {
+				builder.fallback(resolver(next, instances, client));
+			}
+		}
+		return builder;
+	}
+
+	private AddressResolver resolver(Group group, Instances instances, Class<?> client) {
+		DiscoveryResolvers resolvers = (this.discoveryResolvers != null) ? this.discoveryResolvers.get() : null;
+		if (resolvers == null && !ClassUtils.isPresent(DISCOVERY_CLIENT, this.classLoader)) {
+			throw new IllegalStateException(instances.property() + " of easyrpc client " + client.getName()
+					+ " is discovery://" + group.serviceId()
+					+ ", but Spring Cloud is not on the class path: add the discovery starter of the registry, "
+					+ "for example org.springframework.cloud:spring-cloud-starter-zookeeper-discovery");
+		}
+		if (resolvers == null) {
+			throw new IllegalStateException(instances.property() + " of easyrpc client " + client.getName()
+					+ " is discovery://" + group.serviceId()
+					+ ", but the application has no DiscoveryResolvers bean: is easyrpc's discovery "
+					+ "auto-configuration excluded?");
+		}
+		try {
+			return resolvers.resolver(group.serviceId());
+		}
+		catch (IllegalStateException ex) {
+			throw new IllegalStateException(instances.property() + " of easyrpc client " + client.getName()
+					+ " is discovery://" + group.serviceId() + ": " + ex.getMessage());
+		}
 	}
 
 	private void applyProperties(RpcChannel.Builder builder) {
@@ -350,9 +462,10 @@ public class RpcClientFactory implements DisposableBean {
 	 */
 	public synchronized List<Target> targets() {
 		List<Target> targets = new ArrayList<>();
-		this.channels.forEach((key, channel) -> targets
-			.add(new Target(channel.target(), List.copyOf(this.targetNames.getOrDefault(key, Set.of())),
-					List.copyOf(this.clientNames.getOrDefault(key, Set.of())), channel)));
+		this.channels.forEach((key,
+				channel) -> targets.add(new Target(this.descriptions.getOrDefault(key, channel.target()),
+						List.copyOf(this.targetNames.getOrDefault(key, Set.of())),
+						List.copyOf(this.clientNames.getOrDefault(key, Set.of())), channel)));
 		return targets;
 	}
 
@@ -393,6 +506,47 @@ public class RpcClientFactory implements DisposableBean {
 		public String toString() {
 			return "(tls" + ((this.bundle != null) ? " bundle=" + this.bundle : "")
 					+ ((this.serverName != null) ? " server-name=" + this.serverName : "") + ")";
+		}
+
+	}
+
+	/**
+	 * One group of instances: a fixed list, or the instances of a discovery:// service.
+	 *
+	 * @param serviceId the service id, {@code null} for a fixed list
+	 * @param addresses the fixed addresses
+	 */
+	private record Group(String serviceId, List<RpcAddress> addresses) {
+
+		@Override
+		public String toString() {
+			if (this.serviceId != null) {
+				return "discovery://" + this.serviceId;
+			}
+			List<String> sorted = this.addresses.stream().map(RpcAddress::toString).sorted().toList();
+			return (sorted.size() == 1) ? sorted.get(0) : sorted.toString();
+		}
+
+	}
+
+	/**
+	 * The instances a target calls.
+	 *
+	 * @param groups the ordered groups
+	 * @param balancing how calls choose among the instances of a group
+	 * @param property the property the addresses come from, for messages
+	 */
+	private record Instances(List<Group> groups, LoadBalancing balancing, String property) {
+
+		// The key of shared channels: targets with the same instances (in any order
+		// within
+		// a group) and policy share one; a single address never names its policy.
+		String description() {
+			String groupsText = this.groups.stream().map(Group::toString).collect(Collectors.joining(" then "));
+			boolean single = this.groups.size() == 1 && this.groups.get(0).serviceId() == null
+					&& this.groups.get(0).addresses().size() == 1;
+			return (single || this.balancing == LoadBalancing.ROUND_ROBIN) ? groupsText
+					: groupsText + " (" + this.balancing.name().toLowerCase(Locale.ROOT).replace('_', '-') + ")";
 		}
 
 	}

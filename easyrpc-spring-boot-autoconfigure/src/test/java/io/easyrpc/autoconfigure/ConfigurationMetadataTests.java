@@ -79,6 +79,15 @@ class ConfigurationMetadataTests {
 	}
 
 	@Test
+	void discoveryRefreshIntervalIsDescribed() {
+		JsonNode interval = properties.get("easyrpc.client.discovery.refresh-interval");
+		assertThat(interval).isNotNull();
+		assertThat(interval.get("defaultValue").asString()).isEqualTo("5s");
+		assertThat(interval.get("description").asString()).contains("discovery://");
+		assertThat(hints).containsKey("easyrpc.client.targets.values.load-balancing");
+	}
+
+	@Test
 	void clientPropertiesAreDescribed() {
 		assertThat(properties).containsKeys("easyrpc.client.enabled", "easyrpc.client.timeout",
 				"easyrpc.client.exception-packages", "easyrpc.client.targets");
