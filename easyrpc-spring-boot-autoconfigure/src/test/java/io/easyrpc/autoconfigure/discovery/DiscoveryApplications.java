@@ -2,6 +2,7 @@ package io.easyrpc.autoconfigure.discovery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcService;
@@ -108,13 +109,20 @@ final class DiscoveryApplications implements AutoCloseable {
 
 		private final String name;
 
+		private final AtomicInteger calls = new AtomicInteger();
+
 		InventoryService(String name) {
 			this.name = name;
 		}
 
 		@Override
 		public String instance() {
+			this.calls.incrementAndGet();
 			return this.name;
+		}
+
+		int calls() {
+			return this.calls.get();
 		}
 
 	}

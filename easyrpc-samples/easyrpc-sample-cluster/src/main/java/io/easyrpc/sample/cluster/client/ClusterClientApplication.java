@@ -1,0 +1,12 @@
+package io.easyrpc.sample.cluster.client;
+
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+
+/**
+ * The client: {@link RemoteGreeter} calls {@code discovery://greeter}, the instances that
+ * ZooKeeper knows.
+ */
+@SpringBootApplication
+public class ClusterClientApplication {
+
+}

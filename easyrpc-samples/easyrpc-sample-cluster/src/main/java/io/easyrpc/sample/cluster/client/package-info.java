@@ -1,0 +1,4 @@
+/**
+ * The client application of the cluster sample.
+ */
+package io.easyrpc.sample.cluster.client;
