@@ -10,9 +10,9 @@ import java.util.TreeMap;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.sample.cluster.api.Greeting;
-import io.easyrpc.sample.cluster.client.ClusterClientApplication;
-import io.easyrpc.sample.cluster.client.RemoteGreeter;
-import io.easyrpc.sample.cluster.server.ClusterServerApplication;
+import io.easyrpc.sample.cluster.clientapp.ClusterClientApplication;
+import io.easyrpc.sample.cluster.clientapp.RemoteGreeter;
+import io.easyrpc.sample.cluster.serverapp.ClusterServerApplication;
 import org.apache.curator.test.TestingServer;
 
 import org.springframework.boot.WebApplicationType;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.cluster.server;
+package io.easyrpc.sample.cluster.serverapp;
 
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.sample.cluster.api.Greeter;

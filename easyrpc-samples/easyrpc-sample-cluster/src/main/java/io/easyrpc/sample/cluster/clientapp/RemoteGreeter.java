@@ -1,4 +1,4 @@
-package io.easyrpc.sample.cluster.client;
+package io.easyrpc.sample.cluster.clientapp;
 
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.sample.cluster.api.Greeter;

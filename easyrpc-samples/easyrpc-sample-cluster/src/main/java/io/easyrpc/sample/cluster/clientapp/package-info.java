@@ -1,4 +1,4 @@
 /**
  * The client application of the cluster sample.
  */
-package io.easyrpc.sample.cluster.client;
+package io.easyrpc.sample.cluster.clientapp;

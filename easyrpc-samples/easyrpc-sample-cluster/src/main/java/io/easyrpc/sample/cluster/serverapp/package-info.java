@@ -1,4 +1,4 @@
 /**
  * One server instance of the cluster sample.
  */
-package io.easyrpc.sample.cluster.server;
+package io.easyrpc.sample.cluster.serverapp;

@@ -1,4 +1,4 @@
-package io.easyrpc.sample.cluster.client;
+package io.easyrpc.sample.cluster.clientapp;
 
 import org.springframework.boot.autoconfigure.SpringBootApplication;
 
