@@ -389,7 +389,19 @@ public final class Balancer {
 						continue;
 					}
 					Subchannel existing = this.byAddress.remove(address);
-					kept.put(address, (existing != null) ? existing : Balancer.this.subchannels.apply(address));
+					if (existing != null) {
+						kept.put(address, existing);
+						continue;
+					}
+					try {
+						kept.put(address, Balancer.this.subchannels.apply(address));
+					}
+					catch (RuntimeException ex) {
+						// An address this channel cannot call (a scheme that contradicts
+						// its TLS settings, say) must not cost the others.
+						logger.warn("Not calling {} as an instance of {}: {}", address, Balancer.this.target,
+								ex.getMessage());
+					}
 				}
 				removed.addAll(this.byAddress.values());
 				this.byAddress.clear();

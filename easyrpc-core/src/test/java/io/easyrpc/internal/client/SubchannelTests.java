@@ -297,6 +297,26 @@ class SubchannelTests {
 		assertThat(balancer.subchannels()).containsExactly(second);
 	}
 
+	@Test
+	void addressTheChannelCannotCallIsLeftOutAndTheOthersStay() {
+		FakeServer server = new FakeServer();
+		Subchannel good = subchannel("tcp://one:7070", server);
+		Balancer balancer = new Balancer("test", Balancer.Policy.ROUND_ROBIN, 1, (address) -> {
+			if (address.equals(good.address())) {
+				return good;
+			}
+			throw new IllegalArgumentException("A TLS context is configured for " + address);
+		}, this.clock::get);
+		CallRouter router = new CallRouter(balancer, List.of(), 32, "tcp", () -> {
+			throw new IllegalStateException("No call waits for addresses here");
+		});
+		balancer.addresses(0, List.of(RpcAddress.parse("ws://two:8080/easyrpc"), good.address()));
+		assertThat(balancer.subchannels()).containsExactly(good);
+		router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		server.sendPreface(0);
+		assertThat(server.requestsSent(0)).isOne();
+	}
+
 	private void assertFailed(ClientCall call, RpcStatus status, String message) {
 		assertThat(call).isCompletedExceptionally();
 		assertThatThrownBy(call::join).isInstanceOf(CompletionException.class)
