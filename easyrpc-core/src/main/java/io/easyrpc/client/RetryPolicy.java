@@ -6,7 +6,6 @@ import java.util.EnumSet;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.ThreadLocalRandom;
 
 import io.easyrpc.RpcStatus;
 
@@ -141,17 +140,6 @@ public final class RetryPolicy {
 	 */
 	public boolean isEnabled() {
 		return this.maxAttempts > 1 && !this.retryableStatuses.isEmpty();
-	}
-
-	/**
-	 * Return the jittered back-off before a retry.
-	 * @param retry the retry, 1 for the first
-	 * @return nanoseconds
-	 */
-	public long backoffNanos(int retry) {
-		double base = this.initialBackoff.toNanos() * Math.pow(this.multiplier, Math.max(0, retry - 1));
-		double capped = Math.min(base, this.maxBackoff.toNanos());
-		return (long) (capped * (0.5 + 0.5 * ThreadLocalRandom.current().nextDouble()));
 	}
 
 	@Override

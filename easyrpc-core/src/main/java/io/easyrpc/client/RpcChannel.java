@@ -12,6 +12,7 @@ import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.internal.client.CallOptions;
 import io.easyrpc.internal.client.CallRouter;
+import io.easyrpc.internal.client.RetrySettings;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
 import io.easyrpc.internal.client.Balancer;
@@ -98,6 +99,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final CallRouter router;
 
+	private final RetryPolicy retryPolicy;
+
 	private final List<AddressResolver> resolvers;
 
 	static {
@@ -149,7 +152,8 @@ public final class RpcChannel implements AutoCloseable {
 		Balancer balancer = new Balancer(this.target, Balancer.Policy.valueOf(builder.loadBalancing.name()),
 				builder.resolvers.size(), subchannels, System::nanoTime);
 		this.router = new CallRouter(balancer, builder.observers, builder.streamWindow, transportName,
-				this.resources::scheduler, builder.retryPolicy);
+				this.resources::scheduler, settings(builder.retryPolicy));
+		this.retryPolicy = builder.retryPolicy;
 		this.resolvers = List.copyOf(builder.resolvers);
 		for (int i = 0; i < this.resolvers.size(); i++) {
 			this.resolvers.get(i).start(new GroupListener(balancer, i));
@@ -302,6 +306,19 @@ public final class RpcChannel implements AutoCloseable {
 			return this.router.balancer().isResolved() ? State.TRANSIENT_FAILURE : State.IDLE;
 		}
 		return state;
+	}
+
+	/**
+	 * Return when calls of idempotent methods are retried.
+	 * @return the retry policy
+	 */
+	public RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	private static RetrySettings settings(RetryPolicy policy) {
+		return new RetrySettings(policy.maxAttempts(), policy.initialBackoff().toNanos(), policy.maxBackoff().toNanos(),
+				policy.multiplier(), policy.retryableStatuses(), policy.maxTokens(), policy.tokenRatio());
 	}
 
 	/**

@@ -11,7 +11,6 @@ import java.util.function.Supplier;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
-import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.internal.CallObservers;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.middleware.CallInfo;
@@ -35,8 +34,8 @@ import org.jspecify.annotations.Nullable;
  * A call of an idempotent method carries an idempotency key, the same on every re-send.
  * When its connection closes before the answer, it is re-attached: sent again with its
  * key to the same address, where the server still runs it or has kept its outcome. When
- * it fails with a retryable status, it is retried as its {@link RetryPolicy} allows,
- * within its deadline and the channel's retry budget.
+ * it fails with a retryable status, it is retried as its retry settings allows, within
+ * its deadline and the channel's retry budget.
  */
 public final class CallRouter {
 
@@ -60,7 +59,7 @@ public final class CallRouter {
 
 	private final String transport;
 
-	private final RetryPolicy retryPolicy;
+	private final RetrySettings retry;
 
 	// Null when the policy never retries.
 	private final @Nullable RetryThrottle throttle;
@@ -80,7 +79,7 @@ public final class CallRouter {
 	 */
 	public CallRouter(Balancer balancer, List<ClientCallObserver> observers, int streamWindow, String transport,
 			Supplier<ScheduledExecutorService> timers) {
-		this(balancer, observers, streamWindow, transport, timers, RetryPolicy.defaults());
+		this(balancer, observers, streamWindow, transport, timers, RetrySettings.NONE);
 	}
 
 	/**
@@ -93,12 +92,12 @@ public final class CallRouter {
 	 * constants
 	 * @param timers times the deadlines of calls that wait for the first addresses and
 	 * the back-off of retries, asked for only when needed
-	 * @param retryPolicy when calls of idempotent methods are retried
+	 * @param retry when calls of idempotent methods are retried
 	 */
 	public CallRouter(Balancer balancer, List<ClientCallObserver> observers, int streamWindow, String transport,
-			Supplier<ScheduledExecutorService> timers, RetryPolicy retryPolicy) {
-		this.retryPolicy = retryPolicy;
-		this.throttle = retryPolicy.isEnabled() ? new RetryThrottle(retryPolicy) : null;
+			Supplier<ScheduledExecutorService> timers, RetrySettings retry) {
+		this.retry = retry;
+		this.throttle = retry.isEnabled() ? new RetryThrottle(retry) : null;
 		this.target = balancer.target();
 		this.balancer = balancer;
 		this.observers = new CallObservers<>(observers, ClientCallObserver::start);
@@ -374,7 +373,7 @@ public final class CallRouter {
 	 */
 	boolean retry(ClientCall call, RpcException error) {
 		RetryThrottle budget = call.retries;
-		RetryPolicy policy = this.retryPolicy;
+		RetrySettings policy = this.retry;
 		if (budget == null || this.closed || call.session != null
 				|| !policy.retryableStatuses().contains(error.getStatus())) {
 			return false;

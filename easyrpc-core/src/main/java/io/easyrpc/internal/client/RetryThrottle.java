@@ -2,8 +2,6 @@ package io.easyrpc.internal.client;
 
 import java.util.concurrent.atomic.AtomicInteger;
 
-import io.easyrpc.client.RetryPolicy;
-
 /**
  * The retry budget of one channel, a token bucket as in gRPC's retry throttling: failures
  * with a retryable status take a token, successes give back a fraction of one, and
@@ -22,7 +20,7 @@ final class RetryThrottle {
 
 	private final AtomicInteger tokens;
 
-	RetryThrottle(RetryPolicy policy) {
+	RetryThrottle(RetrySettings policy) {
 		this.maxTokens = policy.maxTokens() * UNIT;
 		this.threshold = this.maxTokens / 2;
 		this.ratio = Math.max(1, (int) Math.round(policy.tokenRatio() * UNIT));
