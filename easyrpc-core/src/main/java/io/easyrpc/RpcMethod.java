@@ -60,4 +60,16 @@ public @interface RpcMethod {
 	 */
 	boolean localOnly() default false;
 
+	/**
+	 * Whether running the method twice with the same arguments does no more harm than
+	 * running it once. The client then sends an idempotency key with each call, the same
+	 * on every re-send, so that the server runs the call once within its de-duplication
+	 * window and hands the outcome to every re-send; the client re-attaches to a call
+	 * whose connection was lost and may retry it after a failure (see
+	 * {@code io.easyrpc.client.RetryPolicy}). Only for unary methods: the flag is ignored
+	 * on notifications and streams.
+	 * @return whether the method is idempotent
+	 */
+	boolean idempotent() default false;
+
 }

@@ -19,11 +19,14 @@ import org.jspecify.annotations.Nullable;
  * @param name the method name in the key, or {@code null} for the Java method name
  * @param oneWay whether the call is a notification without a response
  * @param timeout the deadline of each call, or {@code null} for the client's default
+ * @param idempotent whether calls carry an idempotency key and may be re-attached and
+ * retried, see {@link RpcMethod#idempotent()}
  */
-public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout) {
+public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout,
+		boolean idempotent) {
 
 	/** The default options. */
-	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null);
+	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null, false);
 
 	private static final Pattern SIMPLE_DURATION = Pattern.compile("^([+-]?\\d+)([a-zA-Z]{0,2})$");
 
@@ -32,12 +35,31 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 			ChronoUnit.HOURS, "d", ChronoUnit.DAYS);
 
 	/**
+	 * Create options of a method that is not idempotent.
+	 * @param name the method name in the key, or {@code null} for the Java method name
+	 * @param oneWay whether the call is a notification without a response
+	 * @param timeout the deadline of each call, or {@code null} for the client's default
+	 */
+	public ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout) {
+		this(name, oneWay, timeout, false);
+	}
+
+	/**
 	 * Return a copy with another deadline.
 	 * @param timeout the deadline of each call, or {@code null} for the client's default
 	 * @return the options
 	 */
 	public ClientMethodOptions withTimeout(@Nullable Duration timeout) {
-		return new ClientMethodOptions(this.name, this.oneWay, timeout);
+		return new ClientMethodOptions(this.name, this.oneWay, timeout, this.idempotent);
+	}
+
+	/**
+	 * Return a copy that is, or is not, idempotent.
+	 * @param idempotent whether calls carry an idempotency key
+	 * @return the options
+	 */
+	public ClientMethodOptions withIdempotent(boolean idempotent) {
+		return new ClientMethodOptions(this.name, this.oneWay, this.timeout, idempotent);
 	}
 
 	/**
@@ -69,7 +91,7 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 			}
 		}
 		return new ClientMethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(),
-				timeout);
+				timeout, annotation.idempotent());
 	}
 
 	private static Duration parseDuration(String text) {

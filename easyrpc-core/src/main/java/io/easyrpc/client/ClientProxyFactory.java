@@ -204,6 +204,9 @@ public final class ClientProxyFactory {
 				callOptions = CallOptions.unary(this.key, this.argumentTypes, this.resultType, this.timeout,
 						errorMapper);
 			}
+			if (options.idempotent() && !this.oneWay && !this.style.isStreaming() && this.streamParameter < 0) {
+				callOptions = callOptions.withIdempotent();
+			}
 			int routingKey = routingKeyIndex(method, this.streamParameter);
 			this.options = (routingKey >= 0) ? callOptions.withRoutingKey(routingKey) : callOptions;
 		}

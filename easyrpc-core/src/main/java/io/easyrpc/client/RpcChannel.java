@@ -12,6 +12,7 @@ import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
 import io.easyrpc.internal.client.CallOptions;
 import io.easyrpc.internal.client.CallRouter;
+import io.easyrpc.internal.client.RetrySettings;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
 import io.easyrpc.internal.client.Balancer;
@@ -98,6 +99,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final CallRouter router;
 
+	private final RetryPolicy retryPolicy;
+
 	private final List<AddressResolver> resolvers;
 
 	static {
@@ -149,7 +152,8 @@ public final class RpcChannel implements AutoCloseable {
 		Balancer balancer = new Balancer(this.target, Balancer.Policy.valueOf(builder.loadBalancing.name()),
 				builder.resolvers.size(), subchannels, System::nanoTime);
 		this.router = new CallRouter(balancer, builder.observers, builder.streamWindow, transportName,
-				this.resources::scheduler);
+				this.resources::scheduler, settings(builder.retryPolicy));
+		this.retryPolicy = builder.retryPolicy;
 		this.resolvers = List.copyOf(builder.resolvers);
 		for (int i = 0; i < this.resolvers.size(); i++) {
 			this.resolvers.get(i).start(new GroupListener(balancer, i));
@@ -305,6 +309,19 @@ public final class RpcChannel implements AutoCloseable {
 	}
 
 	/**
+	 * Return when calls of idempotent methods are retried.
+	 * @return the retry policy
+	 */
+	public RetryPolicy retryPolicy() {
+		return this.retryPolicy;
+	}
+
+	private static RetrySettings settings(RetryPolicy policy) {
+		return new RetrySettings(policy.maxAttempts(), policy.initialBackoff().toNanos(), policy.maxBackoff().toNanos(),
+				policy.multiplier(), policy.retryableStatuses(), policy.maxTokens(), policy.tokenRatio());
+	}
+
+	/**
 	 * Return the number of calls waiting for a response.
 	 * @return the pending call count
 	 */
@@ -444,6 +461,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private int streamWindow = 32;
 
+		private RetryPolicy retryPolicy = RetryPolicy.defaults();
+
 		private Duration connectTimeout = Duration.ofSeconds(3);
 
 		private @Nullable Duration keepAlive = Duration.ofSeconds(30);
@@ -536,6 +555,19 @@ public final class RpcChannel implements AutoCloseable {
 				throw new IllegalArgumentException("The stream window must be at least 2 items, not " + streamWindow);
 			}
 			this.streamWindow = streamWindow;
+			return this;
+		}
+
+		/**
+		 * Set when calls of idempotent methods are retried after a failure. Defaults to
+		 * {@link RetryPolicy#defaults()}: up to 3 attempts after {@code UNAVAILABLE}.
+		 * Calls of methods that are not idempotent are never retried once they may have
+		 * reached a server.
+		 * @param retryPolicy the policy, {@link RetryPolicy#disabled()} for none
+		 * @return this builder
+		 */
+		public Builder retry(RetryPolicy retryPolicy) {
+			this.retryPolicy = Objects.requireNonNull(retryPolicy, "retryPolicy must not be null");
 			return this;
 		}
 

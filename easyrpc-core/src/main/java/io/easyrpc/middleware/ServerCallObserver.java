@@ -27,6 +27,16 @@ public interface ServerCallObserver {
 	}
 
 	/**
+	 * Note what the de-duplication by idempotency key did with a call: {@code hit} (a
+	 * re-send took the kept outcome), {@code joined} (a re-send waits for the running
+	 * call) or {@code stored} (a call's outcome was kept for re-sends). Any thread.
+	 * @param methodKey the method key
+	 * @param outcome {@code hit}, {@code joined} or {@code stored}
+	 */
+	default void deduplicated(String methodKey, String outcome) {
+	}
+
+	/**
 	 * Note that a new connection was refused by a {@link ConnectionMiddleware}, or
 	 * because one failed, before any of its calls was read. Called on the connection's
 	 * I/O thread.

@@ -27,6 +27,7 @@ import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.server.CallAccounting;
+import io.easyrpc.internal.server.DedupStore;
 import io.easyrpc.internal.server.MessageConnection;
 import io.easyrpc.internal.server.ServerInput;
 import io.easyrpc.internal.server.ServerConnection;
@@ -39,6 +40,7 @@ import io.easyrpc.transport.Tls;
 import io.easyrpc.transport.TransportBuilder;
 import io.easyrpc.transport.TransportOptions;
 import io.easyrpc.transport.TransportResources;
+import com.github.benmanes.caffeine.cache.Ticker;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.Channel;
@@ -140,6 +142,10 @@ public final class RpcServer {
 				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
 				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
 				ProcessorChain.of(builder.processors), builder.connectionMiddleware, builder.routes);
+		if (builder.dedupTtl != null) {
+			this.runtime.dedup(new DedupStore(builder.dedupTtl, builder.dedupMaxEntries, builder.dedupMaxBytes,
+					Ticker.systemTicker()));
+		}
 		this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.routes));
 		this.connections = this.runtime.connections();
 		this.calls = this.runtime.calls();
@@ -596,6 +602,12 @@ public final class RpcServer {
 
 		private int maxSessionsPerConnection = 1000;
 
+		private @Nullable Duration dedupTtl = Duration.ofMinutes(5);
+
+		private int dedupMaxEntries = 100_000;
+
+		private long dedupMaxBytes = 64L * 1024 * 1024;
+
 		private int streamWindow = ServerInput.DEFAULT_WINDOW;
 
 		private final List<RpcExceptionResolver> exceptionResolvers = new ArrayList<>();
@@ -714,6 +726,53 @@ public final class RpcServer {
 						"maxSessionsPerConnection must be at least 1, not " + maxSessionsPerConnection);
 			}
 			this.maxSessionsPerConnection = maxSessionsPerConnection;
+			return this;
+		}
+
+		/**
+		 * Set how long the server keeps the outcome of a call that carries an idempotency
+		 * key (calls of {@link io.easyrpc.RpcMethod#idempotent() idempotent} methods): a
+		 * request that comes again with the same key, method and caller host within this
+		 * time gets the kept outcome, or joins the call while it runs, instead of running
+		 * the method again; such a call also runs on when its connection closes, so that
+		 * its caller can re-attach. Only unary calls outside sessions are de-duplicated.
+		 * Default 5 minutes; {@code null} turns de-duplication off.
+		 * @param ttl a positive duration, or {@code null}
+		 * @return this builder
+		 */
+		public Builder dedupTtl(@Nullable Duration ttl) {
+			if (ttl != null && (ttl.isNegative() || ttl.isZero())) {
+				throw new IllegalArgumentException("dedupTtl must be positive, not " + ttl);
+			}
+			this.dedupTtl = ttl;
+			return this;
+		}
+
+		/**
+		 * Set the most calls the de-duplication keeps, running or ended; the oldest
+		 * outcomes make room first. Default 100 000.
+		 * @param maxEntries at least 1
+		 * @return this builder
+		 */
+		public Builder dedupMaxEntries(int maxEntries) {
+			if (maxEntries < 1) {
+				throw new IllegalArgumentException("dedupMaxEntries must be at least 1, not " + maxEntries);
+			}
+			this.dedupMaxEntries = maxEntries;
+			return this;
+		}
+
+		/**
+		 * Set the most bytes of kept outcomes (encoded results and errors, with their
+		 * keys). Default 64 MiB.
+		 * @param maxBytes at least 1
+		 * @return this builder
+		 */
+		public Builder dedupMaxBytes(long maxBytes) {
+			if (maxBytes < 1) {
+				throw new IllegalArgumentException("dedupMaxBytes must be at least 1, not " + maxBytes);
+			}
+			this.dedupMaxBytes = maxBytes;
 			return this;
 		}
 

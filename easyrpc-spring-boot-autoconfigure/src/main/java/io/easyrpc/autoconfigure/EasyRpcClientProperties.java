@@ -2,12 +2,16 @@ package io.easyrpc.autoconfigure;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import io.easyrpc.RpcStatus;
 import io.easyrpc.client.LoadBalancing;
+import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.transport.RpcAddress;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -146,6 +150,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 						(method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
 			PropertyChecks.notBlankIfSet(target.getAuth().getSharedSecret(), prefix + "auth.shared-secret", instead);
 			target.checkAddresses(prefix);
+			target.getRetry().toPolicy(prefix + "retry");
 		});
 		PropertyChecks.positive(this.discovery.getRefreshInterval(), "easyrpc.client.discovery.refresh-interval");
 	}
@@ -435,6 +440,18 @@ public class EasyRpcClientProperties implements InitializingBean {
 		private Map<String, Duration> methodTimeouts = new LinkedHashMap<>();
 
 		/**
+		 * Java method names of the client interface that are idempotent, as if annotated
+		 * with @RpcMethod(idempotent = true): their calls carry an idempotency key, are
+		 * re-attached after a lost connection and may be retried.
+		 */
+		private List<String> idempotentMethods = new ArrayList<>();
+
+		/**
+		 * Retries of failed calls of idempotent methods.
+		 */
+		private final Retry retry = new Retry();
+
+		/**
 		 * TLS settings of this target.
 		 */
 		private final TargetSsl ssl = new TargetSsl();
@@ -592,6 +609,145 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		public TargetSsl getSsl() {
 			return this.ssl;
+		}
+
+		public List<String> getIdempotentMethods() {
+			return this.idempotentMethods;
+		}
+
+		public void setIdempotentMethods(List<String> idempotentMethods) {
+			this.idempotentMethods = idempotentMethods;
+		}
+
+		public Retry getRetry() {
+			return this.retry;
+		}
+
+	}
+
+	/**
+	 * Retries of a target's idempotent calls, with a budget as in gRPC's retry
+	 * throttling.
+	 */
+	public static class Retry {
+
+		/**
+		 * Most attempts of one call of an idempotent method, the first included; 1 turns
+		 * retries off.
+		 */
+		private int maxAttempts = 3;
+
+		/**
+		 * Back-off before the first retry; each retry waits between half and all of the
+		 * current back-off.
+		 */
+		private Duration initialBackoff = Duration.ofMillis(50);
+
+		/**
+		 * Longest back-off between attempts.
+		 */
+		private Duration maxBackoff = Duration.ofSeconds(1);
+
+		/**
+		 * Factor by which the back-off grows after each retry.
+		 */
+		private double multiplier = 2.0;
+
+		/**
+		 * Statuses after which a call is tried again.
+		 */
+		private Set<RpcStatus> retryableStatuses = EnumSet.of(RpcStatus.UNAVAILABLE);
+
+		/**
+		 * Size of the retry budget: failures take a token, successes give back
+		 * token-ratio, and retries stop while half of the tokens or fewer are left.
+		 */
+		private int maxTokens = 10;
+
+		/**
+		 * Tokens a successful call gives back to the retry budget.
+		 */
+		private double tokenRatio = 0.1;
+
+		public int getMaxAttempts() {
+			return this.maxAttempts;
+		}
+
+		public void setMaxAttempts(int maxAttempts) {
+			this.maxAttempts = maxAttempts;
+		}
+
+		public Duration getInitialBackoff() {
+			return this.initialBackoff;
+		}
+
+		public void setInitialBackoff(Duration initialBackoff) {
+			this.initialBackoff = initialBackoff;
+		}
+
+		public Duration getMaxBackoff() {
+			return this.maxBackoff;
+		}
+
+		public void setMaxBackoff(Duration maxBackoff) {
+			this.maxBackoff = maxBackoff;
+		}
+
+		public double getMultiplier() {
+			return this.multiplier;
+		}
+
+		public void setMultiplier(double multiplier) {
+			this.multiplier = multiplier;
+		}
+
+		public Set<RpcStatus> getRetryableStatuses() {
+			return this.retryableStatuses;
+		}
+
+		public void setRetryableStatuses(Set<RpcStatus> retryableStatuses) {
+			this.retryableStatuses = retryableStatuses;
+		}
+
+		public int getMaxTokens() {
+			return this.maxTokens;
+		}
+
+		public void setMaxTokens(int maxTokens) {
+			this.maxTokens = maxTokens;
+		}
+
+		public double getTokenRatio() {
+			return this.tokenRatio;
+		}
+
+		public void setTokenRatio(double tokenRatio) {
+			this.tokenRatio = tokenRatio;
+		}
+
+		/**
+		 * Return the policy these settings describe.
+		 * @param property the prefix of the settings, named in errors
+		 * @return the policy
+		 * @throws IllegalStateException if a value is out of range
+		 */
+		public RetryPolicy toPolicy(String property) {
+			try {
+				return RetryPolicy.builder()
+					.maxAttempts(this.maxAttempts)
+					.initialBackoff(this.initialBackoff)
+					.maxBackoff(this.maxBackoff)
+					.multiplier(this.multiplier)
+					.retryableStatuses(this.retryableStatuses)
+					.maxTokens(this.maxTokens)
+					.tokenRatio(this.tokenRatio)
+					.build();
+			}
+			catch (IllegalArgumentException | NullPointerException ex) {
+				// The message says it all; the builder's stack would only hide the
+				// property.
+				throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage());
+			}
 		}
 
 	}

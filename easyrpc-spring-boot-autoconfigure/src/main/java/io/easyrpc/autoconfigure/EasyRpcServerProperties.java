@@ -134,6 +134,13 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 */
 	private final WebSocket websocket = new WebSocket();
 
+	/**
+	 * De-duplication of calls that carry an idempotency key (calls of idempotent
+	 * methods): such a call runs once per key, method and caller host, re-sends get its
+	 * outcome, and it runs on when its connection closes.
+	 */
+	private final Dedup dedup = new Dedup();
+
 	@Override
 	public void afterPropertiesSet() {
 		validate();
@@ -156,6 +163,12 @@ public class EasyRpcServerProperties implements InitializingBean {
 		PropertyChecks.notNegative(this.idleTimeout, "easyrpc.server.idle-timeout");
 		PropertyChecks.atLeast(this.maxSessionsPerConnection, 1, "easyrpc.server.max-sessions-per-connection");
 		PropertyChecks.atLeast(this.streamWindow, 1, "easyrpc.server.stream-window");
+		PropertyChecks.positive(this.dedup.getTtl(), "easyrpc.server.dedup.ttl");
+		PropertyChecks.atLeast(this.dedup.getMaxEntries(), 1, "easyrpc.server.dedup.max-entries");
+		if (this.dedup.getMaxBytes() == null || this.dedup.getMaxBytes().toBytes() < 1) {
+			throw new IllegalStateException(
+					"easyrpc.server.dedup.max-bytes must be at least 1B, not " + this.dedup.getMaxBytes());
+		}
 		PropertyChecks.atLeast(this.ioThreads, 0, "easyrpc.server.io-threads");
 		PropertyChecks.atLeast(this.executor.getMaxThreads(), 1, "easyrpc.server.executor.max-threads");
 		PropertyChecks.atLeast(this.executor.getQueueCapacity(), 1, "easyrpc.server.executor.queue-capacity");
@@ -299,6 +312,10 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	public Connections getConnections() {
 		return this.connections;
+	}
+
+	public Dedup getDedup() {
+		return this.dedup;
 	}
 
 	public Ip getIp() {
@@ -505,6 +522,62 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 		public void setAllowedOriginPatterns(List<String> allowedOriginPatterns) {
 			this.allowedOriginPatterns = allowedOriginPatterns;
+		}
+
+	}
+
+	public static class Dedup {
+
+		/**
+		 * Whether calls with an idempotency key are de-duplicated.
+		 */
+		private boolean enabled = true;
+
+		/**
+		 * How long the outcome of a call is kept for its re-sends after it ended.
+		 */
+		private Duration ttl = Duration.ofMinutes(5);
+
+		/**
+		 * Most calls kept, running or ended.
+		 */
+		private int maxEntries = 100_000;
+
+		/**
+		 * Most bytes of kept outcomes (encoded results and errors with their keys).
+		 */
+		private DataSize maxBytes = DataSize.ofMegabytes(64);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public Duration getTtl() {
+			return this.ttl;
+		}
+
+		public void setTtl(Duration ttl) {
+			this.ttl = ttl;
+		}
+
+		public int getMaxEntries() {
+			return this.maxEntries;
+		}
+
+		public void setMaxEntries(int maxEntries) {
+			this.maxEntries = maxEntries;
+		}
+
+		public DataSize getMaxBytes() {
+			return this.maxBytes;
+		}
+
+		public void setMaxBytes(DataSize maxBytes) {
+			this.maxBytes = maxBytes;
 		}
 
 	}

@@ -19,6 +19,7 @@ import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.client.AddressResolver;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientMethodOptions;
+import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RpcChannel;
@@ -211,13 +212,17 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		Duration timeout = (target != null && target.getTimeout() != null) ? target.getTimeout()
 				: this.properties.getTimeout();
 		Map<String, Duration> methodTimeouts = (target != null) ? target.getMethodTimeouts() : Collections.emptyMap();
+		Set<String> idempotentMethods = (target != null) ? Set.copyOf(target.getIdempotentMethods()) : Set.of();
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
-				(method) -> methodOptions(method, methodTimeouts));
+				(method) -> methodOptions(method, methodTimeouts, idempotentMethods));
 		TlsSettings tls = tls(targetName, target, instances);
-		String key = instances.description() + ((tls != null) ? " " + tls : "");
+		RetryPolicy retry = (target != null)
+				? target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry")
+				: RetryPolicy.defaults();
+		String key = channelKey(instances, tls, retry);
 		String secret = sharedSecret(target);
-		RpcChannel channel = channel(key, instances, tls, secret, type);
+		RpcChannel channel = channel(key, instances, tls, secret, type, retry);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -249,8 +254,9 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		}
 		Instances instances = instances(GatewayTarget.class, targetName, target, null, target.addressGroups());
 		TlsSettings tls = tls(targetName, target, instances);
-		String key = instances.description() + ((tls != null) ? " " + tls : "");
-		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class);
+		RetryPolicy retry = target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry");
+		String key = channelKey(instances, tls, retry);
+		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class, retry);
 		synchronized (this) {
 			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 		}
@@ -297,10 +303,19 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 				+ ".address (for example tcp://localhost:7070)";
 	}
 
-	private static ClientMethodOptions methodOptions(Method method, Map<String, Duration> methodTimeouts) {
+	// Targets with the same instances share a channel only if they retry alike: the
+	// retry budget is the channel's.
+	private static String channelKey(Instances instances, TlsSettings tls, RetryPolicy retry) {
+		return instances.description() + ((tls != null) ? " " + tls : "")
+				+ (retry.equals(RetryPolicy.defaults()) ? "" : " " + retry);
+	}
+
+	private static ClientMethodOptions methodOptions(Method method, Map<String, Duration> methodTimeouts,
+			Set<String> idempotentMethods) {
 		ClientMethodOptions options = ClientMethodOptions.annotated(method, RpcServiceRegistrar.MERGED_RPC_METHOD);
 		Duration timeout = methodTimeouts.get(method.getName());
-		return (timeout != null) ? options.withTimeout(timeout) : options;
+		options = (timeout != null) ? options.withTimeout(timeout) : options;
+		return idempotentMethods.contains(method.getName()) ? options.withIdempotent(true) : options;
 	}
 
 	// The target's own settings win over easyrpc.client.ssl.*; in-process targets never
@@ -373,7 +388,7 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	}
 
 	private synchronized RpcChannel channel(String key, Instances instances, TlsSettings tls, String secret,
-			Class<?> client) {
+			Class<?> client, RetryPolicy retry) {
 		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
 			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
 					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
@@ -388,7 +403,8 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 			this.descriptions.put(k, instances.description());
 			RpcChannel.Builder builder = builder(instances, client).codec(this.codec)
 				.transportResources(this.resources)
-				.sharedSecret(secret);
+				.sharedSecret(secret)
+				.retry(retry);
 			applyProperties(builder);
 			if (contexts != null) {
 				builder.sslContextSupplier(contexts);

@@ -37,6 +37,10 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 		map.from(properties::getMaxSessionsPerConnection).to(builder::maxSessionsPerConnection);
 		map.from(properties::getStreamWindow).to(builder::streamWindow);
 		map.from(properties::isExposeStackTraces).to(builder::exposeStackTraces);
+		EasyRpcServerProperties.Dedup dedup = properties.getDedup();
+		builder.dedupTtl(dedup.isEnabled() ? dedup.getTtl() : null);
+		map.from(dedup::getMaxEntries).to(builder::dedupMaxEntries);
+		map.from(dedup::getMaxBytes).as(DataSize::toBytes).to(builder::dedupMaxBytes);
 		map.from(properties.getAuth()::getTimeout).to(builder::authTimeout);
 		map.from(properties.getAuth()::getSharedSecret).to(builder::sharedSecret);
 		EasyRpcServerProperties.Ssl ssl = properties.getSsl();

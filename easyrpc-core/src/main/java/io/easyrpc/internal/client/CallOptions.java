@@ -35,6 +35,8 @@ public final class CallOptions {
 
 	private final int routingKeyIndex;
 
+	private final boolean idempotent;
+
 	private CallOptions(String method, Kind kind, ValueType[] argumentTypes, ValueType resultType, Duration timeout,
 			Function<RpcException, Throwable> errorMapper) {
 		this.method = Objects.requireNonNull(method, "method must not be null");
@@ -47,9 +49,10 @@ public final class CallOptions {
 				: 0;
 		this.errorMapper = errorMapper;
 		this.routingKeyIndex = -1;
+		this.idempotent = false;
 	}
 
-	private CallOptions(CallOptions options, int routingKeyIndex) {
+	private CallOptions(CallOptions options, int routingKeyIndex, boolean idempotent) {
 		this.method = options.method;
 		this.kind = options.kind;
 		this.argumentTypes = options.argumentTypes;
@@ -58,6 +61,7 @@ public final class CallOptions {
 		this.timeoutMillis = options.timeoutMillis;
 		this.errorMapper = options.errorMapper;
 		this.routingKeyIndex = routingKeyIndex;
+		this.idempotent = idempotent;
 	}
 
 	/**
@@ -115,7 +119,29 @@ public final class CallOptions {
 		if (index < 0 || index >= this.argumentTypes.length) {
 			throw new IllegalArgumentException("No argument at position " + index + " of " + this.method);
 		}
-		return new CallOptions(this, index);
+		return new CallOptions(this, index, this.idempotent);
+	}
+
+	/**
+	 * Return options like these for an idempotent method: each call carries an
+	 * idempotency key, the same on every re-send, is re-attached after a lost connection
+	 * and may be retried. Only a unary call may be idempotent.
+	 * @return new options
+	 * @throws IllegalStateException if the call is not unary
+	 */
+	public CallOptions withIdempotent() {
+		if (this.kind != Kind.UNARY) {
+			throw new IllegalStateException("Only a unary call can be idempotent, not " + this);
+		}
+		return new CallOptions(this, this.routingKeyIndex, true);
+	}
+
+	/**
+	 * Return whether calls carry an idempotency key and may be re-attached and retried.
+	 * @return {@code true} for an idempotent unary method
+	 */
+	public boolean idempotent() {
+		return this.idempotent;
 	}
 
 	/**

@@ -8,6 +8,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
+import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.internal.CallObservers;
@@ -16,6 +17,7 @@ import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.netty.util.concurrent.Ticker;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Turns each call into a {@link ClientCall} and sends it through a subchannel: the one
@@ -28,6 +30,12 @@ import io.netty.util.concurrent.Ticker;
  * down) is sent again to another usable instance, up to {@value #MAX_RESENDS} times
  * within its deadline; a call of a session is not. Until the first addresses are known,
  * calls wait for them, within their deadline.
+ * <p>
+ * A call of an idempotent method carries an idempotency key, the same on every re-send.
+ * When its connection closes before the answer, it is re-attached: sent again with its
+ * key to the same address, where the server still runs it or has kept its outcome. When
+ * it fails with a retryable status, it is retried as its retry settings allows, within
+ * its deadline and the channel's retry budget.
  */
 public final class CallRouter {
 
@@ -51,6 +59,11 @@ public final class CallRouter {
 
 	private final String transport;
 
+	private final RetrySettings retry;
+
+	// Null when the policy never retries.
+	private final @Nullable RetryThrottle throttle;
+
 	private volatile boolean closed;
 
 	/**
@@ -66,6 +79,25 @@ public final class CallRouter {
 	 */
 	public CallRouter(Balancer balancer, List<ClientCallObserver> observers, int streamWindow, String transport,
 			Supplier<ScheduledExecutorService> timers) {
+		this(balancer, observers, streamWindow, transport, timers, RetrySettings.NONE);
+	}
+
+	/**
+	 * Create a router over a balancer whose groups are told of their addresses from now
+	 * on.
+	 * @param balancer the instances and the choice among them
+	 * @param observers the observers of calls
+	 * @param streamWindow the credit a server stream grants ahead of its consumer
+	 * @param transport the transport named in observations, one of the {@link CallInfo}
+	 * constants
+	 * @param timers times the deadlines of calls that wait for the first addresses and
+	 * the back-off of retries, asked for only when needed
+	 * @param retry when calls of idempotent methods are retried
+	 */
+	public CallRouter(Balancer balancer, List<ClientCallObserver> observers, int streamWindow, String transport,
+			Supplier<ScheduledExecutorService> timers, RetrySettings retry) {
+		this.retry = retry;
+		this.throttle = retry.isEnabled() ? new RetryThrottle(retry) : null;
 		this.target = balancer.target();
 		this.balancer = balancer;
 		this.observers = new CallObservers<>(observers, ClientCallObserver::start);
@@ -138,6 +170,11 @@ public final class CallRouter {
 			effective = new Metadata(timeoutMillis, effective.idempotencyKey(), effective.sessionId(),
 					effective.headers());
 		}
+		boolean idempotent = options.idempotent();
+		if (idempotent && effective.idempotencyKey() == null) {
+			effective = new Metadata(effective.timeoutMillis(), IdempotencyKeys.next(), effective.sessionId(),
+					effective.headers());
+		}
 		boolean stream = options.kind() == CallOptions.Kind.STREAM;
 		CallObservation observation = null;
 		if (!this.observers.isEmpty()) {
@@ -163,6 +200,10 @@ public final class CallRouter {
 			call = new ClientCall(this, options, args, effective, deadline);
 		}
 		call.observation = observation;
+		if (idempotent) {
+			call.idempotent = true;
+			call.retries = this.throttle;
+		}
 		if (upload != null) {
 			call.upload = upload;
 			upload.attach(call);
@@ -297,6 +338,71 @@ public final class CallRouter {
 		call.resends++;
 		call.connection = null;
 		dispatch(call, next);
+	}
+
+	/**
+	 * Send an idempotent call again with its key to the address it was on, after its
+	 * connection closed before the answer: the server there kept running it, or kept its
+	 * outcome. Fails the call (which may then be retried) if it may not move (a call of a
+	 * session), has been re-attached too often, or has run out of time.
+	 * @param call the call, whose request may have reached the server
+	 * @param status the status of the failure if the call cannot be re-attached
+	 * @param message the message of that failure
+	 */
+	void reattach(ClientCall call, RpcStatus status, String message) {
+		Subchannel on = call.subchannel;
+		if (call.isDone()) {
+			return;
+		}
+		if (this.closed || on == null || call.session != null || call.resends >= MAX_RESENDS
+				|| call.remainingNanos() <= 0) {
+			call.fail(status, message);
+			return;
+		}
+		call.resends++;
+		call.connection = null;
+		dispatch(call, on);
+	}
+
+	/**
+	 * Decide whether a failed call of an idempotent method is tried again, and if so
+	 * schedule the retry after its back-off. Any thread.
+	 * @param call the call
+	 * @param error its failure
+	 * @return {@code true} if the call will be retried and must not fail now
+	 */
+	boolean retry(ClientCall call, RpcException error) {
+		RetryThrottle budget = call.retries;
+		RetrySettings policy = this.retry;
+		if (budget == null || this.closed || call.session != null
+				|| !policy.retryableStatuses().contains(error.getStatus())) {
+			return false;
+		}
+		boolean allowed = budget.failed();
+		if (!allowed || call.attempts + 1 >= policy.maxAttempts()) {
+			return false;
+		}
+		long backoff = policy.backoffNanos(call.attempts + 1);
+		if (call.remainingNanos() <= backoff) {
+			return false;
+		}
+		call.attempts++;
+		call.connection = null;
+		this.timers.get().schedule(() -> {
+			if (!call.isDone()) {
+				route(call);
+			}
+		}, backoff, TimeUnit.NANOSECONDS);
+		return true;
+	}
+
+	/**
+	 * Return the retry budget's tokens left.
+	 * @return the tokens, or {@code -1} if the channel never retries
+	 */
+	public double retryTokens() {
+		RetryThrottle current = this.throttle;
+		return (current != null) ? current.tokens() : -1;
 	}
 
 	/**

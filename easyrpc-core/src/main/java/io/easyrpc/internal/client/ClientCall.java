@@ -89,6 +89,15 @@ public class ClientCall extends CompletableFuture<Object> {
 
 	private volatile boolean ended;
 
+	// Whether the call carries an idempotency key and may be re-attached.
+	boolean idempotent;
+
+	// The channel's retry budget if the call may be retried, else null.
+	RetryThrottle retries;
+
+	// How often the call was retried after a failure.
+	int attempts;
+
 	ClientCall(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos) {
 		this.router = router;
 		this.errorMapper = options.errorMapper();
@@ -142,6 +151,9 @@ public class ClientCall extends CompletableFuture<Object> {
 		if (isDone()) {
 			return;
 		}
+		if (this.retries != null && this.router.retry(this, error)) {
+			return;
+		}
 		stopObservation(error.getStatus(), error);
 		ended(error.getStatus());
 		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
@@ -155,6 +167,9 @@ public class ClientCall extends CompletableFuture<Object> {
 		}
 		stopObservation(RpcStatus.OK, null);
 		ended(RpcStatus.OK);
+		if (this.retries != null) {
+			this.retries.succeeded();
+		}
 		return super.complete(value);
 	}
 

@@ -218,7 +218,13 @@ final class ClientRequester {
 			this.keepAliveTask.cancel(false);
 		}
 		for (ClientCall call : calls) {
-			call.fail(status, message);
+			if (call.idempotent) {
+				// The server may still run it, or keep its outcome, under its key.
+				call.router.reattach(call, status, message);
+			}
+			else {
+				call.fail(status, message);
+			}
 		}
 	}
 

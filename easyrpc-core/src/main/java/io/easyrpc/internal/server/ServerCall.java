@@ -65,6 +65,18 @@ final class ServerCall implements Runnable {
 	// Null unless the method takes a client stream; set before the call is dispatched.
 	private volatile ServerInput input;
 
+	// The entry of a call de-duplicated by its idempotency key, else null; set before
+	// the call is dispatched.
+	private DedupStore.Entry shared;
+
+	DedupStore.Entry shared() {
+		return this.shared;
+	}
+
+	void shared(DedupStore.Entry shared) {
+		this.shared = shared;
+	}
+
 	void messageSent() {
 		this.messagesSent++;
 	}

@@ -375,6 +375,42 @@ public final class ServerConnection extends FrameConnection {
 		return true;
 	}
 
+	/**
+	 * Send a result encoded before, kept for the re-sends of a de-duplicated call; the
+	 * payload processors run on it for each send.
+	 * @param callId the call id
+	 * @param method the method
+	 * @param payload the result as MessagePack
+	 */
+	void sendEncodedResult(int callId, ServerMethod method, byte[] payload) {
+		ByteBuf frame;
+		try {
+			PayloadWriter writer = (packer) -> packer.writePayload(payload);
+			ProcessorChain processors = this.server.processors();
+			if (!processors.isEmpty()) {
+				writer = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()), writer);
+			}
+			frame = FrameCodec.encodeResponse(channel().alloc(), callId, writer);
+		}
+		catch (RpcException ex) {
+			sendError(callId, ex);
+			return;
+		}
+		catch (Exception ex) {
+			sendError(callId, new RpcException(RpcStatus.INTERNAL,
+					"Cannot encode the result of " + method.key() + ": " + ex.getMessage()));
+			return;
+		}
+		if (exceedsPeerLimit(frame)) {
+			int size = frame.readableBytes();
+			frame.release();
+			sendError(callId, new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Result of " + method.key() + " is " + size
+					+ " bytes, more than the client's maximum frame size of " + peerMaxFrameSize()));
+			return;
+		}
+		send(frame);
+	}
+
 	void sendError(int callId, RpcException error) {
 		ByteBuf frame = FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
 				error.getRemoteClassName(), error.getRemoteStackTrace());

@@ -36,6 +36,12 @@ final class ServerObservers {
 		}
 	}
 
+	void deduplicated(String methodKey, String outcome) {
+		for (ServerCallObserver observer : this.observers.observers()) {
+			observer.deduplicated(methodKey, outcome);
+		}
+	}
+
 	void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
 		for (ServerCallObserver observer : this.observers.observers()) {
 			observer.connectionRejected(connection, decision);

@@ -1,6 +1,8 @@
 package io.easyrpc.internal.server;
 
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
@@ -24,6 +26,8 @@ import io.easyrpc.server.Reflection;
 import io.easyrpc.server.ServerMethod;
 import io.netty.buffer.ByteBuf;
 import org.jspecify.annotations.Nullable;
+import org.msgpack.core.MessageBufferPacker;
+import org.msgpack.core.MessagePack;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -57,6 +61,10 @@ final class ServerResponder {
 	// The gateway's own session for each of the peer's sessions whose calls it forwards,
 	// created on the event loop; null without routes.
 	private final @Nullable Map<String, RpcSession> forwardedSessions;
+
+	// Requests that joined a call another request started under the same idempotency
+	// key, by call id; created on the event loop at the first, null until then.
+	private volatile @Nullable Map<Integer, DedupStore.Waiter> joined;
 
 	ServerResponder(ServerConnection connection, ServerRuntime server, String transport) {
 		this.connection = connection;
@@ -104,10 +112,31 @@ final class ServerResponder {
 					+ "' on this server (" + Reflection.DESCRIBE_KEY + " lists them)"));
 			return;
 		}
-		if (this.inFlight.containsKey(callId) || (this.relays != null && this.relays.containsKey(callId))) {
+		Map<Integer, DedupStore.Waiter> joinedCalls = this.joined;
+		if (this.inFlight.containsKey(callId) || (this.relays != null && this.relays.containsKey(callId))
+				|| (joinedCalls != null && joinedCalls.containsKey(callId))) {
 			refuse(callId, observation,
 					new RpcException(RpcStatus.INVALID_ARGUMENT, "Call id " + callId + " is already in use"));
 			return;
+		}
+		DedupStore.Entry shared = null;
+		String idempotencyKey = request.metadata().idempotencyKey();
+		if (idempotencyKey != null) {
+			DedupStore dedup = this.server.dedup();
+			if (dedup != null && isDeduplicated(method, request.metadata())) {
+				if (idempotencyKey.isEmpty() || idempotencyKey.length() > DedupStore.MAX_KEY_LENGTH) {
+					refuse(callId, observation,
+							new RpcException(RpcStatus.INVALID_ARGUMENT, "An idempotency key must have 1 to "
+									+ DedupStore.MAX_KEY_LENGTH + " characters, not " + idempotencyKey.length()));
+					return;
+				}
+				shared = new DedupStore.Entry(new DedupStore.Key(method.key(), caller(), idempotencyKey));
+				DedupStore.Entry running = dedup.claim(shared);
+				if (running != null) {
+					join(callId, method, running, observation);
+					return;
+				}
+			}
 		}
 		MethodInvoker invoker = MethodInvoker.of(method);
 		Object[] arguments;
@@ -120,10 +149,14 @@ final class ServerResponder {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), this.connection.remoteAddress(),
 					ex.getMessage());
 			refuse(callId, observation, ex);
+			if (shared != null) {
+				deliverAll(this.server.dedup().abandon(shared, ex), method, new DedupStore.Outcome(null, ex));
+			}
 			return;
 		}
 		ServerCall call = new ServerCall(this.connection, callId, method, invoker, arguments,
 				context(method, request.metadata(), session), observation);
+		call.shared(shared);
 		if (method.streamParameter() >= 0) {
 			ServerInput input = new ServerInput(this.connection, call, this.server.streamWindow());
 			call.input(input);
@@ -131,6 +164,73 @@ final class ServerResponder {
 		}
 		this.inFlight.put(callId, call);
 		this.server.dispatch(call);
+	}
+
+	// Only unary calls outside sessions are de-duplicated, and a local-only method only
+	// for callers it answers (the others are refused by admit).
+	private boolean isDeduplicated(ServerMethod method, Metadata metadata) {
+		return !method.callStyle().isStreaming() && method.streamParameter() < 0 && metadata.sessionId() == null
+				&& (!method.options().localOnly() || LocalPeers.isLocal(this.connection.remoteAddress()));
+	}
+
+	// Who may see the outcome of a de-duplicated call: callers from the same host, so
+	// that a client that reconnects from another port still finds its call.
+	private Object caller() {
+		SocketAddress address = this.connection.remoteAddress();
+		return (address instanceof InetSocketAddress inet && inet.getAddress() != null) ? inet.getAddress() : "local";
+	}
+
+	// A request whose key belongs to a call that runs or ran: it takes that call's
+	// outcome, now or when it ends, without running the method again.
+	private void join(int callId, ServerMethod method, DedupStore.Entry running,
+			@Nullable CallObservation observation) {
+		Map<Integer, DedupStore.Waiter> current = this.joined;
+		if (current == null) {
+			current = new ConcurrentHashMap<>();
+			this.joined = current;
+		}
+		DedupStore.Waiter waiter = new DedupStore.Waiter(this, callId, running, observation);
+		current.put(callId, waiter);
+		DedupStore.Outcome outcome = running.join(waiter);
+		if (outcome != null) {
+			this.server.deduplicated(method.key(), "hit");
+			deliver(waiter, method, outcome);
+		}
+		else {
+			this.server.deduplicated(method.key(), "joined");
+		}
+	}
+
+	private static void deliverAll(List<DedupStore.Waiter> waiters, ServerMethod method, DedupStore.Outcome outcome) {
+		for (DedupStore.Waiter waiter : waiters) {
+			waiter.responder().deliver(waiter, method, outcome);
+		}
+	}
+
+	// Hands a joined request the outcome of the call it joined. Any thread.
+	private void deliver(DedupStore.Waiter waiter, ServerMethod method, DedupStore.Outcome outcome) {
+		Map<Integer, DedupStore.Waiter> current = this.joined;
+		if (current == null || !current.remove(waiter.callId(), waiter)) {
+			return;
+		}
+		CallObservation observation = waiter.observation();
+		if (observation != null) {
+			RpcException error = outcome.error();
+			observation.stop((error != null) ? error.getStatus() : RpcStatus.OK, error);
+		}
+		if (this.connection.channel().isActive()) {
+			send(waiter.callId(), method, outcome);
+		}
+	}
+
+	private void send(int callId, ServerMethod method, DedupStore.Outcome outcome) {
+		RpcException error = outcome.error();
+		if (error != null) {
+			this.connection.sendError(callId, error);
+		}
+		else {
+			this.connection.sendEncodedResult(callId, method, outcome.payload());
+		}
 	}
 
 	// The checks every call passes before it is dispatched, cheapest first. The slot of a
@@ -321,8 +421,22 @@ final class ServerResponder {
 
 	void onCancel(Frame.Cancel cancel) {
 		ServerCall call = this.inFlight.remove(cancel.callId());
+		Map<Integer, DedupStore.Waiter> joinedCalls = this.joined;
+		DedupStore.Waiter waiter = (call == null && joinedCalls != null) ? joinedCalls.remove(cancel.callId()) : null;
 		if (call != null) {
-			call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
+			DedupStore.Entry shared = call.shared();
+			// A de-duplicated call whose caller gave up at its deadline runs on, so that
+			// a retry finds its outcome; one cancelled outright stops unless others
+			// joined it.
+			if (shared == null || (cancel.reason() != RpcStatus.DEADLINE_EXCEEDED && !shared.hasWaiters())) {
+				call.cancel(cancel.reason() == RpcStatus.DEADLINE_EXCEEDED);
+			}
+		}
+		else if (waiter != null) {
+			waiter.entry().leave(waiter);
+			if (waiter.observation() != null) {
+				waiter.observation().stop(RpcStatus.CANCELLED, null);
+			}
 		}
 		else if (this.relays != null) {
 			ServerRelay relay = this.relays.remove(cancel.callId());
@@ -416,6 +530,11 @@ final class ServerResponder {
 	 * of a blocking method.
 	 */
 	void complete(ServerCall call, @Nullable Object result, @Nullable RpcException error) {
+		DedupStore.Entry shared = call.shared();
+		if (shared != null) {
+			completeShared(call, shared, result, error);
+			return;
+		}
 		if (!this.connection.channel().isActive()) {
 			// The connection is gone and its caller was failed when it closed.
 			return;
@@ -432,6 +551,45 @@ final class ServerResponder {
 		}
 		else {
 			this.connection.sendResult(call, result);
+		}
+	}
+
+	// The outcome of a de-duplicated call is encoded once, kept for re-sends, and sent to
+	// its caller, if still connected, and to every request that joined it.
+	private void completeShared(ServerCall call, DedupStore.Entry shared, @Nullable Object result,
+			@Nullable RpcException error) {
+		ServerMethod method = call.method();
+		DedupStore.Outcome outcome;
+		if (error != null) {
+			outcome = new DedupStore.Outcome(null, error);
+		}
+		else {
+			outcome = encode(method, result);
+		}
+		DedupStore dedup = this.server.dedup();
+		List<DedupStore.Waiter> waiters = (dedup != null) ? dedup.complete(shared, outcome) : shared.finish(outcome);
+		if (outcome.error() == null || DedupStore.isStored(outcome.error().getStatus())) {
+			this.server.deduplicated(method.key(), "stored");
+		}
+		if (this.connection.channel().isActive() && this.inFlight.remove(call.callId(), call)) {
+			send(call.callId(), method, outcome);
+		}
+		deliverAll(waiters, method, outcome);
+	}
+
+	private DedupStore.Outcome encode(ServerMethod method, @Nullable Object result) {
+		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
+			this.server.codec().write(packer, result, method.resultType());
+			return new DedupStore.Outcome(packer.toByteArray(), null);
+		}
+		catch (RpcException ex) {
+			logger.warn("Cannot send the result of easyrpc method {}: {}", method.key(), ex.getMessage());
+			return new DedupStore.Outcome(null, ex);
+		}
+		catch (Exception ex) {
+			logger.warn("Cannot encode the result of easyrpc method {}", method.key(), ex);
+			return new DedupStore.Outcome(null, new RpcException(RpcStatus.INTERNAL,
+					"Cannot encode the result of " + method.key() + ": " + ex.getMessage()));
 		}
 	}
 
@@ -465,13 +623,27 @@ final class ServerResponder {
 	}
 
 	/**
-	 * Cancel every call in flight and end every session, when the connection closes.
+	 * Cancel every call in flight and end every session, when the connection closes. A
+	 * call de-duplicated by its idempotency key runs on and keeps its outcome.
 	 */
 	void closed() {
 		for (ServerCall call : this.inFlight.values()) {
-			call.cancel();
+			// A de-duplicated call runs on: its caller re-attaches by its key.
+			if (call.shared() == null) {
+				call.cancel();
+			}
 		}
 		this.inFlight.clear();
+		Map<Integer, DedupStore.Waiter> joinedCalls = this.joined;
+		if (joinedCalls != null) {
+			for (DedupStore.Waiter waiter : joinedCalls.values()) {
+				waiter.entry().leave(waiter);
+				if (waiter.observation() != null) {
+					waiter.observation().stop(RpcStatus.CANCELLED, null);
+				}
+			}
+			joinedCalls.clear();
+		}
 		this.sessions.endAll();
 		if (this.relays != null) {
 			for (ServerRelay relay : this.relays.values()) {

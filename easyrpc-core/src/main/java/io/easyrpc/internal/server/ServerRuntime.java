@@ -58,6 +58,9 @@ public final class ServerRuntime {
 
 	private final Set<ServerConnection> connections = ConcurrentHashMap.newKeySet();
 
+	// The de-duplication of calls by idempotency key; null when off.
+	private volatile @Nullable DedupStore dedup;
+
 	// Gateway routes by prefix; null when the server has none.
 	private final @Nullable Map<String, Forwarding.Target> routes;
 
@@ -223,6 +226,27 @@ public final class ServerRuntime {
 
 	void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
 		this.observers.connectionRejected(connection, decision);
+	}
+
+	/**
+	 * Return the de-duplication of calls by idempotency key.
+	 * @return the store, or {@code null} when calls are not de-duplicated
+	 */
+	public @Nullable DedupStore dedup() {
+		return this.dedup;
+	}
+
+	/**
+	 * Set the de-duplication of calls by idempotency key, before the server takes calls
+	 * (tests replace it to drive its clock).
+	 * @param dedup the store, or {@code null} to de-duplicate nothing
+	 */
+	public void dedup(@Nullable DedupStore dedup) {
+		this.dedup = dedup;
+	}
+
+	void deduplicated(String methodKey, String outcome) {
+		this.observers.deduplicated(methodKey, outcome);
 	}
 
 	boolean hasRoutes() {

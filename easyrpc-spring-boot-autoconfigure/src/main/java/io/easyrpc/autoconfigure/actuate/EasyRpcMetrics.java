@@ -22,9 +22,12 @@ import org.springframework.beans.factory.ObjectProvider;
  * easyrpc's meters beside the request timers: the gauges
  * {@code easyrpc.server.connections} and {@code easyrpc.server.active.requests}, the
  * counter {@code easyrpc.server.rejected} (tag {@code reason}: calls refused before they
- * ran and connections refused by connection middleware) when the application serves, and,
- * per client target, the gauge {@code easyrpc.client.pending} (tag {@code target}: the
- * target name, or the address of clients given by URL).
+ * ran and connections refused by connection middleware) and the counter
+ * {@code easyrpc.server.dedup} (tag {@code outcome}: {@code hit} when a re-send took a
+ * kept outcome, {@code joined} when it joined the running call, {@code stored} when an
+ * outcome was kept) when the application serves, and, per client target, the gauge
+ * {@code easyrpc.client.pending} (tag {@code target}: the target name, or the address of
+ * clients given by URL).
  */
 public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 
@@ -117,6 +120,18 @@ public class EasyRpcMetrics implements MeterBinder, ServerCallObserver {
 	@Override
 	public void connectionRejected(ConnectionInfo connection, ConnectionDecision decision) {
 		countRejected(decision.reason());
+	}
+
+	@Override
+	public void deduplicated(String methodKey, String outcome) {
+		MeterRegistry meters = this.registry;
+		if (meters != null) {
+			Counter.builder("easyrpc.server.dedup")
+				.tag("outcome", outcome)
+				.description("Calls the easyrpc server de-duplicated by idempotency key")
+				.register(meters)
+				.increment();
+		}
 	}
 
 	private void countRejected(String reason) {
