@@ -227,13 +227,20 @@ public final class Subchannel {
 		}
 	}
 
+	// Failures while ejected are calls that were already under way or that went here
+	// because nothing else was usable: they neither extend the ejection nor count towards
+	// the next one.
 	private void failed() {
+		long now = this.nanoClock.getAsLong();
+		if (this.ejectedUntil - now > 0) {
+			return;
+		}
 		int failures = ++this.failuresInARow;
 		if (failures >= EJECTION_THRESHOLD) {
 			this.failuresInARow = 0;
 			long count = ++this.ejections;
 			long duration = Math.min(EJECTION_NANOS * count, TimeUnit.SECONDS.toNanos(MAX_EJECTION_SECONDS));
-			this.ejectedUntil = this.nanoClock.getAsLong() + duration;
+			this.ejectedUntil = now + duration;
 			logger.warn("Ejected {} for {} s after {} failed calls in a row (ejection {})", this.address,
 					TimeUnit.NANOSECONDS.toSeconds(duration), failures, count);
 		}

@@ -266,6 +266,26 @@ class SubchannelTests {
 	}
 
 	@Test
+	void failuresWhileEjectedNeitherExtendTheEjectionNorCountTowardsTheNextOne() {
+		FakeServer flaky = new FakeServer();
+		Subchannel only = subchannel("tcp://one:7070", flaky);
+		CallRouter router = router(only);
+		List<ClientCall> lost = new ArrayList<>();
+		for (int i = 0; i < 15; i++) {
+			lost.add(router.start(HELLO, new Object[] { "Ada" }, null, null, null));
+		}
+		flaky.sendPreface(0);
+		assertThat(flaky.requestsSent(0)).isEqualTo(15);
+		flaky.channel(0).close();
+		assertThat(lost).allMatch(ClientCall::isCompletedExceptionally);
+		// The first five eject it for 10 s; the ten calls that failed with them change
+		// nothing.
+		assertThat(only.ejections()).isOne();
+		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
+		assertThat(only.isEjected(this.clock.get())).isFalse();
+	}
+
+	@Test
 	void drainedSubchannelTakesNoNewCallsAndClosesAfterItsLastCall() {
 		FakeServer leaving = new FakeServer();
 		FakeServer staying = new FakeServer();
