@@ -155,15 +155,23 @@ public final class Balancer {
 	 */
 	public @Nullable Subchannel pick(long keyHash, boolean hasKey, @Nullable Subchannel avoid) {
 		long now = this.nanoClock.getAsLong();
+		Subchannel chosen = pick(keyHash, hasKey, avoid, now, false);
+		// An ejected instance is skipped only while another one can take the call.
+		return (chosen != null) ? chosen : pick(keyHash, hasKey, avoid, now, true);
+	}
+
+	private @Nullable Subchannel pick(long keyHash, boolean hasKey, @Nullable Subchannel avoid, long now,
+			boolean evenEjected) {
 		for (Group group : this.groups) {
 			Subchannel[] candidates = group.subchannels;
 			if (candidates.length == 0) {
 				continue;
 			}
 			Subchannel chosen = switch (this.policy) {
-				case ROUND_ROBIN -> roundRobin(candidates, now, avoid);
-				case LEAST_OUTSTANDING -> leastOutstanding(candidates, now, avoid);
-				case HASH -> hasKey ? group.ring.pick(keyHash, now, avoid) : roundRobin(candidates, now, avoid);
+				case ROUND_ROBIN -> roundRobin(candidates, now, avoid, evenEjected);
+				case LEAST_OUTSTANDING -> leastOutstanding(candidates, now, avoid, evenEjected);
+				case HASH -> hasKey ? group.ring.pick(keyHash, now, avoid, evenEjected)
+						: roundRobin(candidates, now, avoid, evenEjected);
 			};
 			if (chosen != null) {
 				return chosen;
@@ -190,18 +198,20 @@ public final class Balancer {
 
 	// Each skipped candidate uses up a turn, so that the calls a failed instance would
 	// have had spread over the others instead of all going to its successor.
-	private @Nullable Subchannel roundRobin(Subchannel[] candidates, long now, @Nullable Subchannel avoid) {
+	private @Nullable Subchannel roundRobin(Subchannel[] candidates, long now, @Nullable Subchannel avoid,
+			boolean evenEjected) {
 		int count = candidates.length;
 		for (int i = 0; i < count; i++) {
 			Subchannel candidate = candidates[Math.floorMod(this.next.getAndIncrement(), count)];
-			if (candidate != avoid && candidate.isUsable(now)) {
+			if (candidate != avoid && candidate.isUsable(now, evenEjected)) {
 				return candidate;
 			}
 		}
 		return null;
 	}
 
-	private @Nullable Subchannel leastOutstanding(Subchannel[] candidates, long now, @Nullable Subchannel avoid) {
+	private @Nullable Subchannel leastOutstanding(Subchannel[] candidates, long now, @Nullable Subchannel avoid,
+			boolean evenEjected) {
 		int count = candidates.length;
 		if (count > 1) {
 			ThreadLocalRandom random = ThreadLocalRandom.current();
@@ -212,8 +222,8 @@ public final class Balancer {
 			}
 			Subchannel a = candidates[first];
 			Subchannel b = candidates[second];
-			boolean aUsable = a != avoid && a.isUsable(now);
-			boolean bUsable = b != avoid && b.isUsable(now);
+			boolean aUsable = a != avoid && a.isUsable(now, evenEjected);
+			boolean bUsable = b != avoid && b.isUsable(now, evenEjected);
 			if (aUsable && bUsable) {
 				return (b.outstandingCalls() < a.outstandingCalls()) ? b : a;
 			}
@@ -224,7 +234,7 @@ public final class Balancer {
 				return b;
 			}
 		}
-		return roundRobin(candidates, now, avoid);
+		return roundRobin(candidates, now, avoid, evenEjected);
 	}
 
 	/**
@@ -468,7 +478,7 @@ public final class Balancer {
 			return new Ring(points, owners);
 		}
 
-		@Nullable Subchannel pick(long hash, long now, @Nullable Subchannel avoid) {
+		@Nullable Subchannel pick(long hash, long now, @Nullable Subchannel avoid, boolean evenEjected) {
 			int size = this.points.length;
 			if (size == 0) {
 				return null;
@@ -479,7 +489,7 @@ public final class Balancer {
 			}
 			for (int i = 0; i < size; i++) {
 				Subchannel owner = this.owners[(start + i) % size];
-				if (owner != avoid && owner.isUsable(now)) {
+				if (owner != avoid && owner.isUsable(now, evenEjected)) {
 					return owner;
 				}
 			}

@@ -170,8 +170,19 @@ public final class Subchannel {
 	 * @return {@code true} if usable
 	 */
 	public boolean isUsable(long now) {
+		return isUsable(now, false);
+	}
+
+	/**
+	 * Return whether a router may choose this subchannel for a new call, optionally even
+	 * while it is ejected (when no other instance is usable).
+	 * @param now the time on the subchannel's clock
+	 * @param evenEjected whether an ejection is ignored
+	 * @return {@code true} if usable
+	 */
+	public boolean isUsable(long now, boolean evenEjected) {
 		State current = this.state;
-		if (current == State.SHUTDOWN || this.draining || this.ejectedUntil - now > 0) {
+		if (current == State.SHUTDOWN || this.draining || (!evenEjected && this.ejectedUntil - now > 0)) {
 			return false;
 		}
 		return current != State.TRANSIENT_FAILURE || this.retryAt - now <= 0;

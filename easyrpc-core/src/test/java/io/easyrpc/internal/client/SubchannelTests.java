@@ -47,8 +47,11 @@ class SubchannelTests {
 
 	@AfterEach
 	void releaseChannels() {
-		for (EmbeddedChannel channel : this.channels) {
-			channel.finishAndReleaseAll();
+		// Closing one channel may move its calls to another instance, which then
+		// connects:
+		// release until no new channel appears.
+		for (int released = 0; released < this.channels.size(); released++) {
+			this.channels.get(released).finishAndReleaseAll();
 		}
 	}
 
@@ -283,6 +286,37 @@ class SubchannelTests {
 		assertThat(only.ejections()).isOne();
 		this.clock.addAndGet(TimeUnit.SECONDS.toNanos(10));
 		assertThat(only.isEjected(this.clock.get())).isFalse();
+	}
+
+	@Test
+	void ejectedInstanceTakesCallsWhileNoOtherCan() {
+		FakeServer flaky = new FakeServer();
+		FakeServer down = new FakeServer();
+		Subchannel ejected = subchannel("tcp://one:7070", flaky);
+		Subchannel refusing = subchannel("tcp://two:7070", down);
+		// The instance a call that finds none usable reports is the first: make it the
+		// one
+		// in back-off.
+		CallRouter router = router(refusing, ejected);
+		// Ten calls, five each: the ejected instance loses its connection with its five.
+		for (int i = 0; i < 10; i++) {
+			router.start(HELLO, new Object[] { "Ada" }, null, null, null);
+		}
+		flaky.sendPreface(0);
+		down.sendPreface(0);
+		flaky.channel(0).close();
+		assertThat(ejected.isEjected(this.clock.get())).isTrue();
+		// The second instance goes away and its next attempt is refused: it waits out its
+		// back-off.
+		down.channel(0).close();
+		down.refuseNext();
+		router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		assertThat(refusing.isUsable(this.clock.get())).isFalse();
+
+		// Nothing else is usable, so the ejected instance takes the next call.
+		ClientCall call = router.start(HELLO, new Object[] { "Grace" }, null, null, null);
+		assertThat(call.isDone()).isFalse();
+		assertThat(flaky.attempts()).isEqualTo(2);
 	}
 
 	@Test
