@@ -3,7 +3,7 @@
 # through a proxy that cuts connections while the server is stopped and started again;
 # the outcome of every call is compared with the server's execution log.
 # Usage: easyrpc-samples/easyrpc-sample-benchmark/soak.sh [options]
-# Options: --clients 4 --calls 20000 --concurrency 32 --restarts 3 --signal TERM|KILL
+# Options: --clients 4 --calls 20000 --rate 1000 --concurrency 32 --restarts 3 --signal TERM|KILL
 #          --cut-millis 300,3000 (0: never cut) --max-delay-millis 20 --timeout-seconds 30
 #          --once-every 10 --max-seconds 600 --out DIR
 # Exit status 1 when an idempotent call was lost or executed twice.

@@ -16,10 +16,12 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReferenceArray;
+import java.util.concurrent.locks.LockSupport;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.client.ClientDefinition;
@@ -30,21 +32,24 @@ import io.easyrpc.transport.RpcAddress;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Runs the soak: starts a {@link SoakServer} JVM and a {@link ChaosProxy} in front of it,
- * lets several clients (each with its own channel) make a bounded number of calls through
- * the proxy while the server is stopped and started again {@code --restarts} times, then
- * compares every call's outcome with the server's execution log. It prints one JSON line
- * and a summary and exits with 1 when an idempotent call was lost or executed twice.
+ * Runs the soak: starts {@link SoakServer} JVMs, each with a {@link ChaosProxy} in front
+ * of it, lets several clients (each with its own channel over all instances) make a
+ * bounded number of calls through the proxies while the servers are stopped and started
+ * again, one at a time, {@code --restarts} times in all, then compares every call's
+ * outcome with the server's execution log. It prints one JSON line and a summary and
+ * exits with 1 when an idempotent call was lost or executed twice.
  * <p>
  * A call is <em>lost</em> when it never completed, or when it completed successfully but
  * the server never executed it. A call is <em>executed twice</em> when its id appears
  * more than once in the execution log.
  * <p>
- * Options (defaults in brackets): {@code --clients [4]}, {@code --calls [20000]} in all,
- * {@code --concurrency [32]} outstanding calls per client, {@code --restarts [3]},
- * {@code --signal [TERM]} or {@code KILL}, {@code --cut-millis [300,3000]} range of a
- * proxied connection's lifetime ({@code 0} never cuts), {@code --max-delay-millis [20]}
- * of a call on the server, {@code --timeout-seconds [30]} per call, {@code --once-every
+ * Options (defaults in brackets): {@code --instances [2]} servers, restarted in turn,
+ * each behind its own proxy, {@code --clients [4]}, {@code --calls [20000]} in all,
+ * {@code --rate [1000]} calls per second in all, {@code --concurrency [32]} outstanding
+ * calls per client, {@code --restarts [3]}, {@code --signal [TERM]} or {@code KILL},
+ * {@code --cut-millis [300,3000]} range of a proxied connection's lifetime ({@code 0}
+ * never cuts), {@code --max-delay-millis [20]} of a call on the server,
+ * {@code --timeout-seconds [30]} per call, {@code --once-every
  * [10]} (every n-th call uses the non-idempotent method), {@code --max-seconds [600]} for
  * the whole run, {@code --out [target/soak]}.
  */
@@ -54,16 +59,22 @@ public final class SoakRunner {
 
 	private final Path log;
 
-	private final int serverPort;
+	private final int[] serverPorts;
 
-	private Process server;
+	private final Process[] servers;
+
+	private final Map<String, Integer> reasons = new ConcurrentHashMap<>();
 
 	private SoakRunner(Options options) throws IOException, InterruptedException {
 		this.options = options;
 		Files.createDirectories(options.out);
 		this.log = options.out.resolve("executions-" + System.currentTimeMillis() + ".log");
-		this.serverPort = freePort();
-		this.server = startServer();
+		this.serverPorts = new int[options.instances];
+		this.servers = new Process[options.instances];
+		for (int i = 0; i < options.instances; i++) {
+			this.serverPorts[i] = freePort();
+			this.servers[i] = startServer(this.serverPorts[i]);
+		}
 	}
 
 	/**
@@ -91,12 +102,19 @@ public final class SoakRunner {
 		AtomicInteger completed = new AtomicInteger();
 		AtomicInteger issued = new AtomicInteger();
 		int restartsDone = 0;
-		try (ChaosProxy proxy = new ChaosProxy(this.serverPort, this.options.cutMinMillis, this.options.cutMaxMillis)) {
+		List<ChaosProxy> proxies = new ArrayList<>();
+		try {
+			for (int port : this.serverPorts) {
+				proxies.add(new ChaosProxy(port, this.options.cutMinMillis, this.options.cutMaxMillis));
+			}
+			List<RpcAddress> addresses = proxies.stream()
+				.map((proxy) -> RpcAddress.tcp("127.0.0.1", proxy.port()))
+				.toList();
 			List<RpcChannel> channels = new ArrayList<>();
 			List<Thread> clients = new ArrayList<>();
 			try {
 				for (int c = 0; c < this.options.clients; c++) {
-					RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", proxy.port())).build();
+					RpcChannel channel = RpcChannel.builder(addresses).build();
 					channels.add(channel);
 					Ledger ledger = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
 						.createProxy(new ClientDefinition(Ledger.class, Ledger.NAME, null,
@@ -109,7 +127,7 @@ public final class SoakRunner {
 				while (restartsDone < this.options.restarts && System.nanoTime() < limit) {
 					int next = (int) ((long) total * (restartsDone + 1) / (this.options.restarts + 1));
 					if (completed.get() >= next) {
-						restart();
+						restart(restartsDone % this.servers.length);
 						restartsDone++;
 					}
 					else {
@@ -128,20 +146,36 @@ public final class SoakRunner {
 			finally {
 				channels.forEach(RpcChannel::close);
 			}
-			stopServer();
+			for (int i = 0; i < this.servers.length; i++) {
+				stopServer(i);
+			}
 			Map<String, Object> report = report(outcomes, issued.get(), readLog());
+			report.put("failureReasons", new TreeMap<>(this.reasons));
 			report.put("restarts", restartsDone);
 			report.put("signal", this.options.signal);
-			report.put("connectionsCut", proxy.cuts());
+			report.put("instances", this.servers.length);
+			report.put("connectionsCut", proxies.stream().mapToLong(ChaosProxy::cuts).sum());
 			report.put("seconds", Math.round((System.nanoTime() - started) / 1e7) / 100.0);
 			return report;
+		}
+		finally {
+			proxies.forEach(ChaosProxy::close);
 		}
 	}
 
 	private void issue(Ledger ledger, AtomicInteger issued, AtomicInteger completed,
 			AtomicReferenceArray<String> outcomes, long limit) {
 		Semaphore window = new Semaphore(this.options.concurrency);
+		// Each client sends at its share of the rate, so that a server that is down fails
+		// the calls of that time and not every call a fast failure lets through.
+		long interval = TimeUnit.SECONDS.toNanos(1) * this.options.clients / this.options.rate;
+		long next = System.nanoTime();
 		while (System.nanoTime() < limit) {
+			long wait = next - System.nanoTime();
+			if (wait > 0) {
+				LockSupport.parkNanos(wait);
+			}
+			next += interval;
 			int index = issued.getAndIncrement();
 			if (index >= outcomes.length()) {
 				issued.decrementAndGet();
@@ -157,6 +191,9 @@ public final class SoakRunner {
 				call = CompletableFuture.failedFuture(ex);
 			}
 			call.whenComplete((amount, failure) -> {
+				if (failure != null) {
+					this.reasons.merge(reason(failure), 1, Integer::sum);
+				}
 				outcomes.set(index, (failure != null) ? status(failure)
 						: (amount != null && amount == index) ? "OK" : "WRONG_RESULT");
 				completed.incrementAndGet();
@@ -167,6 +204,14 @@ public final class SoakRunner {
 
 	private boolean isOnce(int index) {
 		return this.options.onceEvery > 0 && index % this.options.onceEvery == 0;
+	}
+
+	// A failure's message with its numbers left out, so that alike failures count as one
+	// reason.
+	private static String reason(Throwable failure) {
+		Throwable cause = (failure instanceof CompletionException && failure.getCause() != null) ? failure.getCause()
+				: failure;
+		return status(cause) + ": " + String.valueOf(cause.getMessage()).replaceAll("[0-9]+", "N");
 	}
 
 	private static String status(Throwable failure) {
@@ -220,27 +265,28 @@ public final class SoakRunner {
 		return executions;
 	}
 
-	private void restart() throws IOException, InterruptedException {
-		stopServer();
-		this.server = startServer();
+	private void restart(int instance) throws IOException, InterruptedException {
+		stopServer(instance);
+		this.servers[instance] = startServer(this.serverPorts[instance]);
 	}
 
-	private void stopServer() throws InterruptedException {
+	private void stopServer(int instance) throws InterruptedException {
+		Process server = this.servers[instance];
 		if ("KILL".equals(this.options.signal)) {
-			this.server.destroyForcibly();
+			server.destroyForcibly();
 		}
 		else {
-			this.server.destroy();
+			server.destroy();
 		}
-		if (!this.server.waitFor(30, TimeUnit.SECONDS)) {
-			this.server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+		if (!server.waitFor(30, TimeUnit.SECONDS)) {
+			server.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
 		}
 	}
 
-	private Process startServer() throws IOException, InterruptedException {
+	private Process startServer(int port) throws IOException, InterruptedException {
 		String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
 		List<String> command = List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
-				SoakServer.class.getName(), Integer.toString(this.serverPort), this.log.toString(),
+				SoakServer.class.getName(), Integer.toString(port), this.log.toString(),
 				Integer.toString(this.options.maxDelayMillis));
 		Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
 		BufferedReader output = new BufferedReader(
@@ -281,14 +327,19 @@ public final class SoakRunner {
 		}
 	}
 
-	private record Options(int clients, int calls, int concurrency, int restarts, String signal, int cutMinMillis,
-			int cutMaxMillis, int maxDelayMillis, int timeoutSeconds, int onceEvery, int maxSeconds, Path out) {
+	private record Options(int instances, int clients, int calls, int rate, int concurrency, int restarts,
+			String signal, int cutMinMillis, int cutMaxMillis, int maxDelayMillis, int timeoutSeconds, int onceEvery,
+			int maxSeconds, Path out) {
 
 		static Options parse(String[] args) {
-			Map<String, String> values = new HashMap<>(Map.of("--clients", "4", "--calls", "20000", "--concurrency",
-					"32", "--restarts", "3", "--signal", "TERM", "--cut-millis", "300,3000", "--max-delay-millis", "20",
-					"--timeout-seconds", "30", "--once-every", "10", "--max-seconds", "600"));
-			values.put("--out", "target/soak");
+			String[] defaults = { "--instances", "2", "--clients", "4", "--calls", "20000", "--rate", "1000",
+					"--concurrency", "32", "--restarts", "3", "--signal", "TERM", "--cut-millis", "300,3000",
+					"--max-delay-millis", "20", "--timeout-seconds", "30", "--once-every", "10", "--max-seconds", "600",
+					"--out", "target/soak" };
+			Map<String, String> values = new HashMap<>();
+			for (int i = 0; i < defaults.length; i += 2) {
+				values.put(defaults[i], defaults[i + 1]);
+			}
 			for (int i = 0; i < args.length; i++) {
 				if (!values.containsKey(args[i]) || i + 1 == args.length) {
 					throw new IllegalArgumentException("Unknown option or missing value: " + args[i]);
@@ -302,11 +353,12 @@ public final class SoakRunner {
 			if (!signal.equals("TERM") && !signal.equals("KILL")) {
 				throw new IllegalArgumentException("--signal must be TERM or KILL, not " + signal);
 			}
-			return new Options(positive(values, "--clients"), positive(values, "--calls"),
-					positive(values, "--concurrency"), Integer.parseInt(values.get("--restarts")), signal, cutMin,
-					Math.max(cutMin, cutMax), Integer.parseInt(values.get("--max-delay-millis")),
-					positive(values, "--timeout-seconds"), Integer.parseInt(values.get("--once-every")),
-					positive(values, "--max-seconds"), Path.of(values.get("--out")));
+			return new Options(positive(values, "--instances"), positive(values, "--clients"),
+					positive(values, "--calls"), positive(values, "--rate"), positive(values, "--concurrency"),
+					Integer.parseInt(values.get("--restarts")), signal, cutMin, Math.max(cutMin, cutMax),
+					Integer.parseInt(values.get("--max-delay-millis")), positive(values, "--timeout-seconds"),
+					Integer.parseInt(values.get("--once-every")), positive(values, "--max-seconds"),
+					Path.of(values.get("--out")));
 		}
 
 		private static int positive(Map<String, String> values, String name) {
