@@ -52,7 +52,10 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 	// Reading is paused until the budget has room for the frame being received.
 	private boolean waitingForMemory;
 
-	// When the first byte of the incomplete frame arrived (ticker time), 0 if none.
+	// Whether a frame has started and is not complete yet.
+	private boolean partial;
+
+	// When the first byte of the incomplete frame arrived, in ticker time.
 	private long partialSince;
 
 	private boolean frameTimerArmed;
@@ -103,7 +106,7 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 			throw ex;
 		}
 		if (frame != null) {
-			if (this.partialSince != 0) {
+			if (this.partial) {
 				frameComplete(ctx);
 			}
 		}
@@ -115,8 +118,9 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 
 	// A frame has started and is not complete in the bytes read so far.
 	private void incomplete(ChannelHandlerContext ctx, ByteBuf in) {
-		if (this.partialSince == 0) {
-			this.partialSince = ctx.executor().ticker().nanoTime() | 1;
+		if (!this.partial) {
+			this.partial = true;
+			this.partialSince = ctx.executor().ticker().nanoTime();
 			if (this.frameTimeoutNanos > 0 && !this.frameTimerArmed) {
 				this.frameTimerArmed = true;
 				ctx.executor().schedule(this.frameTimerTask, this.frameTimeoutNanos, TimeUnit.NANOSECONDS);
@@ -161,7 +165,7 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 	}
 
 	private void frameComplete(ChannelHandlerContext ctx) {
-		this.partialSince = 0;
+		this.partial = false;
 		releaseReserved();
 		if (this.waitingForMemory) {
 			// The frame arrived whole without a reservation after all.
@@ -208,15 +212,14 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 		reserved(buffered, needed);
 		// The frame's time starts now: waiting for the server's memory is not the
 		// peer's delay.
-		this.partialSince = context.executor().ticker().nanoTime() | 1;
+		this.partialSince = context.executor().ticker().nanoTime();
 		context.channel().config().setAutoRead(true);
 	}
 
 	private void checkFrameTime() {
 		this.frameTimerArmed = false;
 		ChannelHandlerContext context = this.ctx;
-		if (this.failed || this.partialSince == 0 || context == null || context.isRemoved()
-				|| !context.channel().isActive()) {
+		if (this.failed || !this.partial || context == null || context.isRemoved() || !context.channel().isActive()) {
 			return;
 		}
 		long elapsed = context.executor().ticker().nanoTime() - this.partialSince;
@@ -251,7 +254,7 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 	@Override
 	protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
 		this.failed = true;
-		this.partialSince = 0;
+		this.partial = false;
 		releaseReserved();
 		this.waitingForMemory = false;
 	}
@@ -260,7 +263,7 @@ public final class FrameBodyDecoder extends LengthFieldBasedFrameDecoder {
 	public void channelInactive(ChannelHandlerContext ctx) throws Exception {
 		super.channelInactive(ctx);
 		this.failed = true;
-		this.partialSince = 0;
+		this.partial = false;
 		releaseReserved();
 	}
 
