@@ -145,8 +145,9 @@ public final class RpcServer {
 		this.ioTransport = transport.ioTransport();
 		this.maxFrameSize = transport.maxFrameSize();
 		this.idleTimeout = builder.idleTimeout;
-		this.inboundMemory = new InboundMemory(
-				(builder.maxInboundMemory > 0) ? builder.maxInboundMemory : InboundMemory.defaultLimit());
+		// The default always has room for one frame of the maximum size.
+		this.inboundMemory = new InboundMemory((builder.maxInboundMemory > 0) ? builder.maxInboundMemory
+				: Math.max(InboundMemory.defaultLimit(), (long) this.maxFrameSize + StreamFraming.LENGTH_PREFIX));
 		this.frameTimeoutNanos = (builder.frameTimeout != null) ? builder.frameTimeout.toNanos() : 0;
 		this.maxOutboundPerConnection = builder.maxOutboundPerConnection;
 		this.runtime = new ServerRuntime(this.registry, this.codec, builder.secret(), builder.authTimeout,
@@ -719,7 +720,7 @@ public final class RpcServer {
 		 * frame larger than the limit is refused with a {@code GOAWAY} frame
 		 * ({@link RpcStatus#RESOURCE_EXHAUSTED}). Defaults to a quarter of the JVM's
 		 * direct memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
-		 * heap size).
+		 * heap size), and at least one frame of the maximum frame size.
 		 * @param bytes the limit in bytes, {@code 0} for the default
 		 * @return this builder
 		 */
