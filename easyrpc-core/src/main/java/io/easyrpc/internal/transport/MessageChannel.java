@@ -328,14 +328,16 @@ public final class MessageChannel extends AbstractChannel {
 					this.pending.addAndGet(body.readableBytes());
 				}
 				this.sink.send(body.retain());
+				if (this.countsSends) {
+					// Before the write completes: whoever waits for it sees the new
+					// writability.
+					updateWritability();
+				}
 				in.remove();
 			}
 			else {
 				in.remove();
 			}
-		}
-		if (this.countsSends) {
-			updateWritability();
 		}
 	}
 
