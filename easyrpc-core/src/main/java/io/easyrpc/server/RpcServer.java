@@ -32,6 +32,7 @@ import io.easyrpc.internal.server.MessageConnection;
 import io.easyrpc.internal.server.ServerInput;
 import io.easyrpc.internal.server.ServerConnection;
 import io.easyrpc.internal.server.ServerRuntime;
+import io.easyrpc.internal.transport.InboundMemory;
 import io.easyrpc.internal.transport.MessageChannel;
 import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.transport.IoTransport;
@@ -81,6 +82,8 @@ public final class RpcServer {
 
 	private static final Logger logger = LoggerFactory.getLogger(RpcServer.class);
 
+	private static final long DEFAULT_MAX_OUTBOUND_PER_CONNECTION = 32L * 1024 * 1024;
+
 	private final List<RpcAddress> addresses;
 
 	private final ServiceRegistry registry;
@@ -102,6 +105,12 @@ public final class RpcServer {
 	private final int maxFrameSize;
 
 	private final @Nullable Duration idleTimeout;
+
+	private final InboundMemory inboundMemory;
+
+	private final long frameTimeoutNanos;
+
+	private final long maxOutboundPerConnection;
 
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
@@ -138,6 +147,11 @@ public final class RpcServer {
 		this.ioTransport = transport.ioTransport();
 		this.maxFrameSize = transport.maxFrameSize();
 		this.idleTimeout = builder.idleTimeout;
+		// The default always has room for one frame of the maximum size.
+		this.inboundMemory = new InboundMemory((builder.maxInboundMemory > 0) ? builder.maxInboundMemory
+				: Math.max(InboundMemory.defaultLimit(), (long) this.maxFrameSize + StreamFraming.LENGTH_PREFIX));
+		this.frameTimeoutNanos = (builder.frameTimeout != null) ? builder.frameTimeout.toNanos() : 0;
+		this.maxOutboundPerConnection = builder.maxOutboundPerConnection;
 		this.runtime = new ServerRuntime(this.registry, this.codec, builder.secret(), builder.authTimeout,
 				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
 				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
@@ -290,21 +304,28 @@ public final class RpcServer {
 		}
 	}
 
+	// The idle handler comes first: any bytes read count as traffic, also those of a
+	// frame that is still arriving.
 	private void initConnection(Channel channel, RpcAddress address) {
+		addIdleHandler(channel);
 		if (this.sslContexts != null && !address.isInProcess()) {
 			// Each connection takes the context current when it is accepted.
 			Tls.addServerHandlers(channel, this.sslContexts.get());
 		}
-		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize);
-		addConnectionHandlers(channel, new ServerConnection(this, this.maxFrameSize,
+		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize, this.inboundMemory, this.frameTimeoutNanos);
+		addConnectionHandler(channel, new ServerConnection(this, this.maxFrameSize,
 				address.isInProcess() ? CallInfo.IN_PROCESS : CallInfo.TCP, null, null));
 	}
 
-	private void addConnectionHandlers(Channel channel, ServerConnection connection) {
+	private void addIdleHandler(Channel channel) {
 		if (this.idleTimeout != null && !this.idleTimeout.isZero() && !this.idleTimeout.isNegative()) {
 			channel.pipeline()
 				.addLast("idle", new IdleStateHandler(this.idleTimeout.toMillis(), 0, 0, TimeUnit.MILLISECONDS));
 		}
+	}
+
+	private void addConnectionHandler(Channel channel, ServerConnection connection) {
+		connection.limitOutbound(this.maxOutboundPerConnection);
 		channel.pipeline().addLast("easyrpc", connection);
 	}
 
@@ -335,7 +356,8 @@ public final class RpcServer {
 		}
 		MessageChannel channel = new MessageChannel(sink, remoteAddress, localAddress,
 				(this.allocator != null) ? this.allocator : TransportResources.ALLOCATOR);
-		addConnectionHandlers(channel,
+		addIdleHandler(channel);
+		addConnectionHandler(channel,
 				new ServerConnection(this, this.maxFrameSize, transport, remoteAddress, localAddress));
 		ChannelFuture registration = transportResources.register(channel).awaitUninterruptibly();
 		if (!registration.isSuccess()) {
@@ -596,6 +618,12 @@ public final class RpcServer {
 
 		private @Nullable Duration idleTimeout = Duration.ofSeconds(60);
 
+		private long maxInboundMemory;
+
+		private @Nullable Duration frameTimeout = Duration.ofSeconds(30);
+
+		private long maxOutboundPerConnection = DEFAULT_MAX_OUTBOUND_PER_CONNECTION;
+
 		private boolean exposeStackTraces;
 
 		private Duration authTimeout = Duration.ofSeconds(10);
@@ -693,6 +721,62 @@ public final class RpcServer {
 		 */
 		public Builder idleTimeout(@Nullable Duration idleTimeout) {
 			this.idleTimeout = idleTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the most bytes that all connections of the server together may hold in
+		 * frames that have not fully arrived yet. A frame that does not arrive in one
+		 * read reserves its whole length; when the limit is reached, the connections
+		 * waiting for room stop reading until memory is released, and are not closed. A
+		 * frame larger than the limit is refused with a {@code GOAWAY} frame
+		 * ({@link RpcStatus#RESOURCE_EXHAUSTED}). Defaults to a quarter of the JVM's
+		 * direct memory limit ({@code -XX:MaxDirectMemorySize}, by default the maximum
+		 * heap size), and at least one frame of the maximum frame size.
+		 * @param bytes the limit in bytes, {@code 0} for the default
+		 * @return this builder
+		 */
+		public Builder maxInboundMemory(long bytes) {
+			if (bytes < 0) {
+				throw new IllegalArgumentException("maxInboundMemory must not be negative, not " + bytes);
+			}
+			this.maxInboundMemory = bytes;
+			return this;
+		}
+
+		/**
+		 * Set how long a frame may take to arrive, counted from its first byte (or from
+		 * the moment the server had memory for it). A connection whose frame is not
+		 * complete by then is closed with a {@code GOAWAY} frame
+		 * ({@link RpcStatus#RESOURCE_EXHAUSTED}). Default 30 seconds; zero disables the
+		 * check. The {@link #idleTimeout(Duration) idle timeout} counts bytes and is not
+		 * reset by a frame that trickles in: this is the limit for that.
+		 * @param frameTimeout the frame timeout
+		 * @return this builder
+		 */
+		public Builder frameTimeout(@Nullable Duration frameTimeout) {
+			if (frameTimeout != null && frameTimeout.isNegative()) {
+				throw new IllegalArgumentException("frameTimeout must not be negative, not " + frameTimeout);
+			}
+			this.frameTimeout = frameTimeout;
+			return this;
+		}
+
+		/**
+		 * Set the most bytes that may wait to be sent to one client that does not read.
+		 * Streams pause while a connection is not writable; results that keep coming for
+		 * a client that has stopped reading are dropped once this much waits, and the
+		 * connection is closed with a {@code GOAWAY} frame
+		 * ({@link RpcStatus#RESOURCE_EXHAUSTED}) and a warning. Default 32 MiB; zero
+		 * disables the limit.
+		 * @param bytes the limit in bytes
+		 * @return this builder
+		 */
+		public Builder maxOutboundPerConnection(long bytes) {
+			if (bytes < 0) {
+				throw new IllegalArgumentException("maxOutboundPerConnection must not be negative, not " + bytes);
+			}
+			this.maxOutboundPerConnection = bytes;
 			return this;
 		}
 

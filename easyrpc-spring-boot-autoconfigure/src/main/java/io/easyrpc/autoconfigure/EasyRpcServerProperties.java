@@ -51,10 +51,30 @@ public class EasyRpcServerProperties implements InitializingBean {
 	private DataSize maxFrameSize = DataSize.ofMegabytes(8);
 
 	/**
-	 * How long a connection may stay silent (no call, no ping) before it is closed. Zero
-	 * disables the check.
+	 * How long a connection may stay silent (no bytes received, no call in flight) before
+	 * it is closed. Zero disables the check.
 	 */
 	private Duration idleTimeout = Duration.ofSeconds(60);
+
+	/**
+	 * How long a frame may take to arrive, counted from its first byte; a connection
+	 * whose frame is still incomplete by then is closed with RESOURCE_EXHAUSTED. Zero
+	 * disables the check.
+	 */
+	private Duration frameTimeout = Duration.ofSeconds(30);
+
+	/**
+	 * Most bytes all connections together may hold in frames that have not fully arrived;
+	 * when reached, connections waiting for room stop reading until memory is released.
+	 * Defaults to a quarter of the JVM's direct memory limit.
+	 */
+	private DataSize maxInboundMemory;
+
+	/**
+	 * Most bytes that may wait to be sent to one client that does not read; beyond it the
+	 * connection is closed with RESOURCE_EXHAUSTED. Zero disables the limit.
+	 */
+	private DataSize maxOutboundPerConnection = DataSize.ofMegabytes(32);
 
 	/**
 	 * How many sessions (RpcSession) one client connection may have open at once. A call
@@ -161,6 +181,15 @@ public class EasyRpcServerProperties implements InitializingBean {
 		}
 		PropertyChecks.frameSize(this.maxFrameSize, "easyrpc.server.max-frame-size");
 		PropertyChecks.notNegative(this.idleTimeout, "easyrpc.server.idle-timeout");
+		PropertyChecks.notNegative(this.frameTimeout, "easyrpc.server.frame-timeout");
+		if (this.maxInboundMemory != null && this.maxInboundMemory.toBytes() <= 0) {
+			throw new IllegalStateException(
+					"easyrpc.server.max-inbound-memory must be positive, not " + this.maxInboundMemory);
+		}
+		if (this.maxOutboundPerConnection != null && this.maxOutboundPerConnection.toBytes() < 0) {
+			throw new IllegalStateException("easyrpc.server.max-outbound-per-connection must not be negative, not "
+					+ this.maxOutboundPerConnection);
+		}
 		PropertyChecks.atLeast(this.maxSessionsPerConnection, 1, "easyrpc.server.max-sessions-per-connection");
 		PropertyChecks.atLeast(this.streamWindow, 1, "easyrpc.server.stream-window");
 		PropertyChecks.positive(this.dedup.getTtl(), "easyrpc.server.dedup.ttl");
@@ -236,6 +265,30 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	public void setMaxFrameSize(DataSize maxFrameSize) {
 		this.maxFrameSize = maxFrameSize;
+	}
+
+	public Duration getFrameTimeout() {
+		return this.frameTimeout;
+	}
+
+	public void setFrameTimeout(Duration frameTimeout) {
+		this.frameTimeout = frameTimeout;
+	}
+
+	public DataSize getMaxInboundMemory() {
+		return this.maxInboundMemory;
+	}
+
+	public void setMaxInboundMemory(DataSize maxInboundMemory) {
+		this.maxInboundMemory = maxInboundMemory;
+	}
+
+	public DataSize getMaxOutboundPerConnection() {
+		return this.maxOutboundPerConnection;
+	}
+
+	public void setMaxOutboundPerConnection(DataSize maxOutboundPerConnection) {
+		this.maxOutboundPerConnection = maxOutboundPerConnection;
 	}
 
 	public Duration getIdleTimeout() {

@@ -34,6 +34,9 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 		map.from(properties::getIoThreads).to(builder::ioThreads);
 		map.from(properties::getMaxFrameSize).asInt(DataSize::toBytes).to(builder::maxFrameSize);
 		map.from(properties::getIdleTimeout).to(builder::idleTimeout);
+		map.from(properties::getFrameTimeout).to(builder::frameTimeout);
+		map.from(properties::getMaxInboundMemory).as(DataSize::toBytes).to(builder::maxInboundMemory);
+		map.from(properties::getMaxOutboundPerConnection).as(DataSize::toBytes).to(builder::maxOutboundPerConnection);
 		map.from(properties::getMaxSessionsPerConnection).to(builder::maxSessionsPerConnection);
 		map.from(properties::getStreamWindow).to(builder::streamWindow);
 		map.from(properties::isExposeStackTraces).to(builder::exposeStackTraces);

@@ -2,6 +2,7 @@ package io.easyrpc.internal.transport;
 
 import java.net.SocketAddress;
 import java.util.Queue;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.easyrpc.RpcStatus;
@@ -17,6 +18,7 @@ import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.EventLoop;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.ssl.SslHandshakeCompletionEvent;
@@ -32,7 +34,10 @@ import org.slf4j.LoggerFactory;
  * written during one event-loop turn are flushed together, once.
  * <p>
  * Protocol errors (bad preface, malformed or oversized frame) are answered with a
- * {@code GOAWAY} frame that names the problem, and the connection is closed.
+ * {@code GOAWAY} frame that names the problem, and the connection is closed. So is a
+ * connection whose memory cannot be allocated ({@link OutOfMemoryError}) and, with an
+ * {@linkplain #limitOutbound(long) outbound limit}, one whose peer stops reading while
+ * more than the limit waits to be sent; each is logged once at WARN.
  * <p>
  * On a TLS connection ({@link Tls}) the preface and frames are written as soon as the
  * connection is up, and the TLS handler holds them back until its handshake is done. A
@@ -57,7 +62,15 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 */
 	static final int FLUSH_BYTES = 32 * 1024;
 
+	// How long a connection refused for a reason of its own waits for its GOAWAY to go
+	// out before it closes anyway: a peer that does not read never takes it.
+	private static final long GOAWAY_LINGER_MILLIS = 2000;
+
 	private final Runnable flushTask = this::flushNow;
+
+	private long outboundLimit;
+
+	private boolean refusedForMemory;
 
 	private final Runnable drainTask = this::drain;
 
@@ -182,6 +195,19 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	}
 
 	/**
+	 * Limit the bytes that may wait to be sent to a peer that does not read: once the
+	 * channel is not writable and a frame would take the bytes waiting past the limit,
+	 * the frame is dropped and the connection ends with a {@code GOAWAY} frame
+	 * ({@code RESOURCE_EXHAUSTED}) and a warning. Streams stop producing while the
+	 * channel is not writable, so the limit catches unary results that keep coming for a
+	 * peer that has stopped reading. Call before the connection is used.
+	 * @param bytes the limit in bytes, {@code 0} for none
+	 */
+	public final void limitOutbound(long bytes) {
+		this.outboundLimit = Math.max(0, bytes);
+	}
+
+	/**
 	 * Return whether an encoded frame exceeds what the peer accepts.
 	 * @param frame an encoded frame body
 	 * @return {@code true} if the peer would refuse it
@@ -285,6 +311,17 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		if (error instanceof ProtocolException protocolError) {
 			logger.warn("Closing easyrpc connection with {}: {}", remoteAddress(), error.getMessage());
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
+			return;
+		}
+		if (error instanceof OutOfMemoryError) {
+			// Netty closes a connection whose read buffer cannot be allocated: the peer
+			// is told why, and so is the operator, once for this connection.
+			if (!this.refusedForMemory) {
+				this.refusedForMemory = true;
+				logger.warn("Closing easyrpc connection with {}: out of memory ({})", remoteAddress(),
+						error.getMessage());
+				closeWithGoAway(RpcStatus.RESOURCE_EXHAUSTED, "Out of memory: " + error.getMessage());
+			}
 			return;
 		}
 		logger.debug("Closing easyrpc connection with {} after an I/O error", remoteAddress(), error);
@@ -448,6 +485,10 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		}
 		sendPreface();
 		int size = frame.readableBytes();
+		if (this.outboundLimit > 0 && !this.ctx.channel().isWritable() && exceedsOutboundLimit(size)) {
+			ReferenceCountUtil.release(frame);
+			return;
+		}
 		this.ctx.write(frame, this.ctx.voidPromise());
 		this.written = true;
 		this.flushPending = true;
@@ -463,6 +504,34 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			this.flushScheduled = true;
 			this.eventLoop.execute(this.flushTask);
 		}
+	}
+
+	private boolean exceedsOutboundLimit(int size) {
+		if (this.refusedForMemory) {
+			return true;
+		}
+		Channel channel = this.ctx.channel();
+		long waiting;
+		if (channel instanceof MessageChannel messages) {
+			waiting = messages.pendingBytes();
+		}
+		else {
+			ChannelOutboundBuffer buffer = channel.unsafe().outboundBuffer();
+			waiting = (buffer != null) ? buffer.totalPendingWriteBytes() : 0;
+		}
+		if (waiting + size <= this.outboundLimit) {
+			return false;
+		}
+		this.refusedForMemory = true;
+		this.failed = true;
+		logger.warn(
+				"Closing easyrpc connection with {}: the peer does not read; {} bytes wait to be sent, "
+						+ "and the outbound limit of a connection is {} bytes",
+				remoteAddress(), waiting, this.outboundLimit);
+		closeWithGoAway(RpcStatus.RESOURCE_EXHAUSTED,
+				"The peer does not read: more than " + this.outboundLimit + " bytes wait to be sent to it");
+		channel.eventLoop().schedule(() -> channel.close(), GOAWAY_LINGER_MILLIS, TimeUnit.MILLISECONDS);
+		return true;
 	}
 
 	private void flushNow() {

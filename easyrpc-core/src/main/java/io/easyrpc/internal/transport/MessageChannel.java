@@ -4,6 +4,7 @@ import java.net.SocketAddress;
 import java.util.Queue;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.easyrpc.internal.protocol.Preface;
 import io.netty.buffer.ByteBuf;
@@ -32,6 +33,14 @@ import org.jspecify.annotations.Nullable;
  * the pipeline closes the sink, after the messages written before; the transport closing
  * ends the channel with {@link #close()} too. Reads honour {@code autoRead}: messages
  * received while it is off wait, in order, until reading resumes.
+ * <p>
+ * A sink that sends on a thread of its own holds the messages it has not sent yet. If it
+ * reports each message it is done with ({@link Sink#opened(MessageChannel)},
+ * {@link #messageSent(int)}), the channel counts the bytes it holds
+ * ({@link #pendingBytes()}) and reports itself not writable above the high-water mark of
+ * its {@link ChannelConfig#getWriteBufferWaterMark() write buffer water mark}, and
+ * writable again below the low one, as a socket channel does; a sink that does not report
+ * its sends leaves the channel always writable.
  */
 public final class MessageChannel extends AbstractChannel {
 
@@ -51,6 +60,15 @@ public final class MessageChannel extends AbstractChannel {
 	private final AtomicBoolean deliveryScheduled = new AtomicBoolean();
 
 	private final Runnable deliverTask = this::deliverScheduled;
+
+	private final Runnable writabilityTask = this::updateWritability;
+
+	// Bytes handed to the sink and not yet reported sent.
+	private final AtomicLong pending = new AtomicLong();
+
+	private volatile boolean countsSends;
+
+	private volatile boolean unwritable;
 
 	private volatile boolean open = true;
 
@@ -81,6 +99,71 @@ public final class MessageChannel extends AbstractChannel {
 
 		};
 		this.config.setAllocator(allocator);
+		sink.opened(this);
+	}
+
+	/**
+	 * Count the bytes handed to the sink until it reports them sent with
+	 * {@link #messageSent(int)}. Called by a sink from
+	 * {@link Sink#opened(MessageChannel)}, before any message is sent.
+	 */
+	public void countSends() {
+		this.countsSends = true;
+	}
+
+	/**
+	 * Report that the sink is done with a message, sent or dropped. Any thread.
+	 * @param bytes the size the message had when it was handed to the sink
+	 */
+	public void messageSent(int bytes) {
+		if (!this.countsSends) {
+			return;
+		}
+		long now = this.pending.addAndGet(-bytes);
+		if (this.unwritable && now <= this.config.getWriteBufferLowWaterMark()) {
+			try {
+				eventLoop().execute(this.writabilityTask);
+			}
+			catch (RejectedExecutionException ex) {
+				// The channel has gone with its event loop.
+			}
+		}
+	}
+
+	/**
+	 * Return the bytes handed to the sink and not yet reported sent.
+	 * @return the bytes held by the sink, {@code 0} if it does not report its sends
+	 */
+	public long pendingBytes() {
+		return this.pending.get();
+	}
+
+	@Override
+	public boolean isWritable() {
+		return this.open && !this.unwritable;
+	}
+
+	@Override
+	public long bytesBeforeUnwritable() {
+		return this.unwritable ? 0 : Math.max(0, this.config.getWriteBufferHighWaterMark() - this.pending.get());
+	}
+
+	@Override
+	public long bytesBeforeWritable() {
+		return this.unwritable ? Math.max(0, this.pending.get() - this.config.getWriteBufferLowWaterMark()) : 0;
+	}
+
+	// Event loop only, where writability changes are fired.
+	private void updateWritability() {
+		long now = this.pending.get();
+		if (!this.unwritable && now > this.config.getWriteBufferHighWaterMark()) {
+			this.unwritable = true;
+			pipeline().fireChannelWritabilityChanged();
+		}
+		else if (this.unwritable && now <= this.config.getWriteBufferLowWaterMark()) {
+			this.unwritable = false;
+			pipeline().fireChannelWritabilityChanged();
+		}
 	}
 
 	/**
@@ -241,7 +324,15 @@ public final class MessageChannel extends AbstractChannel {
 			if (body.isReadable() && this.open) {
 				// Handed to the sink before the write completes: a listener of the write
 				// that closes the channel must find the message sent already.
+				if (this.countsSends) {
+					this.pending.addAndGet(body.readableBytes());
+				}
 				this.sink.send(body.retain());
+				if (this.countsSends) {
+					// Before the write completes: whoever waits for it sees the new
+					// writability.
+					updateWritability();
+				}
 				in.remove();
 			}
 			else {
@@ -292,6 +383,17 @@ public final class MessageChannel extends AbstractChannel {
 		 * peer's messages were refused
 		 */
 		void close(@Nullable String reason);
+
+		/**
+		 * Called once as the channel is created, before any message is sent. A sink that
+		 * sends on a thread of its own calls {@link MessageChannel#countSends()} here and
+		 * then {@link MessageChannel#messageSent(int)} for every message it is done with,
+		 * so that the channel reports writability honestly. The default does nothing: the
+		 * channel then counts nothing and is always writable.
+		 * @param channel the channel
+		 */
+		default void opened(MessageChannel channel) {
+		}
 
 	}
 

@@ -3,6 +3,7 @@ package io.easyrpc.internal.transport;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelPipeline;
 import io.netty.handler.codec.LengthFieldPrepender;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The framing of easyrpc on a byte stream (TCP, TLS over TCP, in-process channels): the
@@ -25,9 +26,25 @@ public final class StreamFraming {
 	 * @param maxFrameSize the largest frame body accepted, in bytes
 	 */
 	public static void addHandlers(ChannelPipeline pipeline, int maxFrameSize) {
+		addHandlers(pipeline, maxFrameSize, null, 0);
+	}
+
+	/**
+	 * Add the framing handlers at the end of a pipeline, in front of the connection
+	 * handler added next, with the bounds of a server's connection.
+	 * @param pipeline the pipeline
+	 * @param maxFrameSize the largest frame body accepted, in bytes
+	 * @param memory the budget for frames that have not fully arrived, shared by the
+	 * connections of a server, or {@code null} for none
+	 * @param frameTimeoutNanos how long a frame may take to arrive from its first byte,
+	 * {@code 0} for no limit
+	 * @see FrameBodyDecoder
+	 */
+	public static void addHandlers(ChannelPipeline pipeline, int maxFrameSize, @Nullable InboundMemory memory,
+			long frameTimeoutNanos) {
 		pipeline.addLast("prefaceEncoder", PrefaceEncoder.INSTANCE);
 		pipeline.addLast("prefaceDecoder", new PrefaceDecoder());
-		pipeline.addLast("frameDecoder", new FrameBodyDecoder(maxFrameSize));
+		pipeline.addLast("frameDecoder", new FrameBodyDecoder(maxFrameSize, memory, frameTimeoutNanos));
 		pipeline.addLast("framePrepender", PREPENDER);
 	}
 

@@ -119,4 +119,70 @@ class MessageChannelTests {
 		assertThat(late.refCnt()).isZero();
 	}
 
+	@Test
+	void sinkThatReportsItsSendsMakesTheChannelUnwritableAboveTheHighWaterMark() {
+		List<ByteBuf> held = new CopyOnWriteArrayList<>();
+		List<Boolean> changes = new CopyOnWriteArrayList<>();
+		MessageChannel.Sink slowSink = new MessageChannel.Sink() {
+
+			@Override
+			public void opened(MessageChannel channel) {
+				channel.countSends();
+			}
+
+			@Override
+			public void send(ByteBuf message) {
+				held.add(message);
+			}
+
+			@Override
+			public void close(@Nullable String reason) {
+			}
+
+		};
+		MessageChannel channel = new MessageChannel(slowSink, new InetSocketAddress("127.0.0.1", 1), null,
+				UnpooledByteBufAllocator.DEFAULT);
+		channel.pipeline().addLast(new ChannelInboundHandlerAdapter() {
+
+			@Override
+			public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+				changes.add(ctx.channel().isWritable());
+			}
+
+		});
+		this.eventLoop.register(channel).syncUninterruptibly();
+		int high = channel.config().getWriteBufferHighWaterMark();
+		assertThat(channel.isWritable()).isTrue();
+		channel.writeAndFlush(Unpooled.buffer().writeZero(high)).syncUninterruptibly();
+		assertThat(channel.isWritable()).as("at the high-water mark").isTrue();
+		channel.writeAndFlush(Unpooled.buffer().writeZero(1)).syncUninterruptibly();
+		assertThat(channel.isWritable()).as("past the high-water mark").isFalse();
+		assertThat(channel.pendingBytes()).isEqualTo(high + 1);
+		assertThat(channel.bytesBeforeUnwritable()).isZero();
+		ByteBuf first = held.remove(0);
+		int size = first.readableBytes();
+		first.release();
+		channel.messageSent(size);
+		await().until(() -> channel.isWritable());
+		// The outbound buffer of every channel fires changes of its own as well, while
+		// a write waits for its flush: the channel's answer is what counts.
+		assertThat(changes).containsSubsequence(false, true).last().isEqualTo(true);
+		for (ByteBuf message : held) {
+			channel.messageSent(message.readableBytes());
+			message.release();
+		}
+		assertThat(channel.pendingBytes()).isZero();
+		channel.close().syncUninterruptibly();
+	}
+
+	@Test
+	void sinkThatDoesNotReportItsSendsLeavesTheChannelWritable() {
+		MessageChannel channel = channel();
+		this.eventLoop.register(channel).syncUninterruptibly();
+		channel.writeAndFlush(Unpooled.buffer().writeZero(channel.config().getWriteBufferHighWaterMark() * 2))
+			.syncUninterruptibly();
+		assertThat(channel.isWritable()).isTrue();
+		assertThat(channel.pendingBytes()).isZero();
+	}
+
 }

@@ -23,7 +23,10 @@ import org.springframework.web.socket.WebSocketSession;
  * the peer reads, so messages are queued and sent, in order, by one task at a time on the
  * send executor, never on the event loop that produced them. A close waits behind the
  * messages queued before it. Each message is sent from the buffer the server encoded it
- * into, which is released once the send returns.
+ * into, which is released once the send returns. The channel is told of every message
+ * sent or dropped, so that it stops being writable while the queue holds more than its
+ * high-water mark: a peer that does not read holds back the server's streams, and its
+ * connection is ended once the queue exceeds the server's outbound limit.
  */
 final class WebSocketSink implements MessageChannel.Sink {
 
@@ -44,15 +47,23 @@ final class WebSocketSink implements MessageChannel.Sink {
 
 	private volatile boolean failed;
 
+	private volatile MessageChannel channel;
+
 	WebSocketSink(WebSocketSession session, Executor executor) {
 		this.session = session;
 		this.executor = executor;
 	}
 
 	@Override
+	public void opened(MessageChannel channel) {
+		this.channel = channel;
+		channel.countSends();
+	}
+
+	@Override
 	public void send(ByteBuf message) {
 		if (this.failed) {
-			message.release();
+			done(message);
 			return;
 		}
 		this.queue.offer(message);
@@ -123,7 +134,16 @@ final class WebSocketSink implements MessageChannel.Sink {
 			closeSession(CloseStatus.SESSION_NOT_RELIABLE);
 		}
 		finally {
-			message.release();
+			done(message);
+		}
+	}
+
+	private void done(ByteBuf message) {
+		int size = message.readableBytes();
+		message.release();
+		MessageChannel target = this.channel;
+		if (target != null) {
+			target.messageSent(size);
 		}
 	}
 
@@ -144,7 +164,12 @@ final class WebSocketSink implements MessageChannel.Sink {
 	private void discardQueued() {
 		Object item;
 		while ((item = this.queue.poll()) != null) {
-			ReferenceCountUtil.release(item);
+			if (item instanceof ByteBuf message) {
+				done(message);
+			}
+			else {
+				ReferenceCountUtil.release(item);
+			}
 		}
 	}
 
