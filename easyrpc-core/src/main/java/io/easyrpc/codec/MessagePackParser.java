@@ -68,6 +68,8 @@ final class MessagePackParser extends ParserMinimalBase {
 
 	private ValueType tokenType;
 
+	private ValueType rootType;
+
 	private String text;
 
 	private char[] textCharacters;
@@ -110,6 +112,15 @@ final class MessagePackParser extends ParserMinimalBase {
 	 */
 	ValueType currentMessagePackType() {
 		return this.tokenType;
+	}
+
+	/**
+	 * Return the MessagePack type of the root value, for error messages: the type the
+	 * peer actually sent, whatever token the parser stopped at.
+	 * @return the type, or {@code null} before the first token
+	 */
+	ValueType rootMessagePackType() {
+		return this.rootType;
 	}
 
 	@Override
@@ -181,7 +192,9 @@ final class MessagePackParser extends ParserMinimalBase {
 				return _updateTokenToNull();
 			}
 			this.rootValueRead = true;
-			return readValue();
+			JsonToken token = readValue();
+			this.rootType = this.tokenType;
+			return token;
 		}
 		catch (MessageInsufficientBufferException ex) {
 			throw new StreamReadException(this,

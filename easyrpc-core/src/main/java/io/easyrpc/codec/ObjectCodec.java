@@ -8,14 +8,13 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.easyrpc.codec.ValueType.Kind;
+import io.easyrpc.internal.msgpack.BoundedUnpacker;
 import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
 import tools.jackson.core.JacksonException;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JavaType;
@@ -46,8 +45,6 @@ import tools.jackson.databind.JavaType;
  * what Jackson itself needs.
  */
 public final class ObjectCodec {
-
-	private static final byte[] NO_BYTES = {};
 
 	private static final Object NOT_HANDLED = new Object();
 
@@ -380,10 +377,19 @@ public final class ObjectCodec {
 					failure);
 		}
 		if (failure instanceof JacksonException jackson) {
-			String found = (jackson.processor() instanceof MessagePackParser parser
-					&& parser.currentMessagePackType() != null) ? parser.currentMessagePackType().name() : "value";
+			// Name the type of the value the peer sent, not of the token the parser
+			// stopped at (a map key, say), and the nested value's type where it differs.
+			String found = "value";
+			String nested = "";
+			if (jackson.processor() instanceof MessagePackParser parser && parser.rootMessagePackType() != null) {
+				found = parser.rootMessagePackType().name();
+				if (!jackson.getPath().isEmpty() && parser.currentMessagePackType() != null
+						&& parser.currentToken() != tools.jackson.core.JsonToken.PROPERTY_NAME) {
+					nested = ", found MessagePack " + parser.currentMessagePackType().name();
+				}
+			}
 			return new CodecException("Cannot decode MessagePack " + found + " as " + type + ": "
-					+ jackson.getOriginalMessage() + pathOf(jackson), failure);
+					+ jackson.getOriginalMessage() + pathOf(jackson) + nested, failure);
 		}
 		return new CodecException("Cannot decode MessagePack input as " + type + ": " + failure.getMessage(), failure);
 	}
@@ -427,36 +433,19 @@ public final class ObjectCodec {
 
 		final MessagePackBuffer buffer = new MessagePackBuffer();
 
-		private final ArrayBufferInput input = new ArrayBufferInput(NO_BYTES);
-
-		private @Nullable MessageUnpacker unpacker;
+		private final BoundedUnpacker unpacker = new BoundedUnpacker();
 
 		boolean inUse;
 
-		MessageUnpacker unpacker(byte[] bytes) throws IOException {
-			this.input.reset(bytes);
-			if (this.unpacker == null) {
-				this.unpacker = MessagePack.newDefaultUnpacker(this.input);
-			}
-			else {
-				this.unpacker.reset(this.input);
-			}
-			return this.unpacker;
+		MessageUnpacker unpacker(byte[] bytes) {
+			return this.unpacker.reset(bytes, 0, bytes.length);
 		}
 
 		/**
 		 * Let go of the caller's array so that a thread does not keep it reachable.
 		 */
 		void releaseUnpacker() {
-			this.input.reset(NO_BYTES);
-			if (this.unpacker != null) {
-				try {
-					this.unpacker.reset(this.input);
-				}
-				catch (IOException ex) {
-					this.unpacker = null;
-				}
-			}
+			this.unpacker.clear();
 		}
 
 	}
