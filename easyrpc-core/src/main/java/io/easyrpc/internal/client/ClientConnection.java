@@ -9,8 +9,7 @@ import javax.net.ssl.SSLException;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
-import io.easyrpc.middleware.MessageInfo;
-import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
@@ -18,6 +17,8 @@ import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
+import io.easyrpc.middleware.MessageInfo;
+import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.transport.Tls;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
@@ -503,7 +504,8 @@ final class ClientConnection extends FrameConnection {
 			this.goingAway = true;
 			this.goAwayStatus = RpcStatus.fromCode(goAway.statusCode());
 			this.goAwayMessage = goAway.message();
-			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
+			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus,
+					LogSafe.text(goAway.message()));
 			this.owner.connectionGoingAway(this);
 			// Requests sent before the GOAWAY arrived are answered, if only as not
 			// started; then the connection has nothing left to do.

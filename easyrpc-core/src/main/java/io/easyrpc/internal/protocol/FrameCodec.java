@@ -505,7 +505,7 @@ public final class FrameCodec {
 		if (timeout < 0) {
 			throw malformed("negative timeout " + timeout, null);
 		}
-		return new Metadata(timeout, idempotencyKey, sessionId, headers);
+		return new Metadata(Math.min(timeout, Metadata.MAX_TIMEOUT_MILLIS), idempotencyKey, sessionId, headers);
 	}
 
 	private static Map<String, String> readHeaders(MessageUnpacker unpacker) throws IOException {

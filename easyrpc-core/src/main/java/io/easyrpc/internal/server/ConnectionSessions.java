@@ -8,6 +8,8 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
 import io.easyrpc.internal.ContextAccess;
+import io.easyrpc.internal.logging.LogSafe;
+import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.server.ServerMethod;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -25,6 +27,8 @@ final class ConnectionSessions {
 
 	// The lines it logs are the connection's: they keep its category.
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
+
+	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
 
 	private final Map<String, ServerSession> sessions = new ConcurrentHashMap<>();
 
@@ -67,7 +71,7 @@ final class ConnectionSessions {
 		int limit = this.server.maxSessionsPerConnection();
 		if (this.sessions.size() >= limit) {
 			this.server.rejected(method.key(), "max-sessions");
-			logger.warn("Refusing a new easyrpc session from {}: the connection has {} open sessions",
+			warnings.warn("max-sessions", "Refusing a new easyrpc session from {}: the connection has {} open sessions",
 					this.connection.remoteAddress(), limit);
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
 					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
@@ -84,7 +88,8 @@ final class ConnectionSessions {
 	void end(@Nullable String id) {
 		ServerSession session = (id != null) ? this.sessions.remove(id) : null;
 		if (session != null) {
-			logger.debug("easyrpc session {} from {} ended by the client", id, this.connection.remoteAddress());
+			logger.debug("easyrpc session {} from {} ended by the client", LogSafe.text(id),
+					this.connection.remoteAddress());
 			CONTEXTS.end(session);
 		}
 	}

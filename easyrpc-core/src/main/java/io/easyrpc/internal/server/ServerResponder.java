@@ -10,6 +10,8 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
+import io.easyrpc.internal.logging.LogSafe;
+import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
@@ -38,6 +40,8 @@ final class ServerResponder {
 
 	// The lines it logs are the connection's: they keep its category.
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
+
+	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
 
 	private final ServerConnection connection;
 
@@ -118,7 +122,7 @@ final class ServerResponder {
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), this.connection.remoteAddress(),
-					ex.getMessage());
+					LogSafe.text(ex.getMessage()));
 			refuse(callId, observation, ex);
 			return;
 		}
@@ -178,8 +182,8 @@ final class ServerResponder {
 			processed.getBytes(processed.readerIndex(), arguments);
 		}
 		catch (RpcException ex) {
-			logger.debug("Refusing forwarded call to {} from {}: {}", key, this.connection.remoteAddress(),
-					ex.getMessage());
+			logger.debug("Refusing forwarded call to {} from {}: {}", LogSafe.text(key),
+					this.connection.remoteAddress(), LogSafe.text(ex.getMessage()));
 			if (callId >= 0) {
 				refuse(callId, observation, ex);
 			}
@@ -277,14 +281,14 @@ final class ServerResponder {
 				forward(-1, route, notification.method(), notification.metadata(), notification.payload(), observation);
 				return;
 			}
-			logger.warn("Dropping notification from {} to unknown method '{}'", this.connection.remoteAddress(),
-					notification.method());
+			warnings.warn("unknown-method", "Dropping notification from {} to unknown method '{}'",
+					this.connection.remoteAddress(), LogSafe.text(notification.method()));
 			refuse(observation,
 					new RpcException(RpcStatus.NOT_FOUND, "No method '" + notification.method() + "' on this server"));
 			return;
 		}
 		if (method.streamParameter() >= 0) {
-			logger.warn("Dropping notification from {} to {}, which takes a client stream",
+			warnings.warn("refused-notification", "Dropping notification from {} to {}, which takes a client stream",
 					this.connection.remoteAddress(), method.key());
 			refuse(observation, new RpcException(RpcStatus.INVALID_ARGUMENT,
 					"Method " + method.key() + " takes a client stream and cannot answer a notification"));
@@ -298,7 +302,8 @@ final class ServerResponder {
 			arguments = admit(method, invoker, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
-			logger.warn("Dropping notification from {}: {}", this.connection.remoteAddress(), ex.getMessage());
+			warnings.warn("refused-notification", "Dropping notification from {}: {}", this.connection.remoteAddress(),
+					LogSafe.text(ex.getMessage()));
 			refuse(observation, ex);
 			return;
 		}
