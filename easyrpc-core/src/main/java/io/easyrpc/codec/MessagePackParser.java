@@ -68,8 +68,6 @@ final class MessagePackParser extends ParserMinimalBase {
 
 	private ValueType tokenType;
 
-	private ValueType rootType;
-
 	private String text;
 
 	private char[] textCharacters;
@@ -112,15 +110,6 @@ final class MessagePackParser extends ParserMinimalBase {
 	 */
 	ValueType currentMessagePackType() {
 		return this.tokenType;
-	}
-
-	/**
-	 * Return the MessagePack type of the root value, for error messages: the type the
-	 * peer actually sent, whatever token the parser stopped at.
-	 * @return the type, or {@code null} before the first token
-	 */
-	ValueType rootMessagePackType() {
-		return this.rootType;
 	}
 
 	@Override
@@ -192,16 +181,17 @@ final class MessagePackParser extends ParserMinimalBase {
 				return _updateTokenToNull();
 			}
 			this.rootValueRead = true;
-			JsonToken token = readValue();
-			this.rootType = this.tokenType;
-			return token;
+			return readValue();
 		}
 		catch (MessageInsufficientBufferException ex) {
 			throw new StreamReadException(this,
-					"Truncated MessagePack input: the input ended before the value was complete", ex);
+					"Truncated MessagePack input: the input ended before the value was complete"
+							+ ((ex.getMessage() != null) ? " (" + ex.getMessage() + ")" : ""),
+					ex);
 		}
 		catch (MessagePackException ex) {
-			throw new StreamReadException(this, "Malformed MessagePack input: " + ex.getMessage(), ex);
+			throw new StreamReadException(this, "Malformed MessagePack input: "
+					+ ((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()), ex);
 		}
 		catch (IOException ex) {
 			throw _wrapIOFailure(ex);

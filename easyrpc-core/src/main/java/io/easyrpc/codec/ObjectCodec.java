@@ -16,6 +16,7 @@ import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JavaType;
 
@@ -370,28 +371,29 @@ public final class ObjectCodec {
 		MessagePackException cause = findCause(failure, MessagePackException.class);
 		if (cause instanceof MessageInsufficientBufferException) {
 			return new CodecException("Truncated MessagePack input: the input ended before the value decoded as " + type
-					+ " was complete", failure);
+					+ " was complete" + ((cause.getMessage() != null) ? " (" + cause.getMessage() + ")" : ""), failure);
 		}
 		if (cause != null) {
-			return new CodecException("Malformed MessagePack input while decoding " + type + ": " + cause.getMessage(),
+			return new CodecException("Malformed MessagePack input while decoding " + type + ": " + describe(cause),
 					failure);
 		}
 		if (failure instanceof JacksonException jackson) {
-			// Name the type of the value the peer sent, not of the token the parser
-			// stopped at (a map key, say), and the nested value's type where it differs.
+			// Name the type of the value that failed. At a map key, Jackson has read
+			// the key (a MessagePack STRING) of the MAP it failed on.
 			String found = "value";
-			String nested = "";
-			if (jackson.processor() instanceof MessagePackParser parser && parser.rootMessagePackType() != null) {
-				found = parser.rootMessagePackType().name();
-				if (!jackson.getPath().isEmpty() && parser.currentMessagePackType() != null
-						&& parser.currentToken() != tools.jackson.core.JsonToken.PROPERTY_NAME) {
-					nested = ", found MessagePack " + parser.currentMessagePackType().name();
-				}
+			if (jackson.processor() instanceof MessagePackParser parser && parser.currentMessagePackType() != null) {
+				found = (parser.currentToken() == JsonToken.PROPERTY_NAME) ? "MAP"
+						: parser.currentMessagePackType().name();
 			}
 			return new CodecException("Cannot decode MessagePack " + found + " as " + type + ": "
-					+ jackson.getOriginalMessage() + pathOf(jackson) + nested, failure);
+					+ jackson.getOriginalMessage() + pathOf(jackson), failure);
 		}
-		return new CodecException("Cannot decode MessagePack input as " + type + ": " + failure.getMessage(), failure);
+		return new CodecException("Cannot decode MessagePack input as " + type + ": " + describe(failure), failure);
+	}
+
+	// A JIT-compiled implicit exception (a failed cast, say) may come without a message.
+	private static String describe(Throwable failure) {
+		return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getName();
 	}
 
 	private static String typeName(@Nullable Object value) {

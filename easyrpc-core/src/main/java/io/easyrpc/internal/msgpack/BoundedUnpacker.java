@@ -22,9 +22,12 @@ import org.msgpack.core.buffer.MessageBuffer;
  * <li>a str must be well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates,
  * nothing above U+10FFFF); msgpack-core would turn broken sequences into U+FFFD.</li>
  * </ul>
- * A refusal is a {@link MessageSizeException} or {@link MessageFormatException} whose
+ * A size header that claims more than remains is refused with a
+ * {@link SizeHeaderException} (the input ends before the value could), or a
+ * {@link MessageSizeException} if the claim is beyond what a Java array can hold; the
  * message names the header and its claim, such as
- * {@code str32 header claims 4294967295 bytes, 12 remain}.
+ * {@code str32 header claims 4294967295 bytes, 12 remain}. Invalid UTF-8 is refused with
+ * a {@link MessageFormatException}.
  */
 public final class BoundedUnpacker extends MessageUnpacker {
 
@@ -169,8 +172,9 @@ public final class BoundedUnpacker extends MessageUnpacker {
 
 	private void checkPayload(int length) {
 		if (length < 0 || length > remaining()) {
-			throw new MessageSizeException(
-					"payload of " + Integer.toUnsignedString(length) + " bytes, " + remaining() + " remain", length);
+			throw new SizeHeaderException(
+					"payload of " + Integer.toUnsignedString(length) + " bytes, " + remaining() + " remain",
+					Integer.toUnsignedLong(length));
 		}
 	}
 
@@ -197,8 +201,10 @@ public final class BoundedUnpacker extends MessageUnpacker {
 			String unit = (bytesPerUnit == 1 && !isContainer(format)) ? "bytes"
 					: (isMap(format) ? "entries" : "elements");
 			String tail = "bytes".equals(unit) ? " remain" : " bytes remain";
-			throw new MessageSizeException(
-					formatName(format) + " header claims " + size + " " + unit + ", " + remaining + tail, size);
+			String message = formatName(format) + " header claims " + size + " " + unit + ", " + remaining + tail;
+			// More than a Java array can hold is malformed whatever the input's length.
+			throw (size > Integer.MAX_VALUE) ? new MessageSizeException(message, size)
+					: new SizeHeaderException(message, size);
 		}
 		return size;
 	}
