@@ -8,9 +8,11 @@ import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 
 /**
- * Writes at most one warning of each kind per interval. The first warning of a kind is
- * written at once; the following ones within the interval are only counted, and the first
- * warning after the interval carries that count ({@code "(N similar warnings
+ * Writes at most one warning of each kind per interval. A server keeps one for its
+ * connections; code shared by all servers and clients keeps a static one. The first
+ * warning of a kind is written at once; the following ones within the interval are only
+ * counted, and the first warning after the interval carries that count
+ * ({@code "(N similar warnings
  * suppressed in the last 10 s)"}), so a flood of one kind from a peer costs one line per
  * interval. Kinds are a small fixed set chosen by the caller (never peer text), such as
  * {@code "unknown-method"}.
@@ -22,8 +24,6 @@ public final class RateLimitedLog {
 	/** The default interval: 10 seconds. */
 	public static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(10);
 
-	private final Logger logger;
-
 	private final long intervalNanos;
 
 	private final String intervalText;
@@ -34,20 +34,17 @@ public final class RateLimitedLog {
 
 	/**
 	 * Create a log with the default interval on the {@link System#nanoTime()} clock.
-	 * @param logger the logger to write to
 	 */
-	public RateLimitedLog(Logger logger) {
-		this(logger, DEFAULT_INTERVAL, System::nanoTime);
+	public RateLimitedLog() {
+		this(DEFAULT_INTERVAL, System::nanoTime);
 	}
 
 	/**
 	 * Create a log.
-	 * @param logger the logger to write to
 	 * @param interval the interval per kind
 	 * @param nanoTime the clock, in nanoseconds
 	 */
-	public RateLimitedLog(Logger logger, Duration interval, LongSupplier nanoTime) {
-		this.logger = logger;
+	public RateLimitedLog(Duration interval, LongSupplier nanoTime) {
 		this.intervalNanos = interval.toNanos();
 		this.intervalText = (interval.toMillis() % 1000 == 0) ? (interval.toSeconds() + " s")
 				: (interval.toMillis() + " ms");
@@ -55,23 +52,16 @@ public final class RateLimitedLog {
 	}
 
 	/**
-	 * Return the logger written to.
-	 * @return the logger
-	 */
-	public Logger logger() {
-		return this.logger;
-	}
-
-	/**
 	 * Write a warning unless one of the same kind was written within the interval.
 	 * Arguments that come from a peer must already be passed through
 	 * {@link LogSafe#text(Object)}.
+	 * @param logger the logger to write to
 	 * @param kind the kind of warning
 	 * @param format the SLF4J message format
 	 * @param arguments the arguments
 	 */
-	public void warn(String kind, String format, Object... arguments) {
-		if (!this.logger.isWarnEnabled()) {
+	public void warn(Logger logger, String kind, String format, Object... arguments) {
+		if (!logger.isWarnEnabled()) {
 			return;
 		}
 		long suppressed = admit(kind);
@@ -79,10 +69,10 @@ public final class RateLimitedLog {
 			return;
 		}
 		if (suppressed == 0) {
-			this.logger.warn(format, arguments);
+			logger.warn(format, arguments);
 		}
 		else {
-			this.logger.warn(format + " (" + suppressed + " similar warning" + ((suppressed != 1) ? "s" : "")
+			logger.warn(format + " (" + suppressed + " similar warning" + ((suppressed != 1) ? "s" : "")
 					+ " suppressed in the last " + this.intervalText + ")", arguments);
 		}
 	}

@@ -9,7 +9,6 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
 import io.easyrpc.internal.ContextAccess;
 import io.easyrpc.internal.logging.LogSafe;
-import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.server.ServerMethod;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -27,8 +26,6 @@ final class ConnectionSessions {
 
 	// The lines it logs are the connection's: they keep its category.
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
-
-	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
 
 	private final Map<String, ServerSession> sessions = new ConcurrentHashMap<>();
 
@@ -71,8 +68,10 @@ final class ConnectionSessions {
 		int limit = this.server.maxSessionsPerConnection();
 		if (this.sessions.size() >= limit) {
 			this.server.rejected(method.key(), "max-sessions");
-			warnings.warn("max-sessions", "Refusing a new easyrpc session from {}: the connection has {} open sessions",
-					this.connection.remoteAddress(), limit);
+			this.server.warnings()
+				.warn(logger, "max-sessions",
+						"Refusing a new easyrpc session from {}: the connection has {} open sessions",
+						this.connection.remoteAddress(), limit);
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
 					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
 		}

@@ -8,7 +8,6 @@ import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcStatus;
 import io.easyrpc.internal.logging.LogSafe;
-import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
@@ -58,8 +57,6 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 
 	// The lines it logs are the connection's: they keep its category.
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
-
-	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
 
 	private static final String UNAUTHENTICATED_REASON = "unauthenticated";
 
@@ -264,8 +261,9 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 			this.connection.send(FrameCodec.encodePing(ctx.alloc(), true, ping.data()));
 		}
 		else if (frame instanceof Frame.GoAway goAway) {
-			warnings.warn("unauthenticated", "easyrpc client {} left before authenticating: {}",
-					this.connection.remoteAddress(), LogSafe.text(goAway.message()));
+			this.server.warnings()
+				.warn(logger, "unauthenticated", "easyrpc client {} left before authenticating: {}",
+						this.connection.remoteAddress(), LogSafe.text(goAway.message()));
 			this.server.rejected("", UNAUTHENTICATED_REASON);
 			this.connection.refuse(RpcStatus.UNAUTHENTICATED, "Not authenticated");
 		}
@@ -280,7 +278,9 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 	}
 
 	private void refuse(String methodKey, String logReason, String message) {
-		warnings.warn("unauthenticated", "Refusing easyrpc client {}: {}", this.connection.remoteAddress(), logReason);
+		this.server.warnings()
+			.warn(logger, "unauthenticated", "Refusing easyrpc client {}: {}", this.connection.remoteAddress(),
+					logReason);
 		this.server.rejected(methodKey, UNAUTHENTICATED_REASON);
 		this.connection.refuse(RpcStatus.UNAUTHENTICATED, message);
 	}

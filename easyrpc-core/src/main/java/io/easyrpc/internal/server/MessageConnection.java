@@ -33,7 +33,7 @@ public final class MessageConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(MessageConnection.class);
 
-	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
+	private static final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final MessageChannel channel;
 
@@ -125,8 +125,8 @@ public final class MessageConnection {
 	private void fail(String reason) {
 		this.failed = true;
 		release();
-		warnings.warn("protocol-error", "Closing easyrpc message connection from {}: {}", this.channel.remoteAddress(),
-				LogSafe.text(reason));
+		warnings.warn(logger, "protocol-error", "Closing easyrpc message connection from {}: {}",
+				this.channel.remoteAddress(), LogSafe.text(reason));
 		this.channel.refuse(reason);
 	}
 

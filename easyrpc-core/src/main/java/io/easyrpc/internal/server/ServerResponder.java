@@ -11,7 +11,6 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
 import io.easyrpc.internal.logging.LogSafe;
-import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
@@ -40,8 +39,6 @@ final class ServerResponder {
 
 	// The lines it logs are the connection's: they keep its category.
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
-
-	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
 
 	private final ServerConnection connection;
 
@@ -281,15 +278,18 @@ final class ServerResponder {
 				forward(-1, route, notification.method(), notification.metadata(), notification.payload(), observation);
 				return;
 			}
-			warnings.warn("unknown-method", "Dropping notification from {} to unknown method '{}'",
-					this.connection.remoteAddress(), LogSafe.text(notification.method()));
+			this.server.warnings()
+				.warn(logger, "unknown-method", "Dropping notification from {} to unknown method '{}'",
+						this.connection.remoteAddress(), LogSafe.text(notification.method()));
 			refuse(observation,
 					new RpcException(RpcStatus.NOT_FOUND, "No method '" + notification.method() + "' on this server"));
 			return;
 		}
 		if (method.streamParameter() >= 0) {
-			warnings.warn("refused-notification", "Dropping notification from {} to {}, which takes a client stream",
-					this.connection.remoteAddress(), method.key());
+			this.server.warnings()
+				.warn(logger, "refused-notification",
+						"Dropping notification from {} to {}, which takes a client stream",
+						this.connection.remoteAddress(), method.key());
 			refuse(observation, new RpcException(RpcStatus.INVALID_ARGUMENT,
 					"Method " + method.key() + " takes a client stream and cannot answer a notification"));
 			return;
@@ -302,8 +302,9 @@ final class ServerResponder {
 			arguments = admit(method, invoker, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
-			warnings.warn("refused-notification", "Dropping notification from {}: {}", this.connection.remoteAddress(),
-					LogSafe.text(ex.getMessage()));
+			this.server.warnings()
+				.warn(logger, "refused-notification", "Dropping notification from {}: {}",
+						this.connection.remoteAddress(), LogSafe.text(ex.getMessage()));
 			refuse(observation, ex);
 			return;
 		}

@@ -45,7 +45,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(FrameConnection.class);
 
-	private static final RateLimitedLog warnings = new RateLimitedLog(logger);
+	private static final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final int maxFrameSize;
 
@@ -287,7 +287,7 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (error instanceof ProtocolException protocolError) {
-			warnings.warn("protocol-error", "Closing easyrpc connection with {}: {}", remoteAddress(),
+			warnings.warn(logger, "protocol-error", "Closing easyrpc connection with {}: {}", remoteAddress(),
 					LogSafe.text(error.getMessage()));
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
 			return;
