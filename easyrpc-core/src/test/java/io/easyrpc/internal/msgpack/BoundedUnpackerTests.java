@@ -15,13 +15,13 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
 class BoundedUnpackerTests {
 
 	@ParameterizedTest
-	@CsvSource({ "db, ffffffff, str32 header claims 4294967295 bytes\\, 3 remain",
-			"c6, ffffffff, bin32 header claims 4294967295 bytes\\, 3 remain",
-			"dd, ffffffff, array32 header claims 4294967295 elements\\, 3 bytes remain",
-			"df, ffffffff, map32 header claims 4294967295 entries\\, 3 bytes remain",
-			"db, 7fffffff, str32 header claims 2147483647 bytes\\, 3 remain",
-			"dd, 00000002, array32 header claims 2 elements\\, 1 bytes remain",
-			"df, 00000002, map32 header claims 2 entries\\, 3 bytes remain" })
+	@CsvSource({ "db, ffffffff, 'str32 header claims 4294967295 bytes, 3 remain'",
+			"c6, ffffffff, 'bin32 header claims 4294967295 bytes, 3 remain'",
+			"dd, ffffffff, 'array32 header claims 4294967295 elements, 3 bytes remain'",
+			"df, ffffffff, 'map32 header claims 4294967295 entries, 3 bytes remain'",
+			"db, 7fffffff, 'str32 header claims 2147483647 bytes, 3 remain'",
+			"dd, 00000002, 'array32 header claims 2 elements, 1 bytes remain'",
+			"df, 00000002, 'map32 header claims 2 entries, 3 bytes remain'" })
 	void sizeHeadersAreCheckedAgainstTheRemainingBytes(String format, String size, String message) {
 		byte[] bytes = hex(
 				format + size + "a1780c".substring(0, ("dd".equals(format) && "00000002".equals(size)) ? 2 : 6));
