@@ -261,9 +261,8 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 			this.connection.send(FrameCodec.encodePing(ctx.alloc(), true, ping.data()));
 		}
 		else if (frame instanceof Frame.GoAway goAway) {
-			this.server.warnings()
-				.warn(logger, "unauthenticated", "easyrpc client {} left before authenticating: {}",
-						this.connection.remoteAddress(), LogSafe.text(goAway.message()));
+			logger.warn("easyrpc client {} left before authenticating: {}", this.connection.remoteAddress(),
+					LogSafe.text(goAway.message()));
 			this.server.rejected("", UNAUTHENTICATED_REASON);
 			this.connection.refuse(RpcStatus.UNAUTHENTICATED, "Not authenticated");
 		}
@@ -278,9 +277,7 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 	}
 
 	private void refuse(String methodKey, String logReason, String message) {
-		this.server.warnings()
-			.warn(logger, "unauthenticated", "Refusing easyrpc client {}: {}", this.connection.remoteAddress(),
-					logReason);
+		logger.warn("Refusing easyrpc client {}: {}", this.connection.remoteAddress(), logReason);
 		this.server.rejected(methodKey, UNAUTHENTICATED_REASON);
 		this.connection.refuse(RpcStatus.UNAUTHENTICATED, message);
 	}

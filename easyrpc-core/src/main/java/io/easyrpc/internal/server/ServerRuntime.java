@@ -284,8 +284,7 @@ public final class ServerRuntime {
 
 	/**
 	 * Return the limiter of this server's repeated warnings (unknown methods, refused
-	 * notifications, failed authentication, session limits): one line per kind and
-	 * interval.
+	 * notifications, session limits): one line per kind and interval.
 	 * @return the rate-limited log
 	 */
 	public RateLimitedLog warnings() {
