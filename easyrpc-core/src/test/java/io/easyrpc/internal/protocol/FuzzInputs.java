@@ -12,8 +12,12 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 public final class FuzzInputs {
 
-	/** Mutated inputs derived from each generated one. */
-	public static final int MUTATIONS = 9;
+	/**
+	 * Mutated inputs derived from each generated one: 9, or the system property
+	 * {@code easyrpc.fuzz.mutations} (the fuzz profile decodes more mutations per
+	 * generated input, so that generating values does not dominate).
+	 */
+	public static final int MUTATIONS = Integer.getInteger("easyrpc.fuzz.mutations", 9);
 
 	private static final int[] SIZED = { 0xc4, 0xc5, 0xc6, 0xc7, 0xc8, 0xc9, 0xd9, 0xda, 0xdb, 0xdc, 0xdd, 0xde, 0xdf };
 
