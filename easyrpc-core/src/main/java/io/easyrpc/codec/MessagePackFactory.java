@@ -4,6 +4,7 @@ import java.io.DataInput;
 import java.io.InputStream;
 import java.io.OutputStream;
 
+import io.easyrpc.internal.msgpack.BoundedUnpacker;
 import org.msgpack.core.MessagePack;
 import tools.jackson.core.ErrorReportConfiguration;
 import tools.jackson.core.FormatSchema;
@@ -110,7 +111,7 @@ public final class MessagePackFactory extends BinaryTSFactory {
 			int length) {
 		return new MessagePackParser(readContext, ioContext,
 				readContext.getStreamReadFeatures(this._streamReadFeatures),
-				MessagePack.newDefaultUnpacker(data, offset, length), true, false);
+				new BoundedUnpacker().reset(data, offset, length), true, false);
 	}
 
 	@Override

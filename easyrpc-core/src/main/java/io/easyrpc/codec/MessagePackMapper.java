@@ -2,7 +2,9 @@ package io.easyrpc.codec;
 
 import tools.jackson.core.TokenStreamFactory;
 import tools.jackson.core.Version;
+import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
+import tools.jackson.databind.SerializationFeature;
 import tools.jackson.databind.cfg.MapperBuilder;
 import tools.jackson.databind.cfg.MapperBuilderState;
 
@@ -11,6 +13,13 @@ import tools.jackson.databind.cfg.MapperBuilderState;
  * {@link MessagePackFactory}. Build one with {@link #builder()}, or with
  * {@link #builderFrom(ObjectMapper)} to reuse the configuration of the application's JSON
  * mapper.
+ * <p>
+ * Every builder, including one from {@link #builderFrom(ObjectMapper)}, starts with two
+ * settings stricter than Jackson 3's defaults:
+ * {@code SerializationFeature.FAIL_ON_EMPTY_BEANS} is on (an object without accessible
+ * properties fails to encode instead of becoming an empty map) and
+ * {@code DeserializationFeature.ACCEPT_FLOAT_AS_INT} is off (a MessagePack float is never
+ * truncated into an integer type). Both can be changed on the builder.
  */
 public final class MessagePackMapper extends ObjectMapper {
 
@@ -117,6 +126,7 @@ public final class MessagePackMapper extends ObjectMapper {
 		 */
 		public Builder(MessagePackFactory factory) {
 			super(factory);
+			strict();
 		}
 
 		private Builder(State state) {
@@ -131,6 +141,16 @@ public final class MessagePackMapper extends ObjectMapper {
 			this._streamFactory = factory;
 			this._formatReadFeatures = factory.getFormatReadFeatures();
 			this._formatWriteFeatures = factory.getFormatWriteFeatures();
+			strict();
+		}
+
+		// Jackson 3 turned FAIL_ON_EMPTY_BEANS off by default: an object without
+		// accessible properties would go out as an empty map and its data be lost
+		// without a word. A float for an integer (1.5 for a long) would be truncated.
+		// Both are refused on the wire; a customizer may switch them back.
+		private void strict() {
+			enable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
+			disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
 		}
 
 		@Override

@@ -185,10 +185,13 @@ final class MessagePackParser extends ParserMinimalBase {
 		}
 		catch (MessageInsufficientBufferException ex) {
 			throw new StreamReadException(this,
-					"Truncated MessagePack input: the input ended before the value was complete", ex);
+					"Truncated MessagePack input: the input ended before the value was complete"
+							+ ((ex.getMessage() != null) ? " (" + ex.getMessage() + ")" : ""),
+					ex);
 		}
 		catch (MessagePackException ex) {
-			throw new StreamReadException(this, "Malformed MessagePack input: " + ex.getMessage(), ex);
+			throw new StreamReadException(this, "Malformed MessagePack input: "
+					+ ((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName()), ex);
 		}
 		catch (IOException ex) {
 			throw _wrapIOFailure(ex);

@@ -8,15 +8,15 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentMap;
 
 import io.easyrpc.codec.ValueType.Kind;
+import io.easyrpc.internal.msgpack.BoundedUnpacker;
 import org.jspecify.annotations.Nullable;
 import org.msgpack.core.MessageFormat;
 import org.msgpack.core.MessageInsufficientBufferException;
-import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePackException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
 import tools.jackson.core.JacksonException;
+import tools.jackson.core.JsonToken;
 import tools.jackson.core.exc.JacksonIOException;
 import tools.jackson.databind.JavaType;
 
@@ -46,8 +46,6 @@ import tools.jackson.databind.JavaType;
  * what Jackson itself needs.
  */
 public final class ObjectCodec {
-
-	private static final byte[] NO_BYTES = {};
 
 	private static final Object NOT_HANDLED = new Object();
 
@@ -373,19 +371,29 @@ public final class ObjectCodec {
 		MessagePackException cause = findCause(failure, MessagePackException.class);
 		if (cause instanceof MessageInsufficientBufferException) {
 			return new CodecException("Truncated MessagePack input: the input ended before the value decoded as " + type
-					+ " was complete", failure);
+					+ " was complete" + ((cause.getMessage() != null) ? " (" + cause.getMessage() + ")" : ""), failure);
 		}
 		if (cause != null) {
-			return new CodecException("Malformed MessagePack input while decoding " + type + ": " + cause.getMessage(),
+			return new CodecException("Malformed MessagePack input while decoding " + type + ": " + describe(cause),
 					failure);
 		}
 		if (failure instanceof JacksonException jackson) {
-			String found = (jackson.processor() instanceof MessagePackParser parser
-					&& parser.currentMessagePackType() != null) ? parser.currentMessagePackType().name() : "value";
+			// Name the type of the value that failed. At a map key, Jackson has read
+			// the key (a MessagePack STRING) of the MAP it failed on.
+			String found = "value";
+			if (jackson.processor() instanceof MessagePackParser parser && parser.currentMessagePackType() != null) {
+				found = (parser.currentToken() == JsonToken.PROPERTY_NAME) ? "MAP"
+						: parser.currentMessagePackType().name();
+			}
 			return new CodecException("Cannot decode MessagePack " + found + " as " + type + ": "
 					+ jackson.getOriginalMessage() + pathOf(jackson), failure);
 		}
-		return new CodecException("Cannot decode MessagePack input as " + type + ": " + failure.getMessage(), failure);
+		return new CodecException("Cannot decode MessagePack input as " + type + ": " + describe(failure), failure);
+	}
+
+	// A JIT-compiled implicit exception (a failed cast, say) may come without a message.
+	private static String describe(Throwable failure) {
+		return (failure.getMessage() != null) ? failure.getMessage() : failure.getClass().getName();
 	}
 
 	private static String typeName(@Nullable Object value) {
@@ -427,36 +435,19 @@ public final class ObjectCodec {
 
 		final MessagePackBuffer buffer = new MessagePackBuffer();
 
-		private final ArrayBufferInput input = new ArrayBufferInput(NO_BYTES);
-
-		private @Nullable MessageUnpacker unpacker;
+		private final BoundedUnpacker unpacker = new BoundedUnpacker();
 
 		boolean inUse;
 
-		MessageUnpacker unpacker(byte[] bytes) throws IOException {
-			this.input.reset(bytes);
-			if (this.unpacker == null) {
-				this.unpacker = MessagePack.newDefaultUnpacker(this.input);
-			}
-			else {
-				this.unpacker.reset(this.input);
-			}
-			return this.unpacker;
+		MessageUnpacker unpacker(byte[] bytes) {
+			return this.unpacker.reset(bytes, 0, bytes.length);
 		}
 
 		/**
 		 * Let go of the caller's array so that a thread does not keep it reachable.
 		 */
 		void releaseUnpacker() {
-			this.input.reset(NO_BYTES);
-			if (this.unpacker != null) {
-				try {
-					this.unpacker.reset(this.input);
-				}
-				catch (IOException ex) {
-					this.unpacker = null;
-				}
-			}
+			this.unpacker.clear();
 		}
 
 	}

@@ -3,6 +3,7 @@ package io.easyrpc.middleware;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.logging.LogSafe;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -34,7 +35,7 @@ public final class AccessLogObserver implements ServerCallObserver {
 			@Override
 			public void stop(RpcStatus status, @Nullable Throwable error) {
 				long micros = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
-				logger.info("{} {} {} {}.{} ms{}", call.methodKey(), call.peer(), status, micros / 1000,
+				logger.info("{} {} {} {}.{} ms{}", LogSafe.text(call.methodKey()), call.peer(), status, micros / 1000,
 						String.format("%03d", micros % 1000), call.oneWay() ? " one-way" : "");
 			}
 

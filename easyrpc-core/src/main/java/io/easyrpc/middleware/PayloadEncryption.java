@@ -23,6 +23,7 @@ import javax.crypto.spec.SecretKeySpec;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.logging.LogSafe;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -306,14 +307,14 @@ public final class PayloadEncryption implements RpcProcessor {
 		if (now - last >= WARN_INTERVAL_NANOS && this.lastWarning.compareAndSet(last, now)) {
 			long suppressed = this.suppressedWarnings.sumThenReset();
 			logger.warn("Refused encrypted {} of {} from {}: {}{}", message.kind().name().toLowerCase(Locale.ROOT),
-					message.methodKey(), message.peer(), ex.getDescription(),
+					LogSafe.text(message.methodKey()), message.peer(), LogSafe.text(ex.getDescription()),
 					(suppressed > 0) ? " (" + suppressed + " more refused since the last warning)" : "");
 		}
 		else {
 			this.suppressedWarnings.increment();
 			if (logger.isDebugEnabled()) {
 				logger.debug("Refused encrypted {} of {} from {}: {}", message.kind().name().toLowerCase(Locale.ROOT),
-						message.methodKey(), message.peer(), ex.getDescription());
+						LogSafe.text(message.methodKey()), message.peer(), LogSafe.text(ex.getDescription()));
 			}
 		}
 	}

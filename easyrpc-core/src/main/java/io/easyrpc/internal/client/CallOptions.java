@@ -7,6 +7,7 @@ import java.util.function.Function;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.codec.ValueType;
+import io.easyrpc.internal.protocol.Metadata;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -27,6 +28,8 @@ public final class CallOptions {
 
 	private final ValueType resultType;
 
+	private static final Duration MAX_TIMEOUT = Duration.ofMillis(Metadata.MAX_TIMEOUT_MILLIS);
+
 	private final long timeoutNanos;
 
 	private final long timeoutMillis;
@@ -44,12 +47,18 @@ public final class CallOptions {
 		this.argumentTypes = (argumentTypes != null) ? argumentTypes : NO_TYPES;
 		this.resultType = resultType;
 		this.timeoutNanos = (kind != Kind.ONE_WAY && kind != Kind.FORWARD_ONE_WAY && timeout != null
-				&& !timeout.isNegative()) ? timeout.toNanos() : 0;
+				&& !timeout.isNegative()) ? clamp(timeout).toNanos() : 0;
 		this.timeoutMillis = (this.timeoutNanos > 0) ? Math.max(1, TimeUnit.NANOSECONDS.toMillis(this.timeoutNanos))
 				: 0;
 		this.errorMapper = errorMapper;
 		this.routingKeyIndex = -1;
 		this.idempotent = false;
+	}
+
+	// A deadline further away than Metadata.MAX_TIMEOUT_MILLIS is cut to it: the nanos
+	// of a few centuries overflow Duration.toNanos() and nanoTime() arithmetic.
+	private static Duration clamp(Duration timeout) {
+		return (timeout.compareTo(MAX_TIMEOUT) > 0) ? MAX_TIMEOUT : timeout;
 	}
 
 	private CallOptions(CallOptions options, int routingKeyIndex, boolean idempotent) {

@@ -11,6 +11,7 @@ import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.ProcessorChain;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
@@ -503,7 +504,8 @@ final class ClientConnection extends FrameConnection {
 			this.goingAway = true;
 			this.goAwayStatus = RpcStatus.fromCode(goAway.statusCode());
 			this.goAwayMessage = goAway.message();
-			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus, goAway.message());
+			logger.debug("Server {} sent GOAWAY {}: {}", this.owner.address(), this.goAwayStatus,
+					LogSafe.text(goAway.message()));
 			this.owner.connectionGoingAway(this);
 			// Requests sent before the GOAWAY arrived are answered, if only as not
 			// started; then the connection has nothing left to do.

@@ -6,9 +6,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.msgpack.SizeHeaderException;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
+import org.msgpack.core.MessageInsufficientBufferException;
 import org.msgpack.core.MessagePackException;
+import org.msgpack.core.MessageSizeException;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
 
@@ -353,8 +356,13 @@ public final class FrameCodec {
 		catch (ProtocolException ex) {
 			throw ex;
 		}
+		catch (MessageInsufficientBufferException ex) {
+			throw malformed(
+					"the frame ends inside a value" + ((ex.getMessage() != null) ? " (" + ex.getMessage() + ")" : ""),
+					ex);
+		}
 		catch (IOException | MessagePackException | IndexOutOfBoundsException ex) {
-			throw malformed(ex.getMessage(), ex);
+			throw malformed((ex.getMessage() != null) ? ex.getMessage() : ex.getClass().getSimpleName(), ex);
 		}
 	}
 
@@ -505,7 +513,7 @@ public final class FrameCodec {
 		if (timeout < 0) {
 			throw malformed("negative timeout " + timeout, null);
 		}
-		return new Metadata(timeout, idempotencyKey, sessionId, headers);
+		return new Metadata(Math.min(timeout, Metadata.MAX_TIMEOUT_MILLIS), idempotencyKey, sessionId, headers);
 	}
 
 	private static Map<String, String> readHeaders(MessageUnpacker unpacker) throws IOException {
@@ -522,7 +530,16 @@ public final class FrameCodec {
 	}
 
 	private static ByteBuf readPayload(MessageUnpacker unpacker, ByteBuf body) throws IOException {
-		int length = unpacker.unpackBinaryHeader();
+		int length;
+		try {
+			length = unpacker.unpackBinaryHeader();
+		}
+		catch (SizeHeaderException ex) {
+			throw malformed("payload of " + ex.claimed() + " bytes exceeds the frame (" + ex.getMessage() + ")", ex);
+		}
+		catch (MessageSizeException ex) {
+			throw malformed("payload of " + ex.getSize() + " bytes exceeds the frame (" + ex.getMessage() + ")", ex);
+		}
 		long offset = unpacker.getTotalReadBytes();
 		if (length < 0 || offset + length > body.readableBytes()) {
 			throw malformed("payload of " + Integer.toUnsignedString(length) + " bytes exceeds the frame", null);

@@ -3,6 +3,7 @@ package io.easyrpc.internal.protocol;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
+import io.easyrpc.internal.msgpack.BoundedUnpacker;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -10,7 +11,6 @@ import io.netty.util.concurrent.FastThreadLocal;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
 import org.msgpack.core.MessageUnpacker;
-import org.msgpack.core.buffer.ArrayBufferInput;
 
 /**
  * Per-thread msgpack-core packers and unpackers bound to Netty buffers. Creating a packer
@@ -25,8 +25,6 @@ public final class MessagePackBuffers {
 
 	private static final int MAX_KEPT_SCRATCH = 256 * 1024;
 
-	private static final MessagePack.UnpackerConfig UNPACKER_CONFIG = new MessagePack.UnpackerConfig();
-
 	private static final FastThreadLocal<MessagePackBuffers> LOCAL = new FastThreadLocal<>() {
 
 		@Override
@@ -40,9 +38,7 @@ public final class MessagePackBuffers {
 
 	private final MessagePacker packer = PACKER_CONFIG.newPacker(this.output);
 
-	private final ArrayBufferInput input = new ArrayBufferInput(new byte[0]);
-
-	private final MessageUnpacker unpacker = UNPACKER_CONFIG.newUnpacker(this.input);
+	private final BoundedUnpacker unpacker = new BoundedUnpacker();
 
 	private boolean packerInUse;
 
@@ -177,25 +173,18 @@ public final class MessagePackBuffers {
 	 * Return an unpacker positioned at the first readable byte of {@code source}, reading
 	 * up to its writer index. The buffer's reader index is not changed. Direct buffers
 	 * are copied to the heap first, since msgpack-core cannot read direct memory without
-	 * extra JVM flags.
+	 * extra JVM flags. The unpacker checks every size header against the readable bytes
+	 * and refuses invalid UTF-8 ({@link BoundedUnpacker}).
 	 * @param source the buffer to read
 	 * @return the thread's unpacker
 	 */
 	public MessageUnpacker unpacker(ByteBuf source) {
 		if (source.hasArray()) {
-			this.input.reset(source.array(), source.arrayOffset() + source.readerIndex(), source.readableBytes());
+			return this.unpacker.reset(source.array(), source.arrayOffset() + source.readerIndex(),
+					source.readableBytes());
 		}
-		else {
-			byte[] copy = ByteBufUtil.getBytes(source);
-			this.input.reset(copy, 0, copy.length);
-		}
-		try {
-			this.unpacker.reset(this.input);
-		}
-		catch (IOException ex) {
-			throw new UncheckedIOException(ex);
-		}
-		return this.unpacker;
+		byte[] copy = ByteBufUtil.getBytes(source);
+		return this.unpacker.reset(copy, 0, copy.length);
 	}
 
 }

@@ -17,6 +17,13 @@ public record Metadata(long timeoutMillis, String idempotencyKey, String session
 	/** Metadata with no deadline and no headers. */
 	public static final Metadata EMPTY = new Metadata(0, null, null, Collections.emptyMap());
 
+	/**
+	 * The longest relative deadline honoured: 30 days. A longer one, sent or configured,
+	 * is cut to this, so that adding it to {@link System#nanoTime()} cannot overflow (a
+	 * timeout of about 292 years would, and the call would fail at once).
+	 */
+	public static final long MAX_TIMEOUT_MILLIS = 30L * 24 * 60 * 60 * 1000;
+
 	/** Map key of the relative deadline in milliseconds. */
 	public static final int KEY_TIMEOUT = 1;
 

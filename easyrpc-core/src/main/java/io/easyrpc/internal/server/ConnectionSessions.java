@@ -8,6 +8,7 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
 import io.easyrpc.internal.ContextAccess;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.server.ServerMethod;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
@@ -67,8 +68,10 @@ final class ConnectionSessions {
 		int limit = this.server.maxSessionsPerConnection();
 		if (this.sessions.size() >= limit) {
 			this.server.rejected(method.key(), "max-sessions");
-			logger.warn("Refusing a new easyrpc session from {}: the connection has {} open sessions",
-					this.connection.remoteAddress(), limit);
+			this.server.warnings()
+				.warn(logger, "max-sessions",
+						"Refusing a new easyrpc session from {}: the connection has {} open sessions",
+						this.connection.remoteAddress(), limit);
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "A connection may have at most " + limit
 					+ " open sessions (easyrpc.server.max-sessions-per-connection): close sessions that are done");
 		}
@@ -84,7 +87,8 @@ final class ConnectionSessions {
 	void end(@Nullable String id) {
 		ServerSession session = (id != null) ? this.sessions.remove(id) : null;
 		if (session != null) {
-			logger.debug("easyrpc session {} from {} ended by the client", id, this.connection.remoteAddress());
+			logger.debug("easyrpc session {} from {} ended by the client", LogSafe.text(id),
+					this.connection.remoteAddress());
 			CONTEXTS.end(session);
 		}
 	}

@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLSession;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
@@ -261,7 +262,7 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 		}
 		else if (frame instanceof Frame.GoAway goAway) {
 			logger.warn("easyrpc client {} left before authenticating: {}", this.connection.remoteAddress(),
-					goAway.message());
+					LogSafe.text(goAway.message()));
 			this.server.rejected("", UNAUTHENTICATED_REASON);
 			this.connection.refuse(RpcStatus.UNAUTHENTICATED, "Not authenticated");
 		}

@@ -2,6 +2,8 @@ package io.easyrpc.internal.server;
 
 import java.nio.ByteBuffer;
 
+import io.easyrpc.internal.logging.LogSafe;
+import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
 import io.easyrpc.internal.transport.FrameBodyDecoder;
@@ -30,6 +32,8 @@ import org.slf4j.LoggerFactory;
 public final class MessageConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(MessageConnection.class);
+
+	private static final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final MessageChannel channel;
 
@@ -121,7 +125,8 @@ public final class MessageConnection {
 	private void fail(String reason) {
 		this.failed = true;
 		release();
-		logger.warn("Closing easyrpc message connection from {}: {}", this.channel.remoteAddress(), reason);
+		warnings.warn(logger, "protocol-error", "Closing easyrpc message connection from {}: {}",
+				this.channel.remoteAddress(), LogSafe.text(reason));
 		this.channel.refuse(reason);
 	}
 

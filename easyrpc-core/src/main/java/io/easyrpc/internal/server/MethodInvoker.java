@@ -233,6 +233,10 @@ public final class MethodInvoker {
 				}
 				index = -1;
 			}
+			if (unpacker.hasNext()) {
+				throw invalid((payload.readableBytes() - unpacker.getTotalReadBytes())
+						+ " bytes follow the arguments; the payload must be one array or map");
+			}
 			for (int i = 0; i < arguments.length; i++) {
 				if (arguments[i] == null && this.method.getParameterTypes()[i].isPrimitive()) {
 					throw invalid("argument '" + this.parameterNames[i] + "' of primitive type "

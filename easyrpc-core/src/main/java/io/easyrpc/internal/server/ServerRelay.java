@@ -12,6 +12,7 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.internal.ContextAccess;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.middleware.CallObservation;
@@ -144,7 +145,7 @@ final class ServerRelay implements Forwarding.Listener {
 				failCaller(this.server.exceptionMapper().map(ex, null));
 			}
 			else {
-				logger.debug("A middleware failed after forwarding {}", this.context.methodKey(), ex);
+				logger.debug("A middleware failed after forwarding {}", LogSafe.text(this.context.methodKey()), ex);
 			}
 		}
 		finally {

@@ -12,6 +12,7 @@ import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.ServerSession;
+import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
@@ -147,7 +148,7 @@ final class ServerResponder {
 		}
 		catch (RpcException ex) {
 			logger.debug("Refusing call to {} from {}: {}", method.key(), this.connection.remoteAddress(),
-					ex.getMessage());
+					LogSafe.text(ex.getMessage()));
 			refuse(callId, observation, ex);
 			if (shared != null) {
 				deliverAll(this.server.dedup().abandon(shared, ex), method, new DedupStore.Outcome(null, ex));
@@ -278,8 +279,8 @@ final class ServerResponder {
 			processed.getBytes(processed.readerIndex(), arguments);
 		}
 		catch (RpcException ex) {
-			logger.debug("Refusing forwarded call to {} from {}: {}", key, this.connection.remoteAddress(),
-					ex.getMessage());
+			logger.debug("Refusing forwarded call to {} from {}: {}", LogSafe.text(key),
+					this.connection.remoteAddress(), LogSafe.text(ex.getMessage()));
 			if (callId >= 0) {
 				refuse(callId, observation, ex);
 			}
@@ -377,15 +378,18 @@ final class ServerResponder {
 				forward(-1, route, notification.method(), notification.metadata(), notification.payload(), observation);
 				return;
 			}
-			logger.warn("Dropping notification from {} to unknown method '{}'", this.connection.remoteAddress(),
-					notification.method());
+			this.server.warnings()
+				.warn(logger, "unknown-method", "Dropping notification from {} to unknown method '{}'",
+						this.connection.remoteAddress(), LogSafe.text(notification.method()));
 			refuse(observation,
 					new RpcException(RpcStatus.NOT_FOUND, "No method '" + notification.method() + "' on this server"));
 			return;
 		}
 		if (method.streamParameter() >= 0) {
-			logger.warn("Dropping notification from {} to {}, which takes a client stream",
-					this.connection.remoteAddress(), method.key());
+			this.server.warnings()
+				.warn(logger, "refused-notification",
+						"Dropping notification from {} to {}, which takes a client stream",
+						this.connection.remoteAddress(), method.key());
 			refuse(observation, new RpcException(RpcStatus.INVALID_ARGUMENT,
 					"Method " + method.key() + " takes a client stream and cannot answer a notification"));
 			return;
@@ -398,7 +402,9 @@ final class ServerResponder {
 			arguments = admit(method, invoker, notification.payload(), MessageInfo.Kind.NOTIFICATION);
 		}
 		catch (RpcException ex) {
-			logger.warn("Dropping notification from {}: {}", this.connection.remoteAddress(), ex.getMessage());
+			this.server.warnings()
+				.warn(logger, "refused-notification", "Dropping notification from {}: {}",
+						this.connection.remoteAddress(), LogSafe.text(ex.getMessage()));
 			refuse(observation, ex);
 			return;
 		}

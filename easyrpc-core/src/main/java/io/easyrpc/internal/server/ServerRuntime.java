@@ -9,6 +9,7 @@ import java.util.concurrent.Executor;
 import java.util.function.Function;
 
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ConnectionDecision;
@@ -31,6 +32,8 @@ import org.jspecify.annotations.Nullable;
 public final class ServerRuntime {
 
 	private static volatile Function<RpcServer, ServerRuntime> access;
+
+	private final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final ServiceRegistry registry;
 
@@ -301,6 +304,15 @@ public final class ServerRuntime {
 			return "gateway route '" + this.prefix + "' to " + this.target.describe();
 		}
 
+	}
+
+	/**
+	 * Return the limiter of this server's repeated warnings (unknown methods, refused
+	 * notifications, session limits): one line per kind and interval.
+	 * @return the rate-limited log
+	 */
+	public RateLimitedLog warnings() {
+		return this.warnings;
 	}
 
 }

@@ -6,6 +6,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.logging.LogSafe;
+import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
@@ -47,6 +49,8 @@ import org.slf4j.LoggerFactory;
 public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 
 	private static final Logger logger = LoggerFactory.getLogger(FrameConnection.class);
+
+	private static final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final int maxFrameSize;
 
@@ -309,7 +313,8 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 			return;
 		}
 		if (error instanceof ProtocolException protocolError) {
-			logger.warn("Closing easyrpc connection with {}: {}", remoteAddress(), error.getMessage());
+			warnings.warn(logger, "protocol-error", "Closing easyrpc connection with {}: {}", remoteAddress(),
+					LogSafe.text(error.getMessage()));
 			closeWithGoAway(protocolError.getStatus(), error.getMessage());
 			return;
 		}
