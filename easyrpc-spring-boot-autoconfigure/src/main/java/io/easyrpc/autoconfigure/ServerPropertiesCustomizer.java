@@ -37,6 +37,7 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 		map.from(properties::getMaxSessionsPerConnection).to(builder::maxSessionsPerConnection);
 		map.from(properties::getStreamWindow).to(builder::streamWindow);
 		map.from(properties::isExposeStackTraces).to(builder::exposeStackTraces);
+		map.from(properties.getLimit()::toConcurrencyLimit).to(builder::concurrencyLimit);
 		map.from(properties.getAuth()::getTimeout).to(builder::authTimeout);
 		map.from(properties.getAuth()::getSharedSecret).to(builder::sharedSecret);
 		EasyRpcServerProperties.Ssl ssl = properties.getSsl();

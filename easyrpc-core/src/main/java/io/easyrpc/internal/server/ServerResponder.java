@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
+import com.netflix.concurrency.limits.Limiter;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
@@ -122,8 +123,20 @@ final class ServerResponder {
 			refuse(callId, observation, ex);
 			return;
 		}
+		Limiter.Listener slot = null;
+		if (!method.callStyle().isStreaming() && method.streamParameter() < 0) {
+			try {
+				slot = this.server.calls().admit(method.key());
+			}
+			catch (RpcException ex) {
+				invoker.release();
+				refuse(callId, observation, ex);
+				return;
+			}
+		}
 		ServerCall call = new ServerCall(this.connection, callId, method, invoker, arguments,
 				context(method, request.metadata(), session), observation);
+		call.limitSlot(slot);
 		if (method.streamParameter() >= 0) {
 			ServerInput input = new ServerInput(this.connection, call, this.server.streamWindow());
 			call.input(input);

@@ -21,4 +21,18 @@ public interface BenchmarkClient {
 	 */
 	CompletableFuture<Payload> echoNonBlocking(Payload payload);
 
+	/**
+	 * Call {@link BenchmarkService#plusOne(int)}.
+	 * @param value the value
+	 * @return the future of {@code value + 1}
+	 */
+	CompletableFuture<Integer> plusOne(int value);
+
+	/**
+	 * Call {@link BenchmarkService#work(int)}.
+	 * @param millis how long the call holds a permit
+	 * @return the future of {@code millis}
+	 */
+	CompletableFuture<Integer> work(int millis);
+
 }
