@@ -211,9 +211,13 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		Duration timeout = (target != null && target.getTimeout() != null) ? target.getTimeout()
 				: this.properties.getTimeout();
 		Map<String, Duration> methodTimeouts = (target != null) ? target.getMethodTimeouts() : Collections.emptyMap();
+		Duration streamTimeout = (target != null && target.getStreamTimeout() != null) ? target.getStreamTimeout()
+				: this.properties.getStreamTimeout();
+		Duration streamIdleTimeout = (target != null && target.getStreamIdleTimeout() != null)
+				? target.getStreamIdleTimeout() : this.properties.getStreamIdleTimeout();
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
-				(method) -> methodOptions(method, methodTimeouts));
+				(method) -> methodOptions(method, methodTimeouts), streamTimeout, streamIdleTimeout);
 		TlsSettings tls = tls(targetName, target, instances);
 		String key = instances.description() + ((tls != null) ? " " + tls : "");
 		String secret = sharedSecret(target);

@@ -566,6 +566,7 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		stream.messagesReceived++;
+		this.requester.itemArrived(stream);
 		stream.onNext(item);
 	}
 

@@ -104,6 +104,44 @@ final class ClientRequester {
 		if (call.deadlineNanos != 0) {
 			watchDeadline(call.deadlineNanos);
 		}
+		if (call instanceof ClientStream stream && stream.idleTimeoutNanos > 0) {
+			stream.lastActivityNanos = this.ticker.nanoTime();
+			this.eventLoop.schedule(() -> checkIdle(stream), stream.idleTimeoutNanos, TimeUnit.NANOSECONDS);
+		}
+	}
+
+	/**
+	 * Note that an item of a stream arrived, for its idle timeout.
+	 * @param stream the stream
+	 */
+	void itemArrived(ClientStream stream) {
+		if (stream.idleTimeoutNanos > 0) {
+			stream.lastActivityNanos = this.ticker.nanoTime();
+		}
+	}
+
+	// One timer per stream, scheduled again at most once per idle period rather than on
+	// every item. Silence counts only while the server holds credit: a consumer that has
+	// not asked for more keeps the stream quiet itself.
+	private void checkIdle(ClientStream stream) {
+		if (!isPending(stream) || this.connection.isClosed()) {
+			return;
+		}
+		long now = this.ticker.nanoTime();
+		if (stream.outstanding <= 0) {
+			stream.lastActivityNanos = now;
+		}
+		long silent = now - stream.lastActivityNanos;
+		if (silent >= stream.idleTimeoutNanos) {
+			this.pending.remove(stream.callId);
+			stream.fail(RpcStatus.DEADLINE_EXCEEDED,
+					"Stream " + stream.method + " sent no item for " + TimeUnit.NANOSECONDS.toMillis(silent)
+							+ " ms, longer than its idle timeout of "
+							+ TimeUnit.NANOSECONDS.toMillis(stream.idleTimeoutNanos) + " ms");
+			this.connection.sendCancel(stream.callId, RpcStatus.DEADLINE_EXCEEDED);
+			return;
+		}
+		this.eventLoop.schedule(() -> checkIdle(stream), stream.idleTimeoutNanos - silent, TimeUnit.NANOSECONDS);
 	}
 
 	ClientCall get(int callId) {

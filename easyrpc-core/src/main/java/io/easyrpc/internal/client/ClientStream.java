@@ -34,6 +34,9 @@ public final class ClientStream extends ClientCall {
 
 	final int window;
 
+	// The longest silence between items, zero for no limit.
+	final long idleTimeoutNanos;
+
 	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
 
 	private volatile Runnable signal;
@@ -44,10 +47,15 @@ public final class ClientStream extends ClientCall {
 	// Event loop only: credit granted and not yet used by the server.
 	int outstanding;
 
+	// Event loop only: when the last item (or the request) went by, on the event loop's
+	// clock, for the idle timeout.
+	long lastActivityNanos;
+
 	ClientStream(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos,
 			int window) {
 		super(router, options, arguments, metadata, deadlineNanos);
 		this.window = window;
+		this.idleTimeoutNanos = options.idleTimeoutNanos();
 		whenComplete((result, failure) -> signal());
 	}
 

@@ -86,6 +86,7 @@ public final class OpenLoopMain {
 		Map<String, LongAdder> failures = new ConcurrentHashMap<>();
 		LongAdder ok = new LongAdder();
 		LongAdder failedAfterFirstSecond = new LongAdder();
+		long issuedAfterFirstSecond = 0;
 		CountDownLatch done = new CountDownLatch((int) total);
 		AtomicLong lastCompletion = new AtomicLong();
 		int seconds0 = (int) Math.ceil(duration);
@@ -107,6 +108,9 @@ public final class OpenLoopMain {
 			}
 			long issuedAt = System.nanoTime();
 			boolean late = issuedAt - firstSecond >= 0;
+			if (late) {
+				issuedAfterFirstSecond++;
+			}
 			int second = (int) Math.min(seconds0 - 1, (issuedAt - start) / 1_000_000_000L);
 			CompletableFuture<Integer> result;
 			try {
@@ -142,7 +146,7 @@ public final class OpenLoopMain {
 		double offered = total / ((issuedEnd - start) / 1e9);
 		// Goodput over the time from the first arrival to the last answer.
 		double seconds = (Math.max(lastCompletion.get(), issuedEnd) - start) / 1e9;
-		long afterFirstSecond = Math.max(1, total - (long) Math.min(total, rate));
+		long afterFirstSecond = Math.max(1, issuedAfterFirstSecond);
 		StringBuilder byStatus = new StringBuilder();
 		failures.forEach((status, count) -> byStatus.append((byStatus.length() > 0) ? "," : "")
 			.append('"')
