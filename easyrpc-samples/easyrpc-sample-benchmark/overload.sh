@@ -4,7 +4,8 @@
 # Usage: easyrpc-samples/easyrpc-sample-benchmark/overload.sh [--no-build] [case ...]
 #   cold                      1000 plusOne calls/s for 5 s, 2 s deadline, both JVMs fresh
 #   curve                     work(10 ms) on 8 permits (capacity 800/s): unloaded latency,
-#                             then 0.5x, 1x, 2x, 4x capacity for 5 s each, 1 s deadline
+#                             then 0.5x, 1x, 2x, 4x capacity for 5 s each, 1 s deadline; each
+#                             driver warms up for 3 s (8 callers) in its own JVM first
 # Server properties go in $SERVER_OPTS (e.g. -Deasyrpc.server.limit.enabled=false), driver
 # JVM flags in $DRIVER_OPTS; $JFR=1 records both JVMs into target/overload/.
 # Default cases: cold curve.
@@ -72,15 +73,13 @@ for c in "${cases[@]}"; do
 		curve)
 			start_server unloaded
 			# a short closed-loop warm-up, then one caller for the unloaded latency
-			drive warmup --method work --work-ms 10 --calibrate 8 --duration 3 >/dev/null
-			drive unloaded --method work --work-ms 10 --calibrate 1 --duration 3
-			drive capacity --method work --work-ms 10 --calibrate 64 --duration 3
+			drive unloaded --method work --work-ms 10 --warmup 3 --calibrate 1 --duration 3
+			drive capacity --method work --work-ms 10 --warmup 3 --calibrate 64 --duration 3
 			stop_server
 			for factor in 0.5 1 2 4; do
 				rate="$(awk "BEGIN { print 800 * $factor }")"
 				start_server "x$factor"
-				drive warmup --method work --work-ms 10 --calibrate 8 --duration 3 >/dev/null
-				drive "x$factor" --method work --work-ms 10 --rate "$rate" --duration 5 --deadline-ms 1000
+				drive "x$factor" --method work --work-ms 10 --warmup 3 --rate "$rate" --duration 5 --deadline-ms 1000
 				stop_server
 			done
 			;;

@@ -36,8 +36,10 @@ import org.HdrHistogram.Histogram;
  * Arguments: {@code --port N --rate CALLS_PER_SECOND --duration SECONDS --deadline-ms MS
  * --method plusOne|work [--work-ms MS]}. With {@code --calibrate C} it runs a closed loop
  * of {@code C} callers instead (one caller gives the unloaded latency, enough callers the
- * capacity). Every loop is bounded: at most {@code rate × duration} calls, and the JVM
- * halts 30 s after the last arrival whatever is outstanding.
+ * capacity). {@code --warmup SECONDS} first runs a closed loop of 8 callers in the same
+ * JVM, so that the measured phase finds the client warm. Every loop is bounded: at most
+ * {@code rate × duration} calls, and the JVM halts 30 s after the last arrival whatever
+ * is outstanding.
  */
 public final class OpenLoopMain {
 
@@ -61,7 +63,8 @@ public final class OpenLoopMain {
 		String method = options.getOrDefault("method", "plusOne");
 		int workMs = Integer.parseInt(options.getOrDefault("work-ms", "10"));
 		int calibrate = Integer.parseInt(options.getOrDefault("calibrate", "0"));
-		startWatchdog(duration + deadlineMs / 1000.0 + 30);
+		double warmup = Double.parseDouble(options.getOrDefault("warmup", "0"));
+		startWatchdog(warmup + duration + deadlineMs / 1000.0 + 30);
 
 		RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", port))
 			.codec(ObjectCodec.createDefault())
@@ -70,6 +73,9 @@ public final class OpenLoopMain {
 			.createProxy(new ClientDefinition(BenchmarkClient.class, BenchmarkService.NAME, null,
 					Duration.ofMillis(deadlineMs), null), channel);
 		Call call = (id) -> method.equals("work") ? client.work(workMs) : client.plusOne((int) id);
+		if (warmup > 0) {
+			System.err.println("Warm-up: " + closedLoop(call, 8, warmup));
+		}
 		String line = (calibrate > 0) ? closedLoop(call, calibrate, duration)
 				: openLoop(call, rate, duration, deadlineMs, method);
 		System.out.println(line);
@@ -208,6 +214,9 @@ public final class OpenLoopMain {
 				ok.increment();
 			}
 			else {
+				if (failed.sum() == 0) {
+					System.err.println("First failure: " + failure);
+				}
 				failed.increment();
 			}
 			next(call, latencies, ok, failed, end, done);
