@@ -6,6 +6,9 @@
 #   curve                     work(10 ms) on 8 permits (capacity 800/s): unloaded latency,
 #                             then 0.5x, 1x, 2x, 4x capacity for 5 s each, 1 s deadline; each
 #                             driver warms up for 3 s (8 callers) in its own JVM first
+#   stream                    one Stream<Integer> of 200 000 items read by a fresh client JVM
+#                             from a fresh server: with the unary 5 s deadline as the stream's,
+#                             then (fresh pair again) with no stream deadline
 # Server properties go in $SERVER_OPTS (e.g. -Deasyrpc.server.limit.enabled=false), driver
 # JVM flags in $DRIVER_OPTS; $JFR=1 records both JVMs into target/overload/.
 # Default cases: cold curve.
@@ -82,6 +85,14 @@ for c in "${cases[@]}"; do
 				drive "x$factor" --method work --work-ms 10 --warmup 3 --rate "$rate" --duration 5 --deadline-ms 1000
 				stop_server
 			done
+			;;
+		stream)
+			start_server stream
+			drive stream-5s --method stream --count 200000 --deadline-ms 5000
+			stop_server
+			start_server stream
+			drive stream-no-deadline --method stream --count 200000 --deadline-ms 5000 --stream-timeout-ms 0
+			stop_server
 			;;
 		*)
 			echo "unknown case $c" >&2

@@ -566,7 +566,6 @@ final class ClientConnection extends FrameConnection {
 			return;
 		}
 		stream.messagesReceived++;
-		this.requester.itemArrived(stream);
 		stream.onNext(item);
 	}
 

@@ -106,29 +106,23 @@ final class ClientRequester {
 		}
 		if (call instanceof ClientStream stream && stream.idleTimeoutNanos > 0) {
 			stream.lastActivityNanos = this.ticker.nanoTime();
-			this.eventLoop.schedule(() -> checkIdle(stream), stream.idleTimeoutNanos, TimeUnit.NANOSECONDS);
-		}
-	}
-
-	/**
-	 * Note that an item of a stream arrived, for its idle timeout.
-	 * @param stream the stream
-	 */
-	void itemArrived(ClientStream stream) {
-		if (stream.idleTimeoutNanos > 0) {
-			stream.lastActivityNanos = this.ticker.nanoTime();
+			scheduleIdleCheck(stream, stream.idleTimeoutNanos);
 		}
 	}
 
 	// One timer per stream, scheduled again at most once per idle period rather than on
-	// every item. Silence counts only while the server holds credit: a consumer that has
+	// every item: a stream falls silent after between one and two idle periods without
+	// an item. Silence counts only while the server holds credit: a consumer that has
 	// not asked for more keeps the stream quiet itself.
 	private void checkIdle(ClientStream stream) {
 		if (!isPending(stream) || this.connection.isClosed()) {
 			return;
 		}
 		long now = this.ticker.nanoTime();
-		if (stream.outstanding <= 0) {
+		// Items are counted anyway; a count that moved since the last check is activity,
+		// so that nothing is timed per item.
+		if (stream.outstanding <= 0 || stream.messagesReceived != stream.itemsAtLastCheck) {
+			stream.itemsAtLastCheck = stream.messagesReceived;
 			stream.lastActivityNanos = now;
 		}
 		long silent = now - stream.lastActivityNanos;
@@ -141,7 +135,15 @@ final class ClientRequester {
 			this.connection.sendCancel(stream.callId, RpcStatus.DEADLINE_EXCEEDED);
 			return;
 		}
-		this.eventLoop.schedule(() -> checkIdle(stream), stream.idleTimeoutNanos - silent, TimeUnit.NANOSECONDS);
+		scheduleIdleCheck(stream, stream.idleTimeoutNanos - silent);
+	}
+
+	private void scheduleIdleCheck(ClientStream stream, long delayNanos) {
+		stream.idleCheck = this.eventLoop.schedule(() -> checkIdle(stream), delayNanos, TimeUnit.NANOSECONDS);
+		if (stream.isDone()) {
+			// Ended meanwhile: its completion may have missed this check.
+			stream.idleCheck.cancel(false);
+		}
 	}
 
 	ClientCall get(int callId) {

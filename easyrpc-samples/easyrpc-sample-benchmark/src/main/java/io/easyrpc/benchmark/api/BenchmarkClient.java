@@ -1,6 +1,7 @@
 package io.easyrpc.benchmark.api;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 /**
  * The client view of {@link BenchmarkService}: the same methods, asynchronous.
@@ -34,5 +35,12 @@ public interface BenchmarkClient {
 	 * @return the future of {@code millis}
 	 */
 	CompletableFuture<Integer> work(int millis);
+
+	/**
+	 * Call {@link BenchmarkService#numbers(int)}.
+	 * @param count how many numbers
+	 * @return the numbers, read as they arrive; close the stream
+	 */
+	Stream<Integer> numbers(int count);
 
 }

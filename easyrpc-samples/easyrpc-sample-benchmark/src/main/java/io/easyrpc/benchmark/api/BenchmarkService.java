@@ -1,6 +1,7 @@
 package io.easyrpc.benchmark.api;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.stream.Stream;
 
 import io.easyrpc.RpcMethod;
 
@@ -44,5 +45,12 @@ public interface BenchmarkService {
 	 * @return {@code millis}
 	 */
 	CompletableFuture<Integer> work(int millis);
+
+	/**
+	 * Stream the numbers from 0: the cold-start measurement of a long server stream.
+	 * @param count how many numbers
+	 * @return the numbers
+	 */
+	Stream<Integer> numbers(int count);
 
 }

@@ -34,10 +34,13 @@ import org.HdrHistogram.Histogram;
  * that succeeded, failed and the p99 latency in milliseconds of the successful ones.
  * <p>
  * Arguments: {@code --port N --rate CALLS_PER_SECOND --duration SECONDS --deadline-ms MS
- * --method plusOne|work [--work-ms MS]}. With {@code --calibrate C} it runs a closed loop
- * of {@code C} callers instead (one caller gives the unloaded latency, enough callers the
- * capacity). {@code --warmup SECONDS} first runs a closed loop of 8 callers in the same
- * JVM, so that the measured phase finds the client warm. Every loop is bounded: at most
+ * --method plusOne|work [--work-ms MS]}. With {@code --method stream [--count N]} it
+ * reads one server stream of N numbers (default 200 000) instead and prints how long it
+ * took; {@code --stream-timeout-ms 0} gives the stream no deadline (default: the unary
+ * one). With {@code --calibrate C} it runs a closed loop of {@code C} callers instead
+ * (one caller gives the unloaded latency, enough callers the capacity).
+ * {@code --warmup SECONDS} first runs a closed loop of 8 callers in the same JVM, so that
+ * the measured phase finds the client warm. Every loop is bounded: at most
  * {@code rate × duration} calls, and the JVM halts 30 s after the last arrival whatever
  * is outstanding.
  */
@@ -64,17 +67,24 @@ public final class OpenLoopMain {
 		int workMs = Integer.parseInt(options.getOrDefault("work-ms", "10"));
 		int calibrate = Integer.parseInt(options.getOrDefault("calibrate", "0"));
 		double warmup = Double.parseDouble(options.getOrDefault("warmup", "0"));
+		long streamTimeoutMs = Long.parseLong(options.getOrDefault("stream-timeout-ms", "-1"));
 		startWatchdog(warmup + duration + deadlineMs / 1000.0 + 30);
 
 		RpcChannel channel = RpcChannel.builder(RpcAddress.tcp("127.0.0.1", port))
 			.codec(ObjectCodec.createDefault())
 			.build();
-		BenchmarkClient client = new ClientProxyFactory(new ExceptionFactory(List.of(), null))
-			.createProxy(new ClientDefinition(BenchmarkClient.class, BenchmarkService.NAME, null,
-					Duration.ofMillis(deadlineMs), null), channel);
+		BenchmarkClient client = new ClientProxyFactory(new ExceptionFactory(List.of(), null)).createProxy(
+				new ClientDefinition(BenchmarkClient.class, BenchmarkService.NAME, null, Duration.ofMillis(deadlineMs),
+						null, (streamTimeoutMs >= 0) ? Duration.ofMillis(streamTimeoutMs) : null, null),
+				channel);
 		Call call = (id) -> method.equals("work") ? client.work(workMs) : client.plusOne((int) id);
 		if (warmup > 0) {
 			System.err.println("Warm-up: " + closedLoop(call, 8, warmup));
+		}
+		if (method.equals("stream")) {
+			System.out.println(readStream(client, Integer.parseInt(options.getOrDefault("count", "200000"))));
+			channel.close();
+			System.exit(0);
 		}
 		String line = (calibrate > 0) ? closedLoop(call, calibrate, duration)
 				: openLoop(call, rate, duration, deadlineMs, method);
@@ -82,6 +92,32 @@ public final class OpenLoopMain {
 		System.out.flush();
 		channel.close();
 		System.exit(0);
+	}
+
+	// One server stream read to its end by a Stream client, timed from the call.
+	private static String readStream(BenchmarkClient client, int count) {
+		long start = System.nanoTime();
+		long first = 0;
+		long items = 0;
+		String failure = null;
+		try (java.util.stream.Stream<Integer> numbers = client.numbers(count)) {
+			java.util.Iterator<Integer> iterator = numbers.iterator();
+			while (iterator.hasNext()) {
+				iterator.next();
+				if (items++ == 0) {
+					first = System.nanoTime();
+				}
+			}
+		}
+		catch (RuntimeException ex) {
+			failure = ex.toString();
+		}
+		double seconds = (System.nanoTime() - start) / 1e9;
+		return String.format(Locale.ROOT,
+				"{\"mode\":\"stream\",\"count\":%d,\"items\":%d,\"seconds\":%.3f,\"firstItemMs\":%.1f,"
+						+ "\"itemsPerSecond\":%.0f,\"failure\":%s}",
+				count, items, seconds, (first - start) / 1e6, items / seconds,
+				(failure != null) ? "\"" + failure.replace("\"", "'") + "\"" : "null");
 	}
 
 	private static String openLoop(Call call, double rate, double duration, long deadlineMs, String method)

@@ -4,6 +4,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.benchmark.api.BenchmarkService;
@@ -58,6 +59,11 @@ public class BenchmarkServiceImpl implements BenchmarkService {
 			}
 		});
 		return result;
+	}
+
+	@Override
+	public Stream<Integer> numbers(int count) {
+		return Stream.iterate(0, (i) -> i + 1).limit(count);
 	}
 
 }
