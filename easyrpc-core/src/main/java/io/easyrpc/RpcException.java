@@ -100,4 +100,25 @@ public class RpcException extends RuntimeException {
 		return this.remoteStackTrace;
 	}
 
+	/**
+	 * Return the delay the server suggests before a retry, given when it refused the call
+	 * without starting it because it is overloaded (status
+	 * {@link RpcStatus#RESOURCE_EXHAUSTED}, remote class name
+	 * {@code easyrpc:overloaded;retry-after-ms=N}).
+	 * @return the delay in milliseconds, or {@code -1} if the server gave none
+	 */
+	public long getRetryAfterMillis() {
+		String name = this.remoteClassName;
+		String marker = "easyrpc:overloaded;retry-after-ms=";
+		if (name == null || !name.startsWith(marker)) {
+			return -1;
+		}
+		try {
+			return Long.parseLong(name.substring(marker.length()));
+		}
+		catch (NumberFormatException ex) {
+			return -1;
+		}
+	}
+
 }

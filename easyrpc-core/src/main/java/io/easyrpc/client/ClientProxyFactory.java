@@ -171,7 +171,6 @@ public final class ClientProxyFactory {
 					? definition.serviceName() : MethodKeys.defaultServiceName(method);
 			String name = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
 			this.key = MethodKeys.key(definition.group(), service, name);
-			this.style = CallStyle.of(method);
 			this.streamParameter = CallStyle.streamParameter(method);
 			this.oneWay = options.oneWay();
 			if (this.oneWay && this.streamParameter >= 0) {
@@ -181,7 +180,9 @@ public final class ClientProxyFactory {
 				throw new IllegalStateException(
 						"One-way method " + method + " must return void, not " + method.getReturnType().getName());
 			}
-			this.timeout = (options.timeout() != null) ? options.timeout() : definition.timeout();
+			this.style = CallStyle.of(method);
+			this.timeout = (options.timeout() != null) ? options.timeout()
+					: this.style.isStreaming() ? definition.effectiveStreamTimeout() : definition.timeout();
 			Type[] parameters = method.getGenericParameterTypes();
 			this.argumentTypes = new ValueType[parameters.length];
 			for (int i = 0; i < parameters.length; i++) {
@@ -197,8 +198,9 @@ public final class ClientProxyFactory {
 				callOptions = CallOptions.oneWay(this.key, this.argumentTypes, errorMapper);
 			}
 			else if (this.style.isStreaming()) {
-				callOptions = CallOptions.stream(this.key, this.argumentTypes, this.resultType, this.timeout,
-						errorMapper);
+				callOptions = CallOptions
+					.stream(this.key, this.argumentTypes, this.resultType, this.timeout, errorMapper)
+					.withIdleTimeout(definition.effectiveStreamIdleTimeout());
 			}
 			else {
 				callOptions = CallOptions.unary(this.key, this.argumentTypes, this.resultType, this.timeout,

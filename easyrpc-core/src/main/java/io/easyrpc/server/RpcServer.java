@@ -163,6 +163,7 @@ public final class RpcServer {
 		this.routes = Collections.unmodifiableMap(new LinkedHashMap<>(builder.routes));
 		this.connections = this.runtime.connections();
 		this.calls = this.runtime.calls();
+		this.calls.limit(builder.concurrencyLimit);
 		this.customizers = List.copyOf(builder.customizers);
 		this.allocator = transport.allocator();
 		this.sslContexts = transport.sslContextSupplier();
@@ -616,6 +617,8 @@ public final class RpcServer {
 
 		private @Nullable Executor executor;
 
+		private @Nullable ConcurrencyLimit concurrencyLimit;
+
 		private @Nullable Duration idleTimeout = Duration.ofSeconds(60);
 
 		private long maxInboundMemory;
@@ -710,6 +713,19 @@ public final class RpcServer {
 		 */
 		public Builder executor(Executor executor) {
 			this.executor = executor;
+			return this;
+		}
+
+		/**
+		 * Limit the unary calls in flight on the whole server: calls beyond the limit are
+		 * refused at once with {@code RESOURCE_EXHAUSTED} and a retry hint instead of
+		 * waiting for a worker past their deadline. Off by default.
+		 * @param concurrencyLimit the limit, for example
+		 * {@link ConcurrencyLimit#DEFAULT}, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder concurrencyLimit(@Nullable ConcurrencyLimit concurrencyLimit) {
+			this.concurrencyLimit = concurrencyLimit;
 			return this;
 		}
 

@@ -39,6 +39,20 @@ public class EasyRpcClientProperties implements InitializingBean {
 	private Duration timeout = Duration.ofSeconds(5);
 
 	/**
+	 * Deadline of server streams (Stream, Iterator, Flux and Flow.Publisher results),
+	 * which may last as long as a subscription does: zero (the default) for none. A
+	 * method timeout (method-timeouts or @RpcMethod(timeout)) still applies.
+	 */
+	private Duration streamTimeout = Duration.ZERO;
+
+	/**
+	 * Longest silence between the items of a server stream while the client has asked for
+	 * more; the stream then fails with DEADLINE_EXCEEDED and the server is told to cancel
+	 * it. Zero disables the limit.
+	 */
+	private Duration streamIdleTimeout = Duration.ofSeconds(30);
+
+	/**
 	 * Packages whose exception types may be re-created on the client when the server
 	 * throws them. Exceptions declared by the called method and JDK runtime exceptions of
 	 * java.lang and java.util are always re-created.
@@ -133,6 +147,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 	 */
 	public void validate() {
 		PropertyChecks.notNegative(this.timeout, "easyrpc.client.timeout");
+		PropertyChecks.notNegative(this.streamTimeout, "easyrpc.client.stream-timeout");
+		PropertyChecks.notNegative(this.streamIdleTimeout, "easyrpc.client.stream-idle-timeout");
 		PropertyChecks.frameSize(this.maxFrameSize, "easyrpc.client.max-frame-size");
 		PropertyChecks.notNegative(this.connectTimeout, "easyrpc.client.connect-timeout");
 		PropertyChecks.notNegative(this.keepAlive, "easyrpc.client.keep-alive");
@@ -145,6 +161,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 		this.targets.forEach((name, target) -> {
 			String prefix = "easyrpc.client.targets." + name + ".";
 			PropertyChecks.notNegative(target.getTimeout(), prefix + "timeout");
+			PropertyChecks.notNegative(target.getStreamTimeout(), prefix + "stream-timeout");
+			PropertyChecks.notNegative(target.getStreamIdleTimeout(), prefix + "stream-idle-timeout");
 			target.getMethodTimeouts()
 				.forEach(
 						(method, timeout) -> PropertyChecks.notNegative(timeout, prefix + "method-timeouts." + method));
@@ -169,6 +187,22 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 	public void setTimeout(Duration timeout) {
 		this.timeout = timeout;
+	}
+
+	public Duration getStreamTimeout() {
+		return this.streamTimeout;
+	}
+
+	public void setStreamTimeout(Duration streamTimeout) {
+		this.streamTimeout = streamTimeout;
+	}
+
+	public Duration getStreamIdleTimeout() {
+		return this.streamIdleTimeout;
+	}
+
+	public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+		this.streamIdleTimeout = streamIdleTimeout;
 	}
 
 	public List<String> getExceptionPackages() {
@@ -434,6 +468,18 @@ public class EasyRpcClientProperties implements InitializingBean {
 		private Duration timeout;
 
 		/**
+		 * Deadline of server streams of this target, instead of
+		 * easyrpc.client.stream-timeout; zero for none.
+		 */
+		private Duration streamTimeout;
+
+		/**
+		 * Longest silence between stream items of this target, instead of
+		 * easyrpc.client.stream-idle-timeout; zero for no limit.
+		 */
+		private Duration streamIdleTimeout;
+
+		/**
 		 * Deadlines of single methods, keyed by Java method name, instead of the target's
 		 * timeout.
 		 */
@@ -593,6 +639,22 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		public void setTimeout(Duration timeout) {
 			this.timeout = timeout;
+		}
+
+		public Duration getStreamTimeout() {
+			return this.streamTimeout;
+		}
+
+		public void setStreamTimeout(Duration streamTimeout) {
+			this.streamTimeout = streamTimeout;
+		}
+
+		public Duration getStreamIdleTimeout() {
+			return this.streamIdleTimeout;
+		}
+
+		public void setStreamIdleTimeout(Duration streamIdleTimeout) {
+			this.streamIdleTimeout = streamIdleTimeout;
 		}
 
 		public Map<String, Duration> getMethodTimeouts() {

@@ -7,6 +7,9 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.easyrpc.server.ConcurrencyLimit;
+import org.jspecify.annotations.Nullable;
+
 import org.springframework.beans.factory.InitializingBean;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.NestedConfigurationProperty;
@@ -87,6 +90,11 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 * consumes it; at most this many of the client's items wait on the server.
 	 */
 	private int streamWindow = 32;
+
+	/**
+	 * Server-wide limit on unary calls in flight.
+	 */
+	private final Limit limit = new Limit();
 
 	/**
 	 * Whether errors sent to clients carry the server's stack trace.
@@ -209,6 +217,7 @@ public class EasyRpcServerProperties implements InitializingBean {
 					+ this.ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
 					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
 		}
+		this.limit.validate();
 		PropertyChecks.atLeastIfSet(this.connections.getMax(), 1, "easyrpc.server.connections.max");
 		PropertyChecks.atLeastIfSet(this.connections.getMaxPerIp(), 1, "easyrpc.server.connections.max-per-ip");
 		PropertyChecks.notNegative(this.connections.getBlockTime(), "easyrpc.server.connections.block-time");
@@ -369,6 +378,10 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	public Dedup getDedup() {
 		return this.dedup;
+	}
+
+	public Limit getLimit() {
+		return this.limit;
 	}
 
 	public Ip getIp() {
@@ -631,6 +644,121 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 		public void setMaxBytes(DataSize maxBytes) {
 			this.maxBytes = maxBytes;
+		}
+
+	}
+
+	/**
+	 * The server-wide limit on unary calls in flight: calls beyond it are refused at once
+	 * with RESOURCE_EXHAUSTED and a retry hint, never started, instead of waiting for a
+	 * worker past their deadline. Streams and notifications are not counted.
+	 */
+	public static class Limit {
+
+		/**
+		 * Whether to limit the unary calls in flight on the whole server.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How the limit adapts to the measured latency: vegas, gradient2, aimd (backs off
+		 * only on DEADLINE_EXCEEDED) or fixed (initial-limit).
+		 */
+		private ConcurrencyLimit.Algorithm algorithm = ConcurrencyLimit.DEFAULT.algorithm();
+
+		/**
+		 * Limit at start, before any latency is measured.
+		 */
+		private int initialLimit = ConcurrencyLimit.DEFAULT.initialLimit();
+
+		/**
+		 * Lowest the limit may fall to (gradient2 and aimd; vegas falls to 1 at most).
+		 */
+		private int minLimit = ConcurrencyLimit.DEFAULT.minLimit();
+
+		/**
+		 * Highest the limit may rise to.
+		 */
+		private int maxLimit = ConcurrencyLimit.DEFAULT.maxLimit();
+
+		/**
+		 * Delay a refusal suggests to the client before it tries again.
+		 */
+		private Duration retryAfter = ConcurrencyLimit.DEFAULT.retryAfter();
+
+		/**
+		 * Return the limit these properties describe.
+		 * @return the limit, or {@code null} if it is not enabled
+		 */
+		public @Nullable ConcurrencyLimit toConcurrencyLimit() {
+			if (!this.enabled) {
+				return null;
+			}
+			return (this.algorithm == ConcurrencyLimit.Algorithm.FIXED)
+					? new ConcurrencyLimit(this.algorithm, this.initialLimit, this.initialLimit, this.initialLimit,
+							this.retryAfter)
+					: new ConcurrencyLimit(this.algorithm, this.initialLimit, this.minLimit, this.maxLimit,
+							this.retryAfter);
+		}
+
+		void validate() {
+			PropertyChecks.atLeast(this.minLimit, 1, "easyrpc.server.limit.min-limit");
+			PropertyChecks.atLeast(this.initialLimit, 1, "easyrpc.server.limit.initial-limit");
+			PropertyChecks.notNegative(this.retryAfter, "easyrpc.server.limit.retry-after");
+			if (this.enabled && this.algorithm != ConcurrencyLimit.Algorithm.FIXED
+					&& (this.initialLimit < this.minLimit || this.maxLimit < this.initialLimit)) {
+				throw new IllegalStateException(
+						"easyrpc.server.limit needs min-limit <= initial-limit <= max-limit, got " + this.minLimit
+								+ ", " + this.initialLimit + " and " + this.maxLimit);
+			}
+		}
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public ConcurrencyLimit.Algorithm getAlgorithm() {
+			return this.algorithm;
+		}
+
+		public void setAlgorithm(ConcurrencyLimit.Algorithm algorithm) {
+			this.algorithm = algorithm;
+		}
+
+		public int getInitialLimit() {
+			return this.initialLimit;
+		}
+
+		public void setInitialLimit(int initialLimit) {
+			this.initialLimit = initialLimit;
+		}
+
+		public int getMinLimit() {
+			return this.minLimit;
+		}
+
+		public void setMinLimit(int minLimit) {
+			this.minLimit = minLimit;
+		}
+
+		public int getMaxLimit() {
+			return this.maxLimit;
+		}
+
+		public void setMaxLimit(int maxLimit) {
+			this.maxLimit = maxLimit;
+		}
+
+		public Duration getRetryAfter() {
+			return this.retryAfter;
+		}
+
+		public void setRetryAfter(Duration retryAfter) {
+			this.retryAfter = retryAfter;
 		}
 
 	}

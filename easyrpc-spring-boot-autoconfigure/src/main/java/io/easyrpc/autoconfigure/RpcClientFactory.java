@@ -213,9 +213,13 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 				: this.properties.getTimeout();
 		Map<String, Duration> methodTimeouts = (target != null) ? target.getMethodTimeouts() : Collections.emptyMap();
 		Set<String> idempotentMethods = (target != null) ? Set.copyOf(target.getIdempotentMethods()) : Set.of();
+		Duration streamTimeout = (target != null && target.getStreamTimeout() != null) ? target.getStreamTimeout()
+				: this.properties.getStreamTimeout();
+		Duration streamIdleTimeout = (target != null && target.getStreamIdleTimeout() != null)
+				? target.getStreamIdleTimeout() : this.properties.getStreamIdleTimeout();
 		ClientDefinition definition = new ClientDefinition(type, (annotation != null) ? annotation.service() : null,
 				(annotation != null) ? annotation.group() : null, timeout,
-				(method) -> methodOptions(method, methodTimeouts, idempotentMethods));
+				(method) -> methodOptions(method, methodTimeouts, idempotentMethods), streamTimeout, streamIdleTimeout);
 		TlsSettings tls = tls(targetName, target, instances);
 		RetryPolicy retry = (target != null)
 				? target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry")

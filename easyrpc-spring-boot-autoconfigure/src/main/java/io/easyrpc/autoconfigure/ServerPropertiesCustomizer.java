@@ -44,6 +44,7 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 		builder.dedupTtl(dedup.isEnabled() ? dedup.getTtl() : null);
 		map.from(dedup::getMaxEntries).to(builder::dedupMaxEntries);
 		map.from(dedup::getMaxBytes).as(DataSize::toBytes).to(builder::dedupMaxBytes);
+		map.from(properties.getLimit()::toConcurrencyLimit).to(builder::concurrencyLimit);
 		map.from(properties.getAuth()::getTimeout).to(builder::authTimeout);
 		map.from(properties.getAuth()::getSharedSecret).to(builder::sharedSecret);
 		EasyRpcServerProperties.Ssl ssl = properties.getSsl();

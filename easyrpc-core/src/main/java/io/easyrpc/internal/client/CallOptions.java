@@ -34,6 +34,9 @@ public final class CallOptions {
 
 	private final long timeoutMillis;
 
+	// Streams only: the longest silence between items, zero for no limit.
+	private final long idleTimeoutNanos;
+
 	private final Function<RpcException, Throwable> errorMapper;
 
 	private final int routingKeyIndex;
@@ -53,6 +56,20 @@ public final class CallOptions {
 		this.errorMapper = errorMapper;
 		this.routingKeyIndex = -1;
 		this.idempotent = false;
+		this.idleTimeoutNanos = 0;
+	}
+
+	private CallOptions(CallOptions options, long idleTimeoutNanos) {
+		this.method = options.method;
+		this.kind = options.kind;
+		this.argumentTypes = options.argumentTypes;
+		this.resultType = options.resultType;
+		this.timeoutNanos = options.timeoutNanos;
+		this.timeoutMillis = options.timeoutMillis;
+		this.errorMapper = options.errorMapper;
+		this.routingKeyIndex = options.routingKeyIndex;
+		this.idempotent = options.idempotent;
+		this.idleTimeoutNanos = idleTimeoutNanos;
 	}
 
 	// A deadline further away than Metadata.MAX_TIMEOUT_MILLIS is cut to it: the nanos
@@ -71,6 +88,7 @@ public final class CallOptions {
 		this.errorMapper = options.errorMapper;
 		this.routingKeyIndex = routingKeyIndex;
 		this.idempotent = idempotent;
+		this.idleTimeoutNanos = options.idleTimeoutNanos;
 	}
 
 	/**
@@ -116,6 +134,27 @@ public final class CallOptions {
 	public static CallOptions stream(String method, ValueType[] argumentTypes, ValueType itemType, Duration timeout,
 			Function<RpcException, Throwable> errorMapper) {
 		return new CallOptions(method, Kind.STREAM, argumentTypes, itemType, timeout, errorMapper);
+	}
+
+	/**
+	 * Return stream options like these with a limit on the silence between items: a
+	 * stream whose server sends nothing for that long while the client has granted it
+	 * credit fails with {@code DEADLINE_EXCEEDED}.
+	 * @param idleTimeout the longest silence, or {@code null} or zero for no limit
+	 * @return new options
+	 */
+	public CallOptions withIdleTimeout(@Nullable Duration idleTimeout) {
+		return new CallOptions(this,
+				(this.kind == Kind.STREAM && idleTimeout != null && !idleTimeout.isNegative() && !idleTimeout.isZero())
+						? idleTimeout.toNanos() : 0);
+	}
+
+	/**
+	 * Return the longest silence between the items of a stream.
+	 * @return nanoseconds, zero for no limit
+	 */
+	public long idleTimeoutNanos() {
+		return this.idleTimeoutNanos;
 	}
 
 	/**

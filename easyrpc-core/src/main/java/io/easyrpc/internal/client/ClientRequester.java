@@ -104,6 +104,46 @@ final class ClientRequester {
 		if (call.deadlineNanos != 0) {
 			watchDeadline(call.deadlineNanos);
 		}
+		if (call instanceof ClientStream stream && stream.idleTimeoutNanos > 0) {
+			stream.lastActivityNanos = this.ticker.nanoTime();
+			scheduleIdleCheck(stream, stream.idleTimeoutNanos);
+		}
+	}
+
+	// One timer per stream, scheduled again at most once per idle period rather than on
+	// every item: a stream falls silent after between one and two idle periods without
+	// an item. Silence counts only while the server holds credit: a consumer that has
+	// not asked for more keeps the stream quiet itself.
+	private void checkIdle(ClientStream stream) {
+		if (!isPending(stream) || this.connection.isClosed()) {
+			return;
+		}
+		long now = this.ticker.nanoTime();
+		// Items are counted anyway; a count that moved since the last check is activity,
+		// so that nothing is timed per item.
+		if (stream.outstanding <= 0 || stream.messagesReceived != stream.itemsAtLastCheck) {
+			stream.itemsAtLastCheck = stream.messagesReceived;
+			stream.lastActivityNanos = now;
+		}
+		long silent = now - stream.lastActivityNanos;
+		if (silent >= stream.idleTimeoutNanos) {
+			this.pending.remove(stream.callId);
+			stream.fail(RpcStatus.DEADLINE_EXCEEDED,
+					"Stream " + stream.method + " sent no item for " + TimeUnit.NANOSECONDS.toMillis(silent)
+							+ " ms, longer than its idle timeout of "
+							+ TimeUnit.NANOSECONDS.toMillis(stream.idleTimeoutNanos) + " ms");
+			this.connection.sendCancel(stream.callId, RpcStatus.DEADLINE_EXCEEDED);
+			return;
+		}
+		scheduleIdleCheck(stream, stream.idleTimeoutNanos - silent);
+	}
+
+	private void scheduleIdleCheck(ClientStream stream, long delayNanos) {
+		stream.idleCheck = this.eventLoop.schedule(() -> checkIdle(stream), delayNanos, TimeUnit.NANOSECONDS);
+		if (stream.isDone()) {
+			// Ended meanwhile: its completion may have missed this check.
+			stream.idleCheck.cancel(false);
+		}
 	}
 
 	ClientCall get(int callId) {

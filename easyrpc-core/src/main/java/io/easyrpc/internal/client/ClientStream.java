@@ -8,6 +8,7 @@ import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Flow;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.locks.LockSupport;
@@ -34,6 +35,9 @@ public final class ClientStream extends ClientCall {
 
 	final int window;
 
+	// The longest silence between items, zero for no limit.
+	final long idleTimeoutNanos;
+
 	private final Queue<Object> items = new ConcurrentLinkedQueue<>();
 
 	private volatile Runnable signal;
@@ -44,11 +48,28 @@ public final class ClientStream extends ClientCall {
 	// Event loop only: credit granted and not yet used by the server.
 	int outstanding;
 
+	// Event loop only, for the idle timeout: when the idle check last saw activity (or
+	// the request went out), on the event loop's clock, and the items received then.
+	long lastActivityNanos;
+
+	long itemsAtLastCheck;
+
+	// The idle check scheduled on the event loop; cancelled when the stream ends, so
+	// that the event loop holds no reference to an ended stream or its subscriber.
+	volatile ScheduledFuture<?> idleCheck;
+
 	ClientStream(CallRouter router, CallOptions options, Object[] arguments, Metadata metadata, long deadlineNanos,
 			int window) {
 		super(router, options, arguments, metadata, deadlineNanos);
 		this.window = window;
-		whenComplete((result, failure) -> signal());
+		this.idleTimeoutNanos = options.idleTimeoutNanos();
+		whenComplete((result, failure) -> {
+			ScheduledFuture<?> check = this.idleCheck;
+			if (check != null) {
+				check.cancel(false);
+			}
+			signal();
+		});
 	}
 
 	void signal(Runnable signal) {

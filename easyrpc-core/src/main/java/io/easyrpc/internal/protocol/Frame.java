@@ -83,6 +83,14 @@ public sealed interface Frame {
 		 */
 		public static final String NOT_STARTED = "easyrpc:not-started";
 
+		/**
+		 * The error class of an {@code ERROR} (status {@code RESOURCE_EXHAUSTED}) that
+		 * refuses a call the server did not start because it has reached its concurrency
+		 * limit; followed by {@code ;retry-after-ms=N}, the delay it suggests before a
+		 * retry.
+		 */
+		public static final String OVERLOADED = "easyrpc:overloaded";
+
 		@Override
 		public FrameType type() {
 			return FrameType.ERROR;

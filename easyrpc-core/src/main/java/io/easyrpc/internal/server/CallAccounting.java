@@ -6,12 +6,16 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import com.netflix.concurrency.limits.Limiter;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.server.ConcurrencyLimit;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Counts the calls a server is serving, hands them to the worker executor (or runs
- * non-blocking methods in place) and lets a stopping server wait until they finish.
+ * Counts the calls a server is serving, holds its server-wide concurrency limit, hands
+ * the calls to the worker executor (or runs non-blocking methods in place) and lets a
+ * stopping server wait until they finish.
  */
 public final class CallAccounting {
 
@@ -27,8 +31,48 @@ public final class CallAccounting {
 
 	private volatile boolean draining;
 
+	// Null when unary calls are not limited server-wide.
+	private volatile @Nullable ServerLimiter limiter;
+
 	CallAccounting(ServerObservers observers) {
 		this.observers = observers;
+	}
+
+	/**
+	 * Limit the unary calls in flight server-wide. Set before the server starts.
+	 * @param limit the limit, {@code null} for none
+	 */
+	public void limit(@Nullable ConcurrencyLimit limit) {
+		this.limiter = (limit != null) ? new ServerLimiter(limit) : null;
+	}
+
+	/**
+	 * Return the current server-wide limit.
+	 * @return the limit, or {@code -1} without one
+	 */
+	public int concurrencyLimit() {
+		ServerLimiter current = this.limiter;
+		return (current != null) ? current.limit() : -1;
+	}
+
+	/**
+	 * Take a slot under the server-wide limit for a unary call.
+	 * @param methodKey the method
+	 * @return the slot, or {@code null} without a server-wide limit
+	 * @throws RpcException with {@code RESOURCE_EXHAUSTED} and the retry hint if the
+	 * limit is reached; the refusal is counted
+	 */
+	Limiter.@Nullable Listener admit(String methodKey) {
+		ServerLimiter current = this.limiter;
+		if (current == null) {
+			return null;
+		}
+		Limiter.Listener slot = current.tryAcquire();
+		if (slot == null) {
+			this.observers.rejected(methodKey, "overload");
+			throw current.refusal(methodKey);
+		}
+		return slot;
 	}
 
 	/**

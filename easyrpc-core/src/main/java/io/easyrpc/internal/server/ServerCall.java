@@ -3,6 +3,7 @@ package io.easyrpc.internal.server;
 import java.lang.reflect.Method;
 import java.util.concurrent.CompletionStage;
 
+import com.netflix.concurrency.limits.Limiter;
 import io.easyrpc.internal.ContextAccess;
 import io.easyrpc.server.ServerMethod;
 import io.easyrpc.RpcContext;
@@ -12,6 +13,7 @@ import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.RpcMiddleware;
 import io.easyrpc.middleware.ServerInvocation;
 import io.easyrpc.internal.protocol.ReactorSupport;
+import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -75,6 +77,13 @@ final class ServerCall implements Runnable {
 
 	void shared(DedupStore.Entry shared) {
 		this.shared = shared;
+	}
+
+	// The slot under the server-wide concurrency limit; null for calls it does not count.
+	private Limiter.@Nullable Listener limitSlot;
+
+	void limitSlot(Limiter.@Nullable Listener slot) {
+		this.limitSlot = slot;
 	}
 
 	void messageSent() {
@@ -233,13 +242,20 @@ final class ServerCall implements Runnable {
 		try {
 			RpcException error = (failure != null)
 					? this.connection.server().exceptionMapper().map(failure, this.method) : null;
-			if (this.observation != null) {
+			Limiter.Listener slot = this.limitSlot;
+			if (this.observation != null || slot != null) {
 				RpcStatus status = (error != null) ? error.getStatus()
 						: this.context.isCancelled() ? cancelledStatus() : RpcStatus.OK;
-				if (this.method.callStyle().isStreaming() || this.method.streamParameter() >= 0) {
-					this.observation.messages(this.messagesSent, this.messagesReceived);
+				if (slot != null) {
+					this.limitSlot = null;
+					ServerLimiter.release(slot, status);
 				}
-				this.observation.stop(status, failure);
+				if (this.observation != null) {
+					if (this.method.callStyle().isStreaming() || this.method.streamParameter() >= 0) {
+						this.observation.messages(this.messagesSent, this.messagesReceived);
+					}
+					this.observation.stop(status, failure);
+				}
 			}
 			// The method's concurrency slot is free before the answer leaves, so that a
 			// caller's next call cannot find it still taken.

@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.IntConsumer;
 
+import com.netflix.concurrency.limits.Limiter;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
@@ -155,9 +156,24 @@ final class ServerResponder {
 			}
 			return;
 		}
+		Limiter.Listener slot = null;
+		if (!method.callStyle().isStreaming() && method.streamParameter() < 0) {
+			try {
+				slot = this.server.calls().admit(method.key());
+			}
+			catch (RpcException ex) {
+				invoker.release();
+				refuse(callId, observation, ex);
+				if (shared != null) {
+					deliverAll(this.server.dedup().abandon(shared, ex), method, new DedupStore.Outcome(null, ex));
+				}
+				return;
+			}
+		}
 		ServerCall call = new ServerCall(this.connection, callId, method, invoker, arguments,
 				context(method, request.metadata(), session), observation);
 		call.shared(shared);
+		call.limitSlot(slot);
 		if (method.streamParameter() >= 0) {
 			ServerInput input = new ServerInput(this.connection, call, this.server.streamWindow());
 			call.input(input);
