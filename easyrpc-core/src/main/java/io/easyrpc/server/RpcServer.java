@@ -288,7 +288,7 @@ public final class RpcServer {
 		for (int i = 0; i < bound.size(); i++) {
 			described.add(SocketAddresses.describe(bound.get(i), this.addresses.get(i)));
 		}
-		logger.info("easyrpc server started on {} with the Netty {} transport", String.join(", ", described),
+		logger.info("easyrpc server listens on {} with the Netty {} transport", String.join(", ", described),
 				this.resources.transport().propertyValue());
 		startAwaitThread();
 		for (RpcServerListener listener : this.listeners) {

@@ -80,7 +80,7 @@ class ServerLifecycleListenerTests {
 				"middleware started 2");
 		assertThat(listener.addresses.get(1)).isInstanceOf(UnixDomainSocketAddress.class);
 		assertThat(messages(Level.INFO)).anySatisfy((line) -> assertThat(line)
-			.startsWith("easyrpc server started on tcp://127.0.0.1:" + server.port() + ", unix:" + socket)
+			.startsWith("easyrpc server listens on tcp://127.0.0.1:" + server.port() + ", unix:" + socket)
 			.endsWith("with the Netty nio transport"));
 
 		Slow slow = this.rpc.client(Slow.class, this.rpc.channel(server));
