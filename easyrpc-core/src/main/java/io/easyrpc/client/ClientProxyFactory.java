@@ -48,6 +48,9 @@ import org.jspecify.annotations.Nullable;
  * while iterating. A method with a {@code Flux} or {@code Flow.Publisher} parameter (the
  * last one) streams that argument's items to the server: a client stream when it returns
  * a value, a bidirectional channel when it returns a stream. Default methods run locally.
+ * <p>
+ * Every proxy also implements {@link RpcClientControl}: its channel and a ping of its
+ * target.
  */
 public final class ClientProxyFactory {
 
@@ -94,8 +97,12 @@ public final class ClientProxyFactory {
 							codec, channel, this.exceptionFactory, this.middleware));
 		}
 		Class<?> type = definition.type();
-		return (T) Proxy.newProxyInstance(type.getClassLoader(), new Class<?>[] { type },
-				new Handler(type, channel, methods));
+		Class<?>[] interfaces = RpcClientControl.class.isAssignableFrom(type) ? new Class<?>[] { type }
+				: new Class<?>[] { type, RpcClientControl.class };
+		Duration pingTimeout = (definition.timeout() != null && !definition.timeout().isZero()
+				&& !definition.timeout().isNegative()) ? definition.timeout() : RpcChannel.DEFAULT_PING_TIMEOUT;
+		return (T) Proxy.newProxyInstance(type.getClassLoader(), interfaces,
+				new Handler(type, channel, methods, pingTimeout));
 	}
 
 	private static final class Handler implements InvocationHandler {
@@ -106,10 +113,13 @@ public final class ClientProxyFactory {
 
 		private final Map<Method, ClientMethod> methods;
 
-		Handler(Class<?> type, RpcChannel channel, Map<Method, ClientMethod> methods) {
+		private final Duration pingTimeout;
+
+		Handler(Class<?> type, RpcChannel channel, Map<Method, ClientMethod> methods, Duration pingTimeout) {
 			this.type = type;
 			this.channel = channel;
 			this.methods = methods;
+			this.pingTimeout = pingTimeout;
 		}
 
 		@Override
@@ -118,6 +128,14 @@ public final class ClientProxyFactory {
 			ClientMethod target = this.methods.get(method);
 			if (target != null) {
 				return target.invoke(args);
+			}
+			if (method.getDeclaringClass() == RpcClientControl.class) {
+				return switch (method.getName()) {
+					case "rpcChannel" -> this.channel;
+					case "rpcPing" ->
+						this.channel.ping((args != null && args.length == 1) ? (Duration) args[0] : this.pingTimeout);
+					default -> throw new UnsupportedOperationException("Method " + method + " is not supported");
+				};
 			}
 			if (method.isDefault()) {
 				return InvocationHandler.invokeDefault(proxy, method, args);

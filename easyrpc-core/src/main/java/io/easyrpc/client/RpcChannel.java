@@ -5,8 +5,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
+import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
@@ -83,6 +87,9 @@ import org.slf4j.LoggerFactory;
  */
 public final class RpcChannel implements AutoCloseable {
 
+	/** The timeout of {@link #ping()}. */
+	public static final Duration DEFAULT_PING_TIMEOUT = Duration.ofSeconds(5);
+
 	private static final Logger logger = LoggerFactory.getLogger(RpcChannel.class);
 
 	private final @Nullable RpcAddress address;
@@ -147,8 +154,8 @@ public final class RpcChannel implements AutoCloseable {
 		Function<RpcAddress, Subchannel> subchannels = (address) -> new Subchannel(address, transports.apply(address),
 				settings, new ExponentialBackoffPolicy(initialBackoffNanos, maxBackoffNanos), System::nanoTime);
 		RpcAddress first = builder.knownAddresses.isEmpty() ? null : builder.knownAddresses.get(0);
-		String transportName = (first == null) ? CallInfo.TCP
-				: first.isInProcess() ? CallInfo.IN_PROCESS : first.isWebSocket() ? CallInfo.WEBSOCKET : CallInfo.TCP;
+		String transportName = (first == null) ? CallInfo.TCP : first.isInProcess() ? CallInfo.IN_PROCESS
+				: first.isWebSocket() ? CallInfo.WEBSOCKET : first.isUnixSocket() ? CallInfo.UNIX : CallInfo.TCP;
 		Balancer balancer = new Balancer(this.target, Balancer.Policy.valueOf(builder.loadBalancing.name()),
 				builder.resolvers.size(), subchannels, System::nanoTime);
 		this.router = new CallRouter(balancer, builder.observers, builder.streamWindow, transportName,
@@ -367,6 +374,62 @@ public final class RpcChannel implements AutoCloseable {
 	public CompletableFuture<@Nullable Object> notify(String method, @Nullable Object[] arguments,
 			ValueType[] argumentTypes, Metadata metadata) {
 		return this.router.start(CallOptions.oneWay(method, argumentTypes, null), arguments, metadata, null, null);
+	}
+
+	/**
+	 * Ping the target with the {@link #DEFAULT_PING_TIMEOUT default timeout}.
+	 * @return the round trip
+	 * @see #ping(Duration)
+	 */
+	public CompletableFuture<Duration> ping() {
+		return ping(DEFAULT_PING_TIMEOUT);
+	}
+
+	/**
+	 * Check that the target answers: send a {@code PING} frame to one usable instance
+	 * (chosen as a call without a routing key would be), connecting first if there is no
+	 * connection, and time the server's {@code PONG}. Nothing runs on the server but its
+	 * I/O thread, so a ping measures the network and the server's event loop, not its
+	 * workers.
+	 * @param timeout how long the connection and the pong may take together
+	 * @return the round trip from sending the ping to receiving the pong; it fails with
+	 * an {@link RpcException} of status {@link RpcStatus#UNAVAILABLE} when no instance is
+	 * usable, the connection cannot be made or closes first, and
+	 * {@link RpcStatus#DEADLINE_EXCEEDED} when the timeout passes first
+	 */
+	public CompletableFuture<Duration> ping(Duration timeout) {
+		Objects.requireNonNull(timeout, "timeout must not be null");
+		long timeoutNanos = Math.max(1, timeout.toNanos());
+		CompletableFuture<Duration> result = new CompletableFuture<>();
+		if (this.router.isClosed()) {
+			result.completeExceptionally(
+					new RpcException(RpcStatus.UNAVAILABLE, "Client for " + this.target + " is closed"));
+			return result;
+		}
+		Subchannel subchannel = this.router.balancer().pick(0, false, null);
+		if (subchannel == null) {
+			result.completeExceptionally(
+					new RpcException(RpcStatus.UNAVAILABLE, "No usable instance of " + this.target + " to ping"));
+			return result;
+		}
+		ScheduledFuture<?> timer = this.resources.scheduler()
+			.schedule(
+					() -> result
+						.completeExceptionally(new RpcException(RpcStatus.DEADLINE_EXCEEDED, "No answer to a ping of "
+								+ subchannel.address() + " within " + timeout.toMillis() + " ms")),
+					timeoutNanos, TimeUnit.NANOSECONDS);
+		subchannel.ping(timeoutNanos).whenComplete((roundTrip, failure) -> {
+			timer.cancel(false);
+			if (failure != null) {
+				Throwable cause = (failure instanceof CompletionException && failure.getCause() != null)
+						? failure.getCause() : failure;
+				result.completeExceptionally(cause);
+			}
+			else {
+				result.complete(roundTrip);
+			}
+		});
+		return result;
 	}
 
 	// The proxies of this package start their calls on the router directly.

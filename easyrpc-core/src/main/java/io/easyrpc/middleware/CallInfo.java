@@ -18,14 +18,19 @@ import java.util.Map;
  * too)
  * @param clientStream whether the client sends a stream of items (a client stream, or a
  * bidirectional channel when {@code serverStream} is set too)
- * @param transport how the call travels: {@value #TCP}, {@value #IN_PROCESS} or
- * {@value #WEBSOCKET}
+ * @param transport how the call travels: {@value #TCP}, {@value #UNIX},
+ * {@value #IN_PROCESS} or {@value #WEBSOCKET}
  */
 public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
 		boolean clientStream, String transport) {
 
 	/** The transport of calls over a TCP connection, with or without TLS. */
 	public static final String TCP = "tcp";
+
+	/**
+	 * The transport of calls over a unix domain socket, with or without TLS.
+	 */
+	public static final String UNIX = "unix";
 
 	/** The transport of calls within one JVM ({@code inproc://} addresses). */
 	public static final String IN_PROCESS = "inproc";

@@ -1,10 +1,19 @@
 package io.easyrpc.server;
 
+import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.IdentityHashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +43,7 @@ import io.easyrpc.internal.server.ServerConnection;
 import io.easyrpc.internal.server.ServerRuntime;
 import io.easyrpc.internal.transport.InboundMemory;
 import io.easyrpc.internal.transport.MessageChannel;
+import io.easyrpc.internal.transport.SocketAddresses;
 import io.easyrpc.internal.transport.StreamFraming;
 import io.easyrpc.transport.IoTransport;
 import io.easyrpc.transport.RpcAddress;
@@ -132,6 +142,11 @@ public final class RpcServer {
 
 	private final Map<String, Forwarding.Target> routes;
 
+	private final List<RpcServerListener> listeners;
+
+	// The socket files this server created, removed when it stops.
+	private final List<Path> socketFiles = new ArrayList<>();
+
 	private volatile boolean running;
 
 	private volatile int port = -1;
@@ -167,6 +182,7 @@ public final class RpcServer {
 		this.customizers = List.copyOf(builder.customizers);
 		this.allocator = transport.allocator();
 		this.sslContexts = transport.sslContextSupplier();
+		this.listeners = listeners(builder);
 		if (this.registry.lookup(Reflection.DESCRIBE_KEY) == null) {
 			registerReflection();
 		}
@@ -178,6 +194,24 @@ public final class RpcServer {
 						+ "route another prefix");
 			}
 		}
+	}
+
+	// Listeners first, then the middleware, processors and observers that listen too,
+	// each once.
+	private static List<RpcServerListener> listeners(Builder builder) {
+		Map<RpcServerListener, Boolean> listeners = new IdentityHashMap<>();
+		List<RpcServerListener> ordered = new ArrayList<>();
+		List<Object> candidates = new ArrayList<>(builder.listeners);
+		candidates.addAll(builder.middleware);
+		candidates.addAll(builder.connectionMiddleware);
+		candidates.addAll(builder.processors);
+		candidates.addAll(builder.observers);
+		for (Object candidate : candidates) {
+			if (candidate instanceof RpcServerListener listener && listeners.put(listener, Boolean.TRUE) == null) {
+				ordered.add(listener);
+			}
+		}
+		return List.copyOf(ordered);
 	}
 
 	/**
@@ -232,7 +266,13 @@ public final class RpcServer {
 		this.executor = (this.sharedExecutor != null) ? this.sharedExecutor : defaultExecutor(200, 100_000);
 		this.calls.open(this.executor);
 		try {
+			for (RpcServerListener listener : this.listeners) {
+				listener.serverStarting(this);
+			}
 			for (RpcAddress address : this.addresses) {
+				if (address.isUnixSocket()) {
+					removeStaleSocketFile(address);
+				}
 				ChannelFuture bind = this.resources.bind(address, new ChannelInitializer<>() {
 
 					@Override
@@ -245,6 +285,9 @@ public final class RpcServer {
 					throw new RpcServerBindException(address, bind.cause());
 				}
 				this.serverChannels.add(bind.channel());
+				if (address.isUnixSocket()) {
+					this.socketFiles.add(Path.of(address.host()));
+				}
 				SocketAddress local = bind.channel().localAddress();
 				if (local instanceof InetSocketAddress inet && this.port < 0) {
 					this.port = inet.getPort();
@@ -253,6 +296,7 @@ public final class RpcServer {
 		}
 		catch (RuntimeException ex) {
 			closeServerChannels();
+			removeSocketFiles();
 			if (this.sharedResources == null) {
 				this.resources.close();
 			}
@@ -260,15 +304,66 @@ public final class RpcServer {
 			throw ex;
 		}
 		this.running = true;
-		List<SocketAddress> socketAddresses = this.serverChannels.stream()
-			.map(Channel::localAddress)
-			.filter(InetSocketAddress.class::isInstance)
-			.toList();
-		if (!socketAddresses.isEmpty()) {
-			logger.info("easyrpc server listens on {} with the Netty {} transport", socketAddresses,
-					this.resources.transport().propertyValue());
+		List<SocketAddress> bound = this.serverChannels.stream().map(Channel::localAddress).toList();
+		List<String> described = new ArrayList<>();
+		for (int i = 0; i < bound.size(); i++) {
+			described.add(SocketAddresses.describe(bound.get(i), this.addresses.get(i)));
 		}
+		logger.info("easyrpc server listens on {} with the Netty {} transport", String.join(", ", described),
+				this.resources.transport().propertyValue());
 		startAwaitThread();
+		for (RpcServerListener listener : this.listeners) {
+			try {
+				listener.serverStarted(this, bound);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("easyrpc server listener {} failed on start", listener, ex);
+			}
+		}
+	}
+
+	// A socket file left by a process that died is removed; one that a live server
+	// still accepts on, or a file that is not a socket, is left alone and the bind
+	// fails.
+	private static void removeStaleSocketFile(RpcAddress address) {
+		Path file = Path.of(address.host());
+		BasicFileAttributes attributes;
+		try {
+			attributes = Files.readAttributes(file, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
+		}
+		catch (IOException ex) {
+			return;
+		}
+		if (!attributes.isOther()) {
+			throw new RpcServerBindException(address,
+					new IOException(file + " exists and is not a socket file; remove it or choose another path"));
+		}
+		try (SocketChannel probe = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+			probe.connect(UnixDomainSocketAddress.of(file));
+		}
+		catch (IOException ex) {
+			try {
+				Files.deleteIfExists(file);
+				logger.info("Removed the stale socket file {} (nothing accepted on it)", file);
+			}
+			catch (IOException deleteFailure) {
+				throw new RpcServerBindException(address, deleteFailure);
+			}
+			return;
+		}
+		throw new RpcServerBindException(address, new IOException("Another server accepts connections on " + file));
+	}
+
+	private void removeSocketFiles() {
+		for (Path file : this.socketFiles) {
+			try {
+				Files.deleteIfExists(file);
+			}
+			catch (IOException ex) {
+				logger.warn("Could not remove the socket file {}: {}", file, ex.toString());
+			}
+		}
+		this.socketFiles.clear();
 	}
 
 	// Netty's threads are daemons; like an embedded web server, a running RPC server
@@ -314,8 +409,9 @@ public final class RpcServer {
 			Tls.addServerHandlers(channel, this.sslContexts.get());
 		}
 		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize, this.inboundMemory, this.frameTimeoutNanos);
-		addConnectionHandler(channel, new ServerConnection(this, this.maxFrameSize,
-				address.isInProcess() ? CallInfo.IN_PROCESS : CallInfo.TCP, null, null));
+		String transport = address.isInProcess() ? CallInfo.IN_PROCESS
+				: address.isUnixSocket() ? CallInfo.UNIX : CallInfo.TCP;
+		addConnectionHandler(channel, new ServerConnection(this, this.maxFrameSize, transport, null, null));
 	}
 
 	private void addIdleHandler(Channel channel) {
@@ -384,14 +480,25 @@ public final class RpcServer {
 			if (!this.running) {
 				return;
 			}
+			for (RpcServerListener listener : this.listeners) {
+				try {
+					listener.serverStopping(this);
+				}
+				catch (RuntimeException ex) {
+					logger.warn("easyrpc server listener {} failed on stopping", listener, ex);
+				}
+			}
 			this.running = false;
 			this.calls.refuse();
 			notifyAll();
 		}
+		long stopStarted = System.nanoTime();
+		int atStop = this.calls.active();
+		logger.info("easyrpc server stopping: draining {} call(s) in flight for up to {} ms", atStop,
+				drainTimeout.toMillis());
 		for (ServerConnection connection : this.connections) {
 			connection.goAway(RpcStatus.UNAVAILABLE, "Server is shutting down");
 		}
-		long stopStarted = System.nanoTime();
 		closeServerChannels();
 		int inFlight = this.calls.awaitIdle(drainTimeout);
 		if (inFlight > 0) {
@@ -402,11 +509,24 @@ public final class RpcServer {
 			connection.closeAfterFlush().awaitUninterruptibly(1, TimeUnit.SECONDS);
 		}
 		this.port = -1;
+		removeSocketFiles();
 		shutdownOwnedExecutor();
 		if (this.sharedResources == null) {
 			this.resources.close();
 		}
+		RpcServerListener.Drain drain = new RpcServerListener.Drain(Math.max(0, atStop - inFlight), inFlight,
+				Duration.ofNanos(System.nanoTime() - stopStarted));
+		logger.info("easyrpc server stopped: drained {} call(s) in {} ms", drain.drainedCalls(),
+				drain.duration().toMillis());
 		this.calls.drained();
+		for (RpcServerListener listener : this.listeners) {
+			try {
+				listener.serverStopped(this, drain);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("easyrpc server listener {} failed on stop", listener, ex);
+			}
+		}
 	}
 
 	// A request the client sent before it saw the GOAWAY may still be on its way: it is
@@ -559,8 +679,8 @@ public final class RpcServer {
 		List<ConnectionInfo> result = new ArrayList<>();
 		for (ServerConnection connection : this.connections) {
 			SocketAddress peer = connection.remoteAddress();
-			result.add(new ConnectionInfo((peer != null) ? peer.toString() : "?", connection.createdAt(),
-					connection.calls(), connection.transport()));
+			result.add(new ConnectionInfo(SocketAddresses.describePeer(peer, connection.localAddress()),
+					connection.createdAt(), connection.calls(), connection.transport()));
 		}
 		return result;
 	}
@@ -598,8 +718,8 @@ public final class RpcServer {
 	 * @param peer the peer address
 	 * @param since when the connection was opened, in epoch milliseconds
 	 * @param calls how many calls the peer made on it
-	 * @param transport how the peer is connected: {@code tcp}, {@code inproc} or
-	 * {@code websocket}
+	 * @param transport how the peer is connected: {@code tcp}, {@code unix},
+	 * {@code inproc} or {@code websocket}
 	 */
 	public record ConnectionInfo(String peer, long since, long calls, String transport) {
 	}
@@ -655,6 +775,8 @@ public final class RpcServer {
 
 		private final Map<String, Forwarding.Target> routes = new LinkedHashMap<>();
 
+		private final List<RpcServerListener> listeners = new ArrayList<>();
+
 		private Builder() {
 			super(true);
 		}
@@ -668,7 +790,10 @@ public final class RpcServer {
 		}
 
 		/**
-		 * Add an address to bind, for example {@code RpcAddress.tcp("0.0.0.0", 7070)}.
+		 * Add an address to bind, for example {@code RpcAddress.tcp("0.0.0.0", 7070)} or
+		 * {@code RpcAddress.unix("/run/app/rpc.sock")}. A unix domain socket file left
+		 * behind by a process that died is replaced; the file is removed when the server
+		 * stops.
 		 * @param address the address
 		 * @return this builder
 		 * @throws IllegalArgumentException for a WebSocket address, which a server does
@@ -967,6 +1092,18 @@ public final class RpcServer {
 		 */
 		public Builder connectionMiddleware(List<? extends ConnectionMiddleware> middleware) {
 			middleware.forEach(this::connectionMiddleware);
+			return this;
+		}
+
+		/**
+		 * Add a listener told when the server starts and stops. Middleware, processors
+		 * and observers that implement {@link RpcServerListener} are told without being
+		 * added here.
+		 * @param listener the listener
+		 * @return this builder
+		 */
+		public Builder listener(RpcServerListener listener) {
+			this.listeners.add(Objects.requireNonNull(listener, "listener must not be null"));
 			return this;
 		}
 

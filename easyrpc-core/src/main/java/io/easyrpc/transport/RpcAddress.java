@@ -4,6 +4,7 @@ import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.net.UnixDomainSocketAddress;
 
 import io.netty.channel.local.LocalAddress;
 import org.jspecify.annotations.Nullable;
@@ -11,17 +12,18 @@ import org.jspecify.annotations.Nullable;
 /**
  * The address of an easyrpc server: {@code tcp://host:port} for TCP,
  * {@code ws://host:port/path} or {@code wss://host:port/path} for a WebSocket endpoint
- * (plain or over TLS), or {@code inproc://name} for a server in the same JVM.
+ * (plain or over TLS), {@code unix:/path/to.sock} for a unix domain socket on the same
+ * host, or {@code inproc://name} for a server in the same JVM.
  * <p>
  * A WebSocket address without a port uses the scheme's default (80 for {@code ws}, 443
  * for {@code wss}); without a path it uses {@value #DEFAULT_WEBSOCKET_PATH}, the path a
  * server serves by default.
  *
- * @param scheme {@code tcp}, {@code ws}, {@code wss} or {@code inproc}
- * @param host the host name (TCP, WebSocket) or the in-process name
- * @param port the port, {@code -1} for in-process addresses
- * @param path the WebSocket path, with its query if any; {@code null} for TCP and
- * in-process addresses
+ * @param scheme {@code tcp}, {@code ws}, {@code wss}, {@code unix} or {@code inproc}
+ * @param host the host name (TCP, WebSocket), the socket file's path (unix domain socket)
+ * or the in-process name
+ * @param port the port, {@code -1} for unix domain socket and in-process addresses
+ * @param path the WebSocket path, with its query if any; {@code null} for other addresses
  */
 public record RpcAddress(String scheme, String host, int port, @Nullable String path) {
 
@@ -30,6 +32,9 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 
 	/** Scheme of in-process addresses. */
 	public static final String INPROC = "inproc";
+
+	/** Scheme of unix domain socket addresses. */
+	public static final String UNIX = "unix";
 
 	/** Scheme of WebSocket addresses without TLS. */
 	public static final String WS = "ws";
@@ -40,7 +45,7 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	/** The path of a WebSocket address that names none. */
 	public static final String DEFAULT_WEBSOCKET_PATH = "/easyrpc";
 
-	private static final String EXPECTED = "tcp://host:port, ws://host:port/path, wss://host:port/path or inproc://name";
+	private static final String EXPECTED = "tcp://host:port, ws://host:port/path, wss://host:port/path, unix:/path/to.sock or inproc://name";
 
 	/**
 	 * Create an address. A WebSocket address without a path gets
@@ -100,6 +105,15 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 		if (WS.equals(scheme) || WSS.equals(scheme)) {
 			return parseWebSocket(text, uri, scheme);
 		}
+		if (UNIX.equals(scheme)) {
+			// unix:/path, unix:relative/path and unix:///path all name a file.
+			String file = uri.isOpaque() ? uri.getSchemeSpecificPart() : uri.getPath();
+			if (file == null || file.isEmpty() || (!uri.isOpaque() && uri.getAuthority() != null)) {
+				throw new IllegalArgumentException("Invalid easyrpc address '" + text
+						+ "': expected unix:/path/to.sock, the path of a socket file");
+			}
+			return new RpcAddress(UNIX, file, -1);
+		}
 		if (INPROC.equals(scheme)) {
 			String name = uri.getSchemeSpecificPart().replaceFirst("^//", "");
 			if (name.isEmpty()) {
@@ -108,8 +122,8 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 			return new RpcAddress(INPROC, name, -1);
 		}
 		throw new IllegalArgumentException("Unsupported easyrpc address '" + text
-				+ "': the scheme must be tcp, ws, wss or inproc (for example tcp://localhost:7070 or "
-				+ "ws://localhost:8080/easyrpc)");
+				+ "': the scheme must be tcp, ws, wss, unix or inproc (for example tcp://localhost:7070, "
+				+ "ws://localhost:8080/easyrpc or unix:/run/app/rpc.sock)");
 	}
 
 	private static RpcAddress parseWebSocket(String text, URI uri, String scheme) {
@@ -151,6 +165,18 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	}
 
 	/**
+	 * Create a unix domain socket address.
+	 * @param path the path of the socket file
+	 * @return the address
+	 */
+	public static RpcAddress unix(String path) {
+		if (path == null || path.isEmpty()) {
+			throw new IllegalArgumentException("A unix domain socket address needs the path of a socket file");
+		}
+		return new RpcAddress(UNIX, path, -1);
+	}
+
+	/**
 	 * Create an in-process address.
 	 * @param name the in-process name
 	 * @return the address
@@ -165,6 +191,15 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	 */
 	public boolean isInProcess() {
 		return INPROC.equals(this.scheme);
+	}
+
+	/**
+	 * Return whether this is a unix domain socket address; its {@link #host()} is the
+	 * path of the socket file.
+	 * @return {@code true} for {@code unix:} addresses
+	 */
+	public boolean isUnixSocket() {
+		return UNIX.equals(this.scheme);
 	}
 
 	/**
@@ -198,12 +233,16 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	/**
 	 * Return the socket address to connect or bind to. TCP host names are resolved now;
 	 * {@code 0.0.0.0}, {@code ::} and {@code *} mean every local interface, IPv4 and
-	 * IPv6.
+	 * IPv6. A unix domain socket address gives the JDK's {@link UnixDomainSocketAddress};
+	 * native transports use their own type for the same path.
 	 * @return the socket address
 	 */
 	public SocketAddress toSocketAddress() {
 		if (isInProcess()) {
 			return new LocalAddress(this.host);
+		}
+		if (isUnixSocket()) {
+			return UnixDomainSocketAddress.of(this.host);
 		}
 		return isWildcard(this.host) ? new InetSocketAddress(this.port) : new InetSocketAddress(this.host, this.port);
 	}
@@ -212,6 +251,9 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	public String toString() {
 		if (isInProcess()) {
 			return INPROC + "://" + this.host;
+		}
+		if (isUnixSocket()) {
+			return UNIX + ":" + this.host;
 		}
 		String hostAndPort = formatHost(this.host) + ":" + this.port;
 		if (isWebSocket()) {

@@ -1,5 +1,6 @@
 package io.easyrpc.transport;
 
+import java.net.SocketAddress;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
@@ -30,8 +31,9 @@ import org.jspecify.annotations.Nullable;
  * flags): frames are encoded on the heap and copied once into the channel's buffer, and
  * inbound frames are copied once to the heap by the frame decoder.
  * <p>
- * TCP channels use the {@link IoTransport} chosen at construction: native epoll or
- * io_uring when asked for, Java NIO otherwise.
+ * TCP and unix domain socket channels use the {@link IoTransport} chosen at construction:
+ * native epoll or io_uring when asked for, Java NIO otherwise (unix domain sockets need
+ * JDK 16 or later on NIO).
  */
 public final class TransportResources implements AutoCloseable {
 
@@ -114,6 +116,13 @@ public final class TransportResources implements AutoCloseable {
 				.option(ChannelOption.ALLOCATOR, ALLOCATOR)
 				.childOption(ChannelOption.ALLOCATOR, ALLOCATOR);
 		}
+		else if (address.isUnixSocket()) {
+			EventLoopGroup group = tcpGroup();
+			bootstrap.group(group, group)
+				.channel(this.transport.domainServerChannelClass())
+				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
+				.childOption(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR);
+		}
 		else {
 			EventLoopGroup group = tcpGroup();
 			bootstrap.group(group, group)
@@ -127,7 +136,7 @@ public final class TransportResources implements AutoCloseable {
 		if (customizer != null) {
 			customizer.customize(bootstrap);
 		}
-		return bootstrap.bind(address.toSocketAddress());
+		return bootstrap.bind(socketAddress(address));
 	}
 
 	/**
@@ -145,6 +154,12 @@ public final class TransportResources implements AutoCloseable {
 		if (address.isInProcess()) {
 			bootstrap.group(localGroup()).channel(LocalChannel.class).option(ChannelOption.ALLOCATOR, ALLOCATOR);
 		}
+		else if (address.isUnixSocket()) {
+			bootstrap.group(tcpGroup())
+				.channel(this.transport.domainSocketChannelClass())
+				.option(ChannelOption.ALLOCATOR, SOCKET_ALLOCATOR)
+				.option(ChannelOption.CONNECT_TIMEOUT_MILLIS, connectTimeoutMillis);
+		}
 		else {
 			bootstrap.group(tcpGroup())
 				.channel(this.transport.socketChannelClass())
@@ -156,7 +171,13 @@ public final class TransportResources implements AutoCloseable {
 		if (customizer != null) {
 			customizer.customize(bootstrap);
 		}
-		return bootstrap.connect(address.toSocketAddress());
+		return bootstrap.connect(socketAddress(address));
+	}
+
+	// Each transport has its own type of unix domain socket address.
+	private SocketAddress socketAddress(RpcAddress address) {
+		return address.isUnixSocket() ? this.transport.domainSocketAddress().apply(address.host())
+				: address.toSocketAddress();
 	}
 
 	/**

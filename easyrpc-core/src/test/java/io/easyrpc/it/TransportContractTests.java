@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -16,6 +17,7 @@ import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.client.RpcClientControl;
 import io.easyrpc.it.errors.QuotaExceededException;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.ConnectionDecision;
@@ -262,7 +264,10 @@ abstract class TransportContractTests {
 	void serviceSeesARealPeerAddressAndObserversTheTransport() throws Exception {
 		Contract contract = contract();
 		String peer = contract.peer();
-		if (!transport().equals(CallInfo.IN_PROCESS)) {
+		if (transport().equals(CallInfo.UNIX)) {
+			assertThat(peer).as("peer seen by the service").isNotEqualTo("null");
+		}
+		else if (!transport().equals(CallInfo.IN_PROCESS)) {
 			assertThat(peer).as("peer seen by the service").startsWith("/127.0.0.1:");
 		}
 		await().atMost(WAIT).until(() -> !this.transports.isEmpty());
@@ -297,7 +302,10 @@ abstract class TransportContractTests {
 			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.PERMISSION_DENIED))
 			.withMessageContaining("Closed for maintenance");
 		assertThat(connections).isNotEmpty();
-		if (!transport().equals(CallInfo.IN_PROCESS)) {
+		if (transport().equals(CallInfo.UNIX)) {
+			assertThat(connections.get(0).isLocal()).isTrue();
+		}
+		else if (!transport().equals(CallInfo.IN_PROCESS)) {
 			assertThat(String.valueOf(connections.get(0).remoteAddress())).startsWith("/127.0.0.1:");
 		}
 	}
@@ -311,6 +319,23 @@ abstract class TransportContractTests {
 		server.stop(Duration.ofSeconds(1));
 		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> contract.hello("after"))
 			.satisfies((ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE));
+	}
+
+	@Test
+	void pingTimesARoundTripAndFailsOnceTheServerIsGone() throws Exception {
+		RpcServer server = server((builder) -> {
+		});
+		Contract contract = client(clientAddress(server), WAIT);
+		RpcClientControl control = RpcClientControl.of(contract);
+		assertThat(control.rpcPing().get(WAIT.toSeconds(), TimeUnit.SECONDS)).isGreaterThanOrEqualTo(Duration.ZERO);
+		assertThat(contract.hello("after a ping")).isEqualTo("Hello, after a ping");
+		server.stop(Duration.ofSeconds(1));
+		await().atMost(WAIT)
+			.untilAsserted(() -> assertThat(control.rpcPing(Duration.ofSeconds(2))).failsWithin(WAIT)
+				.withThrowableOfType(ExecutionException.class)
+				.havingCause()
+				.isInstanceOfSatisfying(RpcException.class,
+						(ex) -> assertThat(ex.getStatus()).isIn(RpcStatus.UNAVAILABLE, RpcStatus.DEADLINE_EXCEEDED)));
 	}
 
 	/**

@@ -83,9 +83,31 @@ class RpcAddressTests {
 	@Test
 	void unsupportedSchemeListsTheSupportedOnes() {
 		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("http://localhost:8080/easyrpc"))
-			.withMessageContaining("the scheme must be tcp, ws, wss or inproc");
+			.withMessageContaining("the scheme must be tcp, ws, wss, unix or inproc");
 		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse(" "))
 			.withMessageContaining("ws://host:port/path");
+	}
+
+	@Test
+	void unixAddressNamesTheSocketFile() {
+		RpcAddress address = RpcAddress.parse("unix:/run/app/rpc.sock");
+		assertThat(address.isUnixSocket()).isTrue();
+		assertThat(address.host()).isEqualTo("/run/app/rpc.sock");
+		assertThat(address.port()).isEqualTo(-1);
+		assertThat(address.path()).isNull();
+		assertThat(address).hasToString("unix:/run/app/rpc.sock").isEqualTo(RpcAddress.unix("/run/app/rpc.sock"));
+		assertThat(RpcAddress.parse("unix:///run/app/rpc.sock")).isEqualTo(address);
+		assertThat(RpcAddress.parse("unix:rpc.sock").host()).isEqualTo("rpc.sock");
+		assertThat(address.toSocketAddress()).isEqualTo(java.net.UnixDomainSocketAddress.of("/run/app/rpc.sock"));
+	}
+
+	@Test
+	void badUnixAddressesAreRefusedClearly() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("unix:"))
+			.withMessageStartingWith("Invalid easyrpc address 'unix:'");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("unix://host/rpc.sock"))
+			.withMessageContaining("expected unix:/path/to.sock");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.unix(""));
 	}
 
 	@Test

@@ -156,6 +156,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 		PropertyChecks.atLeast(this.ioThreads, 0, "easyrpc.client.io-threads");
 		PropertyChecks.notNegative(this.reconnect.getInitialBackoff(), "easyrpc.client.reconnect.initial-backoff");
 		PropertyChecks.notNegative(this.reconnect.getMaxBackoff(), "easyrpc.client.reconnect.max-backoff");
+		PropertyChecks.positive(this.health.getProbeTimeout(), "easyrpc.client.health.probe-timeout");
 		String instead = "give the secret the server expects, or remove the property to connect without authentication";
 		PropertyChecks.notBlankIfSet(this.auth.getSharedSecret(), "easyrpc.client.auth.shared-secret", instead);
 		this.targets.forEach((name, target) -> {
@@ -389,6 +390,35 @@ public class EasyRpcClientProperties implements InitializingBean {
 			this.downWhenUnavailable = downWhenUnavailable;
 		}
 
+		/**
+		 * Whether the easyrpc health indicator pings every target on each health check
+		 * (connecting if need be) and reports the round trip. A target that does not
+		 * answer within the probe timeout counts as unavailable. Off by default: health
+		 * checks then only report the connection state and never cause traffic.
+		 */
+		private boolean probe;
+
+		/**
+		 * How long a probe of one target may take, connection included.
+		 */
+		private Duration probeTimeout = Duration.ofSeconds(2);
+
+		public boolean isProbe() {
+			return this.probe;
+		}
+
+		public void setProbe(boolean probe) {
+			this.probe = probe;
+		}
+
+		public Duration getProbeTimeout() {
+			return this.probeTimeout;
+		}
+
+		public void setProbeTimeout(Duration probeTimeout) {
+			this.probeTimeout = probeTimeout;
+		}
+
 	}
 
 	/**
@@ -437,9 +467,9 @@ public class EasyRpcClientProperties implements InitializingBean {
 		/**
 		 * Address of the server: tcp://host:port, ws://host:port/path or
 		 * wss://host:port/path (a WebSocket endpoint, plain or over TLS; the path
-		 * defaults to /easyrpc), inproc://name, or discovery://service-id for the
-		 * instances that Spring Cloud discovery knows of. Use addresses instead for
-		 * several instances.
+		 * defaults to /easyrpc), unix:/path/to.sock (a unix domain socket on this host),
+		 * inproc://name, or discovery://service-id for the instances that Spring Cloud
+		 * discovery knows of. Use addresses instead for several instances.
 		 */
 		private String address;
 

@@ -1,5 +1,6 @@
 package io.easyrpc.autoconfigure;
 
+import java.net.SocketAddress;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Executor;
@@ -10,6 +11,7 @@ import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.IpFilter;
 import io.easyrpc.middleware.PerIpConnectionLimit;
 import io.easyrpc.server.RpcServer;
+import io.easyrpc.server.RpcServerListener;
 import io.easyrpc.server.ServiceRegistry;
 
 import org.springframework.beans.factory.ObjectProvider;
@@ -28,6 +30,7 @@ import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.ssl.SslBundles;
 import org.springframework.boot.thread.Threading;
 import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.ConditionContext;
 import org.springframework.context.annotation.Conditional;
@@ -95,8 +98,9 @@ public final class EasyRpcServerAutoConfiguration {
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, EasyRpcNettyProperties netty, ServiceRegistry registry,
 			ObjectCodec codec, @Qualifier(EXECUTOR_BEAN_NAME) Executor executor,
 			ConfigurableListableBeanFactory beanFactory, ObjectProvider<SslBundles> sslBundles,
-			ObjectProvider<RpcServerBuilderCustomizer> customizers) {
+			ObjectProvider<RpcServerBuilderCustomizer> customizers, ApplicationEventPublisher events) {
 		RpcServer.Builder builder = RpcServer.builder().registry(registry).codec(codec).executor(executor);
+		builder.listener(new EventPublishingListener(events));
 		builder.transport(netty.getTransport());
 		new ServerPropertiesCustomizer(properties, sslBundles.getIfAvailable()).customize(builder);
 		new ServerBeansCustomizer(beanFactory, properties.isAccessLog()).customize(builder);
@@ -134,6 +138,28 @@ public final class EasyRpcServerAutoConfiguration {
 			.bind("spring.lifecycle.timeout-per-shutdown-phase", Duration.class)
 			.orElse(DEFAULT_DRAIN_TIMEOUT);
 		return new EasyRpcServerLifecycle(server, environment, drain);
+	}
+
+	/**
+	 * Publishes the server's start and stop as application events.
+	 */
+	private record EventPublishingListener(ApplicationEventPublisher events) implements RpcServerListener {
+
+		@Override
+		public void serverStarted(RpcServer server, List<SocketAddress> addresses) {
+			this.events.publishEvent(new RpcServerStartedEvent(server, addresses));
+		}
+
+		@Override
+		public void serverStopping(RpcServer server) {
+			this.events.publishEvent(new RpcServerStoppingEvent(server));
+		}
+
+		@Override
+		public void serverStopped(RpcServer server, Drain drain) {
+			this.events.publishEvent(new RpcServerStoppedEvent(server, drain));
+		}
+
 	}
 
 	/**

@@ -20,12 +20,25 @@ import org.springframework.core.env.PropertySource;
 /**
  * Starts the {@link RpcServer} once the context is ready, publishes the bound port as
  * {@code local.easyrpc.port}, and on shutdown drains calls in flight for up to
- * {@code spring.lifecycle.timeout-per-shutdown-phase}.
+ * {@code spring.lifecycle.timeout-per-shutdown-phase}. The server publishes
+ * {@link RpcServerStartedEvent}, {@link RpcServerStoppingEvent} and
+ * {@link RpcServerStoppedEvent} on the way.
+ * <p>
+ * Its {@link #PHASE phase} puts the drain before the web server's graceful shutdown and
+ * stop, so that while calls drain the web server still answers, and
+ * {@code /actuator/health} reports {@code OUT_OF_SERVICE}: on start the web server comes
+ * first, then the easyrpc server, then service registration; on stop the reverse.
  */
 public class EasyRpcServerLifecycle implements SmartLifecycle {
 
-	/** The phase: the same as Spring Boot's embedded web server start and stop. */
-	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 2048;
+	/**
+	 * The phase: after Spring Boot's web server lifecycles ({@code DEFAULT_PHASE - 2048}
+	 * to start and stop it, {@code DEFAULT_PHASE - 1024} for its graceful shutdown) and
+	 * before the service registration of
+	 * {@code io.easyrpc.autoconfigure.discovery.RpcRegistrationLifecycle}
+	 * ({@code DEFAULT_PHASE - 512}), which stops first.
+	 */
+	public static final int PHASE = SmartLifecycle.DEFAULT_PHASE - 768;
 
 	/** Name of the property that holds the bound port. */
 	public static final String LOCAL_PORT_PROPERTY = "local.easyrpc.port";

@@ -37,7 +37,8 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	/**
 	 * TCP port to serve on. Use 0 for a free port; the bound port is published as the
-	 * 'local.easyrpc.port' property. Use -1 to serve only in-process.
+	 * 'local.easyrpc.port' property. Use -1 to serve only in-process or on the unix
+	 * socket.
 	 */
 	private int port = 7070;
 
@@ -46,6 +47,13 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 * tests that need no socket.
 	 */
 	private String inProcessName;
+
+	/**
+	 * Path of a unix domain socket the server also listens on, reachable by clients on
+	 * the same host as unix:/path. A file left by a process that died is replaced; the
+	 * file is removed when the server stops. With port -1 the server listens only there.
+	 */
+	private String unixSocket;
 
 	/**
 	 * Largest frame accepted from a client; larger frames close the connection with
@@ -266,6 +274,14 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	public void setInProcessName(String inProcessName) {
 		this.inProcessName = inProcessName;
+	}
+
+	public String getUnixSocket() {
+		return this.unixSocket;
+	}
+
+	public void setUnixSocket(String unixSocket) {
+		this.unixSocket = unixSocket;
 	}
 
 	public DataSize getMaxFrameSize() {

@@ -10,6 +10,7 @@ import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.IpFilter;
 import io.easyrpc.middleware.PerIpConnectionLimit;
 import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.server.RpcServerListener;
 import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.RpcExceptionResolver;
@@ -21,8 +22,9 @@ import org.springframework.beans.factory.ListableBeanFactory;
  * Hands the application's server-side beans to the server builder, each kind in
  * {@link org.springframework.core.annotation.Order @Order}: exception resolvers, call
  * observers, middleware, processors (then the server's built-in payload processors),
- * connection middleware (built-ins first) and bootstrap customizers. Applied right after
- * the properties, before the application's {@link RpcServerBuilderCustomizer} beans.
+ * connection middleware (built-ins first), server listeners and bootstrap customizers.
+ * Applied right after the properties, before the application's
+ * {@link RpcServerBuilderCustomizer} beans.
  */
 final class ServerBeansCustomizer implements RpcServerBuilderCustomizer {
 
@@ -55,6 +57,7 @@ final class ServerBeansCustomizer implements RpcServerBuilderCustomizer {
 			builder.observer(new AccessLogObserver());
 		}
 		builder.connectionMiddleware(builtInsFirst(ordered(ConnectionMiddleware.class)));
+		ordered(RpcServerListener.class).forEach(builder::listener);
 		ordered(RpcServerBootstrapCustomizer.class)
 			.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 	}

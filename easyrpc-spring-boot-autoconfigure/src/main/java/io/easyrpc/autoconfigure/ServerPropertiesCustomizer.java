@@ -30,6 +30,7 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 			.when((port) -> port >= 0)
 			.as((port) -> RpcAddress.tcp(properties.getHost(), port))
 			.to(builder::address);
+		map.from(properties::getUnixSocket).whenHasText().as(RpcAddress::unix).to(builder::address);
 		map.from(properties::getInProcessName).whenHasText().as(RpcAddress::inProcess).to(builder::address);
 		map.from(properties::getIoThreads).to(builder::ioThreads);
 		map.from(properties::getMaxFrameSize).asInt(DataSize::toBytes).to(builder::maxFrameSize);

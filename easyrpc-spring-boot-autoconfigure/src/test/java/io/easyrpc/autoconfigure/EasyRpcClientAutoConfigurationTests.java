@@ -172,7 +172,7 @@ class EasyRpcClientAutoConfigurationTests {
 				assertThat(context).hasFailed();
 				assertThat(context.getStartupFailure()).rootCause()
 					.hasMessageContaining("http://localhost:7070")
-					.hasMessageContaining("tcp, ws, wss or inproc");
+					.hasMessageContaining("tcp, ws, wss, unix or inproc");
 			});
 	}
 

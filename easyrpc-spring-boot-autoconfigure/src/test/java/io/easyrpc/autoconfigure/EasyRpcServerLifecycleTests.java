@@ -76,7 +76,7 @@ class EasyRpcServerLifecycleTests {
 			servers[0] = context.getBean(RpcServer.class);
 			assertThat(servers[0].isRunning()).isTrue();
 			assertThat(context.getBean(EasyRpcServerLifecycle.class).getPhase())
-				.isEqualTo(SmartLifecycle.DEFAULT_PHASE - 2048);
+				.isEqualTo(SmartLifecycle.DEFAULT_PHASE - 768);
 		});
 		assertThat(servers[0].isRunning()).isFalse();
 	}

@@ -1,6 +1,12 @@
 package io.easyrpc.internal.client;
 
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 
@@ -62,6 +68,12 @@ final class ClientConnection extends FrameConnection {
 	private final CompletableFuture<ClientConnection> ready = new CompletableFuture<>();
 
 	private String tlsFailure;
+
+	// Pings of ping() waiting for their pong, by their data. On the event loop.
+	private final Map<Long, PendingPing> pings = new HashMap<>();
+
+	// The I/O error that closed the connection, if any.
+	private volatile Throwable ioFailure;
 
 	ClientConnection(Subchannel owner, ObjectCodec codec, ProcessorChain processors, int maxFrameSize,
 			long prefaceTimeoutMillis, long keepAliveNanos, SharedSecret secret) {
@@ -126,6 +138,63 @@ final class ClientConnection extends FrameConnection {
 
 	void sendPing(long data) {
 		send(FrameCodec.encodePing(channel().alloc(), false, data));
+	}
+
+	/**
+	 * Send a ping and time the server's pong. Any thread.
+	 * @param timeoutNanos how long to wait for the pong
+	 * @return the round trip; fails with {@link RpcStatus#DEADLINE_EXCEEDED} without a
+	 * pong in time and with {@link RpcStatus#UNAVAILABLE} if the connection closes first
+	 */
+	CompletableFuture<Duration> ping(long timeoutNanos) {
+		CompletableFuture<Duration> result = new CompletableFuture<>();
+		try {
+			execute(() -> ping0(result, timeoutNanos));
+		}
+		catch (RejectedExecutionException ex) {
+			result.completeExceptionally(new RpcException(RpcStatus.UNAVAILABLE, closedMessage()));
+		}
+		return result;
+	}
+
+	private void ping0(CompletableFuture<Duration> result, long timeoutNanos) {
+		if (this.closed || !channel().isActive()) {
+			result.completeExceptionally(new RpcException(RpcStatus.UNAVAILABLE, closedMessage()));
+			return;
+		}
+		long data = this.requester.nextPingData();
+		ScheduledFuture<?> timer = eventLoop().schedule(() -> {
+			PendingPing timedOut = this.pings.remove(data);
+			if (timedOut != null) {
+				timedOut.result.completeExceptionally(new RpcException(RpcStatus.DEADLINE_EXCEEDED, "No pong from "
+						+ this.owner.address() + " within " + TimeUnit.NANOSECONDS.toMillis(timeoutNanos) + " ms"));
+			}
+		}, timeoutNanos, TimeUnit.NANOSECONDS);
+		this.pings.put(data, new PendingPing(result, this.requester.nanoTime(), timer));
+		sendPing(data);
+	}
+
+	private void pong(long data) {
+		PendingPing ping = this.pings.remove(data);
+		if (ping != null) {
+			ping.timer.cancel(false);
+			ping.result.complete(Duration.ofNanos(Math.max(0, this.requester.nanoTime() - ping.sentAt)));
+		}
+	}
+
+	private void failPings() {
+		if (this.pings.isEmpty()) {
+			return;
+		}
+		List<PendingPing> failed = new ArrayList<>(this.pings.values());
+		this.pings.clear();
+		for (PendingPing ping : failed) {
+			ping.timer.cancel(false);
+			ping.result.completeExceptionally(new RpcException(RpcStatus.UNAVAILABLE, closedMessage()));
+		}
+	}
+
+	private record PendingPing(CompletableFuture<Duration> result, long sentAt, ScheduledFuture<?> timer) {
 	}
 
 	private String peer() {
@@ -515,7 +584,10 @@ final class ClientConnection extends FrameConnection {
 			// The handshake is over: the server breaks the protocol.
 			abort(RpcStatus.INVALID_ARGUMENT, "Unexpected " + frame.type());
 		}
-		else if (!(frame instanceof Frame.Pong) && logger.isDebugEnabled()) {
+		else if (frame instanceof Frame.Pong pong) {
+			pong(pong.data());
+		}
+		else if (logger.isDebugEnabled()) {
 			logger.debug("Ignoring {} frame from {}", frame.type(), remoteAddress());
 		}
 	}
@@ -577,7 +649,30 @@ final class ClientConnection extends FrameConnection {
 		this.owner.connectionClosed(this);
 		RpcStatus status = (this.goAwayStatus != null) ? this.goAwayStatus : RpcStatus.UNAVAILABLE;
 		this.requester.closed(status, closedMessage());
+		failPings();
 		super.channelInactive(ctx);
+	}
+
+	@Override
+	public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+		if (this.ioFailure == null) {
+			this.ioFailure = cause;
+		}
+		super.exceptionCaught(ctx, cause);
+	}
+
+	// Why a connection that was made is gone, for the log line of a lost connection.
+	String lossReason() {
+		if (this.goAwayStatus != null) {
+			return "the server sent GOAWAY " + this.goAwayStatus
+					+ ((this.goAwayMessage != null) ? " (" + this.goAwayMessage + ")" : "");
+		}
+		Throwable failure = this.ioFailure;
+		if (failure != null) {
+			String message = failure.getMessage();
+			return failure.getClass().getSimpleName() + ((message != null) ? ": " + message : "");
+		}
+		return "closed by the peer";
 	}
 
 	// Why the pending calls fail when the connection closes.

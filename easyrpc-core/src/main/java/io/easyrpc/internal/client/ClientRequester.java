@@ -238,8 +238,18 @@ final class ClientRequester {
 	// now and then costs less than watching every write.
 	private void keepAlive() {
 		if (!this.connection.wroteSinceLastCheck() && !this.connection.isClosed()) {
-			this.connection.sendPing(++this.pingData);
+			this.connection.sendPing(nextPingData());
 		}
+	}
+
+	// Keep-alive pings and those of ping() share the numbers, so that each pong finds
+	// its ping.
+	long nextPingData() {
+		return ++this.pingData;
+	}
+
+	long nanoTime() {
+		return this.ticker.nanoTime();
 	}
 
 	/**

@@ -57,7 +57,10 @@ public final class ClientTransports implements Subchannel.Connector {
 		this.connectTimeoutMillis = connectTimeoutMillis;
 		this.customizers = List.copyOf(customizers);
 		this.sslContexts = sslContexts(address, sslContexts);
-		this.sslServerName = (sslServerName != null) ? sslServerName : address.host();
+		// A socket file has no host name: its server's certificate is checked against
+		// localhost unless a name is given.
+		this.sslServerName = (sslServerName != null) ? sslServerName
+				: address.isUnixSocket() ? "localhost" : address.host();
 	}
 
 	// In-process addresses never use TLS; ws:// is plain text by its scheme, wss://

@@ -1,7 +1,9 @@
 package io.easyrpc.internal.client;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -36,6 +38,11 @@ import org.slf4j.LoggerFactory;
  * routers skip it for 10 seconds times the number of its ejections so far, at most
  * {@value #MAX_EJECTION_SECONDS} seconds, unless no other instance is usable; the first
  * call after that probes it.
+ * <p>
+ * A connection that was made and then lost (closed by the peer or the network, or told to
+ * go away by its server) is logged once at {@code WARN} with the reason; the next
+ * connection made after it is logged once at {@code INFO}. Failed attempts in between are
+ * logged at {@code DEBUG} only, so that a server that stays down does not flood the log.
  */
 public final class Subchannel {
 
@@ -72,6 +79,9 @@ public final class Subchannel {
 
 	private List<ClientCall> waiting = new ArrayList<>();
 
+	// Pings waiting for the attempt under way.
+	private List<CompletableFuture<ClientConnection>> connectionWaiters = new ArrayList<>();
+
 	private long lastBackoffNanos;
 
 	private Throwable lastFailure;
@@ -94,6 +104,10 @@ public final class Subchannel {
 
 	// Set under the lock by an attempt that failed inside start(), run by start() after.
 	private Runnable failedAtOnce;
+
+	// When the last connection was lost, while no new one was made; 0 otherwise. Under
+	// the lock.
+	private long lostAtNanos;
 
 	/**
 	 * Create a subchannel, {@link State#IDLE} until a call needs a connection.
@@ -326,6 +340,54 @@ public final class Subchannel {
 		call.router.startOn(this, current, call);
 	}
 
+	/**
+	 * Ping the server over this subchannel's connection, making one if there is none
+	 * (unless the back-off after a failed attempt is under way).
+	 * @param timeoutNanos how long to wait for the pong once connected
+	 * @return the round trip; fails with an {@link RpcException}:
+	 * {@link RpcStatus#UNAVAILABLE} when no connection can be made or it closes first,
+	 * {@link RpcStatus#DEADLINE_EXCEEDED} without a pong in time
+	 */
+	public CompletableFuture<Duration> ping(long timeoutNanos) {
+		return connection().thenCompose((connection) -> connection.ping(timeoutNanos));
+	}
+
+	// The current connection, or the one the attempt under way or started now makes.
+	private CompletableFuture<ClientConnection> connection() {
+		CompletableFuture<ClientConnection> result = new CompletableFuture<>();
+		Runnable failedAtOnce;
+		synchronized (this.lock) {
+			ClientConnection current = this.connection;
+			if (this.state == State.SHUTDOWN || this.draining) {
+				result.completeExceptionally(new RpcException(RpcStatus.UNAVAILABLE, closedMessage()));
+			}
+			else if (current != null && current.isUsable()) {
+				result.complete(current);
+			}
+			else {
+				long wait = this.retryAt - this.nanoClock.getAsLong();
+				if (this.connecting == null && this.lastFailure != null && wait > 0) {
+					result.completeExceptionally(
+							new RpcException(status(this.lastFailure), failureMessage(this.lastFailure)
+									+ " (next attempt in " + TimeUnit.NANOSECONDS.toMillis(wait) + " ms)"));
+				}
+				else {
+					this.connectionWaiters.add(result);
+					if (this.connecting == null) {
+						this.connection = null;
+						connect();
+					}
+				}
+			}
+			failedAtOnce = this.failedAtOnce;
+			this.failedAtOnce = null;
+		}
+		if (failedAtOnce != null) {
+			failedAtOnce.run();
+		}
+		return result;
+	}
+
 	private String closedMessage() {
 		return "Client for " + this.address + " is closed";
 	}
@@ -352,13 +414,19 @@ public final class Subchannel {
 		List<ClientCall> calls;
 		boolean success = failure == null;
 		boolean shutdown;
+		long lostAt = 0;
+		List<CompletableFuture<ClientConnection>> waiters;
 		synchronized (this.lock) {
 			this.connecting = null;
 			calls = this.waiting;
 			this.waiting = new ArrayList<>();
+			waiters = this.connectionWaiters;
+			this.connectionWaiters = new ArrayList<>();
 			shutdown = this.state == State.SHUTDOWN || this.draining;
 			if (success && !shutdown) {
 				this.connection = handler;
+				lostAt = this.lostAtNanos;
+				this.lostAtNanos = 0;
 				this.lastFailure = null;
 				this.backoff.reset();
 				setState(State.READY);
@@ -374,10 +442,17 @@ public final class Subchannel {
 			future.channel().close();
 		}
 		if (success && !shutdown) {
-			logger.debug("Connected to easyrpc server {}", this.address);
+			if (lostAt != 0) {
+				logger.info("Re-established the connection to easyrpc server {} after {} ms", this.address,
+						Math.max(0, TimeUnit.NANOSECONDS.toMillis(this.nanoClock.getAsLong() - lostAt)));
+			}
+			else {
+				logger.debug("Connected to easyrpc server {}", this.address);
+			}
 			for (ClientCall call : calls) {
 				call.router.startOn(this, handler, call);
 			}
+			waiters.forEach((waiter) -> waiter.complete(handler));
 			return;
 		}
 		String message = shutdown ? closedMessage() : failureMessage(failure);
@@ -395,10 +470,21 @@ public final class Subchannel {
 		if (Thread.holdsLock(this.lock)) {
 			// The attempt failed at once, inside start(): the calls move on once it has
 			// let go of the lock, never while holding it.
-			this.failedAtOnce = () -> resendAll(calls, status, message);
+			this.failedAtOnce = () -> {
+				resendAll(calls, status, message);
+				failWaiters(waiters, status, message);
+			};
 			return;
 		}
 		resendAll(calls, status, message);
+		failWaiters(waiters, status, message);
+	}
+
+	private static void failWaiters(List<CompletableFuture<ClientConnection>> waiters, RpcStatus status,
+			String message) {
+		for (CompletableFuture<ClientConnection> waiter : waiters) {
+			waiter.completeExceptionally(new RpcException(status, message));
+		}
 	}
 
 	// Hands calls that never reached the server back to their routers.
@@ -466,21 +552,43 @@ public final class Subchannel {
 	}
 
 	void connectionGoingAway(ClientConnection closing) {
+		boolean lost;
 		synchronized (this.lock) {
+			lost = this.connection == closing && lost();
 			if (this.connection == closing) {
 				this.connection = null;
 				setState(State.IDLE);
 			}
 		}
+		if (lost) {
+			logger.warn("Lost the connection to easyrpc server {}: {}", this.address, closing.lossReason());
+		}
 	}
 
 	void connectionClosed(ClientConnection closed) {
+		boolean lost;
 		synchronized (this.lock) {
+			// A connection this side closes (drain, shut down, idle after a GOAWAY) is
+			// not lost.
+			lost = this.connection == closed && !closed.isClosingWhenIdle() && lost();
 			if (this.connection == closed) {
 				this.connection = null;
 				setState((this.state == State.SHUTDOWN || this.draining) ? State.SHUTDOWN : State.IDLE);
 			}
 		}
+		if (lost) {
+			logger.warn("Lost the connection to easyrpc server {}: {}", this.address, closed.lossReason());
+		}
+	}
+
+	// Under the lock: whether losing the current connection is news.
+	private boolean lost() {
+		if (this.state == State.SHUTDOWN || this.draining || this.lostAtNanos != 0) {
+			return false;
+		}
+		long now = this.nanoClock.getAsLong();
+		this.lostAtNanos = (now != 0) ? now : 1;
+		return true;
 	}
 
 	/**

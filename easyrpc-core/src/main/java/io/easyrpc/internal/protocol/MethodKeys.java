@@ -18,7 +18,9 @@ import java.util.Set;
 public final class MethodKeys {
 
 	private static final String[] EXCLUDED_PACKAGES = { "java.", "javax.", "jakarta.", "jdk.", "sun.", "kotlin.",
-			"groovy.", "scala.", "org.springframework.", "org.aopalliance.", "reactor." };
+			"groovy.", "scala.", "org.springframework.", "org.aopalliance.", "reactor.",
+			// The local control methods that every client proxy implements.
+			"io.easyrpc.client.RpcClientControl" };
 
 	// Reflection returns methods in no particular order; sorting makes keys, error
 	// messages and reflection output the same on every start.

@@ -15,6 +15,8 @@ import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
+import io.easyrpc.middleware.CallInfo;
+import io.easyrpc.internal.transport.SocketAddresses;
 import io.easyrpc.middleware.ConnectionMiddleware;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.ProcessorChain;
@@ -242,7 +244,8 @@ public final class ServerConnection extends FrameConnection {
 		String text = this.peer;
 		if (text == null) {
 			SocketAddress address = remoteAddress();
-			text = (address != null) ? address.toString() : "unknown";
+			text = (address != null || CallInfo.UNIX.equals(this.transport))
+					? SocketAddresses.describePeer(address, localAddress()) : "unknown";
 			this.peer = text;
 		}
 		return text;

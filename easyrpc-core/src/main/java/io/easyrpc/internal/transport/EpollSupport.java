@@ -1,8 +1,11 @@
 package io.easyrpc.internal.transport;
 
 import io.easyrpc.transport.IoTransport;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.epoll.Epoll;
+import io.netty.channel.epoll.EpollDomainSocketChannel;
 import io.netty.channel.epoll.EpollIoHandler;
+import io.netty.channel.epoll.EpollServerDomainSocketChannel;
 import io.netty.channel.epoll.EpollServerSocketChannel;
 import io.netty.channel.epoll.EpollSocketChannel;
 
@@ -20,7 +23,8 @@ final class EpollSupport {
 
 	static NettyTransport transport() {
 		return new NettyTransport(IoTransport.EPOLL, EpollIoHandler.newFactory(), EpollServerSocketChannel.class,
-				EpollSocketChannel.class);
+				EpollSocketChannel.class, EpollServerDomainSocketChannel.class, EpollDomainSocketChannel.class,
+				DomainSocketAddress::new);
 	}
 
 }

@@ -1,8 +1,11 @@
 package io.easyrpc.internal.transport;
 
 import io.easyrpc.transport.IoTransport;
+import io.netty.channel.unix.DomainSocketAddress;
 import io.netty.channel.uring.IoUring;
+import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
+import io.netty.channel.uring.IoUringServerDomainSocketChannel;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 
@@ -20,7 +23,8 @@ final class IoUringSupport {
 
 	static NettyTransport transport() {
 		return new NettyTransport(IoTransport.IO_URING, IoUringIoHandler.newFactory(), IoUringServerSocketChannel.class,
-				IoUringSocketChannel.class);
+				IoUringSocketChannel.class, IoUringServerDomainSocketChannel.class, IoUringDomainSocketChannel.class,
+				DomainSocketAddress::new);
 	}
 
 }

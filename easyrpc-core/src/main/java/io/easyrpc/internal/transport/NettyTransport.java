@@ -1,26 +1,37 @@
 package io.easyrpc.internal.transport;
 
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
+import java.util.function.Function;
 
 import io.easyrpc.transport.IoTransport;
 import io.netty.channel.IoHandlerFactory;
 import io.netty.channel.ServerChannel;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDomainSocketChannel;
+import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
 
 /**
  * A resolved Netty I/O transport: the I/O handler of its event loops and the classes of
- * its TCP channels.
+ * its TCP and unix domain socket channels.
  *
  * @param kind the transport, never {@link IoTransport#AUTO}
  * @param ioHandlerFactory the factory of the event loops' I/O handlers
  * @param serverChannelClass the class of listening TCP channels
  * @param socketChannelClass the class of connected TCP channels
+ * @param domainServerChannelClass the class of listening unix domain socket channels
+ * @param domainSocketChannelClass the class of connected unix domain socket channels
+ * @param domainSocketAddress makes the socket address of a unix domain socket path that
+ * this transport's channels take
  */
 public record NettyTransport(IoTransport kind, IoHandlerFactory ioHandlerFactory,
-		Class<? extends ServerChannel> serverChannelClass,
-		Class<? extends io.netty.channel.Channel> socketChannelClass) {
+		Class<? extends ServerChannel> serverChannelClass, Class<? extends io.netty.channel.Channel> socketChannelClass,
+		Class<? extends ServerChannel> domainServerChannelClass,
+		Class<? extends io.netty.channel.Channel> domainSocketChannelClass,
+		Function<String, SocketAddress> domainSocketAddress) {
 
 	/**
 	 * The configuration property that chooses the transport in a Spring Boot application.
@@ -93,8 +104,10 @@ public record NettyTransport(IoTransport kind, IoHandlerFactory ioHandlerFactory
 		return switch (kind) {
 			case EPOLL -> EpollSupport.transport();
 			case IO_URING -> IoUringSupport.transport();
+			// Java NIO serves unix domain sockets since JDK 16.
 			default -> new NettyTransport(IoTransport.NIO, NioIoHandler.newFactory(), NioServerSocketChannel.class,
-					NioSocketChannel.class);
+					NioSocketChannel.class, NioServerDomainSocketChannel.class, NioDomainSocketChannel.class,
+					UnixDomainSocketAddress::of);
 		};
 	}
 

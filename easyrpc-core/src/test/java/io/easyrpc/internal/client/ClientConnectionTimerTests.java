@@ -102,6 +102,52 @@ class ClientConnectionTimerTests {
 	}
 
 	@Test
+	void pingIsAnsweredByThePongWithItsDataAndTimesTheRoundTrip() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		java.util.concurrent.CompletableFuture<Duration> ping = connection.ping(TimeUnit.SECONDS.toNanos(5));
+		Frame sent = readOutboundFrame();
+		assertThat(sent).isInstanceOf(Frame.Ping.class);
+		long data = ((Frame.Ping) sent).data();
+		this.channel.writeInbound(FrameCodec.encodePing(UnpooledByteBufAllocator.DEFAULT, true, data + 1000));
+		assertThat(ping).as("pong with other data").isNotDone();
+		advance(7);
+		this.channel.writeInbound(FrameCodec.encodePing(UnpooledByteBufAllocator.DEFAULT, true, data));
+		assertThat(ping).isCompletedWithValue(Duration.ofMillis(7));
+	}
+
+	@Test
+	void pingWithoutPongFailsWithDeadlineExceededAtItsTimeout() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		java.util.concurrent.CompletableFuture<Duration> ping = connection.ping(TimeUnit.MILLISECONDS.toNanos(500));
+		assertThat(readOutboundFrame()).isInstanceOf(Frame.Ping.class);
+		advance(499);
+		assertThat(ping).isNotDone();
+		advance(1);
+		assertThat(ping).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RpcException.class,
+					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.DEADLINE_EXCEEDED));
+		assertThat(this.channel.isOpen()).isTrue();
+	}
+
+	@Test
+	void pingFailsWithUnavailableWhenTheConnectionCloses() throws Exception {
+		ClientConnection connection = connect(0);
+		serverPreface();
+		java.util.concurrent.CompletableFuture<Duration> ping = connection.ping(TimeUnit.SECONDS.toNanos(5));
+		assertThat(readOutboundFrame()).isInstanceOf(Frame.Ping.class);
+		this.channel.close();
+		assertThat(ping).failsWithin(Duration.ZERO)
+			.withThrowableOfType(ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RpcException.class,
+					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.UNAVAILABLE));
+	}
+
+	@Test
 	void withoutKeepAliveAQuietConnectionIsNeverPinged() throws Exception {
 		connect(0);
 		serverPreface();

@@ -1,5 +1,7 @@
 package io.easyrpc.autoconfigure.actuate;
 
+import java.time.Duration;
+
 import io.easyrpc.autoconfigure.EasyRpcClientAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.RpcClientFactory;
@@ -9,6 +11,7 @@ import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
+import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.health.autoconfigure.contributor.ConditionalOnEnabledHealthIndicator;
 import org.springframework.boot.health.contributor.HealthIndicator;
 import org.springframework.context.annotation.Bean;
@@ -16,7 +19,9 @@ import org.springframework.core.env.Environment;
 
 /**
  * Auto-configuration of the {@code easyrpc} health indicator; switched off by
- * {@code management.health.easyrpc.enabled=false}.
+ * {@code management.health.easyrpc.enabled=false}. Targets are pinged on each check when
+ * {@code easyrpc.client.health.probe=true}, each within
+ * {@code easyrpc.client.health.probe-timeout}.
  */
 @AutoConfiguration(after = { EasyRpcServerAutoConfiguration.class, EasyRpcClientAutoConfiguration.class })
 @ConditionalOnClass(HealthIndicator.class)
@@ -28,7 +33,11 @@ public final class EasyRpcHealthContributorAutoConfiguration {
 	EasyRpcHealthIndicator easyrpcHealthIndicator(ObjectProvider<RpcServer> server,
 			ObjectProvider<RpcClientFactory> clients, Environment environment) {
 		boolean down = environment.getProperty("easyrpc.client.health.down-when-unavailable", Boolean.class, false);
-		return new EasyRpcHealthIndicator(server, clients, down);
+		boolean probe = environment.getProperty("easyrpc.client.health.probe", Boolean.class, false);
+		Duration probeTimeout = Binder.get(environment)
+			.bind("easyrpc.client.health.probe-timeout", Duration.class)
+			.orElse(Duration.ofSeconds(2));
+		return new EasyRpcHealthIndicator(server, clients, down, probe ? probeTimeout : null);
 	}
 
 }

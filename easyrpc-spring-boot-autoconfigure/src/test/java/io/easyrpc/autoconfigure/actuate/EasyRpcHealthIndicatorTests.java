@@ -157,6 +157,58 @@ class EasyRpcHealthIndicatorTests {
 	}
 
 	@Test
+	void whenProbingThenEachCheckPingsTheTargetAndReportsTheRoundTrip() {
+		this.serverRunner.run((server) -> {
+			String address = "tcp://127.0.0.1:" + port(server);
+			this.clientRunner
+				.withPropertyValues("easyrpc.client.targets.warehouse.address=" + address,
+						"easyrpc.client.health.probe=true", "easyrpc.client.health.probe-timeout=5s")
+				.run((client) -> {
+					// No call yet: the probe makes the connection.
+					Health health = health(client);
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					@SuppressWarnings("unchecked")
+					Map<String, Map<String, Object>> targets = (Map<String, Map<String, Object>>) health.getDetails()
+						.get("targets");
+					assertThat(targets.get(address)).containsKey("pingMillis").containsEntry("state", "ready");
+					assertThat((double) targets.get(address).get("pingMillis")).isNotNegative();
+					assertThat(server.getBean(RpcServer.class).connectionCount()).isOne();
+				});
+		});
+	}
+
+	@Test
+	void whenProbingAnUnreachableTargetThenThePingFailureIsADetailAndMayMakeHealthDown() throws IOException {
+		String address = unreachableAddress();
+		this.clientRunner
+			.withPropertyValues("easyrpc.client.targets.warehouse.address=" + address,
+					"easyrpc.client.health.probe=true", "easyrpc.client.health.down-when-unavailable=true")
+			.run((client) -> {
+				Health health = health(client);
+				assertThat(health.getStatus()).isEqualTo(Status.DOWN);
+				@SuppressWarnings("unchecked")
+				Map<String, Map<String, Object>> targets = (Map<String, Map<String, Object>>) health.getDetails()
+					.get("targets");
+				assertThat(targets.get(address)).doesNotContainKey("pingMillis");
+				assertThat((String) targets.get(address).get("ping")).startsWith("UNAVAILABLE: ");
+			});
+	}
+
+	@Test
+	void whenNotProbingThenAHealthCheckMakesNoConnection() {
+		this.serverRunner.run((server) -> {
+			this.clientRunner
+				.withPropertyValues("easyrpc.client.targets.warehouse.address=tcp://127.0.0.1:" + port(server))
+				.run((client) -> {
+					Health health = health(client);
+					assertThat(health.getStatus()).isEqualTo(Status.UP);
+					assertThat(health.getDetails().get("targets").toString()).doesNotContain("ping");
+					assertThat(server.getBean(RpcServer.class).connectionCount()).isZero();
+				});
+		});
+	}
+
+	@Test
 	void whenHealthEndpointShowsDetailsThenEasyrpcComponentIsSerialized() {
 		this.serverRunner
 			.withConfiguration(AutoConfigurations.of(HealthContributorAutoConfiguration.class,
