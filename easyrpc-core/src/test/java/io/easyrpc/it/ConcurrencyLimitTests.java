@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
@@ -12,8 +13,10 @@ import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
+import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.internal.server.ServerRuntime;
 import io.easyrpc.middleware.CallInfo;
@@ -106,6 +109,36 @@ class ConcurrencyLimitTests {
 	}
 
 	@Test
+	void retryOfAnIdempotentCallWaitsAtLeastForTheServersHintAndNotPastTheDeadline() {
+		RpcServer server = server(
+				new ConcurrencyLimit(ConcurrencyLimit.Algorithm.FIXED, 1, 1, 1, Duration.ofMinutes(1)));
+		BlockingClient holder = client(this.rpc.channel(server));
+		CompletableFuture<Integer> held = holder.hold(1);
+		await().atMost(WAIT).until(() -> this.service.started.get() == 1);
+		RetryPolicy retry = RetryPolicy.builder()
+			.maxAttempts(5)
+			.initialBackoff(Duration.ofMillis(1))
+			.maxBackoff(Duration.ofMillis(2))
+			.retryableStatuses(Set.of(RpcStatus.UNAVAILABLE, RpcStatus.RESOURCE_EXHAUSTED))
+			.build();
+		IdempotentBlockingClient client = this.rpc.client(
+				new ClientDefinition(IdempotentBlockingClient.class, "Blocking", null, WAIT, null),
+				this.rpc.channel(RpcFixture.address(server), (builder) -> builder.retry(retry)));
+
+		// Its own back-off would retry within milliseconds; the server asked for a
+		// minute,
+		// which is past the deadline: the refusal is final.
+		assertThat(client.hold(2)).failsWithin(WAIT)
+			.withThrowableOfType(java.util.concurrent.ExecutionException.class)
+			.havingCause()
+			.isInstanceOfSatisfying(RpcException.class,
+					(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.RESOURCE_EXHAUSTED));
+		assertThat(this.rejections.get("overload")).hasValue(1);
+		this.service.gate.countDown();
+		assertThat(held).succeedsWithin(WAIT);
+	}
+
+	@Test
 	void streamsAreNotCountedByTheLimit() {
 		RpcServer server = server(ConcurrencyLimit.fixed(1));
 		BlockingClient client = client(this.rpc.channel(server));
@@ -157,6 +190,16 @@ class ConcurrencyLimitTests {
 		CompletableFuture<Integer> hold(int value);
 
 		Stream<Integer> items(int count);
+
+	}
+
+	/**
+	 * {@link BlockingClient#hold(int)} declared idempotent.
+	 */
+	public interface IdempotentBlockingClient {
+
+		@RpcMethod(idempotent = true)
+		CompletableFuture<Integer> hold(int value);
 
 	}
 

@@ -383,6 +383,12 @@ public final class CallRouter {
 			return false;
 		}
 		long backoff = policy.backoffNanos(call.attempts + 1);
+		// A server that refused the call for overload says when to come back: never
+		// sooner.
+		long retryAfterMillis = error.getRetryAfterMillis();
+		if (retryAfterMillis > 0) {
+			backoff = Math.max(backoff, TimeUnit.MILLISECONDS.toNanos(retryAfterMillis));
+		}
 		if (call.remainingNanos() <= backoff) {
 			return false;
 		}
