@@ -2,7 +2,9 @@
 # Open-loop overload benchmark: a fresh server JVM pinned to CPU 0 and a fresh driver JVM
 # pinned to CPU 1 per case; one JSON line per case on stdout.
 # Usage: easyrpc-samples/easyrpc-sample-benchmark/overload.sh [--no-build] [case ...]
-#   cold                      1000 plusOne calls/s for 5 s, 2 s deadline, both JVMs fresh
+#   cold                      1000 plusOne calls/s for 5 s, 2 s deadline, both JVMs fresh; then
+#                             the same from a fresh pair whose client first runs
+#                             RpcChannel.warmUp(20 calls) (case cold-warmup)
 #   curve                     work(10 ms) on 8 permits (capacity 800/s): unloaded latency,
 #                             then 0.5x, 1x, 2x, 4x capacity for 5 s each, 1 s deadline; each
 #                             driver warms up for 3 s (8 callers) in its own JVM first
@@ -10,7 +12,7 @@
 #                             from a fresh server: with the unary 5 s deadline as the stream's,
 #                             then (fresh pair again) with no stream deadline
 # Server properties go in $SERVER_OPTS (e.g. -Deasyrpc.server.limit.enabled=false), driver
-# JVM flags in $DRIVER_OPTS; $JFR=1 records both JVMs into target/overload/.
+# JVM flags in $DRIVER_OPTS; PIN=0 lets both JVMs share all CPUs instead of one each; $JFR=1 records both JVMs into target/overload/.
 # Default cases: cold curve.
 set -euo pipefail
 module="$(cd "$(dirname "$0")" && pwd)"
@@ -27,6 +29,12 @@ java="${JAVA_HOME:+$JAVA_HOME/bin/}java"
 cp="$module/target/classes:$(cat "$module/target/benchmark-classpath.txt")"
 out="$module/target/overload"
 mkdir -p "$out"
+server_cpu=(taskset -c 0)
+driver_cpu=(taskset -c 1)
+if [[ "${PIN:-1}" == "0" ]]; then
+	server_cpu=()
+	driver_cpu=()
+fi
 server_pid=""
 stop_server() {
 	if [[ -n "$server_pid" ]]; then
@@ -43,7 +51,7 @@ start_server() {
 	[[ -n "${JFR:-}" ]] && jfr=("-XX:StartFlightRecording=duration=30s,filename=$out/$name-server.jfr,settings=profile")
 	rm -f "$out/server.log"
 	# shellcheck disable=SC2086
-	taskset -c 0 "$java" "${jfr[@]}" ${SERVER_OPTS:-} -cp "$cp" io.easyrpc.benchmark.targets.EasyRpcBenchmarkServer \
+	${server_cpu[@]+"${server_cpu[@]}"} "$java" "${jfr[@]}" ${SERVER_OPTS:-} -cp "$cp" io.easyrpc.benchmark.targets.EasyRpcBenchmarkServer \
 		>"$out/server.log" 2>&1 &
 	server_pid=$!
 	for _ in $(seq 600); do
@@ -62,7 +70,7 @@ drive() {
 	shift
 	[[ -n "${JFR:-}" ]] && jfr=("-XX:StartFlightRecording=duration=30s,filename=$out/$name-driver.jfr,settings=profile")
 	# shellcheck disable=SC2086
-	taskset -c 1 "$java" "${jfr[@]}" ${DRIVER_OPTS:-} -cp "$cp" io.easyrpc.benchmark.driver.OpenLoopMain --port "$port" "$@" \
+	${driver_cpu[@]+"${driver_cpu[@]}"} "$java" "${jfr[@]}" ${DRIVER_OPTS:-} -cp "$cp" io.easyrpc.benchmark.driver.OpenLoopMain --port "$port" "$@" \
 		| sed "s/^{/{\"case\":\"$name\",/"
 }
 
@@ -71,6 +79,11 @@ for c in "${cases[@]}"; do
 		cold)
 			start_server cold
 			drive cold --method plusOne --rate 1000 --duration 5 --deadline-ms 2000
+			stop_server
+			# the same with a fresh pair whose client warms up first (RpcChannel.warmUp)
+			start_server cold-warmup
+			drive cold-warmup --method plusOne --warmup-kind channel --warmup-calls 20 --rate 1000 --duration 5 \
+				--deadline-ms 2000
 			stop_server
 			;;
 		curve)

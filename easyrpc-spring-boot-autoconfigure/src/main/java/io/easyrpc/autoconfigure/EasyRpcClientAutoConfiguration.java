@@ -75,4 +75,10 @@ public final class EasyRpcClientAutoConfiguration {
 		return factory;
 	}
 
+	@Bean
+	@ConditionalOnBooleanProperty("easyrpc.client.warm-up.enabled")
+	RpcClientWarmUp easyRpcClientWarmUp(RpcClientFactory factory, EasyRpcClientProperties properties) {
+		return new RpcClientWarmUp(factory, properties.getWarmUp().getCalls(), properties.getWarmUp().getTimeout());
+	}
+
 }

@@ -100,6 +100,11 @@ public class EasyRpcClientProperties implements InitializingBean {
 	private final Health health = new Health();
 
 	/**
+	 * Warming the client channels up when the application starts.
+	 */
+	private final WarmUp warmUp = new WarmUp();
+
+	/**
 	 * TLS settings that apply to every target that sets none of its own.
 	 */
 	private final Ssl ssl = new Ssl();
@@ -157,6 +162,8 @@ public class EasyRpcClientProperties implements InitializingBean {
 		PropertyChecks.notNegative(this.reconnect.getInitialBackoff(), "easyrpc.client.reconnect.initial-backoff");
 		PropertyChecks.notNegative(this.reconnect.getMaxBackoff(), "easyrpc.client.reconnect.max-backoff");
 		PropertyChecks.positive(this.health.getProbeTimeout(), "easyrpc.client.health.probe-timeout");
+		PropertyChecks.atLeast(this.warmUp.getCalls(), 0, "easyrpc.client.warm-up.calls");
+		PropertyChecks.positive(this.warmUp.getTimeout(), "easyrpc.client.warm-up.timeout");
 		String instead = "give the secret the server expects, or remove the property to connect without authentication";
 		PropertyChecks.notBlankIfSet(this.auth.getSharedSecret(), "easyrpc.client.auth.shared-secret", instead);
 		this.targets.forEach((name, target) -> {
@@ -260,6 +267,10 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 	public Health getHealth() {
 		return this.health;
+	}
+
+	public WarmUp getWarmUp() {
+		return this.warmUp;
 	}
 
 	public Ssl getSsl() {
@@ -367,6 +378,56 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
+		}
+
+	}
+
+	/**
+	 * Warm-up settings.
+	 */
+	public static class WarmUp {
+
+		/**
+		 * Whether every client channel connects to its instances and makes a few calls of
+		 * the server's reflection method when the application starts, before it is ready,
+		 * so that its first calls do not queue behind connection set-up and class
+		 * loading. Off by default: channels connect on their first call.
+		 */
+		private boolean enabled;
+
+		/**
+		 * How many reflection calls each channel makes once connected.
+		 */
+		private int calls = 20;
+
+		/**
+		 * How long start-up waits for the warm-up of all channels. A channel not warm by
+		 * then is logged and connects on demand.
+		 */
+		private Duration timeout = Duration.ofSeconds(5);
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
+		}
+
+		public int getCalls() {
+			return this.calls;
+		}
+
+		public void setCalls(int calls) {
+			this.calls = calls;
+		}
+
+		public Duration getTimeout() {
+			return this.timeout;
+		}
+
+		public void setTimeout(Duration timeout) {
+			this.timeout = timeout;
 		}
 
 	}

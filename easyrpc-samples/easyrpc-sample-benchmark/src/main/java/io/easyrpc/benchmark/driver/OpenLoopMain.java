@@ -40,7 +40,11 @@ import org.HdrHistogram.Histogram;
  * one). With {@code --calibrate C} it runs a closed loop of {@code C} callers instead
  * (one caller gives the unloaded latency, enough callers the capacity).
  * {@code --warmup SECONDS} first runs a closed loop of 8 callers in the same JVM, so that
- * the measured phase finds the client warm. Every loop is bounded: at most
+ * the measured phase finds the client warm.
+ * {@code --warmup-kind channel [--warmup-calls N]} first runs
+ * {@link RpcChannel#warmUp(int, Duration)} (connect, then N reflection calls, default
+ * 20), {@code ping} one ping, {@code method} N calls of the measured method one after the
+ * other, {@code none} (the default) nothing. Every loop is bounded: at most
  * {@code rate × duration} calls, and the JVM halts 30 s after the last arrival whatever
  * is outstanding.
  */
@@ -78,6 +82,25 @@ public final class OpenLoopMain {
 						null, (streamTimeoutMs >= 0) ? Duration.ofMillis(streamTimeoutMs) : null, null),
 				channel);
 		Call call = (id) -> method.equals("work") ? client.work(workMs) : client.plusOne((int) id);
+		String warmupKind = options.getOrDefault("warmup-kind", "none");
+		int warmupCalls = Integer.parseInt(options.getOrDefault("warmup-calls", "20"));
+		long warmStart = System.nanoTime();
+		switch (warmupKind) {
+			case "none" -> {
+			}
+			case "channel" -> channel.warmUp(warmupCalls, Duration.ofSeconds(10)).get();
+			case "ping" -> channel.ping().get();
+			case "method" -> {
+				for (int i = 0; i < warmupCalls; i++) {
+					call.start(i).get();
+				}
+			}
+			default -> throw new IllegalArgumentException("Unknown --warmup-kind " + warmupKind);
+		}
+		if (!warmupKind.equals("none")) {
+			System.err.printf(Locale.ROOT, "Warm-up (%s, %d calls): %.1f ms%n", warmupKind, warmupCalls,
+					(System.nanoTime() - warmStart) / 1e6);
+		}
 		if (warmup > 0) {
 			System.err.println("Warm-up: " + closedLoop(call, 8, warmup));
 		}
