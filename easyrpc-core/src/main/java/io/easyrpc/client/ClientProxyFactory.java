@@ -132,6 +132,7 @@ public final class ClientProxyFactory {
 			if (method.getDeclaringClass() == RpcClientControl.class) {
 				return switch (method.getName()) {
 					case "rpcChannel" -> this.channel;
+					case "rpcMethods" -> rpcMethods();
 					case "rpcPing" ->
 						this.channel.ping((args != null && args.length == 1) ? (Duration) args[0] : this.pingTimeout);
 					default -> throw new UnsupportedOperationException("Method " + method + " is not supported");
@@ -146,6 +147,12 @@ public final class ClientProxyFactory {
 				case "toString" -> "easyrpc client " + this.type.getName() + " -> " + this.channel.address();
 				default -> throw new UnsupportedOperationException("Method " + method + " is not a remote method");
 			};
+		}
+
+		private Map<String, Integer> rpcMethods() {
+			Map<String, Integer> keys = new HashMap<>();
+			this.methods.values().forEach((method) -> keys.put(method.key, method.argumentTypes.length));
+			return Map.copyOf(keys);
 		}
 
 	}

@@ -2,13 +2,14 @@ package io.easyrpc.client;
 
 import java.lang.reflect.Proxy;
 import java.time.Duration;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 /**
  * Implemented by every client proxy that {@link ClientProxyFactory} creates (and so by
- * every {@code @RpcClient} bean): the proxy's channel and a liveness check of its target.
- * Cast a proxy to it, use {@link #of(Object)}, or let the client interface extend it so
- * that its methods are at hand:
+ * every {@code @RpcClient} bean): the proxy's channel, a liveness check of its target and
+ * the remote methods it calls. Cast a proxy to it, use {@link #of(Object)}, or let the
+ * client interface extend it so that its methods are at hand:
  *
  * <pre class="code">
  * &#64;RpcClient(target = "inventory")
@@ -46,6 +47,14 @@ public interface RpcClientControl {
 	default CompletableFuture<Duration> rpcPing(Duration timeout) {
 		return rpcChannel().ping(timeout);
 	}
+
+	/**
+	 * Return the remote methods the proxy calls: each method key (for example
+	 * {@code Inventory.find}) with the number of arguments its calls send, in no
+	 * particular order. A start-up check compares them with the server's reflection.
+	 * @return the method keys and their argument counts
+	 */
+	Map<String, Integer> rpcMethods();
 
 	/**
 	 * Return the control of a client proxy.

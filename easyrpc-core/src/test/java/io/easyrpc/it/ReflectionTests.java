@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.easyrpc.client.ClientDefinition;
+import io.easyrpc.client.RpcClientControl;
 import io.easyrpc.server.Reflection;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDescriptor;
@@ -63,6 +64,14 @@ class ReflectionTests {
 			.findFirst()
 			.orElseThrow(), Reflection.DESCRIBE_KEY);
 		assertThat(describe.nonBlocking()).isTrue();
+	}
+
+	@Test
+	void clientControlListsTheMethodKeysAndArgumentCountsTheClientCalls() {
+		RpcServer server = this.rpc.tcpServer(new InventoryService());
+		Inventory inventory = this.rpc.client(Inventory.class, this.rpc.channel(server));
+		assertThat(RpcClientControl.of(inventory).rpcMethods())
+			.isEqualTo(Map.of("Inventory.stock", 1, "Inventory.restock", 2, "Inventory.count", 0));
 	}
 
 	private static MethodDescriptor method(ServiceDescriptor service, String key) {

@@ -76,9 +76,8 @@ public final class EasyRpcClientAutoConfiguration {
 	}
 
 	@Bean
-	@ConditionalOnBooleanProperty("easyrpc.client.warm-up.enabled")
-	RpcClientWarmUp easyRpcClientWarmUp(RpcClientFactory factory, EasyRpcClientProperties properties) {
-		return new RpcClientWarmUp(factory, properties.getWarmUp().getCalls(), properties.getWarmUp().getTimeout());
+	RpcClientStartup easyRpcClientStartup(RpcClientFactory factory, EasyRpcClientProperties properties) {
+		return new RpcClientStartup(factory, properties);
 	}
 
 }

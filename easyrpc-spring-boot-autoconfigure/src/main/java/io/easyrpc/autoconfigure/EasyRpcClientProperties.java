@@ -105,6 +105,14 @@ public class EasyRpcClientProperties implements InitializingBean {
 	private final WarmUp warmUp = new WarmUp();
 
 	/**
+	 * Whether each client checks at start-up that its server has every method the client
+	 * interface calls, with the same number of parameters, through the server's
+	 * reflection method: off, warn (log what differs or could not be checked) or fail
+	 * (start-up fails). Targets may set their own.
+	 */
+	private VerifyOnStart verifyOnStart = VerifyOnStart.OFF;
+
+	/**
 	 * TLS settings that apply to every target that sets none of its own.
 	 */
 	private final Ssl ssl = new Ssl();
@@ -273,6 +281,25 @@ public class EasyRpcClientProperties implements InitializingBean {
 		return this.warmUp;
 	}
 
+	public VerifyOnStart getVerifyOnStart() {
+		return this.verifyOnStart;
+	}
+
+	public void setVerifyOnStart(VerifyOnStart verifyOnStart) {
+		this.verifyOnStart = verifyOnStart;
+	}
+
+	/**
+	 * Return the start-up check of a target: its own, else the global one.
+	 * @param targetName the name under {@code easyrpc.client.targets}, empty for a client
+	 * with a URL and no target
+	 * @return the check
+	 */
+	public VerifyOnStart verifyOnStart(String targetName) {
+		Target target = this.targets.get(targetName);
+		return (target != null && target.getVerifyOnStart() != null) ? target.getVerifyOnStart() : this.verifyOnStart;
+	}
+
 	public Ssl getSsl() {
 		return this.ssl;
 	}
@@ -379,6 +406,29 @@ public class EasyRpcClientProperties implements InitializingBean {
 		public void setRefreshInterval(Duration refreshInterval) {
 			this.refreshInterval = refreshInterval;
 		}
+
+	}
+
+	/**
+	 * What a client's start-up check against its server's reflection does.
+	 */
+	public enum VerifyOnStart {
+
+		/**
+		 * No check.
+		 */
+		OFF,
+
+		/**
+		 * Log a warning for each method the server lacks or takes a different number of
+		 * parameters, and for a server that cannot be asked.
+		 */
+		WARN,
+
+		/**
+		 * Fail start-up for the same.
+		 */
+		FAIL
 
 	}
 
@@ -559,6 +609,12 @@ public class EasyRpcClientProperties implements InitializingBean {
 		private Duration timeout;
 
 		/**
+		 * Start-up check of this target's clients against its server's reflection,
+		 * instead of easyrpc.client.verify-on-start.
+		 */
+		private VerifyOnStart verifyOnStart;
+
+		/**
 		 * Deadline of server streams of this target, instead of
 		 * easyrpc.client.stream-timeout; zero for none.
 		 */
@@ -722,6 +778,14 @@ public class EasyRpcClientProperties implements InitializingBean {
 				throw new IllegalStateException(property + " repeats " + parsed + ", already given by " + previous
 						+ ": each instance may be listed once per target");
 			}
+		}
+
+		public VerifyOnStart getVerifyOnStart() {
+			return this.verifyOnStart;
+		}
+
+		public void setVerifyOnStart(VerifyOnStart verifyOnStart) {
+			this.verifyOnStart = verifyOnStart;
 		}
 
 		public Duration getTimeout() {

@@ -23,6 +23,7 @@ import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.server.Reflection;
 import io.easyrpc.gateway.GatewayTarget;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
@@ -88,6 +89,8 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private final Map<String, Supplier<SslContext>> sslContexts = new LinkedHashMap<>();
 
 	private final Map<String, String> descriptions = new LinkedHashMap<>();
+
+	private final List<Client> clients = new ArrayList<>();
 
 	private Supplier<DiscoveryResolvers> discoveryResolvers;
 
@@ -233,7 +236,31 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 			}
 			this.clientNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(type.getName());
 		}
-		return this.proxyFactory.createProxy(definition, channel);
+		T proxy = this.proxyFactory.createProxy(definition, channel);
+		synchronized (this) {
+			this.clients.add(new Client(targetName, type, proxy, channel));
+		}
+		return proxy;
+	}
+
+	/**
+	 * Return the clients created so far, in order.
+	 * @return the clients
+	 */
+	public synchronized List<Client> clients() {
+		return List.copyOf(this.clients);
+	}
+
+	/**
+	 * Return a client of the reflection method every easyrpc server answers, calling
+	 * through a channel of this factory.
+	 * @param channel the channel
+	 * @param timeout the deadline of its calls
+	 * @return the client
+	 */
+	public Reflection reflection(RpcChannel channel, Duration timeout) {
+		return this.proxyFactory
+			.createProxy(new ClientDefinition(Reflection.class, null, Reflection.GROUP, timeout, null), channel);
 	}
 
 	/**
@@ -580,6 +607,18 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	 * @param channel the channel to it
 	 */
 	public record Target(String address, List<String> names, List<String> clients, RpcChannel channel) {
+	}
+
+	/**
+	 * A client proxy the factory created.
+	 *
+	 * @param targetName the name of its entry under {@code easyrpc.client.targets}, empty
+	 * for a client with a URL and no target
+	 * @param type the client interface
+	 * @param proxy the proxy
+	 * @param channel the channel it calls through
+	 */
+	public record Client(String targetName, Class<?> type, Object proxy, RpcChannel channel) {
 	}
 
 }

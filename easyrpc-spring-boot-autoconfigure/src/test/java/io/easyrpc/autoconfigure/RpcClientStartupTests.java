@@ -15,6 +15,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.diagnostics.FailureAnalysis;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
@@ -27,10 +28,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 /**
  * {@code easyrpc.client.warm-up.*}: channels connect and call the server's reflection
  * method while the client context starts, and an unreachable target is logged without
- * failing start-up.
+ * failing start-up. {@code verify-on-start}: clients are checked against the server's
+ * reflection, with a warning or a failed start-up.
  */
 @ExtendWith(OutputCaptureExtension.class)
-class RpcClientWarmUpTests {
+class RpcClientStartupTests {
 
 	private final ApplicationContextRunner serverRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,
@@ -59,7 +61,7 @@ class RpcClientWarmUpTests {
 				.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server),
 						"easyrpc.client.warm-up.enabled=true", "easyrpc.client.warm-up.calls=3")
 				.run((client) -> {
-					assertThat(client).hasNotFailed().hasSingleBean(RpcClientWarmUp.class);
+					assertThat(client).hasNotFailed();
 					RpcChannel channel = client.getBean(RpcClientFactory.class).targets().get(0).channel();
 					assertThat(channel.state()).isEqualTo(RpcChannel.State.READY);
 					assertThat(reflectionCalls).hasValue(3);
@@ -74,7 +76,6 @@ class RpcClientWarmUpTests {
 		this.serverRunner.run((server) -> this.clientRunner
 			.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server))
 			.run((client) -> {
-				assertThat(client).doesNotHaveBean(RpcClientWarmUp.class);
 				RpcChannel channel = client.getBean(RpcClientFactory.class).targets().get(0).channel();
 				assertThat(channel.state()).isEqualTo(RpcChannel.State.IDLE);
 			}));
@@ -99,6 +100,88 @@ class RpcClientWarmUpTests {
 			assertThat(client).hasFailed();
 			assertThat(client.getStartupFailure()).rootCause().hasMessageContaining("easyrpc.client.warm-up.calls");
 		});
+	}
+
+	@Test
+	void whenVerifyingAMatchingClientThenStartUpSaysNothing(CapturedOutput output) {
+		this.serverRunner.run(
+				(server) -> this.clientRunner
+					.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server),
+							"easyrpc.client.verify-on-start=fail")
+					.run((client) -> {
+						assertThat(client).hasNotFailed();
+						assertThat(output).doesNotContain("does not match");
+					}));
+	}
+
+	@Test
+	void whenTheServerLacksAMethodOrTakesOtherParametersThenVerifyWarns(CapturedOutput output) {
+		this.serverRunner.run((server) -> this.clientRunner.withUserConfiguration(NewerEchoClientConfiguration.class)
+			.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server),
+					"easyrpc.client.targets.echo.verify-on-start=warn")
+			.run((client) -> {
+				assertThat(client).hasNotFailed();
+				assertThat(output)
+					.contains("Client " + NewerEchoClient.class.getName()
+							+ " (easyrpc target echo) does not match its server at tcp://127.0.0.1:" + port(server))
+					.contains("Echo.echo takes 1 parameter(s) on the server but the client sends 2")
+					.contains("the server has no method Echo.goodbye");
+			}));
+	}
+
+	@Test
+	void whenTheServerLacksAMethodAndVerifyFailsThenStartUpFailsWithAnAnalysis() {
+		this.serverRunner.run((server) -> this.clientRunner.withUserConfiguration(NewerEchoClientConfiguration.class)
+			.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server),
+					"easyrpc.client.verify-on-start=fail")
+			.run((client) -> {
+				assertThat(client).hasFailed();
+				RpcClientVerificationException failure = findCause(client.getStartupFailure());
+				assertThat(failure.getProblems()).hasSize(1);
+				assertThat(failure.getMessage()).contains("the server has no method Echo.goodbye");
+				FailureAnalysis analysis = new RpcClientVerificationFailureAnalyzer()
+					.analyze(client.getStartupFailure());
+				assertThat(analysis.getDescription()).contains("Echo.goodbye");
+				assertThat(analysis.getAction()).contains("easyrpc.client.verify-on-start");
+			}));
+	}
+
+	@Test
+	void whenTheServerCannotBeAskedThenWarnLogsAndFailFails(CapturedOutput output) throws IOException {
+		String address = unreachableAddress();
+		this.clientRunner
+			.withPropertyValues("easyrpc.client.targets.echo.address=" + address, "easyrpc.client.verify-on-start=warn")
+			.run((client) -> {
+				assertThat(client).hasNotFailed();
+				assertThat(output).contains("Client " + EchoClient.class.getName()
+						+ " (easyrpc target echo) could not be verified against " + address + ": UNAVAILABLE");
+			});
+		this.clientRunner
+			.withPropertyValues("easyrpc.client.targets.echo.address=" + address, "easyrpc.client.verify-on-start=fail")
+			.run((client) -> assertThat(client).hasFailed());
+	}
+
+	@Test
+	void whenATargetHasNoClientAtStartUpThenVerifyReportsIt(CapturedOutput output) {
+		this.serverRunner.run(
+				(server) -> this.clientRunner
+					.withPropertyValues("easyrpc.client.targets.echo.address=tcp://127.0.0.1:" + port(server),
+							"easyrpc.client.targets.unused.address=tcp://127.0.0.1:" + port(server),
+							"easyrpc.client.targets.unused.verify-on-start=warn")
+					.run((client) -> {
+						assertThat(client).hasNotFailed();
+						assertThat(output)
+							.contains("easyrpc target unused was not verified: no client of it was created");
+					}));
+	}
+
+	private static RpcClientVerificationException findCause(Throwable failure) {
+		Throwable cause = failure;
+		while (cause != null && !(cause instanceof RpcClientVerificationException)) {
+			cause = cause.getCause();
+		}
+		assertThat(cause).isInstanceOf(RpcClientVerificationException.class);
+		return (RpcClientVerificationException) cause;
 	}
 
 	private static String port(AssertableApplicationContext server) {
@@ -135,6 +218,25 @@ class RpcClientWarmUpTests {
 	@Configuration(proxyBeanMethods = false)
 	@EnableRpcClients(clients = EchoClient.class)
 	static class EchoClientConfiguration {
+
+	}
+
+	/**
+	 * A client written against a newer version of the service: a parameter more and a
+	 * method more.
+	 */
+	@RpcClient(target = "echo", service = "Echo")
+	public interface NewerEchoClient {
+
+		String echo(String text, int times);
+
+		String goodbye(String name);
+
+	}
+
+	@Configuration(proxyBeanMethods = false)
+	@EnableRpcClients(clients = NewerEchoClient.class)
+	static class NewerEchoClientConfiguration {
 
 	}
 
