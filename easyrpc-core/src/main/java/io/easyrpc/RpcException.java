@@ -43,12 +43,15 @@ public class RpcException extends RuntimeException {
 	 * @param status the status
 	 * @param message the remote message
 	 * @param remoteClassName the class name of the remote exception, may be {@code null}
-	 * @param remoteStackTrace the remote stack trace as text, may be {@code null}
+	 * @param remoteStackTrace the remote stack trace as text, may be {@code null};
+	 * without a local cause it becomes the cause, rebuilt with the remote frames, so that
+	 * it shows in this exception's stack trace
 	 * @param cause the local cause, may be {@code null}
 	 */
 	public RpcException(@Nullable RpcStatus status, @Nullable String message, @Nullable String remoteClassName,
 			@Nullable String remoteStackTrace, @Nullable Throwable cause) {
-		super(describe(status, message, remoteClassName), cause);
+		super(describe(status, message, remoteClassName),
+				(cause != null) ? cause : RemoteStackTrace.parse(remoteStackTrace));
 		this.status = (status != null) ? status : RpcStatus.INTERNAL;
 		this.description = message;
 		this.remoteClassName = remoteClassName;

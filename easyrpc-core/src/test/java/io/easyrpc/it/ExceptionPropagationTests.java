@@ -1,6 +1,8 @@
 package io.easyrpc.it;
 
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.lang.reflect.Constructor;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -254,6 +256,23 @@ class ExceptionPropagationTests {
 			.satisfies((ex) -> assertThat(ex.getRemoteStackTrace()).contains(LedgerLockedException.class.getName())
 				.contains("ledger is locked")
 				.contains("AccountsService.fail"));
+	}
+
+	@Test
+	void anExposedRemoteStackTraceShowsInTheLocalOne() {
+		Accounts exposed = accounts((builder) -> builder.exposeStackTraces(true),
+				new ExceptionFactory(List.of(), null));
+		assertThatExceptionOfType(IllegalStateException.class).isThrownBy(() -> exposed.fail("state"))
+			.satisfies((ex) -> {
+				Throwable remote = ex.getCause().getCause();
+				assertThat(remote).isNotNull().hasMessage("java.lang.IllegalStateException: bad state");
+				assertThat(remote.getStackTrace()[0].getClassName()).isEqualTo(AccountsService.class.getName());
+				assertThat(remote.getStackTrace()[0].getMethodName()).isEqualTo("fail");
+				StringWriter printed = new StringWriter();
+				ex.printStackTrace(new PrintWriter(printed));
+				assertThat(printed.toString()).contains("Caused by: remote java.lang.IllegalStateException: bad state")
+					.contains("at " + AccountsService.class.getName() + ".fail(ExceptionPropagationTests.java:");
+			});
 	}
 
 	public interface Accounts {

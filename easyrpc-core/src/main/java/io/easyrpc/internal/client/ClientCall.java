@@ -154,10 +154,13 @@ public class ClientCall extends CompletableFuture<Object> {
 		if (this.retries != null && this.router.retry(this, error)) {
 			return;
 		}
-		stopObservation(error.getStatus(), error);
-		ended(error.getStatus());
+		// The observation records the exception the caller gets (a re-created application
+		// exception rather than the RpcException that carried it).
 		Throwable mapped = (this.errorMapper != null) ? this.errorMapper.apply(error) : error;
-		completeExceptionally((mapped != null) ? mapped : error);
+		Throwable failure = (mapped != null) ? mapped : error;
+		stopObservation(error.getStatus(), failure);
+		ended(error.getStatus());
+		completeExceptionally(failure);
 	}
 
 	@Override

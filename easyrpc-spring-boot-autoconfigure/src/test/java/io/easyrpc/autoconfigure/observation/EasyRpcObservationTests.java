@@ -111,9 +111,15 @@ class EasyRpcObservationTests {
 			assertThat(
 					timer(server, DefaultEasyRpcServerObservationConvention.NAME, "close", "APPLICATION_ERROR").count())
 				.isOne();
+			Timer clientTimer = timer(client, DefaultEasyRpcClientObservationConvention.NAME, "close",
+					"APPLICATION_ERROR");
+			assertThat(clientTimer.count()).isOne();
+			// Both sides tag the exception the code on that side sees.
+			assertThat(clientTimer.getId().getTag("error")).isEqualTo(IllegalStateException.class.getSimpleName());
 			assertThat(
-					timer(client, DefaultEasyRpcClientObservationConvention.NAME, "close", "APPLICATION_ERROR").count())
-				.isOne();
+					timer(server, DefaultEasyRpcServerObservationConvention.NAME, "close", "APPLICATION_ERROR").getId()
+						.getTag("error"))
+				.isEqualTo(IllegalStateException.class.getSimpleName());
 		});
 	}
 
