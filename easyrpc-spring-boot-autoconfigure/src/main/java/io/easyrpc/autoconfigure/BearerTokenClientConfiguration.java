@@ -70,13 +70,15 @@ class BearerTokenClientConfiguration {
 				address = RpcAddress.parse(target.getAddress()).toString();
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException("easyrpc.client.targets." + name + ".address: " + ex.getMessage(), ex);
+				throw new RpcConfigurationException("easyrpc.client.targets." + name + ".address",
+						"easyrpc.client.targets." + name + ".address: " + ex.getMessage(), null, ex);
 			}
 			String previous = tokens.putIfAbsent(address, token);
 			if (previous != null && !Objects.equals(previous, token)) {
-				throw new IllegalStateException("easyrpc client targets '" + names.get(address) + "' and '" + name
-						+ "' share the address " + address + " but set different auth.bearer-token values; "
-						+ "a connection carries one token per address");
+				throw new RpcConfigurationException("easyrpc.client.targets." + name + ".auth.bearer-token",
+						"easyrpc client targets '" + names.get(address) + "' and '" + name + "' share the address "
+								+ address + " but set different auth.bearer-token values; "
+								+ "a connection carries one token per address");
 			}
 			names.putIfAbsent(address, name);
 		});

@@ -27,7 +27,7 @@ final class DiscoveryAddress {
 			id = id.substring(0, id.length() - 1);
 		}
 		if (id.isEmpty() || id.contains("/") || id.contains(":")) {
-			throw new IllegalStateException(property + " is '" + address.trim()
+			throw new RpcConfigurationException(property, property + " is '" + address.trim()
 					+ "': expected discovery://service-id, the service id as the registry knows it");
 		}
 		return id;

@@ -712,11 +712,11 @@ public class EasyRpcClientProperties implements InitializingBean {
 		void checkAddresses(String prefix) {
 			boolean hasAddress = this.address != null;
 			if (hasAddress && !this.addresses.isEmpty()) {
-				throw new IllegalStateException(prefix + "address and " + prefix
+				throw new RpcConfigurationException(prefix + "addresses", prefix + "address and " + prefix
 						+ "addresses are both set: set address for one instance or addresses for several");
 			}
 			if (!this.groups.isEmpty() && (hasAddress || !this.addresses.isEmpty())) {
-				throw new IllegalStateException(
+				throw new RpcConfigurationException(prefix + "groups",
 						prefix + "groups is set together with " + prefix + (hasAddress ? "address" : "addresses")
 								+ ": a target with groups lists its addresses in the groups only");
 			}
@@ -728,12 +728,13 @@ public class EasyRpcClientProperties implements InitializingBean {
 				Group group = this.groups.get(i);
 				String groupPrefix = prefix + "groups[" + i + "].";
 				if (group.getAddress() == null && group.getAddresses().isEmpty()) {
-					throw new IllegalStateException(
+					throw new RpcConfigurationException(groupPrefix + "addresses",
 							groupPrefix + "addresses is empty: every group needs at least one address");
 				}
 				if (group.getAddress() != null && !group.getAddresses().isEmpty()) {
-					throw new IllegalStateException(groupPrefix + "address and " + groupPrefix
-							+ "addresses are both set: set address for one instance or addresses for several");
+					throw new RpcConfigurationException(groupPrefix + "addresses",
+							groupPrefix + "address and " + groupPrefix
+									+ "addresses are both set: set address for one instance or addresses for several");
 				}
 				checkList(group.getAddress(), group.getAddresses(), groupPrefix, seen);
 			}
@@ -749,9 +750,10 @@ public class EasyRpcClientProperties implements InitializingBean {
 				String property = prefix + "addresses[" + i + "]";
 				String entry = addresses.get(i);
 				if (entry != null && DiscoveryAddress.isDiscovery(entry) && addresses.size() > 1) {
-					throw new IllegalStateException(property + " is " + entry.trim()
-							+ ": a discovery:// address must be the only address of its list, "
-							+ "its instances come from the registry");
+					throw new RpcConfigurationException(property,
+							property + " is " + entry.trim()
+									+ ": a discovery:// address must be the only address of its list, "
+									+ "its instances come from the registry");
 				}
 				checkAddress(entry, property, seen);
 			}
@@ -759,7 +761,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		private static void checkAddress(String address, String property, Map<RpcAddress, String> seen) {
 			if (address == null || address.isBlank()) {
-				throw new IllegalStateException(
+				throw new RpcConfigurationException(property,
 						property + " is empty: give an address such as tcp://host:7070 or discovery://service-id");
 			}
 			if (DiscoveryAddress.isDiscovery(address)) {
@@ -771,12 +773,13 @@ public class EasyRpcClientProperties implements InitializingBean {
 				parsed = RpcAddress.parse(address);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalStateException(property + ": " + ex.getMessage());
+				throw new RpcConfigurationException(property,
+						property + " is '" + address.trim() + "': " + ex.getMessage());
 			}
 			String previous = seen.putIfAbsent(parsed, property);
 			if (previous != null) {
-				throw new IllegalStateException(property + " repeats " + parsed + ", already given by " + previous
-						+ ": each instance may be listed once per target");
+				throw new RpcConfigurationException(property, property + " repeats " + parsed + ", already given by "
+						+ previous + ": each instance may be listed once per target");
 			}
 		}
 
@@ -963,7 +966,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 			catch (IllegalArgumentException | NullPointerException ex) {
 				// The message says it all; the builder's stack would only hide the
 				// property.
-				throw new IllegalStateException("Invalid " + property + ": " + ex.getMessage());
+				throw new RpcConfigurationException(property, "Invalid " + property + ": " + ex.getMessage());
 			}
 		}
 

@@ -35,16 +35,17 @@ public final class EasyRpcGatewayAutoConfiguration {
 					RpcServer.Builder.checkPrefix(prefix);
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalStateException("easyrpc.gateway.routes." + prefix + ": " + ex.getMessage(), ex);
+					throw new RpcConfigurationException("easyrpc.gateway.routes." + prefix,
+							"easyrpc.gateway.routes." + prefix + ": " + ex.getMessage(), null, ex);
 				}
 				String target = (entry.getValue() != null) ? entry.getValue().getTarget() : null;
 				if (!StringUtils.hasText(target)) {
-					throw new IllegalStateException(
+					throw new RpcConfigurationException(property,
 							property + " is not set: name the entry of easyrpc.client.targets to forward to");
 				}
 				RpcClientFactory factory = clients.getIfAvailable();
 				if (factory == null) {
-					throw new IllegalStateException(
+					throw new RpcConfigurationException("easyrpc.client.enabled",
 							property + " needs easyrpc clients, but easyrpc.client.enabled is false");
 				}
 				builder.route(prefix, GatewayTarget.of(factory.targetChannel(target, property)));

@@ -192,26 +192,28 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 */
 	public void validate() {
 		if (this.port < -1 || this.port > 65535) {
-			throw new IllegalStateException("easyrpc.server.port must be between 0 and 65535 (0 for a free port), "
-					+ "or -1 to serve only in-process, not " + this.port);
+			throw new RpcConfigurationException("easyrpc.server.port",
+					"easyrpc.server.port must be between 0 and 65535 (0 for a free port), "
+							+ "or -1 to serve only in-process, not " + this.port);
 		}
 		PropertyChecks.frameSize(this.maxFrameSize, "easyrpc.server.max-frame-size");
 		PropertyChecks.notNegative(this.idleTimeout, "easyrpc.server.idle-timeout");
 		PropertyChecks.notNegative(this.frameTimeout, "easyrpc.server.frame-timeout");
 		if (this.maxInboundMemory != null && this.maxInboundMemory.toBytes() <= 0) {
-			throw new IllegalStateException(
+			throw new RpcConfigurationException("easyrpc.server.max-inbound-memory",
 					"easyrpc.server.max-inbound-memory must be positive, not " + this.maxInboundMemory);
 		}
 		if (this.maxOutboundPerConnection != null && this.maxOutboundPerConnection.toBytes() < 0) {
-			throw new IllegalStateException("easyrpc.server.max-outbound-per-connection must not be negative, not "
-					+ this.maxOutboundPerConnection);
+			throw new RpcConfigurationException("easyrpc.server.max-outbound-per-connection",
+					"easyrpc.server.max-outbound-per-connection must not be negative, not "
+							+ this.maxOutboundPerConnection);
 		}
 		PropertyChecks.atLeast(this.maxSessionsPerConnection, 1, "easyrpc.server.max-sessions-per-connection");
 		PropertyChecks.atLeast(this.streamWindow, 1, "easyrpc.server.stream-window");
 		PropertyChecks.positive(this.dedup.getTtl(), "easyrpc.server.dedup.ttl");
 		PropertyChecks.atLeast(this.dedup.getMaxEntries(), 1, "easyrpc.server.dedup.max-entries");
 		if (this.dedup.getMaxBytes() == null || this.dedup.getMaxBytes().toBytes() < 1) {
-			throw new IllegalStateException(
+			throw new RpcConfigurationException("easyrpc.server.dedup.max-bytes",
 					"easyrpc.server.dedup.max-bytes must be at least 1B, not " + this.dedup.getMaxBytes());
 		}
 		PropertyChecks.atLeast(this.ioThreads, 0, "easyrpc.server.io-threads");
@@ -221,7 +223,7 @@ public class EasyRpcServerProperties implements InitializingBean {
 				"give the secret clients must prove, or remove the property to serve without authentication");
 		PropertyChecks.positive(this.auth.getTimeout(), "easyrpc.server.auth.timeout");
 		if (!StringUtils.hasText(this.ssl.getBundle()) && this.ssl.getClientAuth() != ClientAuth.NONE) {
-			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
+			throw new RpcConfigurationException("easyrpc.server.ssl.bundle", "easyrpc.server.ssl.client-auth="
 					+ this.ssl.getClientAuth().name().toLowerCase(Locale.ROOT)
 					+ " needs TLS: set easyrpc.server.ssl.bundle to the SSL bundle with the server's certificate");
 		}
@@ -234,8 +236,9 @@ public class EasyRpcServerProperties implements InitializingBean {
 		this.methods.forEach((key, method) -> {
 			Integer maxConcurrency = method.getMaxConcurrency();
 			if (maxConcurrency != null && maxConcurrency < 0) {
-				throw new IllegalStateException("easyrpc.server.methods." + key
-						+ ".max-concurrency must be 0 (no limit) or positive, not " + maxConcurrency);
+				throw new RpcConfigurationException("easyrpc.server.methods." + key + ".max-concurrency",
+						"easyrpc.server.methods." + key + ".max-concurrency must be 0 (no limit) or positive, not "
+								+ maxConcurrency);
 			}
 		});
 	}
@@ -723,7 +726,7 @@ public class EasyRpcServerProperties implements InitializingBean {
 			PropertyChecks.notNegative(this.retryAfter, "easyrpc.server.limit.retry-after");
 			if (this.enabled && this.algorithm != ConcurrencyLimit.Algorithm.FIXED
 					&& (this.initialLimit < this.minLimit || this.maxLimit < this.initialLimit)) {
-				throw new IllegalStateException(
+				throw new RpcConfigurationException("easyrpc.server.limit.initial-limit",
 						"easyrpc.server.limit needs min-limit <= initial-limit <= max-limit, got " + this.minLimit
 								+ ", " + this.initialLimit + " and " + this.maxLimit);
 			}

@@ -21,7 +21,7 @@ final class PropertyChecks {
 
 	static void atLeast(int value, int minimum, String property) {
 		if (value < minimum) {
-			throw new IllegalStateException(property + " must be at least " + minimum + ", not " + value);
+			throw new RpcConfigurationException(property, property + " must be at least " + minimum + ", not " + value);
 		}
 	}
 
@@ -33,38 +33,39 @@ final class PropertyChecks {
 
 	static void positive(Duration value, String property) {
 		if (value != null && (value.isZero() || value.isNegative())) {
-			throw new IllegalStateException(property + " must be positive, not " + value);
+			throw new RpcConfigurationException(property, property + " must be positive, not " + value);
 		}
 	}
 
 	static void notNegative(Duration value, String property) {
 		if (value != null && value.isNegative()) {
-			throw new IllegalStateException(property + " must not be negative, not " + value);
+			throw new RpcConfigurationException(property, property + " must not be negative, not " + value);
 		}
 	}
 
 	static void frameSize(DataSize value, String property) {
 		if (value != null && (value.toBytes() < MIN_FRAME_SIZE || value.toBytes() > Integer.MAX_VALUE)) {
-			throw new IllegalStateException(
+			throw new RpcConfigurationException(property,
 					property + " must be between " + MIN_FRAME_SIZE + "B and " + Integer.MAX_VALUE + "B, not " + value);
 		}
 	}
 
 	static void notBlankIfSet(String secret, String property, String instead) {
 		if (secret != null && secret.isBlank()) {
-			throw new IllegalStateException(property + " is set but blank: " + instead);
+			throw new RpcConfigurationException(property, property + " is set but blank: " + instead);
 		}
 	}
 
 	// IpFilter parses each entry as the server will; the message adds the property and
-	// index. It stays an IllegalArgumentException, the type IpFilter itself throws.
+	// index, and IpFilter's IllegalArgumentException stays the cause.
 	static void ipRules(List<String> entries, String property) {
 		for (int i = 0; i < entries.size(); i++) {
 			try {
 				IpFilter.allow(entries.get(i));
 			}
 			catch (IllegalArgumentException ex) {
-				throw new IllegalArgumentException(property + "[" + i + "]: " + ex.getMessage());
+				throw new RpcConfigurationException(property + "[" + i + "]",
+						property + "[" + i + "]: " + ex.getMessage(), null, ex);
 			}
 		}
 	}

@@ -209,7 +209,15 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		List<List<String>> groups = (url != null) ? List.of(List.of(url))
 				: (target != null) ? target.addressGroups() : List.of();
 		if (groups.isEmpty()) {
-			throw new IllegalStateException(missingAddress(type, targetName));
+			throw new RpcConfigurationException(
+					StringUtils.hasText(targetName) ? "easyrpc.client.targets." + targetName + ".address" : null,
+					missingAddress(type, targetName),
+					StringUtils.hasText(targetName)
+							? "Set easyrpc.client.targets." + targetName
+									+ ".address (for example tcp://localhost:7070), or addresses or groups for several "
+									+ "instances."
+							: "Give " + type.getName() + " a server: @RpcClient(target = \"name\") with "
+									+ "easyrpc.client.targets.name.address, or @RpcClient(url = \"tcp://host:port\").");
 		}
 		Instances instances = instances(type, targetName, target, url, groups);
 		Duration timeout = (target != null && target.getTimeout() != null) ? target.getTimeout()
@@ -275,13 +283,15 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	public RpcChannel targetChannel(String targetName, String property) {
 		EasyRpcClientProperties.Target target = this.properties.getTargets().get(targetName);
 		if (target == null) {
-			throw new IllegalStateException(property + " names target '" + targetName
-					+ "', which is not configured: set easyrpc.client.targets." + targetName
-					+ ".address (configured targets: " + this.properties.getTargets().keySet() + ")");
+			throw new RpcConfigurationException(property,
+					property + " names target '" + targetName
+							+ "', which is not configured: set easyrpc.client.targets." + targetName
+							+ ".address (configured targets: " + this.properties.getTargets().keySet() + ")");
 		}
 		if (!target.hasAddresses()) {
-			throw new IllegalStateException(property + " names target '" + targetName
-					+ "', which has no address: set easyrpc.client.targets." + targetName + ".address");
+			throw new RpcConfigurationException("easyrpc.client.targets." + targetName + ".address",
+					property + " names target '" + targetName + "', which has no address: set easyrpc.client.targets."
+							+ targetName + ".address");
 		}
 		Instances instances = instances(GatewayTarget.class, targetName, target, null, target.addressGroups());
 		TlsSettings tls = tls(targetName, target, instances);
@@ -313,7 +323,8 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 					addresses.add(RpcAddress.parse(address));
 				}
 				catch (IllegalArgumentException ex) {
-					throw new IllegalStateException("easyrpc client " + type.getName() + ": " + ex.getMessage(), ex);
+					throw new RpcConfigurationException((url != null) ? null : prefix, "easyrpc client "
+							+ type.getName() + ": " + prefix + " is '" + address + "': " + ex.getMessage(), null);
 				}
 			}
 			planned.add(new Group(null, List.copyOf(addresses)));
@@ -366,9 +377,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 			settings.add(Optional.ofNullable(tls(targetName, target, (RpcAddress) null)));
 		}
 		if (settings.stream().distinct().count() > 1) {
-			throw new IllegalStateException(instances.property() + " of " + targetName
-					+ " mixes addresses that connect with and without TLS (or with different TLS settings): "
-					+ "the instances of a target share its TLS settings");
+			throw new RpcConfigurationException(instances.property(),
+					instances.property() + " of " + targetName
+							+ " mixes addresses that connect with and without TLS (or with different TLS settings): "
+							+ "the instances of a target share its TLS settings");
 		}
 		return settings.get(0).orElse(null);
 	}
@@ -378,15 +390,17 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
 		if (address != null && address.isWebSocket() && !address.isSecureWebSocket()) {
 			if (ssl != null && (StringUtils.hasText(ssl.getBundle()) || Boolean.TRUE.equals(ssl.getEnabled()))) {
-				throw new IllegalStateException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled")
-						+ " asks for TLS, but the target's address " + address
-						+ " is a plain-text WebSocket address: use wss:// for WebSocket over TLS");
+				throw new RpcConfigurationException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled"),
+						prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled")
+								+ " asks for TLS, but the target's address " + address
+								+ " is a plain-text WebSocket address: use wss:// for WebSocket over TLS");
 			}
 			return null;
 		}
 		if (address != null && address.isSecureWebSocket() && ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
-			throw new IllegalStateException(prefix + "enabled is false, but the target's address " + address
-					+ " is a wss:// address, which always uses TLS: use ws:// for WebSocket without TLS");
+			throw new RpcConfigurationException(prefix + "enabled",
+					prefix + "enabled is false, but the target's address " + address
+							+ " is a wss:// address, which always uses TLS: use ws:// for WebSocket without TLS");
 		}
 		if (ssl != null && Boolean.FALSE.equals(ssl.getEnabled())) {
 			return null;
@@ -471,10 +485,11 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private AddressResolver resolver(Group group, Instances instances, Class<?> client) {
 		DiscoveryResolvers resolvers = (this.discoveryResolvers != null) ? this.discoveryResolvers.get() : null;
 		if (resolvers == null && !ClassUtils.isPresent(DISCOVERY_CLIENT, this.classLoader)) {
-			throw new IllegalStateException(instances.property() + " of easyrpc client " + client.getName()
-					+ " is discovery://" + group.serviceId()
-					+ ", but Spring Cloud is not on the class path: add the discovery starter of the registry, "
-					+ "for example org.springframework.cloud:spring-cloud-starter-zookeeper-discovery");
+			throw new RpcConfigurationException(instances.property(),
+					instances.property() + " of easyrpc client " + client.getName() + " is discovery://"
+							+ group.serviceId()
+							+ ", but Spring Cloud is not on the class path: add the discovery starter of the registry, "
+							+ "for example org.springframework.cloud:spring-cloud-starter-zookeeper-discovery");
 		}
 		if (resolvers == null) {
 			throw new IllegalStateException(instances.property() + " of easyrpc client " + client.getName()

@@ -66,8 +66,11 @@ class RpcServiceRegistrar implements SmartInitializingSingleton {
 				this.registry.register(definition);
 			}
 			catch (RuntimeException ex) {
-				throw new IllegalStateException(
-						"Cannot serve @RpcService bean '" + bean.getKey() + "': " + ex.getMessage(), ex);
+				throw new RpcConfigurationException(null,
+						"Cannot serve @RpcService bean '" + bean.getKey() + "': " + ex.getMessage(),
+						"Correct the @RpcService bean '" + bean.getKey() + "' (its name, group and methods) as the "
+								+ "description says.",
+						ex);
 			}
 		}
 	}

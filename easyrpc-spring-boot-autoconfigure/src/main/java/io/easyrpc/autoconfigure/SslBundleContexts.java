@@ -69,7 +69,7 @@ final class SslBundleContexts {
 	private static Supplier<SslContext> follow(SslBundles bundles, String name, String property, String side,
 			Function<SslBundle, SslContext> factory) {
 		if (bundles == null) {
-			throw new IllegalStateException(property + " names SSL bundle '" + name
+			throw new RpcConfigurationException(property, property + " names SSL bundle '" + name
 					+ "', but the application has no SslBundles bean: is SslAutoConfiguration excluded?");
 		}
 		SslBundle bundle;
@@ -77,9 +77,12 @@ final class SslBundleContexts {
 			bundle = bundles.getBundle(name);
 		}
 		catch (NoSuchSslBundleException ex) {
-			throw new IllegalStateException(property + " names SSL bundle '" + name
-					+ "', which is not defined: define it under spring.ssl.bundle.pem." + name
-					+ " or spring.ssl.bundle.jks." + name + " (defined bundles: " + bundles.getBundleNames() + ")", ex);
+			throw new RpcConfigurationException(property,
+					property + " names SSL bundle '" + name + "', which is not defined (defined bundles: "
+							+ bundles.getBundleNames() + ")",
+					"Define SSL bundle '" + name + "' under spring.ssl.bundle.pem." + name
+							+ " or spring.ssl.bundle.jks." + name + ", or change " + property + " to one of "
+							+ bundles.getBundleNames() + ".");
 		}
 		Following following = new Following(factory.apply(bundle));
 		bundles.addBundleUpdateHandler(name, (updated) -> {
@@ -99,15 +102,16 @@ final class SslBundleContexts {
 	private static SslContext serverContext(SslBundle bundle, String name, String property,
 			EasyRpcServerProperties.ClientAuth clientAuth) {
 		if (bundle.getStores().getKeyStore() == null) {
-			throw new IllegalStateException(property + " names SSL bundle '" + name
+			throw new RpcConfigurationException(property, property + " names SSL bundle '" + name
 					+ "', which has no key store: an easyrpc server needs a certificate and its private key (for "
 					+ "example spring.ssl.bundle.pem." + name + ".keystore.certificate and .private-key)");
 		}
 		if (clientAuth != EasyRpcServerProperties.ClientAuth.NONE && bundle.getStores().getTrustStore() == null) {
-			throw new IllegalStateException("easyrpc.server.ssl.client-auth="
-					+ clientAuth.name().toLowerCase(Locale.ROOT) + " needs a trust store in SSL bundle '" + name
-					+ "' to check client certificates (for example " + "spring.ssl.bundle.pem." + name
-					+ ".truststore.certificate)");
+			throw new RpcConfigurationException("easyrpc.server.ssl.client-auth",
+					"easyrpc.server.ssl.client-auth=" + clientAuth.name().toLowerCase(Locale.ROOT)
+							+ " needs a trust store in SSL bundle '" + name
+							+ "' to check client certificates (for example " + "spring.ssl.bundle.pem." + name
+							+ ".truststore.certificate)");
 		}
 		SslContextBuilder builder = SslContextBuilder.forServer(bundle.getManagers().getKeyManagerFactory())
 			.trustManager(bundle.getManagers().getTrustManagerFactory())
