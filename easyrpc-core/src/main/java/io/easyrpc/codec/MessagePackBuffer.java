@@ -1,5 +1,6 @@
 package io.easyrpc.codec;
 
+import io.easyrpc.internal.msgpack.UniversalBuffer;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Arrays;
@@ -27,6 +28,10 @@ import org.msgpack.core.buffer.MessageBufferOutput;
  * recognise it as a generator target and pack into it directly instead of copying.
  */
 final class MessagePackBuffer extends OutputStream implements MessageBufferOutput {
+
+	static {
+		UniversalBuffer.select();
+	}
 
 	private static final int INITIAL_CAPACITY = 1024;
 

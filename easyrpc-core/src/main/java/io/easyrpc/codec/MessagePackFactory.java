@@ -1,5 +1,6 @@
 package io.easyrpc.codec;
 
+import io.easyrpc.internal.msgpack.UniversalBuffer;
 import java.io.DataInput;
 import java.io.InputStream;
 import java.io.OutputStream;
@@ -32,6 +33,10 @@ import tools.jackson.core.util.JsonRecyclerPools;
  * supported.
  */
 public final class MessagePackFactory extends BinaryTSFactory {
+
+	static {
+		UniversalBuffer.select();
+	}
 
 	/** The format name reported by {@link #getFormatName()}. */
 	public static final String FORMAT_NAME = "MessagePack";

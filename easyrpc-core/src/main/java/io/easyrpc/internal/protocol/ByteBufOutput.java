@@ -1,5 +1,6 @@
 package io.easyrpc.internal.protocol;
 
+import io.easyrpc.internal.msgpack.UniversalBuffer;
 import io.netty.buffer.ByteBuf;
 import org.msgpack.core.buffer.MessageBuffer;
 import org.msgpack.core.buffer.MessageBufferOutput;
@@ -10,6 +11,10 @@ import org.msgpack.core.buffer.MessageBufferOutput;
  * into direct memory without extra JVM flags, so the target must be a heap buffer.
  */
 final class ByteBufOutput implements MessageBufferOutput {
+
+	static {
+		UniversalBuffer.select();
+	}
 
 	private static final int MIN_CHUNK = 256;
 

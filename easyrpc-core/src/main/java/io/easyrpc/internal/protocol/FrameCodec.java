@@ -1,5 +1,6 @@
 package io.easyrpc.internal.protocol;
 
+import io.easyrpc.internal.msgpack.UniversalBuffer;
 import java.io.IOException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -27,6 +28,10 @@ import org.msgpack.core.MessageUnpacker;
  * caller owns it.
  */
 public final class FrameCodec {
+
+	static {
+		UniversalBuffer.select();
+	}
 
 	private static final int BIN32 = 0xc6;
 

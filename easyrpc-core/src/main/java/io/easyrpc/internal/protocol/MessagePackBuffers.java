@@ -1,5 +1,6 @@
 package io.easyrpc.internal.protocol;
 
+import io.easyrpc.internal.msgpack.UniversalBuffer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 
@@ -18,6 +19,10 @@ import org.msgpack.core.MessageUnpacker;
  * re-points it at the buffer at hand.
  */
 public final class MessagePackBuffers {
+
+	static {
+		UniversalBuffer.select();
+	}
 
 	private static final MessagePack.PackerConfig PACKER_CONFIG = new MessagePack.PackerConfig().withBufferSize(512);
 
