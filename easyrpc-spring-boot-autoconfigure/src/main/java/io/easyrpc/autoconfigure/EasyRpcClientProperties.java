@@ -773,8 +773,7 @@ public class EasyRpcClientProperties implements InitializingBean {
 				parsed = RpcAddress.parse(address);
 			}
 			catch (IllegalArgumentException ex) {
-				throw new RpcConfigurationException(property,
-						property + " is '" + address.trim() + "': " + ex.getMessage());
+				throw new RpcConfigurationException(property, property + ": " + ex.getMessage());
 			}
 			String previous = seen.putIfAbsent(parsed, property);
 			if (previous != null) {

@@ -57,7 +57,7 @@ final class PropertyChecks {
 	}
 
 	// IpFilter parses each entry as the server will; the message adds the property and
-	// index, and IpFilter's IllegalArgumentException stays the cause.
+	// index.
 	static void ipRules(List<String> entries, String property) {
 		for (int i = 0; i < entries.size(); i++) {
 			try {
@@ -65,7 +65,7 @@ final class PropertyChecks {
 			}
 			catch (IllegalArgumentException ex) {
 				throw new RpcConfigurationException(property + "[" + i + "]",
-						property + "[" + i + "]: " + ex.getMessage(), null, ex);
+						property + "[" + i + "]: " + ex.getMessage());
 			}
 		}
 	}

@@ -125,8 +125,8 @@ class ConnectionMiddlewareAutoConfigurationTests {
 		this.runner.withPropertyValues("easyrpc.server.ip.allow=10.0.0.0/8,10.0.0.0/40").run((context) -> {
 			assertThat(context).hasFailed();
 			assertThat(context.getStartupFailure()).rootCause()
-				.isInstanceOf(IllegalArgumentException.class)
-				.hasMessageContaining("'10.0.0.0/40'");
+				.isInstanceOf(RpcConfigurationException.class)
+				.hasMessageContaining("easyrpc.server.ip.allow[1]: Invalid IP filter entry '10.0.0.0/40'");
 		});
 	}
 

@@ -57,7 +57,7 @@ class RpcConfigurationFailureAnalyzerTests {
 	void anAddressWithAWrongSchemeNamesTheProperty() {
 		FailureAnalysis analysis = clientFailure("easyrpc.client.targets.echo.address=tpc://localhost:7171");
 		assertThat(analysis.getDescription())
-			.startsWith("easyrpc.client.targets.echo.address is 'tpc://localhost:7171'")
+			.startsWith("easyrpc.client.targets.echo.address: Unsupported easyrpc address 'tpc://localhost:7171'")
 			.contains("the scheme must be");
 		assertThat(analysis.getAction()).startsWith("Correct easyrpc.client.targets.echo.address");
 	}
@@ -129,7 +129,7 @@ class RpcConfigurationFailureAnalyzerTests {
 				"--spring.cloud.zookeeper.enabled=false", "--spring.cloud.discovery.enabled=false",
 				"--spring.cloud.service-registry.auto-registration.enabled=false", "--spring.main.banner-mode=off"));
 		assertThat(output).contains("APPLICATION FAILED TO START")
-			.contains("easyrpc.client.targets.echo.address is 'tpc://localhost:7171'")
+			.contains("easyrpc.client.targets.echo.address: Unsupported easyrpc address 'tpc://localhost:7171'")
 			.contains("comes from \"easyrpc.client.targets.echo.address\" from property source \"commandLineArgs\"")
 			.contains("Action:")
 			.doesNotContain("Application run failed")
