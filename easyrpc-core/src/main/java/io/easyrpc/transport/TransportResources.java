@@ -55,6 +55,9 @@ public final class TransportResources implements AutoCloseable {
 
 	private final NettyTransport transport;
 
+	// How long the in-process event loops keep accepting tasks once shutting down.
+	private static final long LOCAL_QUIET_PERIOD_MILLIS = 50;
+
 	private @Nullable EventLoopGroup tcpGroup;
 
 	private @Nullable EventLoopGroup localGroup;
@@ -237,13 +240,17 @@ public final class TransportResources implements AutoCloseable {
 			this.tcpGroup = null;
 			this.localGroup = null;
 		}
-		shutdown(tcp);
-		shutdown(local);
+		shutdown(tcp, 0);
+		// An in-process peer may still hand this side a task (the last write of a client
+		// that has not yet seen the close): a short quiet period lets it run instead of
+		// being rejected, which Netty would report as an error.
+		shutdown(local, LOCAL_QUIET_PERIOD_MILLIS);
 	}
 
-	private static void shutdown(@Nullable EventLoopGroup group) {
+	private static void shutdown(@Nullable EventLoopGroup group, long quietPeriodMillis) {
 		if (group != null) {
-			group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(3, TimeUnit.SECONDS);
+			group.shutdownGracefully(quietPeriodMillis, 2000, TimeUnit.MILLISECONDS)
+				.awaitUninterruptibly(3, TimeUnit.SECONDS);
 		}
 	}
 

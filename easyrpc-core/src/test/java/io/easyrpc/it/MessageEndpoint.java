@@ -152,6 +152,11 @@ final class MessageEndpoint implements AutoCloseable {
 			CloseWebSocketFrame frame = (reason != null)
 					? new CloseWebSocketFrame(WebSocketCloseStatus.PROTOCOL_ERROR, reason)
 					: new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE);
+			if (this.channel.eventLoop().isShuttingDown()) {
+				// The endpoint is stopping: its channels close with their event loop.
+				frame.release();
+				return;
+			}
 			this.channel.writeAndFlush(frame).addListener(ChannelFutureListener.CLOSE);
 		}
 
