@@ -168,7 +168,8 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 
 	private @Nullable String refusal() {
 		if (Boolean.FALSE.equals(this.enabled)) {
-			return "MessagePack-RPC is disabled on this server (easyrpc.server.msgpack-rpc.enabled=false)";
+			return "this server does not serve MessagePack-RPC (easyrpc.server.msgpack-rpc.enabled is false, "
+					+ "or it requires bearer tokens, which MessagePack-RPC cannot send)";
 		}
 		if (this.enabled == null && this.connection.server().sharedSecret() != null) {
 			return "this server requires shared-secret authentication, which MessagePack-RPC cannot do "
