@@ -175,6 +175,10 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 			channel.config().setAutoRead(true);
 		}
 		this.server.connectionRejected(info, decision);
+		if (!this.connection.isMsgpackRpc()) {
+			// Refused before the peer said anything: the refusal is easyrpc's.
+			this.connection.settleProtocol();
+		}
 		ByteBuf goAway = this.connection.isMsgpackRpc() ? Unpooled.EMPTY_BUFFER
 				: FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message());
 		ctx.writeAndFlush(goAway).addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));

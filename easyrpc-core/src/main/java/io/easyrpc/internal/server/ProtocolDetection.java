@@ -68,6 +68,8 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 
 	private @Nullable ByteBuf first;
 
+	private @Nullable ChannelHandlerContext ctx;
+
 	private boolean flushRequested;
 
 	private boolean decided;
@@ -86,6 +88,11 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 		this.enabled = enabled;
 		this.maxMessageSize = maxMessageSize;
 		this.memory = memory;
+	}
+
+	@Override
+	public void handlerAdded(ChannelHandlerContext ctx) {
+		this.ctx = ctx;
 	}
 
 	@Override
@@ -125,6 +132,17 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 			msgpackRpc(ctx);
 		}
 		ctx.fireChannelRead(in);
+	}
+
+	/**
+	 * Decide for easyrpc before the peer has said anything, when the server ends the
+	 * connection itself: what it wrote goes out. Does nothing once decided.
+	 */
+	void settle() {
+		ChannelHandlerContext context = this.ctx;
+		if (!this.decided && context != null && !context.isRemoved()) {
+			easyrpc(context);
+		}
 	}
 
 	// The held writes go out, in order, and the handler steps aside.

@@ -94,6 +94,9 @@ public final class ServerConnection extends FrameConnection {
 	// out to speak MessagePack-RPC.
 	private boolean msgpackRpc;
 
+	// The detection of the peer's protocol while it has not decided yet.
+	private @Nullable ProtocolDetection detection;
+
 	// Set when MessagePack-RPC peers are not allowed on this connection.
 	private @Nullable RpcException msgpackRpcRefusal;
 
@@ -164,6 +167,7 @@ public final class ServerConnection extends FrameConnection {
 	 * (MessagePack-RPC has none)
 	 */
 	void serveMsgpackRpc(boolean authenticated) {
+		this.detection = null;
 		this.msgpackRpc = true;
 		omitPreface();
 		if (this.setup != null) {
@@ -193,7 +197,22 @@ public final class ServerConnection extends FrameConnection {
 	 */
 	public ChannelHandler protocolDetection(@Nullable Boolean enabled, int maxMessageSize,
 			@Nullable InboundMemory memory) {
-		return new ProtocolDetection(this, enabled, maxMessageSize, memory);
+		ProtocolDetection detection = new ProtocolDetection(this, enabled, maxMessageSize, memory);
+		this.detection = detection;
+		return detection;
+	}
+
+	/**
+	 * Settle the protocol as easyrpc if the peer has sent nothing yet: the server ends
+	 * the connection for a reason of its own (a refusal, an authentication timeout), and
+	 * what it wrote must go out. Event loop only.
+	 */
+	void settleProtocol() {
+		ProtocolDetection pending = this.detection;
+		if (pending != null) {
+			this.detection = null;
+			pending.settle();
+		}
 	}
 
 	boolean isMsgpackRpc() {
@@ -372,7 +391,11 @@ public final class ServerConnection extends FrameConnection {
 
 	@Override
 	protected ByteBuf goAwayMessage(RpcStatus status, String message) {
-		return this.msgpackRpc ? Unpooled.EMPTY_BUFFER : super.goAwayMessage(status, message);
+		if (this.msgpackRpc) {
+			return Unpooled.EMPTY_BUFFER;
+		}
+		settleProtocol();
+		return super.goAwayMessage(status, message);
 	}
 
 	@Override
