@@ -5,6 +5,7 @@ import java.security.SecureRandom;
 import javax.crypto.SecretKey;
 import javax.crypto.spec.SecretKeySpec;
 
+import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.server.RpcServer;
@@ -30,6 +31,7 @@ class EasyRpcMsgpackRpcSecurityTests {
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,
 				EasyRpcServerAutoConfiguration.class, EasyRpcSecurityAutoConfiguration.class))
+		.withBean(PingService.class)
 		.withPropertyValues("easyrpc.server.host=127.0.0.1", "easyrpc.server.port=0",
 				"spring.lifecycle.timeout-per-shutdown-phase=2s");
 
@@ -62,6 +64,22 @@ class EasyRpcMsgpackRpcSecurityTests {
 	void whenDisabledThenRefused() {
 		this.runner.withPropertyValues("easyrpc.server.msgpack-rpc.enabled=false")
 			.run((context) -> assertThat(context.getBean(RpcServer.class).msgpackRpc()).isFalse());
+	}
+
+	public interface Ping {
+
+		String ping();
+
+	}
+
+	@RpcService
+	static class PingService implements Ping {
+
+		@Override
+		public String ping() {
+			return "pong";
+		}
+
 	}
 
 	private static byte[] randomBytes(int length) {
