@@ -8,7 +8,7 @@ module="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$module/../.." && pwd)"
 cd "$root"
 if [ $# -lt 1 ]; then
-	echo "usage: $0 <ClientStreamThroughput|StreamThroughput|TlsOverhead|PayloadEncryptionOverhead|ObservationOverhead|WebSocketRoundTrip> [arguments]" >&2
+	echo "usage: $0 <ClientStreamThroughput|StreamThroughput|TlsOverhead|PayloadEncryptionOverhead|ObservationOverhead|WebSocketRoundTrip|MsgpackRpcRoundTrip> [arguments]" >&2
 	exit 2
 fi
 name="$1"

@@ -20,9 +20,20 @@ import java.util.Map;
  * bidirectional channel when {@code serverStream} is set too)
  * @param transport how the call travels: {@value #TCP}, {@value #UNIX},
  * {@value #IN_PROCESS} or {@value #WEBSOCKET}
+ * @param protocol the protocol the call was made in: {@value #EASYRPC}, or
+ * {@value #MSGPACK_RPC} for a call a MessagePack-RPC peer made on the server's port
  */
 public record CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
-		boolean clientStream, String transport) {
+		boolean clientStream, String transport, String protocol) {
+
+	/** The protocol of calls made by easyrpc clients. */
+	public static final String EASYRPC = "easyrpc";
+
+	/**
+	 * The protocol of calls made by MessagePack-RPC peers, which the server serves on its
+	 * easyrpc port.
+	 */
+	public static final String MSGPACK_RPC = "msgpack-rpc";
 
 	/** The transport of calls over a TCP connection, with or without TLS. */
 	public static final String TCP = "tcp";
@@ -39,6 +50,21 @@ public record CallInfo(String methodKey, String peer, Map<String, String> header
 	 * The transport of calls over a WebSocket session ({@code ws://} and {@code wss://}).
 	 */
 	public static final String WEBSOCKET = "websocket";
+
+	/**
+	 * Describe a call in the easyrpc protocol.
+	 * @param methodKey the method key
+	 * @param peer the other side
+	 * @param headers the metadata headers
+	 * @param oneWay whether the call is a notification without a response
+	 * @param serverStream whether the server answers with a stream
+	 * @param clientStream whether the client sends a stream
+	 * @param transport how the call travels
+	 */
+	public CallInfo(String methodKey, String peer, Map<String, String> headers, boolean oneWay, boolean serverStream,
+			boolean clientStream, String transport) {
+		this(methodKey, peer, headers, oneWay, serverStream, clientStream, transport, EASYRPC);
+	}
 
 	/**
 	 * Describe a call over TCP.

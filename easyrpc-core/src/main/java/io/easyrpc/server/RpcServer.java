@@ -122,6 +122,8 @@ public final class RpcServer {
 
 	private final long maxOutboundPerConnection;
 
+	private final @Nullable Boolean msgpackRpc;
+
 	private final List<TransportResources.BootstrapCustomizer<ServerBootstrap>> customizers;
 
 	private final @Nullable ByteBufAllocator allocator;
@@ -167,6 +169,7 @@ public final class RpcServer {
 				: Math.max(InboundMemory.defaultLimit(), (long) this.maxFrameSize + StreamFraming.LENGTH_PREFIX));
 		this.frameTimeoutNanos = (builder.frameTimeout != null) ? builder.frameTimeout.toNanos() : 0;
 		this.maxOutboundPerConnection = builder.maxOutboundPerConnection;
+		this.msgpackRpc = builder.msgpackRpc;
 		this.runtime = new ServerRuntime(this.registry, this.codec, builder.secret(), builder.authTimeout,
 				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
 				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
@@ -408,10 +411,17 @@ public final class RpcServer {
 			// Each connection takes the context current when it is accepted.
 			Tls.addServerHandlers(channel, this.sslContexts.get());
 		}
-		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize, this.inboundMemory, this.frameTimeoutNanos);
 		String transport = address.isInProcess() ? CallInfo.IN_PROCESS
 				: address.isUnixSocket() ? CallInfo.UNIX : CallInfo.TCP;
-		addConnectionHandler(channel, new ServerConnection(this, this.maxFrameSize, transport, null, null));
+		ServerConnection connection = new ServerConnection(this, this.maxFrameSize, transport, null, null);
+		if (!address.isInProcess()) {
+			// MessagePack-RPC peers are told apart by their first bytes, after TLS.
+			channel.pipeline()
+				.addLast(ServerConnection.DETECTION,
+						connection.protocolDetection(this.msgpackRpc, this.maxFrameSize, this.inboundMemory));
+		}
+		StreamFraming.addHandlers(channel.pipeline(), this.maxFrameSize, this.inboundMemory, this.frameTimeoutNanos);
+		addConnectionHandler(channel, connection);
 	}
 
 	private void addIdleHandler(Channel channel) {
@@ -454,8 +464,12 @@ public final class RpcServer {
 		MessageChannel channel = new MessageChannel(sink, remoteAddress, localAddress,
 				(this.allocator != null) ? this.allocator : TransportResources.ALLOCATOR);
 		addIdleHandler(channel);
-		addConnectionHandler(channel,
-				new ServerConnection(this, this.maxFrameSize, transport, remoteAddress, localAddress));
+		ServerConnection connection = new ServerConnection(this, this.maxFrameSize, transport, remoteAddress,
+				localAddress);
+		channel.pipeline()
+			.addLast(ServerConnection.DETECTION,
+					connection.protocolDetection(this.msgpackRpc, this.maxFrameSize, this.inboundMemory));
+		addConnectionHandler(channel, connection);
 		ChannelFuture registration = transportResources.register(channel).awaitUninterruptibly();
 		if (!registration.isSuccess()) {
 			throw new IllegalStateException("Could not open an easyrpc connection: " + registration.cause(),
@@ -695,6 +709,16 @@ public final class RpcServer {
 	}
 
 	/**
+	 * Return whether the server serves MessagePack-RPC peers on its ports.
+	 * @return {@code true} or {@code false} as set, or {@code null} for the default:
+	 * served unless the server {@link #requiresAuthentication() requires authentication}
+	 * @see Builder#msgpackRpc(Boolean)
+	 */
+	public @Nullable Boolean msgpackRpc() {
+		return this.msgpackRpc;
+	}
+
+	/**
 	 * Return how long a client has to authenticate after connecting, when the server
 	 * {@link #requiresAuthentication() requires authentication}.
 	 * @return the authentication timeout
@@ -750,6 +774,8 @@ public final class RpcServer {
 		private boolean exposeStackTraces;
 
 		private Duration authTimeout = Duration.ofSeconds(10);
+
+		private @Nullable Boolean msgpackRpc;
 
 		private int maxSessionsPerConnection = 1000;
 
@@ -934,6 +960,24 @@ public final class RpcServer {
 				throw new IllegalArgumentException("authTimeout must be positive");
 			}
 			this.authTimeout = authTimeout;
+			return this;
+		}
+
+		/**
+		 * Set whether the server serves MessagePack-RPC peers on its TCP and unix ports
+		 * and WebSocket sessions: a connection that starts with a MessagePack-RPC request
+		 * or notification instead of the easyrpc preface is served by the MessagePack-RPC
+		 * spec, with the same services, middleware and limits. MessagePack-RPC has no
+		 * authentication handshake, so such peers skip the shared-secret handshake: only
+		 * TLS, connection middleware (such as IP filters) and call middleware protect the
+		 * services from them.
+		 * @param enabled {@code true} to serve them even when the server has a
+		 * {@link #sharedSecret(byte[]) shared secret}, {@code false} to refuse them, or
+		 * {@code null} (the default) to serve them unless the server has a shared secret
+		 * @return this builder
+		 */
+		public Builder msgpackRpc(@Nullable Boolean enabled) {
+			this.msgpackRpc = enabled;
 			return this;
 		}
 

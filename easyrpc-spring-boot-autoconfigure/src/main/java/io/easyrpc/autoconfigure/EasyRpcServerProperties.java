@@ -177,6 +177,11 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 */
 	private final Dedup dedup = new Dedup();
 
+	/**
+	 * MessagePack-RPC peers served on the server's ports and WebSocket endpoint.
+	 */
+	private final MsgpackRpc msgpackRpc = new MsgpackRpc();
+
 	@Override
 	public void afterPropertiesSet() {
 		validate();
@@ -241,6 +246,10 @@ public class EasyRpcServerProperties implements InitializingBean {
 								+ maxConcurrency);
 			}
 		});
+	}
+
+	public MsgpackRpc getMsgpackRpc() {
+		return this.msgpackRpc;
 	}
 
 	public WebSocket getWebsocket() {
@@ -862,6 +871,30 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 		public void setBlock(List<String> block) {
 			this.block = block;
+		}
+
+	}
+
+	/**
+	 * MessagePack-RPC peers on the easyrpc ports: a connection that starts with a
+	 * MessagePack-RPC request or notification instead of the easyrpc preface.
+	 */
+	public static class MsgpackRpc {
+
+		/**
+		 * Whether MessagePack-RPC peers are served. Unset, they are served unless the
+		 * server requires a shared secret or bearer tokens, which MessagePack-RPC cannot
+		 * send; true serves them even then, protected only by TLS, IP rules and call
+		 * middleware; false refuses them.
+		 */
+		private @Nullable Boolean enabled;
+
+		public @Nullable Boolean getEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(@Nullable Boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -48,6 +48,7 @@ final class ServerPropertiesCustomizer implements RpcServerBuilderCustomizer {
 		map.from(properties.getLimit()::toConcurrencyLimit).to(builder::concurrencyLimit);
 		map.from(properties.getAuth()::getTimeout).to(builder::authTimeout);
 		map.from(properties.getAuth()::getSharedSecret).to(builder::sharedSecret);
+		map.from(properties.getMsgpackRpc()::getEnabled).to(builder::msgpackRpc);
 		EasyRpcServerProperties.Ssl ssl = properties.getSsl();
 		map.from(ssl::getBundle)
 			.whenHasText()

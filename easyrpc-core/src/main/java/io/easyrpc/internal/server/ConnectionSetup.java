@@ -15,6 +15,7 @@ import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionInfo;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -174,8 +175,13 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 			channel.config().setAutoRead(true);
 		}
 		this.server.connectionRejected(info, decision);
-		ctx.writeAndFlush(FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message()))
-			.addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));
+		if (!this.connection.isMsgpackRpc()) {
+			// Refused before the peer said anything: the refusal is easyrpc's.
+			this.connection.settleProtocol();
+		}
+		ByteBuf goAway = this.connection.isMsgpackRpc() ? Unpooled.EMPTY_BUFFER
+				: FrameCodec.encodeGoAway(ctx.alloc(), decision.status(), decision.message());
+		ctx.writeAndFlush(goAway).addListener((ChannelFutureListener) (written) -> lingerAndClose(written.channel()));
 	}
 
 	// Closing a socket while the peer's first bytes are still unread resets it, and the
@@ -207,6 +213,29 @@ final class ConnectionSetup extends ChannelInboundHandlerAdapter {
 						"Authentication required: no AUTH_RESPONSE within " + timeoutMillis + " ms");
 			}
 		}, timeoutMillis, TimeUnit.MILLISECONDS);
+	}
+
+	/**
+	 * Called when the peer turned out to speak MessagePack-RPC, which has no
+	 * authentication handshake: the challenge the peer never saw no longer waits for an
+	 * answer. The connection itself decides whether such a peer may call.
+	 * @param allowed whether the server lets MessagePack-RPC peers call without the
+	 * handshake
+	 */
+	void msgpackRpc(boolean allowed) {
+		if (!this.authenticated) {
+			this.authenticated = true;
+			if (this.authTimer != null) {
+				this.authTimer.cancel(false);
+			}
+			if (allowed) {
+				logger.debug("MessagePack-RPC client {} calls without authentication", this.connection.remoteAddress());
+			}
+		}
+		ChannelHandlerContext ctx = this.ctx;
+		if (ctx != null) {
+			leaveIfDone(ctx);
+		}
 	}
 
 	@Override

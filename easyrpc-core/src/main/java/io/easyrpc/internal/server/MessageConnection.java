@@ -4,12 +4,14 @@ import java.nio.ByteBuffer;
 
 import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.logging.RateLimitedLog;
+import io.easyrpc.internal.mprpc.MsgpackRpcCodec;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.ProtocolException;
 import io.easyrpc.internal.transport.FrameBodyDecoder;
 import io.easyrpc.internal.transport.MessageChannel;
 import io.easyrpc.server.RpcServer;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import org.jspecify.annotations.Nullable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,6 +30,10 @@ import org.slf4j.LoggerFactory;
  * and the server's messages go to the {@link MessageChannel.Sink}. A message larger than
  * the server's maximum frame size is refused the way TCP refuses an oversized frame: with
  * a {@code GOAWAY} frame ({@code RESOURCE_EXHAUSTED}), after which the connection ends.
+ * <p>
+ * A peer whose first message starts with a MessagePack-RPC request or notification speaks
+ * MessagePack-RPC: its messages are handed on as bytes, which the server cuts into
+ * MessagePack-RPC messages whatever the WebSocket messages hold.
  */
 public final class MessageConnection {
 
@@ -43,6 +49,8 @@ public final class MessageConnection {
 	private @Nullable ByteBuf partial;
 
 	private boolean prefaceReceived;
+
+	private boolean msgpackRpc;
 
 	private boolean failed;
 
@@ -69,7 +77,12 @@ public final class MessageConnection {
 		}
 		int size = part.remaining();
 		int length = ((this.partial != null) ? this.partial.readableBytes() : 0) + size;
-		if (!this.prefaceReceived) {
+		if (!this.prefaceReceived && !this.msgpackRpc && this.partial == null && startsMsgpackRpc(part)) {
+			// A MessagePack-RPC peer: its messages go on as bytes, cut into messages on
+			// the event loop however the WebSocket messages split them.
+			this.msgpackRpc = true;
+		}
+		if (!this.prefaceReceived && !this.msgpackRpc) {
 			if (length > Preface.LENGTH || (last && length != Preface.LENGTH)) {
 				fail("the first message must be the " + Preface.LENGTH + "-byte easyrpc preface, not " + length
 						+ " bytes" + (last ? "" : " or more"));
@@ -103,7 +116,7 @@ public final class MessageConnection {
 	// The first message becomes the Preface, or the error that it is not one, which the
 	// server connection answers as it does on TCP; every later one is a frame body.
 	private void handOn(ByteBuf message) {
-		if (this.prefaceReceived) {
+		if (this.prefaceReceived || this.msgpackRpc) {
 			this.channel.receive(message);
 			return;
 		}
@@ -120,6 +133,10 @@ public final class MessageConnection {
 			message.release();
 		}
 		this.channel.receive(unit);
+	}
+
+	private static boolean startsMsgpackRpc(ByteBuffer part) {
+		return MsgpackRpcCodec.detect(Unpooled.wrappedBuffer(part.duplicate())) == 1;
 	}
 
 	private void fail(String reason) {

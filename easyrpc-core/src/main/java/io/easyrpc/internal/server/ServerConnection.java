@@ -2,19 +2,29 @@ package io.easyrpc.internal.server;
 
 import java.net.SocketAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Queue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.internal.logging.LogSafe;
+import io.easyrpc.internal.logging.RateLimitedLog;
+import io.easyrpc.internal.mprpc.MsgpackRpcCodec;
+import io.easyrpc.internal.mprpc.MsgpackRpcException;
+import io.easyrpc.internal.mprpc.MsgpackRpcMessage;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
+import io.easyrpc.internal.transport.InboundMemory;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.internal.transport.SocketAddresses;
 import io.easyrpc.middleware.ConnectionMiddleware;
@@ -23,7 +33,9 @@ import io.easyrpc.middleware.ProcessorChain;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServerMethod;
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.timeout.IdleStateEvent;
 import org.jspecify.annotations.Nullable;
@@ -46,7 +58,14 @@ public final class ServerConnection extends FrameConnection {
 
 	private static final Logger logger = LoggerFactory.getLogger(ServerConnection.class);
 
+	/** The name of the protocol detection in a pipeline. */
+	public static final String DETECTION = ProtocolDetection.NAME;
+
 	private static final int MAX_TRUNCATED_MESSAGE = 1024;
+
+	private static final int MIN_ALIAS = 1 << 30;
+
+	private static final RateLimitedLog warnings = new RateLimitedLog();
 
 	private final ServerRuntime server;
 
@@ -70,6 +89,23 @@ public final class ServerConnection extends FrameConnection {
 	private final @Nullable ConnectionSetup setup;
 
 	private final ServerResponder responder;
+
+	// Set on the event loop, before the first call is dispatched, once the peer turned
+	// out to speak MessagePack-RPC.
+	private boolean msgpackRpc;
+
+	// The detection of the peer's protocol while it has not decided yet.
+	private @Nullable ProtocolDetection detection;
+
+	// Set when MessagePack-RPC peers are not allowed on this connection.
+	private @Nullable RpcException msgpackRpcRefusal;
+
+	// Call ids are non-negative ints (-1 marks a notification), msgids unsigned 32-bit: a
+	// msgid beyond the int range is served under an alias from the top of the range,
+	// mapped back when the response is sent. Created at the first such msgid.
+	private volatile @Nullable Map<Integer, Long> msgidAliases;
+
+	private int nextAlias = Integer.MAX_VALUE;
 
 	/**
 	 * Create the handler of one server connection.
@@ -112,6 +148,75 @@ public final class ServerConnection extends FrameConnection {
 	 */
 	public String transport() {
 		return this.transport;
+	}
+
+	/**
+	 * Return the protocol the peer speaks.
+	 * @return {@link CallInfo#EASYRPC} or {@link CallInfo#MSGPACK_RPC}
+	 */
+	public String protocol() {
+		return this.msgpackRpc ? CallInfo.MSGPACK_RPC : CallInfo.EASYRPC;
+	}
+
+	/**
+	 * Serve the peer in MessagePack-RPC from now on: no preface, every unit a whole
+	 * MessagePack-RPC message, results and errors as MessagePack-RPC responses. Called on
+	 * the event loop by the {@link ProtocolDetection} before the peer's first message is
+	 * handed on.
+	 * @param authenticated whether the peer may call without the shared-secret handshake
+	 * (MessagePack-RPC has none)
+	 */
+	void serveMsgpackRpc(boolean authenticated) {
+		this.detection = null;
+		this.msgpackRpc = true;
+		omitPreface();
+		if (this.setup != null) {
+			this.setup.msgpackRpc(authenticated);
+		}
+	}
+
+	/**
+	 * Refuse the MessagePack-RPC peer: its first request is answered with this error, and
+	 * the connection closes. Event loop only.
+	 * @param status the status
+	 * @param message why
+	 */
+	void refuseMsgpackRpc(RpcStatus status, String message) {
+		this.msgpackRpcRefusal = new RpcException(status, message);
+	}
+
+	/**
+	 * Create the handler that tells this connection's peer, by its first bytes, as an
+	 * easyrpc or a MessagePack-RPC peer; it goes in front of the easyrpc framing, behind
+	 * TLS.
+	 * @param enabled whether MessagePack-RPC is served: {@code null} for unless the
+	 * server requires a shared secret
+	 * @param maxMessageSize the largest MessagePack-RPC message accepted
+	 * @param memory the budget of incomplete messages, or {@code null}
+	 * @return the handler
+	 */
+	public ChannelHandler protocolDetection(@Nullable Boolean enabled, int maxMessageSize,
+			@Nullable InboundMemory memory) {
+		ProtocolDetection detection = new ProtocolDetection(this, enabled, maxMessageSize, memory);
+		this.detection = detection;
+		return detection;
+	}
+
+	/**
+	 * Settle the protocol as easyrpc if the peer has sent nothing yet: the server ends
+	 * the connection for a reason of its own (a refusal, an authentication timeout), and
+	 * what it wrote must go out. Event loop only.
+	 */
+	void settleProtocol() {
+		ProtocolDetection pending = this.detection;
+		if (pending != null) {
+			this.detection = null;
+			pending.settle();
+		}
+	}
+
+	boolean isMsgpackRpc() {
+		return this.msgpackRpc;
 	}
 
 	/**
@@ -171,6 +276,126 @@ public final class ServerConnection extends FrameConnection {
 		this.responder.closed();
 		runWritabilityWaiters();
 		super.channelInactive(ctx);
+	}
+
+	@Override
+	protected void bodyReceived(ByteBuf body) {
+		if (this.msgpackRpc) {
+			msgpackRpcReceived(body);
+		}
+		else {
+			super.bodyReceived(body);
+		}
+	}
+
+	// A MessagePack-RPC request or notification becomes the frame an easyrpc client would
+	// have sent, without metadata, and takes the same path from here. A malformed message
+	// whose msgid is known is answered; any other ends the connection.
+	private void msgpackRpcReceived(ByteBuf body) {
+		MsgpackRpcMessage message;
+		try {
+			message = MsgpackRpcCodec.decode(body);
+		}
+		catch (MsgpackRpcException ex) {
+			if (ex.msgid() < 0) {
+				throw ex;
+			}
+			warnings.warn(logger, "msgpack-rpc-malformed", "Refusing a MessagePack-RPC request from {}: {}",
+					remoteAddress(), LogSafe.text(ex.getMessage()));
+			send(MsgpackRpcCodec.encodeError(channel().alloc(), ex.msgid(), ex.getStatus(), ex.getMessage(), null));
+			return;
+		}
+		if (this.msgpackRpcRefusal != null) {
+			if (!hasFailed()) {
+				if (message instanceof MsgpackRpcMessage.Request request) {
+					sendError(callIdOf(request.msgid()), this.msgpackRpcRefusal);
+				}
+				abort(this.msgpackRpcRefusal.getStatus(), this.msgpackRpcRefusal.getMessage());
+			}
+			return;
+		}
+		if (message instanceof MsgpackRpcMessage.Request request) {
+			this.calls++;
+			String refusal = msgpackRpcRefusal(request.method());
+			if (refusal != null) {
+				send(MsgpackRpcCodec.encodeError(channel().alloc(), request.msgid(), RpcStatus.INVALID_ARGUMENT,
+						refusal, null));
+				return;
+			}
+			this.responder.onRequest(new Frame.Request(callIdOf(request.msgid()), request.method(), Metadata.EMPTY,
+					MsgpackRpcParams.arguments(this.server.registry().lookup(request.method()), request.params())));
+		}
+		else if (message instanceof MsgpackRpcMessage.Notification notification) {
+			this.calls++;
+			String refusal = msgpackRpcRefusal(notification.method());
+			if (refusal != null) {
+				warnings.warn(logger, "refused-notification", "Dropping MessagePack-RPC notification from {}: {}",
+						remoteAddress(), LogSafe.text(refusal));
+				return;
+			}
+			this.responder.onNotification(new Frame.Notification(notification.method(), Metadata.EMPTY, MsgpackRpcParams
+				.arguments(this.server.registry().lookup(notification.method()), notification.params())));
+		}
+		else if (logger.isDebugEnabled()) {
+			logger.debug("Ignoring a MessagePack-RPC response from {}: this server sends no requests", remoteAddress());
+		}
+	}
+
+	private int callIdOf(long msgid) {
+		if (msgid <= Integer.MAX_VALUE) {
+			return (int) msgid;
+		}
+		Map<Integer, Long> aliases = this.msgidAliases;
+		if (aliases == null) {
+			aliases = new ConcurrentHashMap<>();
+			this.msgidAliases = aliases;
+		}
+		int alias;
+		do {
+			alias = this.nextAlias;
+			this.nextAlias = (alias == MIN_ALIAS) ? Integer.MAX_VALUE : alias - 1;
+		}
+		while (aliases.containsKey(alias));
+		aliases.put(alias, msgid);
+		return alias;
+	}
+
+	private long msgidOf(int callId) {
+		Map<Integer, Long> aliases = this.msgidAliases;
+		if (aliases != null) {
+			Long msgid = aliases.remove(callId);
+			if (msgid != null) {
+				return msgid;
+			}
+		}
+		return Integer.toUnsignedLong(callId);
+	}
+
+	// Streams, sessions and forwarding are easyrpc's own.
+	private @Nullable String msgpackRpcRefusal(String methodKey) {
+		if (methodKey.equals(RpcSession.END_METHOD)) {
+			return "Sessions are easyrpc-only: " + methodKey + " cannot be called over MessagePack-RPC";
+		}
+		ServerMethod method = this.server.registry().lookup(methodKey);
+		if (method == null) {
+			return (this.server.route(methodKey) != null)
+					? "Method " + methodKey + " is forwarded to another server, which only easyrpc clients can reach"
+					: null;
+		}
+		if (method.callStyle().isStreaming() || method.streamParameter() >= 0) {
+			return "Method " + methodKey
+					+ " is a stream; streams are easyrpc-only and cannot be called over MessagePack-RPC";
+		}
+		return null;
+	}
+
+	@Override
+	protected ByteBuf goAwayMessage(RpcStatus status, String message) {
+		if (this.msgpackRpc) {
+			return Unpooled.EMPTY_BUFFER;
+		}
+		settleProtocol();
+		return super.goAwayMessage(status, message);
 	}
 
 	@Override
@@ -339,7 +564,8 @@ public final class ServerConnection extends FrameConnection {
 				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
 						payload);
 			}
-			frame = FrameCodec.encodeResponse(channel().alloc(), call.callId(), payload);
+			frame = this.msgpackRpc ? MsgpackRpcCodec.encodeResult(channel().alloc(), msgidOf(call.callId()), payload)
+					: FrameCodec.encodeResponse(channel().alloc(), call.callId(), payload);
 		}
 		catch (RpcException ex) {
 			logger.warn("Cannot send the result of easyrpc method {}: {}", method.key(), ex.getMessage());
@@ -393,7 +619,8 @@ public final class ServerConnection extends FrameConnection {
 			if (!processors.isEmpty()) {
 				writer = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()), writer);
 			}
-			frame = FrameCodec.encodeResponse(channel().alloc(), callId, writer);
+			frame = this.msgpackRpc ? MsgpackRpcCodec.encodeResult(channel().alloc(), msgidOf(callId), writer)
+					: FrameCodec.encodeResponse(channel().alloc(), callId, writer);
 		}
 		catch (RpcException ex) {
 			sendError(callId, ex);
@@ -415,6 +642,15 @@ public final class ServerConnection extends FrameConnection {
 	}
 
 	void sendError(int callId, RpcException error) {
+		if (this.msgpackRpc) {
+			String message = error.getDescription();
+			if (message != null && message.length() > MAX_TRUNCATED_MESSAGE) {
+				message = message.substring(0, MAX_TRUNCATED_MESSAGE) + "...";
+			}
+			send(MsgpackRpcCodec.encodeError(channel().alloc(), msgidOf(callId), error.getStatus(),
+					(message != null) ? message : error.getStatus().name(), error.getRemoteClassName()));
+			return;
+		}
 		ByteBuf frame = FrameCodec.encodeError(channel().alloc(), callId, error.getStatus(), error.getDescription(),
 				error.getRemoteClassName(), error.getRemoteStackTrace());
 		if (exceedsPeerLimit(frame)) {
@@ -438,7 +674,7 @@ public final class ServerConnection extends FrameConnection {
 	 */
 	public void goAway(RpcStatus status, String message) {
 		execute(() -> {
-			if (channel().isActive()) {
+			if (channel().isActive() && !this.msgpackRpc) {
 				send(FrameCodec.encodeGoAway(channel().alloc(), status, message));
 			}
 		});

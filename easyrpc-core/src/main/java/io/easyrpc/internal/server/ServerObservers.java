@@ -22,12 +22,12 @@ final class ServerObservers {
 	}
 
 	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-			boolean serverStream, boolean clientStream, String transport) {
+			boolean serverStream, boolean clientStream, String transport, String protocol) {
 		if (this.observers.isEmpty()) {
 			return null;
 		}
 		return this.observers
-			.start(new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport));
+			.start(new CallInfo(methodKey, peer, headers, oneWay, serverStream, clientStream, transport, protocol));
 	}
 
 	void rejected(String methodKey, String reason) {

@@ -98,7 +98,7 @@ final class ServerResponder {
 		ServerMethod method = this.server.registry().lookup(request.method());
 		CallObservation observation = this.server.observe(request.method(), this.connection.peer(),
 				request.metadata().headers(), false, method != null && method.callStyle().isStreaming(),
-				method != null && method.streamParameter() >= 0, this.transport);
+				method != null && method.streamParameter() >= 0, this.transport, this.connection.protocol());
 		if (this.server.isRefusingCalls()) {
 			refuse(callId, observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down",
 					Frame.Error.NOT_STARTED, null, null));
@@ -382,7 +382,7 @@ final class ServerResponder {
 			return;
 		}
 		CallObservation observation = this.server.observe(notification.method(), this.connection.peer(),
-				notification.metadata().headers(), true, false, false, this.transport);
+				notification.metadata().headers(), true, false, false, this.transport, this.connection.protocol());
 		if (this.server.isRefusingCalls()) {
 			refuse(observation, new RpcException(RpcStatus.UNAVAILABLE, "Server is shutting down"));
 			return;

@@ -219,8 +219,9 @@ public final class ServerRuntime {
 	}
 
 	CallObservation observe(String methodKey, String peer, Map<String, String> headers, boolean oneWay,
-			boolean serverStream, boolean clientStream, String transport) {
-		return this.observers.observe(methodKey, peer, headers, oneWay, serverStream, clientStream, transport);
+			boolean serverStream, boolean clientStream, String transport, String protocol) {
+		return this.observers.observe(methodKey, peer, headers, oneWay, serverStream, clientStream, transport,
+				protocol);
 	}
 
 	void rejected(String methodKey, String reason) {

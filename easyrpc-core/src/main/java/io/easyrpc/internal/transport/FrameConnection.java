@@ -266,11 +266,22 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 		}
 		ByteBuf body = (ByteBuf) msg;
 		try {
-			frameReceived(FrameCodec.decode(body));
+			bodyReceived(body);
 		}
 		finally {
 			ReferenceCountUtil.release(body);
 		}
+	}
+
+	/**
+	 * Called on the event loop for every unit the peer sends after its preface: decodes
+	 * the frame and hands it to {@link #frameReceived(Frame)}. A connection that carries
+	 * another protocol on the same framing overrides it. The body is released after this
+	 * returns.
+	 * @param body the frame body
+	 */
+	protected void bodyReceived(ByteBuf body) {
+		frameReceived(FrameCodec.decode(body));
 	}
 
 	@Override
@@ -345,10 +356,30 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 				channel.close();
 				return;
 			}
-			ByteBuf goAway = FrameCodec.encodeGoAway(this.ctx.alloc(), status, message);
+			ByteBuf goAway = goAwayMessage(status, message);
 			sendPreface();
 			this.ctx.writeAndFlush(goAway).addListener(ChannelFutureListener.CLOSE);
 		});
+	}
+
+	/**
+	 * Return what is sent last before the connection closes for a reason: a
+	 * {@code GOAWAY} frame. A connection whose peer has no such message returns an empty
+	 * buffer, which sends nothing.
+	 * @param status the reason
+	 * @param message the message
+	 * @return the encoded message
+	 */
+	protected ByteBuf goAwayMessage(RpcStatus status, String message) {
+		return FrameCodec.encodeGoAway(this.ctx.alloc(), status, message);
+	}
+
+	/**
+	 * Send no preface on this connection from now on: its peer speaks a protocol without
+	 * one. Event loop only; a preface written before must be dropped by the pipeline.
+	 */
+	protected final void omitPreface() {
+		this.prefaceSent = true;
 	}
 
 	/**

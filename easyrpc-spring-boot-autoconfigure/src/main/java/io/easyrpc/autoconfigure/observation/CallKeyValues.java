@@ -27,13 +27,21 @@ final class CallKeyValues {
 	// known yet").
 	private final Map<String, Map<String, KeyValues[]>> cache = new ConcurrentHashMap<>();
 
+	// The same for calls of MessagePack-RPC peers, told apart by their rpc.system.
+	private final Map<String, Map<String, KeyValues[]>> msgpackRpcCache = new ConcurrentHashMap<>();
+
 	KeyValues lowCardinality(CallInfo call, RpcStatus status) {
-		Map<String, KeyValues[]> keys = this.cache.get(call.transport());
+		Map<String, Map<String, KeyValues[]>> cache = CallInfo.EASYRPC.equals(call.protocol()) ? this.cache
+				: CallInfo.MSGPACK_RPC.equals(call.protocol()) ? this.msgpackRpcCache : null;
+		if (cache == null) {
+			return create(call, status);
+		}
+		Map<String, KeyValues[]> keys = cache.get(call.transport());
 		if (keys == null) {
-			if (this.cache.size() >= MAX_TRANSPORTS) {
+			if (cache.size() >= MAX_TRANSPORTS) {
 				return create(call, status);
 			}
-			keys = this.cache.computeIfAbsent(call.transport(), (transport) -> new ConcurrentHashMap<>());
+			keys = cache.computeIfAbsent(call.transport(), (transport) -> new ConcurrentHashMap<>());
 		}
 		KeyValues[] slots = keys.get(call.methodKey());
 		if (slots == null) {
@@ -55,7 +63,7 @@ final class CallKeyValues {
 	}
 
 	private static KeyValues create(CallInfo call, RpcStatus status) {
-		return KeyValues.of(LowCardinalityKeyNames.SYSTEM.withValue("easyrpc"),
+		return KeyValues.of(LowCardinalityKeyNames.SYSTEM.withValue(call.protocol()),
 				LowCardinalityKeyNames.SERVICE.withValue(call.service()),
 				LowCardinalityKeyNames.METHOD.withValue(call.method()),
 				LowCardinalityKeyNames.TYPE.withValue(call.type()),

@@ -47,7 +47,10 @@ public enum EasyRpcObservationDocumentation implements ObservationDocumentation 
 	 */
 	public enum LowCardinalityKeyNames implements KeyName {
 
-		/** Always {@code easyrpc}. */
+		/**
+		 * The protocol of the call: {@code easyrpc}, or {@code msgpack-rpc} for a call a
+		 * MessagePack-RPC peer made on the server's port.
+		 */
 		SYSTEM("rpc.system"),
 
 		/** The service part of the method key, with its group. */

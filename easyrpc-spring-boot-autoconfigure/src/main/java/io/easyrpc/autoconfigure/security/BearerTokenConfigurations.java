@@ -1,6 +1,7 @@
 package io.easyrpc.autoconfigure.security;
 
 import io.easyrpc.autoconfigure.EasyRpcServerProperties;
+import io.easyrpc.autoconfigure.RpcServerBuilderCustomizer;
 
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
@@ -60,6 +61,17 @@ final class BearerTokenConfigurations {
 				EasyRpcServerProperties properties, ObjectProvider<SecurityContextHolderStrategy> strategy) {
 			return new BearerTokenRpcMiddleware(authenticator, properties.getAuth().getBearer().isRequired(),
 					strategy.getIfAvailable(SecurityContextHolder::getContextHolderStrategy));
+		}
+
+		// MessagePack-RPC peers cannot send a bearer token: where one is required they
+		// are refused, unless easyrpc.server.msgpack-rpc.enabled says otherwise.
+		@Bean
+		RpcServerBuilderCustomizer easyRpcBearerTokenMsgpackRpcCustomizer(EasyRpcServerProperties properties) {
+			return (builder) -> {
+				if (properties.getAuth().getBearer().isRequired() && properties.getMsgpackRpc().getEnabled() == null) {
+					builder.msgpackRpc(false);
+				}
+			};
 		}
 
 	}
