@@ -195,8 +195,12 @@ public final class ClientProxyFactory {
 			String service = (definition.serviceName() != null && !definition.serviceName().isEmpty())
 					? definition.serviceName() : MethodKeys.defaultServiceName(method);
 			String name = (options.name() != null && !options.name().isEmpty()) ? options.name() : method.getName();
-			this.key = MethodKeys.key(definition.group(), service, name);
+			// A plain MessagePack-RPC server knows its methods by their bare names.
+			this.key = channel.isMsgpackRpc() ? name : MethodKeys.key(definition.group(), service, name);
 			this.streamParameter = CallStyle.streamParameter(method);
+			if (channel.isMsgpackRpc()) {
+				checkMsgpackRpc(method, options, this.streamParameter, channel);
+			}
 			this.oneWay = options.oneWay();
 			if (this.oneWay && this.streamParameter >= 0) {
 				throw new IllegalStateException("One-way method " + method + " cannot take a stream parameter");
@@ -236,6 +240,22 @@ public final class ClientProxyFactory {
 			}
 			int routingKey = routingKeyIndex(method, this.streamParameter);
 			this.options = (routingKey >= 0) ? callOptions.withRoutingKey(routingKey) : callOptions;
+		}
+
+		// What MessagePack-RPC cannot carry fails the proxy's creation.
+		private static void checkMsgpackRpc(Method method, ClientMethodOptions options, int streamParameter,
+				RpcChannel channel) {
+			String unavailable = null;
+			if (streamParameter >= 0 || CallStyle.of(method).isStreaming()) {
+				unavailable = "streams are";
+			}
+			else if (options.idempotent()) {
+				unavailable = "idempotency keys (idempotent methods) are";
+			}
+			if (unavailable != null) {
+				throw new IllegalStateException("Cannot call " + method + " on the MessagePack-RPC server "
+						+ channel.target() + ": " + unavailable + " available on easyrpc servers only");
+			}
 		}
 
 		// The parameter annotated with @RoutingKey, or -1.

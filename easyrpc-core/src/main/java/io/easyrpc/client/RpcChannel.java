@@ -19,6 +19,7 @@ import io.easyrpc.internal.client.CallRouter;
 import io.easyrpc.internal.client.RetrySettings;
 import io.easyrpc.internal.client.ClientTransports;
 import io.easyrpc.internal.client.ExponentialBackoffPolicy;
+import io.easyrpc.internal.client.MsgpackRpcNotifications;
 import io.easyrpc.internal.client.Balancer;
 import io.easyrpc.internal.client.RouterAccess;
 import io.easyrpc.internal.client.Subchannel;
@@ -84,6 +85,22 @@ import org.slf4j.LoggerFactory;
  * only once the server has accepted the secret and proven that it knows it too. A refusal
  * fails the waiting calls with {@link RpcStatus#UNAUTHENTICATED} and is a failed attempt
  * like any other: the back-off applies before the next one.
+ * <p>
+ * A {@code msgpack-rpc://host:port} or {@code msgpack-rpc+unix:/path/to.sock} address
+ * names a plain MessagePack-RPC server (Neovim, for example), which the channel calls
+ * with bare MessagePack-RPC messages: each call is a request
+ * {@code [0, msgid, method, params]} with its arguments as positional params, each
+ * notification {@code [2, method, params]}; responses are matched by their msgid in any
+ * order, and a non-nil error fails the call, by default with
+ * {@link RpcStatus#APPLICATION_ERROR} and the error's text. Deadlines are enforced on
+ * this side; a cancelled or timed-out call is forgotten (its late response is dropped).
+ * Balancing, back-off and reconnects work as for easyrpc servers; sessions, streams,
+ * idempotency keys, payload processors, shared secrets and TLS are not available there.
+ * Requests the server sends are answered with an error; its notifications go to the
+ * {@link Builder#msgpackRpcNotificationListener(MsgpackRpcNotificationListener)
+ * notification listener}. The addresses of one channel must all be MessagePack-RPC
+ * addresses or none, and a channel whose instances a resolver finds calls easyrpc
+ * servers.
  */
 public final class RpcChannel implements AutoCloseable {
 
@@ -116,6 +133,8 @@ public final class RpcChannel implements AutoCloseable {
 
 	private final List<AddressResolver> resolvers;
 
+	private final boolean msgpackRpc;
+
 	static {
 		RouterAccess.register((channel) -> ((RpcChannel) channel).router);
 	}
@@ -133,11 +152,15 @@ public final class RpcChannel implements AutoCloseable {
 		long keepAliveNanos = (builder.keepAlive != null && !builder.keepAlive.isNegative())
 				? builder.keepAlive.toNanos() : 0;
 		List<TransportResources.BootstrapCustomizer<Bootstrap>> customizers = customizers(builder, transport);
+		MsgpackRpcNotificationListener listener = builder.notificationListener;
+		MsgpackRpcNotifications notifications = (listener != null) ? listener::onNotification : null;
+		ObjectCodec codec = this.codec;
 		Function<RpcAddress, ClientTransports> transports = (address) -> new ClientTransports(address, this.resources,
 				transport.maxFrameSize(), connectTimeoutMillis, customizers, transport.sslContextSupplier(),
-				builder.sslServerName);
+				builder.sslServerName, notifications, codec);
 		boolean tls;
 		try {
+			this.msgpackRpc = checkMsgpackRpc(builder);
 			// Addresses known now are checked now: a wrong combination of scheme and TLS
 			// fails the build, not the first call.
 			tls = transport.sslContextSupplier() != null;
@@ -171,6 +194,29 @@ public final class RpcChannel implements AutoCloseable {
 		for (int i = 0; i < this.resolvers.size(); i++) {
 			this.resolvers.get(i).start(new GroupListener(balancer, i));
 		}
+	}
+
+	// Whether the channel calls plain MessagePack-RPC servers, refusing what they cannot
+	// do.
+	private static boolean checkMsgpackRpc(Builder builder) {
+		long count = builder.knownAddresses.stream().filter(RpcAddress::isMsgpackRpc).count();
+		if (count == 0) {
+			return false;
+		}
+		if (count != builder.knownAddresses.size()) {
+			throw new IllegalArgumentException("The addresses of " + builder.target
+					+ " mix MessagePack-RPC and easyrpc servers: a channel calls either msgpack-rpc:// and "
+					+ "msgpack-rpc+unix: addresses only, or none");
+		}
+		if (builder.secret() != null) {
+			throw new IllegalArgumentException("A shared secret is configured for " + builder.target
+					+ ", but MessagePack-RPC servers have no easyrpc handshake: remove the shared secret of this target");
+		}
+		if (!builder.processors.isEmpty()) {
+			throw new IllegalArgumentException("Payload processors are configured for " + builder.target
+					+ ", but a MessagePack-RPC server would not understand the processed payloads: remove them");
+		}
+		return true;
 	}
 
 	// Tells the balancer what the resolver of one group finds.
@@ -284,6 +330,16 @@ public final class RpcChannel implements AutoCloseable {
 	 */
 	public boolean isTls() {
 		return this.tls;
+	}
+
+	/**
+	 * Return whether the channel calls plain MessagePack-RPC servers: its addresses are
+	 * {@code msgpack-rpc://} or {@code msgpack-rpc+unix:} addresses. Clients of such a
+	 * channel use method names as they are, without a service name in front.
+	 * @return {@code true} for a channel to MessagePack-RPC servers
+	 */
+	public boolean isMsgpackRpc() {
+		return this.msgpackRpc;
 	}
 
 	/**
@@ -637,6 +693,8 @@ public final class RpcChannel implements AutoCloseable {
 
 		private final List<RpcProcessor> processors = new ArrayList<>();
 
+		private @Nullable MsgpackRpcNotificationListener notificationListener;
+
 		private Builder(String target, @Nullable RpcAddress address, List<RpcAddress> addresses,
 				AddressResolver resolver) {
 			super(false);
@@ -813,6 +871,29 @@ public final class RpcChannel implements AutoCloseable {
 		 */
 		public Builder sslServerName(String sslServerName) {
 			this.sslServerName = sslServerName;
+			return this;
+		}
+
+		/**
+		 * Return whether the channel will call plain MessagePack-RPC servers: the
+		 * addresses known so far are {@code msgpack-rpc://} or {@code msgpack-rpc+unix:}
+		 * addresses. Customizers use it to leave out what such servers cannot take, such
+		 * as payload processors.
+		 * @return {@code true} if every known address is a MessagePack-RPC address
+		 */
+		public boolean isMsgpackRpc() {
+			return !this.knownAddresses.isEmpty() && this.knownAddresses.stream().allMatch(RpcAddress::isMsgpackRpc);
+		}
+
+		/**
+		 * Set the listener of the notifications that plain MessagePack-RPC servers
+		 * ({@code msgpack-rpc://} and {@code msgpack-rpc+unix:} addresses) send to this
+		 * client. Without one they are dropped. Easyrpc servers never send any.
+		 * @param listener the listener, or {@code null} for none
+		 * @return this builder
+		 */
+		public Builder msgpackRpcNotificationListener(@Nullable MsgpackRpcNotificationListener listener) {
+			this.notificationListener = listener;
 			return this;
 		}
 

@@ -15,11 +15,17 @@ import org.jspecify.annotations.Nullable;
  * (plain or over TLS), {@code unix:/path/to.sock} for a unix domain socket on the same
  * host, or {@code inproc://name} for a server in the same JVM.
  * <p>
+ * Two more schemes name a plain MessagePack-RPC server, one that is not an easyrpc server
+ * (Neovim, for example), called without the easyrpc preface and framing:
+ * {@code msgpack-rpc://host:port} over TCP and {@code msgpack-rpc+unix:/path/to.sock}
+ * over a unix domain socket. Clients only: see {@link #isMsgpackRpc()}.
+ * <p>
  * A WebSocket address without a port uses the scheme's default (80 for {@code ws}, 443
  * for {@code wss}); without a path it uses {@value #DEFAULT_WEBSOCKET_PATH}, the path a
  * server serves by default.
  *
- * @param scheme {@code tcp}, {@code ws}, {@code wss}, {@code unix} or {@code inproc}
+ * @param scheme {@code tcp}, {@code ws}, {@code wss}, {@code unix}, {@code inproc},
+ * {@code msgpack-rpc} or {@code msgpack-rpc+unix}
  * @param host the host name (TCP, WebSocket), the socket file's path (unix domain socket)
  * or the in-process name
  * @param port the port, {@code -1} for unix domain socket and in-process addresses
@@ -42,10 +48,16 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	/** Scheme of WebSocket addresses over TLS. */
 	public static final String WSS = "wss";
 
+	/** Scheme of plain MessagePack-RPC servers over TCP. */
+	public static final String MSGPACK_RPC = "msgpack-rpc";
+
+	/** Scheme of plain MessagePack-RPC servers over a unix domain socket. */
+	public static final String MSGPACK_RPC_UNIX = "msgpack-rpc+unix";
+
 	/** The path of a WebSocket address that names none. */
 	public static final String DEFAULT_WEBSOCKET_PATH = "/easyrpc";
 
-	private static final String EXPECTED = "tcp://host:port, ws://host:port/path, wss://host:port/path, unix:/path/to.sock or inproc://name";
+	private static final String EXPECTED = "tcp://host:port, ws://host:port/path, wss://host:port/path, unix:/path/to.sock, inproc://name, msgpack-rpc://host:port or msgpack-rpc+unix:/path/to.sock";
 
 	/**
 	 * Create an address. A WebSocket address without a path gets
@@ -95,24 +107,24 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 			throw new IllegalArgumentException("Invalid easyrpc address '" + text + "': " + ex.getMessage(), ex);
 		}
 		String scheme = uri.getScheme();
-		if (TCP.equals(scheme)) {
+		if (TCP.equals(scheme) || MSGPACK_RPC.equals(scheme)) {
 			if (uri.getHost() == null || uri.getPort() < 0) {
-				throw new IllegalArgumentException(
-						"Invalid easyrpc address '" + text + "': expected tcp://host:port with a host and a port");
+				throw new IllegalArgumentException("Invalid easyrpc address '" + text + "': expected " + scheme
+						+ "://host:port with a host and a port");
 			}
-			return new RpcAddress(TCP, uri.getHost(), uri.getPort());
+			return new RpcAddress(scheme, uri.getHost(), uri.getPort());
 		}
 		if (WS.equals(scheme) || WSS.equals(scheme)) {
 			return parseWebSocket(text, uri, scheme);
 		}
-		if (UNIX.equals(scheme)) {
+		if (UNIX.equals(scheme) || MSGPACK_RPC_UNIX.equals(scheme)) {
 			// unix:/path, unix:relative/path and unix:///path all name a file.
 			String file = uri.isOpaque() ? uri.getSchemeSpecificPart() : uri.getPath();
 			if (file == null || file.isEmpty() || (!uri.isOpaque() && uri.getAuthority() != null)) {
-				throw new IllegalArgumentException("Invalid easyrpc address '" + text
-						+ "': expected unix:/path/to.sock, the path of a socket file");
+				throw new IllegalArgumentException("Invalid easyrpc address '" + text + "': expected " + scheme
+						+ ":/path/to.sock, the path of a socket file");
 			}
-			return new RpcAddress(UNIX, file, -1);
+			return new RpcAddress(scheme, file, -1);
 		}
 		if (INPROC.equals(scheme)) {
 			String name = uri.getSchemeSpecificPart().replaceFirst("^//", "");
@@ -122,8 +134,10 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 			return new RpcAddress(INPROC, name, -1);
 		}
 		throw new IllegalArgumentException("Unsupported easyrpc address '" + text
-				+ "': the scheme must be tcp, ws, wss, unix or inproc (for example tcp://localhost:7070, "
-				+ "ws://localhost:8080/easyrpc or unix:/run/app/rpc.sock)");
+				+ "': the scheme must be tcp, ws, wss, unix or inproc for an easyrpc server (for example "
+				+ "tcp://localhost:7070, ws://localhost:8080/easyrpc or unix:/run/app/rpc.sock), or msgpack-rpc or "
+				+ "msgpack-rpc+unix for a plain MessagePack-RPC server (msgpack-rpc://localhost:6666 or "
+				+ "msgpack-rpc+unix:/run/nvim.sock)");
 	}
 
 	private static RpcAddress parseWebSocket(String text, URI uri, String scheme) {
@@ -177,6 +191,28 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	}
 
 	/**
+	 * Create the address of a plain MessagePack-RPC server over TCP.
+	 * @param host the host
+	 * @param port the port
+	 * @return the address
+	 */
+	public static RpcAddress msgpackRpc(String host, int port) {
+		return new RpcAddress(MSGPACK_RPC, host, port);
+	}
+
+	/**
+	 * Create the address of a plain MessagePack-RPC server over a unix domain socket.
+	 * @param path the path of the socket file
+	 * @return the address
+	 */
+	public static RpcAddress msgpackRpcUnix(String path) {
+		if (path == null || path.isEmpty()) {
+			throw new IllegalArgumentException("A unix domain socket address needs the path of a socket file");
+		}
+		return new RpcAddress(MSGPACK_RPC_UNIX, path, -1);
+	}
+
+	/**
 	 * Create an in-process address.
 	 * @param name the in-process name
 	 * @return the address
@@ -196,10 +232,21 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 	/**
 	 * Return whether this is a unix domain socket address; its {@link #host()} is the
 	 * path of the socket file.
-	 * @return {@code true} for {@code unix:} addresses
+	 * @return {@code true} for {@code unix:} and {@code msgpack-rpc+unix:} addresses
 	 */
 	public boolean isUnixSocket() {
-		return UNIX.equals(this.scheme);
+		return UNIX.equals(this.scheme) || MSGPACK_RPC_UNIX.equals(this.scheme);
+	}
+
+	/**
+	 * Return whether this is the address of a plain MessagePack-RPC server: one called
+	 * with bare MessagePack-RPC messages, without the easyrpc preface, framing and
+	 * handshake.
+	 * @return {@code true} for {@code msgpack-rpc://} and {@code msgpack-rpc+unix:}
+	 * addresses
+	 */
+	public boolean isMsgpackRpc() {
+		return MSGPACK_RPC.equals(this.scheme) || MSGPACK_RPC_UNIX.equals(this.scheme);
 	}
 
 	/**
@@ -253,13 +300,13 @@ public record RpcAddress(String scheme, String host, int port, @Nullable String 
 			return INPROC + "://" + this.host;
 		}
 		if (isUnixSocket()) {
-			return UNIX + ":" + this.host;
+			return this.scheme + ":" + this.host;
 		}
 		String hostAndPort = formatHost(this.host) + ":" + this.port;
 		if (isWebSocket()) {
 			return this.scheme + "://" + hostAndPort + this.path;
 		}
-		return TCP + "://" + hostAndPort;
+		return (MSGPACK_RPC.equals(this.scheme) ? MSGPACK_RPC : TCP) + "://" + hostAndPort;
 	}
 
 	// 0.0.0.0 binds every interface of both IP stacks, so that clients resolving

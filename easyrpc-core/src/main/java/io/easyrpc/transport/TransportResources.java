@@ -103,13 +103,19 @@ public final class TransportResources implements AutoCloseable {
 	 * @param customizer a customizer for the bootstrap, may be {@code null}
 	 * @return the bind future
 	 * @throws IllegalArgumentException for a WebSocket address: WebSocket endpoints are
-	 * served by a web server, not bound here
+	 * served by a web server, not bound here; and for a MessagePack-RPC address, which
+	 * names a server to call
 	 */
 	public ChannelFuture bind(RpcAddress address, ChannelHandler childHandler,
 			@Nullable BootstrapCustomizer<ServerBootstrap> customizer) {
 		if (address.isWebSocket()) {
 			throw new IllegalArgumentException("Cannot bind " + address
 					+ ": easyrpc binds tcp:// and inproc:// addresses; a WebSocket endpoint is served by a web server");
+		}
+		if (address.isMsgpackRpc()) {
+			throw new IllegalArgumentException("Cannot bind " + address
+					+ ": msgpack-rpc:// and msgpack-rpc+unix: name MessagePack-RPC servers for clients to call; "
+					+ "a server binds tcp://, unix: or inproc:// addresses");
 		}
 		ServerBootstrap bootstrap = new ServerBootstrap().childHandler(childHandler);
 		if (address.isInProcess()) {

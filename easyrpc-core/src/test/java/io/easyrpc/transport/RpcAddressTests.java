@@ -111,6 +111,59 @@ class RpcAddressTests {
 	}
 
 	@Test
+	void msgpackRpcAddressNamesAPlainMessagePackRpcServerOverTcp() {
+		RpcAddress address = RpcAddress.parse("msgpack-rpc://localhost:6666");
+		assertThat(address).isEqualTo(RpcAddress.msgpackRpc("localhost", 6666))
+			.hasToString("msgpack-rpc://localhost:6666");
+		assertThat(address.scheme()).isEqualTo(RpcAddress.MSGPACK_RPC);
+		assertThat(address.isMsgpackRpc()).isTrue();
+		assertThat(address.isUnixSocket()).isFalse();
+		assertThat(address.isWebSocket()).isFalse();
+		assertThat(address.path()).isNull();
+		assertThat(address.toSocketAddress()).isEqualTo(new InetSocketAddress("localhost", 6666));
+		assertThat(RpcAddress.msgpackRpc("::1", 6666)).hasToString("msgpack-rpc://[::1]:6666");
+		assertThat(RpcAddress.tcp("localhost", 6666).isMsgpackRpc()).isFalse();
+	}
+
+	@Test
+	void msgpackRpcUnixAddressNamesTheSocketFile() {
+		RpcAddress address = RpcAddress.parse("msgpack-rpc+unix:/run/nvim.sock");
+		assertThat(address).isEqualTo(RpcAddress.msgpackRpcUnix("/run/nvim.sock"))
+			.hasToString("msgpack-rpc+unix:/run/nvim.sock");
+		assertThat(address.isMsgpackRpc()).isTrue();
+		assertThat(address.isUnixSocket()).isTrue();
+		assertThat(address.host()).isEqualTo("/run/nvim.sock");
+		assertThat(address.port()).isEqualTo(-1);
+		assertThat(RpcAddress.parse("msgpack-rpc+unix:///run/nvim.sock")).isEqualTo(address);
+		assertThat(address.toSocketAddress()).isEqualTo(java.net.UnixDomainSocketAddress.of("/run/nvim.sock"));
+		assertThat(RpcAddress.unix("/run/nvim.sock").isMsgpackRpc()).isFalse();
+	}
+
+	@Test
+	void badMsgpackRpcAddressesSayWhatIsExpected() {
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("msgpack-rpc://localhost"))
+			.withMessage("Invalid easyrpc address 'msgpack-rpc://localhost': expected msgpack-rpc://host:port "
+					+ "with a host and a port");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("msgpack-rpc+unix:"))
+			.withMessageStartingWith("Invalid easyrpc address 'msgpack-rpc+unix:'");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("msgpack-rpc+unix://host/n.sock"))
+			.withMessageContaining("expected msgpack-rpc+unix:/path/to.sock");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.parse("msgpackrpc://localhost:1"))
+			.withMessageContaining("msgpack-rpc or msgpack-rpc+unix for a plain MessagePack-RPC server");
+		assertThatIllegalArgumentException().isThrownBy(() -> RpcAddress.msgpackRpcUnix(""));
+	}
+
+	@Test
+	void serverRefusesToBindAMsgpackRpcAddress() {
+		try (TransportResources resources = new TransportResources("test", 1)) {
+			assertThatIllegalArgumentException()
+				.isThrownBy(() -> resources.bind(RpcAddress.parse("msgpack-rpc://localhost:6666"), null, null))
+				.withMessageContaining("Cannot bind msgpack-rpc://localhost:6666")
+				.withMessageContaining("a server binds tcp://, unix: or inproc:// addresses");
+		}
+	}
+
+	@Test
 	void toUriOfANonWebSocketAddressFails() {
 		assertThatIllegalStateException().isThrownBy(() -> RpcAddress.tcp("localhost", 1).toUri())
 			.withMessage("tcp://localhost:1 is not a WebSocket address");

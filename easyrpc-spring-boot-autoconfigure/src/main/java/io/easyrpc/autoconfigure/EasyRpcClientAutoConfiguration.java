@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import io.easyrpc.client.ClientProxyFactory;
+import io.easyrpc.client.MsgpackRpcNotificationListener;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.RpcClientMiddleware;
@@ -71,6 +72,7 @@ public final class EasyRpcClientAutoConfiguration {
 				List.of(), channelCustomizers);
 		factory.setSslBundles(sslBundles.getIfAvailable());
 		factory.setDiscoveryResolvers(discoveryResolvers::getIfAvailable);
+		factory.setNotificationListeners((name) -> beanFactory.getBean(name, MsgpackRpcNotificationListener.class));
 		factory.setTransport(netty.getTransport());
 		return factory;
 	}

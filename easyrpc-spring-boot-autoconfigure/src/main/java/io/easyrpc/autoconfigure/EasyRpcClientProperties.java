@@ -654,8 +654,23 @@ public class EasyRpcClientProperties implements InitializingBean {
 		 */
 		private final Auth auth = new Auth();
 
+		/**
+		 * Name of the MsgpackRpcNotificationListener bean that receives the notifications
+		 * of this target's plain MessagePack-RPC servers (msgpack-rpc:// and
+		 * msgpack-rpc+unix: addresses), instead of every such bean.
+		 */
+		private String notificationListener;
+
 		public String getAddress() {
 			return this.address;
+		}
+
+		public String getNotificationListener() {
+			return this.notificationListener;
+		}
+
+		public void setNotificationListener(String notificationListener) {
+			this.notificationListener = notificationListener;
 		}
 
 		public void setAddress(String address) {

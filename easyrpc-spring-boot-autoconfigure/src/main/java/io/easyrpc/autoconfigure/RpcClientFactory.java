@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import java.util.stream.Collectors;
 
@@ -22,6 +23,7 @@ import io.easyrpc.client.ClientMethodOptions;
 import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.LoadBalancing;
+import io.easyrpc.client.MsgpackRpcNotificationListener;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.server.Reflection;
 import io.easyrpc.gateway.GatewayTarget;
@@ -95,6 +97,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private Supplier<DiscoveryResolvers> discoveryResolvers;
 
 	private ClassLoader classLoader = RpcClientFactory.class.getClassLoader();
+
+	private Function<String, MsgpackRpcNotificationListener> notificationListeners = (name) -> {
+		throw new IllegalStateException("No MsgpackRpcNotificationListener bean named '" + name + "'");
+	};
 
 	private SslBundles sslBundles;
 
@@ -235,9 +241,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		RetryPolicy retry = (target != null)
 				? target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry")
 				: RetryPolicy.defaults();
-		String key = channelKey(instances, tls, retry);
-		String secret = sharedSecret(target);
-		RpcChannel channel = channel(key, instances, tls, secret, type, retry);
+		String listener = notificationListener(targetName, target, instances);
+		String key = channelKey(instances, tls, retry) + ((listener != null) ? " notifications:" + listener : "");
+		String secret = sharedSecret(target, instances);
+		RpcChannel channel = channel(key, instances, tls, secret, type, retry, listener);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -296,8 +303,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		Instances instances = instances(GatewayTarget.class, targetName, target, null, target.addressGroups());
 		TlsSettings tls = tls(targetName, target, instances);
 		RetryPolicy retry = target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry");
-		String key = channelKey(instances, tls, retry);
-		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class, retry);
+		String listener = notificationListener(targetName, target, instances);
+		String key = channelKey(instances, tls, retry) + ((listener != null) ? " notifications:" + listener : "");
+		RpcChannel channel = channel(key, instances, tls, sharedSecret(target, instances), GatewayTarget.class, retry,
+				listener);
 		synchronized (this) {
 			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 		}
@@ -388,6 +397,16 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private TlsSettings tls(String targetName, EasyRpcClientProperties.Target target, RpcAddress address) {
 		EasyRpcClientProperties.TargetSsl ssl = (target != null) ? target.getSsl() : null;
 		String prefix = "easyrpc.client.targets." + targetName + ".ssl.";
+		if (address != null && address.isMsgpackRpc()) {
+			// Like ws://: the client-wide bundle does not apply, the target's own TLS
+			// settings are refused.
+			if (ssl != null && (StringUtils.hasText(ssl.getBundle()) || Boolean.TRUE.equals(ssl.getEnabled()))) {
+				throw new IllegalStateException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled")
+						+ " asks for TLS, but the target's address " + address
+						+ " is a MessagePack-RPC address, which does not support TLS");
+			}
+			return null;
+		}
 		if (address != null && address.isWebSocket() && !address.isSecureWebSocket()) {
 			if (ssl != null && (StringUtils.hasText(ssl.getBundle()) || Boolean.TRUE.equals(ssl.getEnabled()))) {
 				throw new RpcConfigurationException(prefix + ((ssl.getBundle() != null) ? "bundle" : "enabled"),
@@ -427,13 +446,37 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 						: Tls.fixed(SslBundleContexts.systemDefaultClientContext(tls.property())));
 	}
 
-	private String sharedSecret(EasyRpcClientProperties.Target target) {
+	// The client-wide secret does not apply to plain MessagePack-RPC servers, which have
+	// no easyrpc handshake; a target's own secret is refused when its channel is built.
+	private String sharedSecret(EasyRpcClientProperties.Target target, Instances instances) {
 		String secret = (target != null) ? target.getAuth().getSharedSecret() : null;
-		return (secret != null) ? secret : this.properties.getAuth().getSharedSecret();
+		return (secret != null || instances.isMsgpackRpc()) ? secret : this.properties.getAuth().getSharedSecret();
+	}
+
+	// The bean a target names for the notifications of its MessagePack-RPC servers, or
+	// null.
+	private String notificationListener(String targetName, EasyRpcClientProperties.Target target, Instances instances) {
+		String name = (target != null && StringUtils.hasText(target.getNotificationListener()))
+				? target.getNotificationListener() : null;
+		if (name != null && !instances.isMsgpackRpc()) {
+			throw new IllegalStateException("easyrpc.client.targets." + targetName
+					+ ".notification-listener is set, but the target's addresses are not msgpack-rpc:// or "
+					+ "msgpack-rpc+unix: addresses: only plain MessagePack-RPC servers send notifications to clients");
+		}
+		return name;
+	}
+
+	/**
+	 * Set how the notification listener a target names (its {@code notification-listener}
+	 * property) is found.
+	 * @param notificationListeners returns the bean of a name, failing if there is none
+	 */
+	public void setNotificationListeners(Function<String, MsgpackRpcNotificationListener> notificationListeners) {
+		this.notificationListeners = notificationListeners;
 	}
 
 	private synchronized RpcChannel channel(String key, Instances instances, TlsSettings tls, String secret,
-			Class<?> client, RetryPolicy retry) {
+			Class<?> client, RetryPolicy retry, String notificationListener) {
 		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
 			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
 					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
@@ -460,6 +503,9 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 			this.customizers.forEach((customizer) -> builder.bootstrapCustomizer(customizer::customize));
 			this.observers.forEach(builder::observer);
 			this.channelCustomizers.forEach((customizer) -> customizer.customize(instances.description(), builder));
+			if (notificationListener != null) {
+				builder.msgpackRpcNotificationListener(this.notificationListeners.apply(notificationListener));
+			}
 			return builder.build();
 		});
 	}
@@ -603,6 +649,13 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		// The key of shared channels: targets with the same instances (in any order
 		// within
 		// a group) and policy share one; a single address never names its policy.
+		// Whether every instance is a fixed MessagePack-RPC address.
+		boolean isMsgpackRpc() {
+			return this.groups.stream()
+				.allMatch((group) -> group.serviceId() == null && !group.addresses().isEmpty()
+						&& group.addresses().stream().allMatch(RpcAddress::isMsgpackRpc));
+		}
+
 		String description() {
 			String groupsText = this.groups.stream().map(Group::toString).collect(Collectors.joining(" then "));
 			boolean single = this.groups.size() == 1 && this.groups.get(0).serviceId() == null
