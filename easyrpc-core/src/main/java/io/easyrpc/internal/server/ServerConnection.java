@@ -9,10 +9,13 @@ import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.ProtocolException;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
 import io.easyrpc.middleware.CallInfo;
@@ -71,6 +74,9 @@ public final class ServerConnection extends FrameConnection {
 
 	private final ServerResponder responder;
 
+	// The codec of this connection's payloads, as its client's preface announced.
+	private ObjectCodec codec;
+
 	/**
 	 * Create the handler of one server connection.
 	 * @param server the server the connection belongs to
@@ -96,6 +102,7 @@ public final class ServerConnection extends FrameConnection {
 		this.setup = ConnectionSetup.isNeeded(secret, this.admission)
 				? new ConnectionSetup(this, this.server, secret, this.admission) : null;
 		this.responder = new ServerResponder(this, this.server, transport);
+		this.codec = this.server.codec();
 	}
 
 	ServerRuntime server() {
@@ -104,6 +111,15 @@ public final class ServerConnection extends FrameConnection {
 
 	ServerResponder responder() {
 		return this.responder;
+	}
+
+	/**
+	 * Return the codec of this connection's payloads: the server's MessagePack codec
+	 * unless the client's preface announced another.
+	 * @return the codec
+	 */
+	ObjectCodec codec() {
+		return this.codec;
 	}
 
 	/**
@@ -159,7 +175,26 @@ public final class ServerConnection extends FrameConnection {
 
 	@Override
 	protected int prefaceFlags() {
-		return this.authenticates ? Preface.FLAG_AUTH : 0;
+		return (this.authenticates ? Preface.FLAG_AUTH : 0)
+				| ((this.server.jsonCodec() != null) ? Preface.FLAG_JSON : 0);
+	}
+
+	@Override
+	protected void prefaceReceived(Preface preface) {
+		super.prefaceReceived(preface);
+		CodecFormat format = preface.codec();
+		if (format == null) {
+			throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+					"Unknown payload codec " + preface.codecNumber() + " in the client's preface");
+		}
+		if (format == CodecFormat.JSON) {
+			ObjectCodec json = this.server.jsonCodec();
+			if (json == null) {
+				throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+						"This server does not accept the JSON codec: use MessagePack");
+			}
+			this.codec = json;
+		}
 	}
 
 	@Override
@@ -262,7 +297,7 @@ public final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			PayloadWriter payload = (packer) -> this.server.codec().write(packer, item, method.resultType());
+			PayloadWriter payload = (packer) -> this.codec.write(packer, item, method.resultType());
 			ProcessorChain processors = this.server.processors();
 			if (!processors.isEmpty()) {
 				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
@@ -333,7 +368,7 @@ public final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			PayloadWriter payload = (packer) -> this.server.codec().write(packer, result, method.resultType());
+			PayloadWriter payload = (packer) -> this.codec.write(packer, result, method.resultType());
 			ProcessorChain processors = this.server.processors();
 			if (!processors.isEmpty()) {
 				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
