@@ -24,6 +24,8 @@ import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.gateway.GatewayTarget;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.JsonObjectCodec;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.transport.IoTransport;
@@ -66,6 +68,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private final EasyRpcClientProperties properties;
 
 	private final ObjectCodec codec;
+
+	private Supplier<ObjectCodec> jsonCodec = JsonObjectCodec::createDefault;
+
+	private ObjectCodec json;
 
 	private final ClientProxyFactory proxyFactory;
 
@@ -167,6 +173,15 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	}
 
 	/**
+	 * Set where the codec of targets with {@code codec: json} comes from. Defaults to
+	 * {@link JsonObjectCodec#createDefault()}.
+	 * @param jsonCodec asked once, when the first such client is created
+	 */
+	public void setJsonCodec(Supplier<? extends ObjectCodec> jsonCodec) {
+		this.jsonCodec = jsonCodec::get;
+	}
+
+	/**
 	 * Set where the resolvers of {@code discovery://} addresses come from.
 	 * @param discoveryResolvers asked when a client of a discovery:// address is created;
 	 * may return {@code null} when the application has none
@@ -224,9 +239,11 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		RetryPolicy retry = (target != null)
 				? target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry")
 				: RetryPolicy.defaults();
-		String key = channelKey(instances, tls, retry);
+		CodecFormat format = (target != null && url == null) ? target.getCodec() : CodecFormat.MSGPACK;
+		// Targets of one address with different codecs need connections of their own.
+		String key = channelKey(instances, tls, retry) + ((format != CodecFormat.MSGPACK) ? " codec=json" : "");
 		String secret = sharedSecret(target);
-		RpcChannel channel = channel(key, instances, tls, secret, type, retry);
+		RpcChannel channel = channel(key, instances, tls, secret, type, retry, format);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -260,7 +277,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		TlsSettings tls = tls(targetName, target, instances);
 		RetryPolicy retry = target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry");
 		String key = channelKey(instances, tls, retry);
-		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class, retry);
+		// A route passes MessagePack payloads on as they are, whatever the target's
+		// codec.
+		RpcChannel channel = channel(key, instances, tls, sharedSecret(target), GatewayTarget.class, retry,
+				CodecFormat.MSGPACK);
 		synchronized (this) {
 			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 		}
@@ -309,6 +329,16 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 
 	// Targets with the same instances share a channel only if they retry alike: the
 	// retry budget is the channel's.
+	private ObjectCodec codec(CodecFormat format) {
+		if (format == CodecFormat.MSGPACK) {
+			return this.codec;
+		}
+		if (this.json == null) {
+			this.json = this.jsonCodec.get();
+		}
+		return this.json;
+	}
+
 	private static String channelKey(Instances instances, TlsSettings tls, RetryPolicy retry) {
 		return instances.description() + ((tls != null) ? " " + tls : "")
 				+ (retry.equals(RetryPolicy.defaults()) ? "" : " " + retry);
@@ -392,7 +422,7 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	}
 
 	private synchronized RpcChannel channel(String key, Instances instances, TlsSettings tls, String secret,
-			Class<?> client, RetryPolicy retry) {
+			Class<?> client, RetryPolicy retry, CodecFormat format) {
 		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
 			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
 					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
@@ -405,7 +435,7 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		Supplier<SslContext> contexts = (tls != null) ? sslContexts(tls) : null;
 		return this.channels.computeIfAbsent(key, (k) -> {
 			this.descriptions.put(k, instances.description());
-			RpcChannel.Builder builder = builder(instances, client).codec(this.codec)
+			RpcChannel.Builder builder = builder(instances, client).codec(codec(format))
 				.transportResources(this.resources)
 				.sharedSecret(secret)
 				.retry(retry);
