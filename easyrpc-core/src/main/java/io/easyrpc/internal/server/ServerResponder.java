@@ -141,7 +141,11 @@ final class ServerResponder {
 									+ DedupStore.MAX_KEY_LENGTH + " characters, not " + idempotencyKey.length()));
 					return;
 				}
-				shared = new DedupStore.Entry(new DedupStore.Key(method.key(), caller(), idempotencyKey));
+				// Kept outcomes are encoded payloads: a re-send with the other codec runs
+				// anew.
+				Object caller = (this.connection.codec().format() == CodecFormat.MSGPACK) ? caller()
+						: List.of(caller(), CodecFormat.JSON);
+				shared = new DedupStore.Entry(new DedupStore.Key(method.key(), caller, idempotencyKey));
 				DedupStore.Entry running = dedup.claim(shared);
 				if (running != null) {
 					join(callId, method, running, observation);
