@@ -749,7 +749,10 @@ public final class RpcChannel implements AutoCloseable {
 		}
 
 		/**
-		 * Set the codec. Defaults to {@link ObjectCodec#createDefault()}.
+		 * Set the codec. Defaults to {@link ObjectCodec#createDefault()}, MessagePack. A
+		 * {@link io.easyrpc.codec.JsonObjectCodec} makes the channel announce JSON
+		 * payloads in its preface; a server that does not accept them fails the
+		 * connection with {@code INVALID_ARGUMENT}.
 		 * @param codec the codec
 		 * @return this builder
 		 */

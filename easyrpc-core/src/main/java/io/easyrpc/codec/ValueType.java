@@ -9,9 +9,14 @@ import tools.jackson.databind.ObjectWriter;
  * A Java type prepared for encoding and decoding by an {@link ObjectCodec}: the resolved
  * Jackson type with its reader and writer, and whether values of the type take the fast
  * path that bypasses Jackson. Obtain instances from {@link ObjectCodec#valueType}; they
- * are immutable, thread-safe and only valid with the codec that created them.
+ * are thread-safe and meant for the codec that created them. A {@link JsonObjectCodec}
+ * also accepts the types of another codec (a server resolves its methods' types once,
+ * with its MessagePack codec, and serves JSON connections with them): it prepares its own
+ * form on first use and keeps it with the type.
  */
 public final class ValueType {
+
+	private final ObjectCodec owner;
 
 	private final JavaType javaType;
 
@@ -21,7 +26,12 @@ public final class ValueType {
 
 	private final @Nullable ObjectWriter writer;
 
-	ValueType(JavaType javaType, Kind kind, @Nullable ObjectReader reader, @Nullable ObjectWriter writer) {
+	// The same Java type prepared by another codec, set on first use by that codec.
+	private volatile @Nullable ValueType sibling;
+
+	ValueType(ObjectCodec owner, JavaType javaType, Kind kind, @Nullable ObjectReader reader,
+			@Nullable ObjectWriter writer) {
+		this.owner = owner;
 		this.javaType = javaType;
 		this.kind = kind;
 		this.reader = reader;
@@ -34,6 +44,18 @@ public final class ValueType {
 	 */
 	public JavaType javaType() {
 		return this.javaType;
+	}
+
+	ObjectCodec owner() {
+		return this.owner;
+	}
+
+	@Nullable ValueType sibling() {
+		return this.sibling;
+	}
+
+	void sibling(ValueType sibling) {
+		this.sibling = sibling;
 	}
 
 	Kind kind() {

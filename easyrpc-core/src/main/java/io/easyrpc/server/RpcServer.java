@@ -27,6 +27,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.JsonObjectCodec;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.ProcessorChain;
@@ -156,6 +158,10 @@ public final class RpcServer {
 	private RpcServer(Builder builder) {
 		this.addresses = List.copyOf(builder.addresses);
 		this.codec = (builder.codec != null) ? builder.codec : ObjectCodec.createDefault();
+		if (this.codec.format() != CodecFormat.MSGPACK) {
+			throw new IllegalArgumentException("The server's codec must be a MessagePack codec, not " + this.codec
+					+ "; the codec of JSON connections is set with jsonCodec(...)");
+		}
 		this.registry = (builder.registry != null) ? builder.registry : new ServiceRegistry(this.codec);
 		this.sharedExecutor = builder.executor;
 		TransportOptions transport = builder.transport();
@@ -174,6 +180,8 @@ public final class RpcServer {
 				builder.maxSessionsPerConnection, builder.streamWindow, builder.exceptionResolvers,
 				builder.exposeStackTraces, builder.observers, builder.middleware.toArray(new RpcMiddleware[0]),
 				ProcessorChain.of(builder.processors), builder.connectionMiddleware, builder.routes);
+		this.runtime.jsonCodec(builder.jsonEnabled
+				? ((builder.jsonCodec != null) ? builder.jsonCodec : JsonObjectCodec.createDefault()) : null);
 		if (builder.dedupTtl != null) {
 			this.runtime.dedup(new DedupStore(builder.dedupTtl, builder.dedupMaxEntries, builder.dedupMaxBytes,
 					Ticker.systemTicker()));
@@ -640,6 +648,14 @@ public final class RpcServer {
 	}
 
 	/**
+	 * Return the codec of connections whose client announces JSON payloads.
+	 * @return the codec, or {@code null} when the server refuses such connections
+	 */
+	public @Nullable ObjectCodec jsonCodec() {
+		return this.runtime.jsonCodec();
+	}
+
+	/**
 	 * Return the number of open connections.
 	 * @return the connection count
 	 */
@@ -759,6 +775,10 @@ public final class RpcServer {
 
 		private @Nullable ObjectCodec codec;
 
+		private @Nullable JsonObjectCodec jsonCodec;
+
+		private boolean jsonEnabled = true;
+
 		private @Nullable Executor executor;
 
 		private @Nullable ConcurrencyLimit concurrencyLimit;
@@ -853,6 +873,31 @@ public final class RpcServer {
 		 */
 		public Builder codec(ObjectCodec codec) {
 			this.codec = codec;
+			return this;
+		}
+
+		/**
+		 * Set the codec of connections whose client announces JSON payloads in its
+		 * preface ({@code easyrpc.client.targets.<name>.codec: json}). Defaults to
+		 * {@link JsonObjectCodec#createDefault()}. The method types the registry resolved
+		 * with {@link #codec(ObjectCodec) the codec} serve these connections too.
+		 * @param jsonCodec the codec
+		 * @return this builder
+		 */
+		public Builder jsonCodec(JsonObjectCodec jsonCodec) {
+			this.jsonCodec = jsonCodec;
+			return this;
+		}
+
+		/**
+		 * Set whether the server accepts connections whose client announces JSON
+		 * payloads. When it does not, its preface says so and such clients fail to
+		 * connect with {@code INVALID_ARGUMENT}. Defaults to {@code true}.
+		 * @param jsonEnabled whether JSON connections are accepted
+		 * @return this builder
+		 */
+		public Builder jsonEnabled(boolean jsonEnabled) {
+			this.jsonEnabled = jsonEnabled;
 			return this;
 		}
 

@@ -45,7 +45,7 @@ class MessagePackMapperTests {
 			.build();
 		MessagePackMapper mapper = MessagePackMapper.builderFrom(json).build();
 		assertThat(mapper.registeredModules()).extracting((module) -> module.getRegistrationId()).contains("money");
-		ObjectCodec codec = new ObjectCodec(mapper);
+		ObjectCodec codec = new MessagePackObjectCodec(mapper);
 		Invoice invoice = new Invoice("Ada Lovelace", new Money(1250, "EUR"), null, LocalDate.of(2024, 5, 1));
 		byte[] bytes = codec.encode(invoice, codec.valueType(Invoice.class));
 		Map<Value, Value> encoded = MessagePack.newDefaultUnpacker(bytes).unpackValue().asMapValue().map();

@@ -47,7 +47,7 @@ import static org.assertj.core.api.Assertions.assertThat;
  */
 class ObjectCodecTests {
 
-	private final ObjectCodec codec = ObjectCodec.createDefault();
+	private final MessagePackObjectCodec codec = MessagePackObjectCodec.createDefault();
 
 	@Test
 	void roundTripsRecord() throws IOException {
@@ -289,7 +289,7 @@ class ObjectCodecTests {
 			.changeDefaultPropertyInclusion((inclusion) -> JsonInclude.Value.construct(JsonInclude.Include.NON_NULL,
 					JsonInclude.Include.NON_NULL))
 			.build();
-		ObjectCodec filtering = new ObjectCodec(mapper);
+		ObjectCodec filtering = new MessagePackObjectCodec(mapper);
 		Map<String, Integer> map = new LinkedHashMap<>();
 		for (int i = 0; i < 20; i++) {
 			map.put("k" + i, (i < 3) ? i : null);
@@ -362,7 +362,7 @@ class ObjectCodecTests {
 			}
 
 		});
-		ObjectCodec nesting = new ObjectCodec(MessagePackMapper.builder().addModule(module).build());
+		ObjectCodec nesting = new MessagePackObjectCodec(MessagePackMapper.builder().addModule(module).build());
 		holder.set(nesting);
 		List<Item> items = List.of(new Item("a", 1, Color.RED, List.of()));
 		byte[] bytes = nesting.encode(List.of(new Catalog("c", items, Map.of())), nesting.valueType(Object.class));

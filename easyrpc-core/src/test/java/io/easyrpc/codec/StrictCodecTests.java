@@ -34,7 +34,8 @@ class StrictCodecTests {
 
 	@Test
 	void fractionalNumbersAreAlsoRefusedWithAMapperFromTheApplication() throws IOException {
-		ObjectCodec fromJson = new ObjectCodec(MessagePackMapper.builderFrom(JsonMapper.builder().build()).build());
+		ObjectCodec fromJson = new MessagePackObjectCodec(
+				MessagePackMapper.builderFrom(JsonMapper.builder().build()).build());
 		assertThatExceptionOfType(CodecException.class).isThrownBy(
 				() -> fromJson.decode(packed((packer) -> packer.packDouble(1.5)), fromJson.valueType(long.class)));
 	}
@@ -80,7 +81,7 @@ class StrictCodecTests {
 
 	@Test
 	void aFailureAtAMapKeyNamesTheMap() throws IOException {
-		ObjectCodec failOnUnknown = new ObjectCodec(
+		ObjectCodec failOnUnknown = new MessagePackObjectCodec(
 				MessagePackMapper.builder().enable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES).build());
 		byte[] bytes = packed((packer) -> {
 			packer.packMapHeader(1);

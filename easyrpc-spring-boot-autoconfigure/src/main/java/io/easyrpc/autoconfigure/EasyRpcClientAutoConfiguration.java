@@ -64,7 +64,8 @@ public final class EasyRpcClientAutoConfiguration {
 	RpcClientFactory easyRpcClientFactory(EasyRpcClientProperties properties, EasyRpcNettyProperties netty,
 			ObjectCodec codec, ClientProxyFactory proxyFactory, Environment environment,
 			ListableBeanFactory beanFactory, ObjectProvider<RpcChannelBuilderCustomizer> customizers,
-			ObjectProvider<SslBundles> sslBundles, ObjectProvider<DiscoveryResolvers> discoveryResolvers) {
+			ObjectProvider<SslBundles> sslBundles, ObjectProvider<DiscoveryResolvers> discoveryResolvers,
+			ObjectProvider<EasyRpcCodecAutoConfiguration.JsonCodecHolder> jsonCodec) {
 		List<RpcChannelBuilderCustomizer> channelCustomizers = new ArrayList<>();
 		channelCustomizers.add(new ClientBeansCustomizer(beanFactory));
 		customizers.orderedStream().forEach(channelCustomizers::add);
@@ -73,6 +74,10 @@ public final class EasyRpcClientAutoConfiguration {
 		factory.setSslBundles(sslBundles.getIfAvailable());
 		factory.setDiscoveryResolvers(discoveryResolvers::getIfAvailable);
 		factory.setNotificationListeners((name) -> beanFactory.getBean(name, MsgpackRpcNotificationListener.class));
+		EasyRpcCodecAutoConfiguration.JsonCodecHolder json = jsonCodec.getIfAvailable();
+		if (json != null) {
+			factory.setJsonCodec(json::codec);
+		}
 		factory.setTransport(netty.getTransport());
 		return factory;
 	}

@@ -12,6 +12,7 @@ import java.util.Set;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.LoadBalancing;
 import io.easyrpc.client.RetryPolicy;
+import io.easyrpc.codec.CodecFormat;
 import io.easyrpc.transport.RpcAddress;
 
 import org.springframework.beans.factory.InitializingBean;
@@ -661,6 +662,13 @@ public class EasyRpcClientProperties implements InitializingBean {
 		 */
 		private String notificationListener;
 
+		/**
+		 * Encoding of the payload values (arguments, results, stream items) sent to this
+		 * target: msgpack, or json for JSON text inside the MessagePack frames (readable
+		 * in captures; the server must accept it).
+		 */
+		private CodecFormat codec = CodecFormat.MSGPACK;
+
 		public String getAddress() {
 			return this.address;
 		}
@@ -855,6 +863,14 @@ public class EasyRpcClientProperties implements InitializingBean {
 
 		public Retry getRetry() {
 			return this.retry;
+		}
+
+		public CodecFormat getCodec() {
+			return this.codec;
+		}
+
+		public void setCodec(CodecFormat codec) {
+			this.codec = codec;
 		}
 
 	}

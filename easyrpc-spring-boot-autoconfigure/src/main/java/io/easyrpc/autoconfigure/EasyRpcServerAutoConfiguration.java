@@ -93,6 +93,19 @@ public final class EasyRpcServerAutoConfiguration {
 		return new RpcExceptionHandlerResolver(beanFactory);
 	}
 
+	// The server's JSON connections map values like its MessagePack ones.
+	@Bean
+	RpcServerBuilderCustomizer easyRpcJsonCodecCustomizer(EasyRpcServerProperties properties,
+			ObjectProvider<EasyRpcCodecAutoConfiguration.JsonCodecHolder> jsonCodec) {
+		return (builder) -> {
+			builder.jsonEnabled(properties.getJsonCodec().isEnabled());
+			EasyRpcCodecAutoConfiguration.JsonCodecHolder json = jsonCodec.getIfAvailable();
+			if (json != null) {
+				builder.jsonCodec(json.codec());
+			}
+		};
+	}
+
 	@Bean
 	@ConditionalOnMissingBean
 	RpcServer easyRpcServer(EasyRpcServerProperties properties, EasyRpcNettyProperties netty, ServiceRegistry registry,

@@ -182,6 +182,11 @@ public class EasyRpcServerProperties implements InitializingBean {
 	 */
 	private final MsgpackRpc msgpackRpc = new MsgpackRpc();
 
+	/**
+	 * Connections of clients that announce the JSON codec in their preface.
+	 */
+	private final JsonCodec jsonCodec = new JsonCodec();
+
 	@Override
 	public void afterPropertiesSet() {
 		validate();
@@ -406,6 +411,10 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 	public Dedup getDedup() {
 		return this.dedup;
+	}
+
+	public JsonCodec getJsonCodec() {
+		return this.jsonCodec;
 	}
 
 	public Limit getLimit() {
@@ -980,6 +989,24 @@ public class EasyRpcServerProperties implements InitializingBean {
 
 		public void setLocalOnly(Boolean localOnly) {
 			this.localOnly = localOnly;
+		}
+
+	}
+
+	public static class JsonCodec {
+
+		/**
+		 * Whether clients may choose JSON for their payloads (codec: json). When off, the
+		 * server's preface says so and such clients fail to connect.
+		 */
+		private boolean enabled = true;
+
+		public boolean isEnabled() {
+			return this.enabled;
+		}
+
+		public void setEnabled(boolean enabled) {
+			this.enabled = enabled;
 		}
 
 	}

@@ -27,6 +27,8 @@ import io.easyrpc.client.MsgpackRpcNotificationListener;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.server.Reflection;
 import io.easyrpc.gateway.GatewayTarget;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.JsonObjectCodec;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.ClientCallObserver;
 import io.easyrpc.transport.IoTransport;
@@ -69,6 +71,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	private final EasyRpcClientProperties properties;
 
 	private final ObjectCodec codec;
+
+	private Supplier<ObjectCodec> jsonCodec = JsonObjectCodec::createDefault;
+
+	private ObjectCodec json;
 
 	private final ClientProxyFactory proxyFactory;
 
@@ -176,6 +182,15 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	}
 
 	/**
+	 * Set where the codec of targets with {@code codec: json} comes from. Defaults to
+	 * {@link JsonObjectCodec#createDefault()}.
+	 * @param jsonCodec asked once, when the first such client is created
+	 */
+	public void setJsonCodec(Supplier<? extends ObjectCodec> jsonCodec) {
+		this.jsonCodec = jsonCodec::get;
+	}
+
+	/**
 	 * Set where the resolvers of {@code discovery://} addresses come from.
 	 * @param discoveryResolvers asked when a client of a discovery:// address is created;
 	 * may return {@code null} when the application has none
@@ -242,9 +257,13 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 				? target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry")
 				: RetryPolicy.defaults();
 		String listener = notificationListener(targetName, target, instances);
-		String key = channelKey(instances, tls, retry) + ((listener != null) ? " notifications:" + listener : "");
+		CodecFormat format = (target != null && url == null) ? target.getCodec() : CodecFormat.MSGPACK;
+		// Targets of one address with different codecs or notification listeners need
+		// connections of their own.
+		String key = channelKey(instances, tls, retry) + ((listener != null) ? " notifications:" + listener : "")
+				+ ((format != CodecFormat.MSGPACK) ? " codec=json" : "");
 		String secret = sharedSecret(target, instances);
-		RpcChannel channel = channel(key, instances, tls, secret, type, retry, listener);
+		RpcChannel channel = channel(key, instances, tls, secret, type, retry, listener, format);
 		synchronized (this) {
 			if (StringUtils.hasText(targetName)) {
 				this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
@@ -305,8 +324,10 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		RetryPolicy retry = target.getRetry().toPolicy("easyrpc.client.targets." + targetName + ".retry");
 		String listener = notificationListener(targetName, target, instances);
 		String key = channelKey(instances, tls, retry) + ((listener != null) ? " notifications:" + listener : "");
+		// A route passes MessagePack payloads on as they are, whatever the target's
+		// codec.
 		RpcChannel channel = channel(key, instances, tls, sharedSecret(target, instances), GatewayTarget.class, retry,
-				listener);
+				listener, CodecFormat.MSGPACK);
 		synchronized (this) {
 			this.targetNames.computeIfAbsent(key, (k) -> new LinkedHashSet<>()).add(targetName);
 		}
@@ -356,6 +377,16 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 
 	// Targets with the same instances share a channel only if they retry alike: the
 	// retry budget is the channel's.
+	private ObjectCodec codec(CodecFormat format) {
+		if (format == CodecFormat.MSGPACK) {
+			return this.codec;
+		}
+		if (this.json == null) {
+			this.json = this.jsonCodec.get();
+		}
+		return this.json;
+	}
+
 	private static String channelKey(Instances instances, TlsSettings tls, RetryPolicy retry) {
 		return instances.description() + ((tls != null) ? " " + tls : "")
 				+ (retry.equals(RetryPolicy.defaults()) ? "" : " " + retry);
@@ -476,7 +507,7 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 	}
 
 	private synchronized RpcChannel channel(String key, Instances instances, TlsSettings tls, String secret,
-			Class<?> client, RetryPolicy retry, String notificationListener) {
+			Class<?> client, RetryPolicy retry, String notificationListener, CodecFormat format) {
 		if (this.channels.containsKey(key) && !Objects.equals(this.secrets.get(key), secret)) {
 			throw new IllegalStateException("easyrpc client " + client.getName() + " calls " + key
 					+ " with another shared secret than " + this.clientNames.getOrDefault(key, Set.of())
@@ -489,7 +520,7 @@ public class RpcClientFactory implements DisposableBean, BeanClassLoaderAware {
 		Supplier<SslContext> contexts = (tls != null) ? sslContexts(tls) : null;
 		return this.channels.computeIfAbsent(key, (k) -> {
 			this.descriptions.put(k, instances.description());
-			RpcChannel.Builder builder = builder(instances, client).codec(this.codec)
+			RpcChannel.Builder builder = builder(instances, client).codec(codec(format))
 				.transportResources(this.resources)
 				.sharedSecret(secret)
 				.retry(retry);

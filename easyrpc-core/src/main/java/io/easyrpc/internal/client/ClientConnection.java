@@ -14,6 +14,7 @@ import javax.net.ssl.SSLException;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.ProcessorChain;
@@ -23,6 +24,7 @@ import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.PayloadWriter;
+import io.easyrpc.internal.protocol.Preface;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
 import io.easyrpc.transport.Tls;
@@ -100,6 +102,17 @@ final class ClientConnection extends FrameConnection {
 
 	void connectFailed(Throwable cause) {
 		this.ready.completeExceptionally(cause);
+	}
+
+	// The payload codec goes into the preface: a server decodes the connection's
+	// payloads with the codec announced there.
+	@Override
+	protected int prefaceFlags() {
+		return Preface.codecFlags(this.codec.format());
+	}
+
+	CodecFormat codecFormat() {
+		return this.codec.format();
 	}
 
 	@Override

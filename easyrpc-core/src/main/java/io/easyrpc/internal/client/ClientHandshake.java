@@ -7,6 +7,7 @@ import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Preface;
@@ -136,6 +137,14 @@ final class ClientHandshake extends ChannelInboundHandlerAdapter {
 
 	private void prefaceReceived(Preface preface) {
 		this.prefaceReceived = true;
+		if (this.connection.codecFormat() == CodecFormat.JSON && !preface.acceptsJson()) {
+			// Payloads sent anyway would be read as MessagePack: refuse before any call.
+			refuse(new RpcException(RpcStatus.INVALID_ARGUMENT,
+					"Server " + this.address
+							+ " does not accept the JSON codec (a server before it, or one that disabled it)"),
+					"Client needs the JSON codec");
+			return;
+		}
 		if (preface.requiresAuthentication()) {
 			if (this.secret == null) {
 				refuse(new RpcException(RpcStatus.UNAUTHENTICATED,

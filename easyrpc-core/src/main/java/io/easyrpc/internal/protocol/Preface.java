@@ -1,7 +1,9 @@
 package io.easyrpc.internal.protocol;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
 import io.netty.buffer.ByteBuf;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The connection preface each side sends before any frame: the magic bytes
@@ -9,8 +11,9 @@ import io.netty.buffer.ByteBuf;
  * accepts, as a big-endian unsigned 32-bit integer. Ten bytes in all.
  *
  * @param version the protocol version
- * @param flags the flags: {@link #FLAG_AUTH} in a server's preface, the other bits
- * reserved and {@code 0}
+ * @param flags the flags: {@link #FLAG_AUTH} and {@link #FLAG_JSON} in a server's
+ * preface, the payload codec in bits 4 to 7 of a client's ({@link #codecFlags}), the
+ * other bits reserved and {@code 0}
  * @param maxFrameSize the largest frame body, in bytes, that the sender accepts
  */
 public record Preface(int version, int flags, int maxFrameSize) {
@@ -32,6 +35,63 @@ public record Preface(int version, int flags, int maxFrameSize) {
 	 * its next frame is an {@link FrameType#AUTH_CHALLENGE}.
 	 */
 	public static final int FLAG_AUTH = 0x01;
+
+	/**
+	 * Flag of a server's preface: the server accepts connections whose payloads are JSON.
+	 * Servers before the JSON codec leave it clear.
+	 */
+	public static final int FLAG_JSON = 0x02;
+
+	// Bits 4 to 7 of a client's flags: the codec of its payloads. 0, what every client
+	// before the JSON codec sends, is MessagePack.
+	private static final int CODEC_SHIFT = 4;
+
+	private static final int CODEC_MASK = 0x0f;
+
+	private static final int CODEC_MSGPACK = 0;
+
+	private static final int CODEC_JSON = 1;
+
+	/**
+	 * Return the flags bits that announce a payload codec in a client's preface.
+	 * @param format the codec's format
+	 * @return the bits: {@code 0x00} for MessagePack, {@code 0x10} for JSON
+	 */
+	public static int codecFlags(CodecFormat format) {
+		return switch (format) {
+			case MSGPACK -> CODEC_MSGPACK << CODEC_SHIFT;
+			case JSON -> CODEC_JSON << CODEC_SHIFT;
+		};
+	}
+
+	/**
+	 * Return the payload codec a client's preface announces.
+	 * @return the format, or {@code null} for a codec number this side does not know
+	 */
+	public @Nullable CodecFormat codec() {
+		return switch ((this.flags >>> CODEC_SHIFT) & CODEC_MASK) {
+			case CODEC_MSGPACK -> CodecFormat.MSGPACK;
+			case CODEC_JSON -> CodecFormat.JSON;
+			default -> null;
+		};
+	}
+
+	/**
+	 * Return the payload codec number a client's preface announces, bits 4 to 7 of its
+	 * flags.
+	 * @return the number
+	 */
+	public int codecNumber() {
+		return (this.flags >>> CODEC_SHIFT) & CODEC_MASK;
+	}
+
+	/**
+	 * Return whether this (server's) preface carries {@link #FLAG_JSON}.
+	 * @return {@code true} if the sender accepts JSON payloads
+	 */
+	public boolean acceptsJson() {
+		return (this.flags & FLAG_JSON) != 0;
+	}
 
 	/**
 	 * Return whether this preface carries {@link #FLAG_AUTH}.

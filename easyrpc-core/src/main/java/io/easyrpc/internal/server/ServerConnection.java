@@ -17,11 +17,14 @@ import io.easyrpc.internal.logging.RateLimitedLog;
 import io.easyrpc.internal.mprpc.MsgpackRpcCodec;
 import io.easyrpc.internal.mprpc.MsgpackRpcException;
 import io.easyrpc.internal.mprpc.MsgpackRpcMessage;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.PayloadWriter;
 import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.internal.protocol.ProtocolException;
 import io.easyrpc.internal.protocol.SharedSecret;
 import io.easyrpc.internal.transport.FrameConnection;
 import io.easyrpc.internal.transport.InboundMemory;
@@ -107,6 +110,9 @@ public final class ServerConnection extends FrameConnection {
 
 	private int nextAlias = Integer.MAX_VALUE;
 
+	// The codec of this connection's payloads, as its client's preface announced.
+	private ObjectCodec codec;
+
 	/**
 	 * Create the handler of one server connection.
 	 * @param server the server the connection belongs to
@@ -132,6 +138,7 @@ public final class ServerConnection extends FrameConnection {
 		this.setup = ConnectionSetup.isNeeded(secret, this.admission)
 				? new ConnectionSetup(this, this.server, secret, this.admission) : null;
 		this.responder = new ServerResponder(this, this.server, transport);
+		this.codec = this.server.codec();
 	}
 
 	ServerRuntime server() {
@@ -140,6 +147,15 @@ public final class ServerConnection extends FrameConnection {
 
 	ServerResponder responder() {
 		return this.responder;
+	}
+
+	/**
+	 * Return the codec of this connection's payloads: the server's MessagePack codec
+	 * unless the client's preface announced another.
+	 * @return the codec
+	 */
+	ObjectCodec codec() {
+		return this.codec;
 	}
 
 	/**
@@ -264,7 +280,26 @@ public final class ServerConnection extends FrameConnection {
 
 	@Override
 	protected int prefaceFlags() {
-		return this.authenticates ? Preface.FLAG_AUTH : 0;
+		return (this.authenticates ? Preface.FLAG_AUTH : 0)
+				| ((this.server.jsonCodec() != null) ? Preface.FLAG_JSON : 0);
+	}
+
+	@Override
+	protected void prefaceReceived(Preface preface) {
+		super.prefaceReceived(preface);
+		CodecFormat format = preface.codec();
+		if (format == null) {
+			throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+					"Unknown payload codec " + preface.codecNumber() + " in the client's preface");
+		}
+		if (format == CodecFormat.JSON) {
+			ObjectCodec json = this.server.jsonCodec();
+			if (json == null) {
+				throw new ProtocolException(RpcStatus.INVALID_ARGUMENT,
+						"This server does not accept the JSON codec: use MessagePack");
+			}
+			this.codec = json;
+		}
 	}
 
 	@Override
@@ -487,7 +522,7 @@ public final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			PayloadWriter payload = (packer) -> this.server.codec().write(packer, item, method.resultType());
+			PayloadWriter payload = (packer) -> this.codec.write(packer, item, method.resultType());
 			ProcessorChain processors = this.server.processors();
 			if (!processors.isEmpty()) {
 				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),
@@ -558,7 +593,7 @@ public final class ServerConnection extends FrameConnection {
 		ServerMethod method = call.method();
 		ByteBuf frame;
 		try {
-			PayloadWriter payload = (packer) -> this.server.codec().write(packer, result, method.resultType());
+			PayloadWriter payload = (packer) -> this.codec.write(packer, result, method.resultType());
 			ProcessorChain processors = this.server.processors();
 			if (!processors.isEmpty()) {
 				payload = processors.outbound(new MessageInfo(MessageInfo.Kind.RESPONSE, method.key(), peer()),

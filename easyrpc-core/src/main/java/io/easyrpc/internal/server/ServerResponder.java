@@ -12,6 +12,7 @@ import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
 import io.easyrpc.ServerSession;
 import io.easyrpc.internal.logging.LogSafe;
 import io.easyrpc.internal.protocol.Frame;
@@ -107,6 +108,14 @@ final class ServerResponder {
 		if (method == null) {
 			ServerRuntime.Route route = this.server.route(request.method());
 			if (route != null) {
+				if (this.connection.codec().format() != CodecFormat.MSGPACK) {
+					// A route passes payloads on as they are, to a MessagePack
+					// connection.
+					refuse(callId, observation,
+							new RpcException(RpcStatus.INVALID_ARGUMENT, "Method '" + request.method()
+									+ "' is forwarded by a gateway route, which needs MessagePack payloads"));
+					return;
+				}
 				forward(callId, route, request.method(), request.metadata(), request.payload(), observation);
 				return;
 			}
@@ -132,7 +141,11 @@ final class ServerResponder {
 									+ DedupStore.MAX_KEY_LENGTH + " characters, not " + idempotencyKey.length()));
 					return;
 				}
-				shared = new DedupStore.Entry(new DedupStore.Key(method.key(), caller(), idempotencyKey));
+				// Kept outcomes are encoded payloads: a re-send with the other codec runs
+				// anew.
+				Object caller = (this.connection.codec().format() == CodecFormat.MSGPACK) ? caller()
+						: List.of(caller(), CodecFormat.JSON);
+				shared = new DedupStore.Entry(new DedupStore.Key(method.key(), caller, idempotencyKey));
 				DedupStore.Entry running = dedup.claim(shared);
 				if (running != null) {
 					join(callId, method, running, observation);
@@ -262,7 +275,7 @@ final class ServerResponder {
 		ProcessorChain processors = this.server.processors();
 		ByteBuf arguments = processors.isEmpty() ? payload
 				: processors.inbound(new MessageInfo(kind, method.key(), this.connection.peer()), payload);
-		Object[] decoded = invoker.decodeArguments(arguments, this.server.codec());
+		Object[] decoded = invoker.decodeArguments(arguments, this.connection.codec());
 		if (!invoker.tryAcquire()) {
 			this.server.rejected(method.key(), "max-concurrency");
 			throw new RpcException(RpcStatus.RESOURCE_EXHAUSTED, "Method " + method.key() + " allows at most "
@@ -390,6 +403,11 @@ final class ServerResponder {
 		ServerMethod method = this.server.registry().lookup(notification.method());
 		if (method == null) {
 			ServerRuntime.Route route = this.server.route(notification.method());
+			if (route != null && this.connection.codec().format() != CodecFormat.MSGPACK) {
+				refuse(observation, new RpcException(RpcStatus.INVALID_ARGUMENT, "Method '" + notification.method()
+						+ "' is forwarded by a gateway route, which needs MessagePack payloads"));
+				return;
+			}
 			if (route != null) {
 				forward(-1, route, notification.method(), notification.metadata(), notification.payload(), observation);
 				return;
@@ -512,7 +530,7 @@ final class ServerResponder {
 			ProcessorChain processors = this.server.processors();
 			ByteBuf payload = processors.isEmpty() ? next.payload() : processors.inbound(
 					new MessageInfo(MessageInfo.Kind.REQUEST, method.key(), this.connection.peer()), next.payload());
-			item = this.server.codec().read(MessagePackBuffers.get().unpacker(payload), method.streamItemType());
+			item = this.connection.codec().read(MessagePackBuffers.get().unpacker(payload), method.streamItemType());
 		}
 		catch (RpcException ex) {
 			cancelInput(call);
@@ -601,7 +619,7 @@ final class ServerResponder {
 
 	private DedupStore.Outcome encode(ServerMethod method, @Nullable Object result) {
 		try (MessageBufferPacker packer = MessagePack.newDefaultBufferPacker()) {
-			this.server.codec().write(packer, result, method.resultType());
+			this.connection.codec().write(packer, result, method.resultType());
 			return new DedupStore.Outcome(packer.toByteArray(), null);
 		}
 		catch (RpcException ex) {

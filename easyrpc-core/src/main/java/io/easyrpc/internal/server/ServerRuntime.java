@@ -64,6 +64,9 @@ public final class ServerRuntime {
 	// The de-duplication of calls by idempotency key; null when off.
 	private volatile @Nullable DedupStore dedup;
 
+	// The codec of JSON connections; null when the server refuses them.
+	private volatile @Nullable ObjectCodec jsonCodec;
+
 	// Gateway routes by prefix; null when the server has none.
 	private final @Nullable Map<String, Forwarding.Target> routes;
 
@@ -148,6 +151,23 @@ public final class ServerRuntime {
 
 	ObjectCodec codec() {
 		return this.codec;
+	}
+
+	/**
+	 * Return the codec of connections whose client announces JSON payloads.
+	 * @return the codec, or {@code null} when the server does not accept JSON
+	 */
+	public @Nullable ObjectCodec jsonCodec() {
+		return this.jsonCodec;
+	}
+
+	/**
+	 * Set the codec of connections whose client announces JSON payloads, before the
+	 * server takes connections.
+	 * @param jsonCodec the codec, or {@code null} to refuse such connections
+	 */
+	public void jsonCodec(@Nullable ObjectCodec jsonCodec) {
+		this.jsonCodec = jsonCodec;
 	}
 
 	/**

@@ -17,6 +17,9 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 import io.easyrpc.RpcStatus;
+import io.easyrpc.codec.CodecFormat;
+import io.easyrpc.codec.JsonObjectCodec;
+import io.easyrpc.codec.ValueType;
 import io.easyrpc.internal.transport.StreamFraming;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -64,7 +67,7 @@ class ProtocolDocumentationTests {
 		assertThat(examples).containsOnlyKeys("preface", "request", "response", "error", "cancel", "ping", "pong",
 				"goaway", "notification", "preface-auth", "auth-challenge", "auth-response", "auth-ok",
 				"stream-request", "request-n", "next", "complete", "client-stream-request", "client-stream-request-n",
-				"client-stream-next", "client-stream-complete");
+				"client-stream-next", "client-stream-complete", "preface-json", "request-json", "response-json");
 	}
 
 	@Test
@@ -75,6 +78,32 @@ class ProtocolDocumentationTests {
 		ByteBuf documented = Unpooled.wrappedBuffer(example("preface"));
 		assertThat(Preface.readFrom(documented)).isEqualTo(new Preface(1, 0, 8388608));
 		assertThat(documented.isReadable()).isFalse();
+	}
+
+	@Test
+	void jsonExamplesAreWhatThePrefaceAndTheJsonCodecWrite() throws IOException {
+		ByteBuf preface = Unpooled.buffer(Preface.LENGTH);
+		new Preface(Preface.CURRENT_VERSION, Preface.codecFlags(CodecFormat.JSON), 8 * 1024 * 1024).writeTo(preface);
+		assertBytesMatchExample("preface-json", preface);
+		assertThat(Preface.readFrom(Unpooled.wrappedBuffer(example("preface-json"))).codec())
+			.isEqualTo(CodecFormat.JSON);
+		JsonObjectCodec json = JsonObjectCodec.createDefault();
+		ValueType string = json.valueType(String.class);
+		ByteBuf request = FrameCodec.encodeRequest(ALLOCATOR, 1, "Greeter.hello", Metadata.EMPTY, (packer) -> {
+			packer.packArrayHeader(1);
+			json.write(packer, "Ada", string);
+		});
+		assertMatchesExample("request-json", request);
+		decodeExample("request-json", Frame.Request.class, (frame) -> {
+			assertThat(frame.method()).isEqualTo("Greeter.hello");
+			assertThat(unpack(frame.payload())).isEqualTo(ValueFactory.newArray(ValueFactory.newString("\"Ada\"")));
+		});
+		ByteBuf response = FrameCodec.encodeResponse(ALLOCATOR, 1,
+				(packer) -> json.write(packer, "Hello, Ada", string));
+		assertMatchesExample("response-json", response);
+		decodeExample("response-json", Frame.Response.class,
+				(frame) -> assertThat(json.decode(io.netty.buffer.ByteBufUtil.getBytes(frame.payload()), string))
+					.isEqualTo("Hello, Ada"));
 	}
 
 	@Test

@@ -8,6 +8,7 @@ import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 
 import io.easyrpc.benchmark.api.Payload;
+import io.easyrpc.codec.JsonObjectCodec;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.codec.ValueType;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -23,9 +24,9 @@ import org.openjdk.jmh.annotations.Warmup;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Encode plus decode of the same objects with easyrpc's MessagePack {@link ObjectCodec}
- * and with Jackson JSON: the benchmark record ({@code long}, short string, 64 bytes) and
- * a nested {@link Batch}.
+ * Encode plus decode of the same objects with easyrpc's MessagePack {@link ObjectCodec},
+ * its {@link JsonObjectCodec} (JSON text in a MessagePack str) and plain Jackson JSON:
+ * the benchmark record ({@code long}, short string, 64 bytes) and a nested {@link Batch}.
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -38,6 +39,8 @@ public class CodecBenchmark {
 	private final ObjectCodec codec = ObjectCodec.createDefault();
 
 	private final JsonMapper json = JsonMapper.builder().build();
+
+	private final JsonObjectCodec jsonCodec = JsonObjectCodec.createDefault();
 
 	private ValueType payloadType;
 
@@ -92,12 +95,31 @@ public class CodecBenchmark {
 	}
 
 	/**
+	 * Round trip of the record through the JSON codec, with the MessagePack codec's type
+	 * as a server passes it.
+	 * @return the decoded record
+	 */
+	@Benchmark
+	public Object payloadJsonCodec() {
+		return this.jsonCodec.decode(this.jsonCodec.encode(this.payload, this.payloadType), this.payloadType);
+	}
+
+	/**
 	 * MessagePack round trip of the nested object.
 	 * @return the decoded object
 	 */
 	@Benchmark
 	public Object batchMessagePack() {
 		return this.codec.decode(this.codec.encode(this.batch, this.batchType), this.batchType);
+	}
+
+	/**
+	 * Round trip of the nested object through the JSON codec.
+	 * @return the decoded object
+	 */
+	@Benchmark
+	public Object batchJsonCodec() {
+		return this.jsonCodec.decode(this.jsonCodec.encode(this.batch, this.batchType), this.batchType);
 	}
 
 	/**
