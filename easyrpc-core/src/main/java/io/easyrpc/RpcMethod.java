@@ -72,4 +72,20 @@ public @interface RpcMethod {
 	 */
 	boolean idempotent() default false;
 
+	/**
+	 * Whether a client sends the arguments of this method as a map from parameter names
+	 * to values instead of an array by position, so that the server matches them by name
+	 * (a server accepts both forms for every method). Useful when client and server
+	 * declare the parameters in different orders, or when the server is not a Java
+	 * interface shared with the client. Only the client reads it.
+	 * <p>
+	 * The names are the Java parameter names of the client interface method, which the
+	 * class file holds only when it was compiled with {@code javac -parameters} (the
+	 * Spring Boot parent sets it). Without them there are only names such as
+	 * {@code arg0}, and creating the client proxy fails with an
+	 * {@link IllegalStateException} naming the method.
+	 * @return whether arguments are sent by name
+	 */
+	boolean namedArguments() default false;
+
 }

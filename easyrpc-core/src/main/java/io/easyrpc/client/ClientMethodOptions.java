@@ -21,12 +21,14 @@ import org.jspecify.annotations.Nullable;
  * @param timeout the deadline of each call, or {@code null} for the client's default
  * @param idempotent whether calls carry an idempotency key and may be re-attached and
  * retried, see {@link RpcMethod#idempotent()}
+ * @param namedArguments whether the arguments are sent as a map from parameter names to
+ * values, see {@link RpcMethod#namedArguments()}
  */
-public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout,
-		boolean idempotent) {
+public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout, boolean idempotent,
+		boolean namedArguments) {
 
 	/** The default options. */
-	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null, false);
+	public static final ClientMethodOptions DEFAULT = new ClientMethodOptions(null, false, null, false, false);
 
 	private static final Pattern SIMPLE_DURATION = Pattern.compile("^([+-]?\\d+)([a-zA-Z]{0,2})$");
 
@@ -41,7 +43,19 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 	 * @param timeout the deadline of each call, or {@code null} for the client's default
 	 */
 	public ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout) {
-		this(name, oneWay, timeout, false);
+		this(name, oneWay, timeout, false, false);
+	}
+
+	/**
+	 * Create options of a method whose arguments are sent by position.
+	 * @param name the method name in the key, or {@code null} for the Java method name
+	 * @param oneWay whether the call is a notification without a response
+	 * @param timeout the deadline of each call, or {@code null} for the client's default
+	 * @param idempotent whether calls carry an idempotency key and may be re-attached and
+	 * retried
+	 */
+	public ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullable Duration timeout, boolean idempotent) {
+		this(name, oneWay, timeout, idempotent, false);
 	}
 
 	/**
@@ -50,7 +64,7 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 	 * @return the options
 	 */
 	public ClientMethodOptions withTimeout(@Nullable Duration timeout) {
-		return new ClientMethodOptions(this.name, this.oneWay, timeout, this.idempotent);
+		return new ClientMethodOptions(this.name, this.oneWay, timeout, this.idempotent, this.namedArguments);
 	}
 
 	/**
@@ -59,7 +73,16 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 	 * @return the options
 	 */
 	public ClientMethodOptions withIdempotent(boolean idempotent) {
-		return new ClientMethodOptions(this.name, this.oneWay, this.timeout, idempotent);
+		return new ClientMethodOptions(this.name, this.oneWay, this.timeout, idempotent, this.namedArguments);
+	}
+
+	/**
+	 * Return a copy whose arguments are, or are not, sent by parameter name.
+	 * @param namedArguments whether arguments are sent as a map of parameter names
+	 * @return the options
+	 */
+	public ClientMethodOptions withNamedArguments(boolean namedArguments) {
+		return new ClientMethodOptions(this.name, this.oneWay, this.timeout, this.idempotent, namedArguments);
 	}
 
 	/**
@@ -91,7 +114,7 @@ public record ClientMethodOptions(@Nullable String name, boolean oneWay, @Nullab
 			}
 		}
 		return new ClientMethodOptions(annotation.name().isEmpty() ? null : annotation.name(), annotation.oneWay(),
-				timeout, annotation.idempotent());
+				timeout, annotation.idempotent(), annotation.namedArguments());
 	}
 
 	private static Duration parseDuration(String text) {

@@ -238,6 +238,9 @@ public final class ClientProxyFactory {
 			if (options.idempotent() && !this.oneWay && !this.style.isStreaming() && this.streamParameter < 0) {
 				callOptions = callOptions.withIdempotent();
 			}
+			if (options.namedArguments()) {
+				callOptions = callOptions.withArgumentNames(parameterNames(method));
+			}
 			int routingKey = routingKeyIndex(method, this.streamParameter);
 			this.options = (routingKey >= 0) ? callOptions.withRoutingKey(routingKey) : callOptions;
 		}
@@ -256,6 +259,21 @@ public final class ClientProxyFactory {
 				throw new IllegalStateException("Cannot call " + method + " on the MessagePack-RPC server "
 						+ channel.target() + ": " + unavailable + " available on easyrpc servers only");
 			}
+		}
+
+		// The Java parameter names, which only a class compiled with -parameters keeps.
+		private static String[] parameterNames(Method method) {
+			java.lang.reflect.Parameter[] parameters = method.getParameters();
+			String[] names = new String[parameters.length];
+			for (int i = 0; i < parameters.length; i++) {
+				if (!parameters[i].isNamePresent()) {
+					throw new IllegalStateException("Method " + method + " sends named arguments (@RpcMethod("
+							+ "namedArguments = true)), but its class was compiled without parameter names: "
+							+ "compile it with javac -parameters (maven-compiler-plugin <parameters>true</parameters>)");
+				}
+				names[i] = parameters[i].getName();
+			}
+			return names;
 		}
 
 		// The parameter annotated with @RoutingKey, or -1.

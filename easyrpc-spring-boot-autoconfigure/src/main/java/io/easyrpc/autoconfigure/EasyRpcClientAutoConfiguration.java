@@ -25,7 +25,9 @@ import org.springframework.core.io.ResourceLoader;
 /**
  * Auto-configuration of easyrpc clients: registers a proxy bean for every
  * {@link io.easyrpc.annotation.RpcClient @RpcClient} interface in the application's
- * packages and the {@link RpcClientFactory} that makes them.
+ * packages and the {@link RpcClientFactory} that makes them, and the
+ * {@link GenericRpcClients} factory with a {@code <target>GenericRpcClient} bean per
+ * configured target.
  * <p>
  * Every channel's builder gets {@code easyrpc.client.*} first, then the application's
  * bootstrap customizers, call observers and processors, and last every
@@ -35,8 +37,8 @@ import org.springframework.core.io.ResourceLoader;
 @AutoConfiguration(after = { EasyRpcCodecAutoConfiguration.class, SslAutoConfiguration.class })
 @ConditionalOnBooleanProperty(name = "easyrpc.client.enabled", matchIfMissing = true)
 @EnableConfigurationProperties({ EasyRpcClientProperties.class, EasyRpcNettyProperties.class })
-@Import({ AutoConfiguredRpcClientsRegistrar.class, BearerTokenClientConfiguration.class,
-		PayloadProcessorConfigurations.Client.class })
+@Import({ AutoConfiguredRpcClientsRegistrar.class, GenericRpcClientsRegistrar.class,
+		BearerTokenClientConfiguration.class, PayloadProcessorConfigurations.Client.class })
 public final class EasyRpcClientAutoConfiguration {
 
 	/**
@@ -85,6 +87,12 @@ public final class EasyRpcClientAutoConfiguration {
 	@Bean
 	RpcClientStartup easyRpcClientStartup(RpcClientFactory factory, EasyRpcClientProperties properties) {
 		return new RpcClientStartup(factory, properties);
+	}
+
+	@Bean
+	@ConditionalOnMissingBean
+	GenericRpcClients easyRpcGenericClients(RpcClientFactory clientFactory, EasyRpcClientProperties properties) {
+		return new GenericRpcClients(clientFactory, properties);
 	}
 
 }

@@ -43,6 +43,10 @@ public final class CallOptions {
 
 	private final boolean idempotent;
 
+	// Null for positional arguments, else the parameter names the arguments are sent
+	// under, one per argument.
+	private final String @Nullable [] argumentNames;
+
 	private CallOptions(String method, Kind kind, ValueType[] argumentTypes, ValueType resultType, Duration timeout,
 			Function<RpcException, Throwable> errorMapper) {
 		this.method = Objects.requireNonNull(method, "method must not be null");
@@ -57,6 +61,7 @@ public final class CallOptions {
 		this.routingKeyIndex = -1;
 		this.idempotent = false;
 		this.idleTimeoutNanos = 0;
+		this.argumentNames = null;
 	}
 
 	private CallOptions(CallOptions options, long idleTimeoutNanos) {
@@ -70,6 +75,21 @@ public final class CallOptions {
 		this.routingKeyIndex = options.routingKeyIndex;
 		this.idempotent = options.idempotent;
 		this.idleTimeoutNanos = idleTimeoutNanos;
+		this.argumentNames = options.argumentNames;
+	}
+
+	private CallOptions(CallOptions options, String[] argumentNames) {
+		this.method = options.method;
+		this.kind = options.kind;
+		this.argumentTypes = options.argumentTypes;
+		this.resultType = options.resultType;
+		this.timeoutNanos = options.timeoutNanos;
+		this.timeoutMillis = options.timeoutMillis;
+		this.errorMapper = options.errorMapper;
+		this.routingKeyIndex = options.routingKeyIndex;
+		this.idempotent = options.idempotent;
+		this.idleTimeoutNanos = options.idleTimeoutNanos;
+		this.argumentNames = argumentNames;
 	}
 
 	// A deadline further away than Metadata.MAX_TIMEOUT_MILLIS is cut to it: the nanos
@@ -89,6 +109,7 @@ public final class CallOptions {
 		this.routingKeyIndex = routingKeyIndex;
 		this.idempotent = idempotent;
 		this.idleTimeoutNanos = options.idleTimeoutNanos;
+		this.argumentNames = options.argumentNames;
 	}
 
 	/**
@@ -190,6 +211,35 @@ public final class CallOptions {
 	 */
 	public boolean idempotent() {
 		return this.idempotent;
+	}
+
+	/**
+	 * Return options like these whose arguments are sent as a map from parameter names to
+	 * values instead of an array.
+	 * @param argumentNames the parameter names, one per argument in order
+	 * @return new options
+	 * @throws IllegalArgumentException if the number of names differs from the number of
+	 * argument types, or the call is forwarded
+	 */
+	public CallOptions withArgumentNames(String[] argumentNames) {
+		if (argumentNames.length != this.argumentTypes.length) {
+			throw new IllegalArgumentException(argumentNames.length + " argument names for " + this.argumentTypes.length
+					+ " arguments of " + this.method);
+		}
+		if (this.kind == Kind.FORWARD || this.kind == Kind.FORWARD_ONE_WAY) {
+			throw new IllegalArgumentException("A forwarded call sends its payload as it came: " + this.method);
+		}
+		return new CallOptions(this, argumentNames.clone());
+	}
+
+	/**
+	 * Return the parameter names the arguments are sent under; the array is shared and
+	 * must not be changed.
+	 * @return the names, one per argument, or {@code null} when arguments are sent by
+	 * position
+	 */
+	public String @Nullable [] argumentNames() {
+		return this.argumentNames;
 	}
 
 	/**

@@ -41,6 +41,9 @@ public class ClientCall extends CompletableFuture<Object> {
 
 	final ValueType[] argumentTypes;
 
+	// Null when the arguments are sent by position.
+	final String[] argumentNames;
+
 	final ValueType resultType;
 
 	final Metadata metadata;
@@ -104,6 +107,7 @@ public class ClientCall extends CompletableFuture<Object> {
 		this.method = options.method();
 		this.arguments = arguments;
 		this.argumentTypes = options.argumentTypes();
+		this.argumentNames = options.argumentNames();
 		this.resultType = options.resultType();
 		this.metadata = metadata;
 		this.deadlineNanos = deadlineNanos;

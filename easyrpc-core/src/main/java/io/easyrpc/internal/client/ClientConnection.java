@@ -296,9 +296,19 @@ final class ClientConnection extends FrameConnection {
 		}
 		PayloadWriter payload = (call instanceof ForwardedCall forwarded)
 				? (packer) -> packer.writePayload(forwarded.payload) : (packer) -> {
-					packer.packArrayHeader(call.arguments.length);
-					for (int i = 0; i < call.arguments.length; i++) {
-						this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
+					String[] names = call.argumentNames;
+					if (names == null) {
+						packer.packArrayHeader(call.arguments.length);
+						for (int i = 0; i < call.arguments.length; i++) {
+							this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
+						}
+					}
+					else {
+						packer.packMapHeader(call.arguments.length);
+						for (int i = 0; i < call.arguments.length; i++) {
+							packer.packString(names[i]);
+							this.codec.write(packer, call.arguments[i], call.argumentTypes[i]);
+						}
 					}
 				};
 		ByteBuf frame;
