@@ -1,0 +1,151 @@
+package io.easyrpc.autoconfigure.interop;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Queue;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+
+import io.easyrpc.annotation.RpcService;
+import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
+import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
+import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import org.springframework.boot.autoconfigure.AutoConfigurations;
+import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
+import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * Third-party MessagePack-RPC peers call an {@code @RpcService} Spring bean of an
+ * auto-configured server on its easyrpc port: pynvim's generic client (Debian
+ * {@code python3-pynvim}) and python3-msgpack over a raw socket, running the same scripts
+ * as the engine's tests against a plain server. Without the packages the tests are
+ * skipped, except under CI ({@code CI=true}), where they must be there.
+ */
+class MsgpackRpcSpringBeanPeerTests {
+
+	private static final String PYTHON = "/usr/bin/python3";
+
+	private static final Path SCRIPTS = Path.of("../easyrpc-core/src/test/resources/msgpack-rpc");
+
+	private static final long TIMEOUT_SECONDS = 120;
+
+	private final ApplicationContextRunner runner = new ApplicationContextRunner()
+		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,
+				EasyRpcServerAutoConfiguration.class))
+		.withBean(ShopService.class)
+		.withPropertyValues("easyrpc.server.host=127.0.0.1", "easyrpc.server.port=0");
+
+	@TempDir
+	Path directory;
+
+	@Test
+	void pynvimCallsASpringBean() throws Exception {
+		requirePython("pynvim");
+		runAgainstServer("pynvim_client.py");
+	}
+
+	@Test
+	void rawPythonMsgpackCallsASpringBean() throws Exception {
+		requirePython("msgpack");
+		runAgainstServer("raw_client.py");
+	}
+
+	private void runAgainstServer(String script) {
+		this.runner.run((context) -> {
+			assertThat(context).hasNotFailed();
+			String port = context.getEnvironment().getRequiredProperty(EasyRpcServerLifecycle.LOCAL_PORT_PROPERTY);
+			run(script, port);
+		});
+	}
+
+	private void run(String script, String port) throws IOException, InterruptedException {
+		Path file = SCRIPTS.resolve(script);
+		assertThat(file).as(script).exists();
+		Path output = this.directory.resolve(script + ".out");
+		Process process = new ProcessBuilder(PYTHON, file.toString(), "127.0.0.1", port).redirectErrorStream(true)
+			.redirectOutput(output.toFile())
+			.start();
+		boolean exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
+		if (!exited) {
+			process.destroyForcibly();
+		}
+		String printed = Files.readString(output, StandardCharsets.UTF_8);
+		assertThat(exited).as("%s finished within %d s; it printed:%n%s", script, TIMEOUT_SECONDS, printed).isTrue();
+		assertThat(process.exitValue()).as("exit code of %s; it printed:%n%s", script, printed).isZero();
+		assertThat(printed).contains("OK");
+	}
+
+	private static void requirePython(String module) throws IOException, InterruptedException {
+		boolean present = Files.isExecutable(Path.of(PYTHON));
+		if (present) {
+			Process probe = new ProcessBuilder(PYTHON, "-c", "import " + module).redirectErrorStream(true).start();
+			present = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
+			if (probe.isAlive()) {
+				probe.destroyForcibly();
+			}
+		}
+		String message = PYTHON + " with the module " + module
+				+ " is missing (Debian packages python3-pynvim, python3-msgpack)";
+		if (!present && "true".equals(System.getenv("CI"))) {
+			fail(message + "; CI must have it");
+		}
+		assumeTrue(present, message + "; test skipped");
+	}
+
+	public interface Shop {
+
+		int add(int a, int b);
+
+		String greet(String name, String greeting);
+
+		void fail(String message);
+
+		void record(String item);
+
+		List<String> recorded();
+
+	}
+
+	@RpcService(name = "Shop")
+	static class ShopService implements Shop {
+
+		private final Queue<String> recorded = new ConcurrentLinkedQueue<>();
+
+		@Override
+		public int add(int a, int b) {
+			return a + b;
+		}
+
+		@Override
+		public String greet(String name, String greeting) {
+			return greeting + ", " + name;
+		}
+
+		@Override
+		public void fail(String message) {
+			throw new IllegalStateException(message);
+		}
+
+		@Override
+		public void record(String item) {
+			this.recorded.add(item);
+		}
+
+		@Override
+		public List<String> recorded() {
+			return List.copyOf(this.recorded);
+		}
+
+	}
+
+}
