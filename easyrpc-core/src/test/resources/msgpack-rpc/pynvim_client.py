@@ -4,6 +4,7 @@ Usage: pynvim_client.py HOST PORT
 Prints one line per check and exits with 0 when all of them pass.
 """
 import sys
+import time
 
 from pynvim import msgpack_rpc
 
@@ -46,9 +47,15 @@ def main():
         assert ex.error['status'] == 'NOT_FOUND', ex.error
     print('unknown method: ok')
 
-    # a notification: no response; the next call sees its effect
+    # a notification: no response. The server runs it on a worker thread, so a
+    # later call may overtake it: wait (bounded) until its effect shows
     session.request('Shop.record', 'apple', async_=True)
-    assert session.request('Shop.recorded') == ['apple']
+    deadline = time.monotonic() + 20
+    recorded = session.request('Shop.recorded')
+    while recorded != ['apple'] and time.monotonic() < deadline:
+        time.sleep(0.05)
+        recorded = session.request('Shop.recorded')
+    assert recorded == ['apple'], recorded
     print('notification: ok')
 
     # 1 000 pipelined calls: all written before the first response is read

@@ -6,6 +6,7 @@ Prints one line per check and exits with 0 when all of them pass.
 """
 import socket
 import sys
+import time
 
 import msgpack
 
@@ -45,16 +46,28 @@ def main():
     assert msgid_error[2]['message'] == 'broken', msgid_error
     print('error: ok')
 
-    # a notification, then two requests in one write: responses may come in any order
+    # a notification, then two requests in one write: responses may come in any order,
+    # and the requests may overtake the notification (each runs on a worker thread)
     sock.sendall(msgpack.packb([2, 'Shop.record', ['pear']])
                  + msgpack.packb([0, 4, 'Shop.add', [40, 2]])
-                 + msgpack.packb([0, 5, 'Shop.recorded', []]))
+                 + msgpack.packb([0, 5, 'Shop.add', [1, 2]]))
     responses = {}
     for _ in range(2):
         message = read()
         responses[message[1]] = message
     assert responses[4] == [1, 4, None, 42], responses
-    assert 'pear' in responses[5][3], responses
+    assert responses[5] == [1, 5, None, 3], responses
+    deadline = time.monotonic() + 20
+    msgid = 100
+    while True:
+        sock.sendall(msgpack.packb([0, msgid, 'Shop.recorded', []]))
+        recorded = read()
+        assert recorded[1] == msgid and recorded[2] is None, recorded
+        if 'pear' in recorded[3] or time.monotonic() >= deadline:
+            break
+        msgid += 1
+        time.sleep(0.05)
+    assert 'pear' in recorded[3], recorded
     print('notification and pipelining: ok')
 
     # a malformed request with a known msgid is answered, and the connection stays
