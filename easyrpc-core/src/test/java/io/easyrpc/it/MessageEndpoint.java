@@ -104,8 +104,18 @@ final class MessageEndpoint implements AutoCloseable {
 		public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
 			if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
 				Channel channel = ctx.channel();
-				this.connection = this.server.openMessageConnection(CallInfo.WEBSOCKET, channel.remoteAddress(),
-						channel.localAddress(), new Sink(channel));
+				try {
+					this.connection = this.server.openMessageConnection(CallInfo.WEBSOCKET, channel.remoteAddress(),
+							channel.localAddress(), new Sink(channel));
+				}
+				catch (IllegalStateException ex) {
+					// as a host would: a stopped server gets no new connections
+					channel
+						.writeAndFlush(
+								new CloseWebSocketFrame(WebSocketCloseStatus.ENDPOINT_UNAVAILABLE, "server stopped"))
+						.addListener(ChannelFutureListener.CLOSE);
+					return;
+				}
 				MessageEndpoint.this.connections.add(this.connection);
 			}
 			super.userEventTriggered(ctx, event);
@@ -123,6 +133,12 @@ final class MessageEndpoint implements AutoCloseable {
 			finally {
 				ReferenceCountUtil.release(msg);
 			}
+		}
+
+		@Override
+		public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+			// a peer that went away mid-write: the connection ends with the channel
+			ctx.close();
 		}
 
 		@Override

@@ -7,6 +7,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
 import io.easyrpc.autoconfigure.DiscoveryResolvers;
@@ -17,6 +18,9 @@ import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.cloud.client.discovery.event.HeartbeatEvent;
 import org.springframework.context.ApplicationEvent;
 import org.springframework.context.ApplicationListener;
+import org.springframework.context.ApplicationContext;
+import org.springframework.context.ApplicationContextAware;
+import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.context.event.ContextRefreshedEvent;
 
 /**
@@ -24,10 +28,13 @@ import org.springframework.context.event.ContextRefreshedEvent;
  * their instances up on one shared thread, and asks them all to look again when the
  * registry sends a {@link HeartbeatEvent}. Look-ups begin once the application's
  * singletons exist, so that a registry client is never created from another thread while
- * the context is being built.
+ * the context is being built. Look-ups end when the application context starts to close,
+ * before the registry client is destroyed with the other beans.
  */
 public class SpringCloudDiscoveryResolvers implements DiscoveryResolvers, ApplicationListener<ApplicationEvent>,
-		SmartInitializingSingleton, DisposableBean {
+		ApplicationContextAware, SmartInitializingSingleton, DisposableBean {
+
+	private static final Duration STOP_WAIT = Duration.ofSeconds(5);
 
 	private final Supplier<@Nullable InstanceLookup> lookups;
 
@@ -42,6 +49,8 @@ public class SpringCloudDiscoveryResolvers implements DiscoveryResolvers, Applic
 	private volatile boolean ready;
 
 	private volatile @Nullable InstanceLookup lookup;
+
+	private @Nullable ApplicationContext applicationContext;
 
 	SpringCloudDiscoveryResolvers(Supplier<@Nullable InstanceLookup> lookups, Duration refreshInterval) {
 		this.lookups = lookups;
@@ -79,6 +88,11 @@ public class SpringCloudDiscoveryResolvers implements DiscoveryResolvers, Applic
 	}
 
 	@Override
+	public void setApplicationContext(ApplicationContext applicationContext) {
+		this.applicationContext = applicationContext;
+	}
+
+	@Override
 	public void afterSingletonsInstantiated() {
 		becomeReady();
 	}
@@ -90,6 +104,12 @@ public class SpringCloudDiscoveryResolvers implements DiscoveryResolvers, Applic
 		}
 		else if (event instanceof ContextRefreshedEvent) {
 			becomeReady();
+		}
+		else if (event instanceof ContextClosedEvent closed
+				&& closed.getApplicationContext() == this.applicationContext) {
+			// The registry client is one of the beans about to be destroyed: a look-up
+			// after that would only fail, so look-ups stop first.
+			stop();
 		}
 	}
 
@@ -108,10 +128,29 @@ public class SpringCloudDiscoveryResolvers implements DiscoveryResolvers, Applic
 		return List.copyOf(this.resolvers);
 	}
 
+	/**
+	 * Return whether look-ups have stopped, because the application context is closing.
+	 * @return whether look-ups have stopped
+	 */
+	public boolean isStopped() {
+		return this.scheduler.isShutdown();
+	}
+
 	@Override
 	public void destroy() {
+		stop();
+	}
+
+	private void stop() {
 		this.resolvers.forEach(DiscoveryAddressResolver::close);
 		this.scheduler.shutdownNow();
+		try {
+			// a look-up under way finishes before the registry client goes away
+			this.scheduler.awaitTermination(STOP_WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		}
+		catch (InterruptedException ex) {
+			Thread.currentThread().interrupt();
+		}
 	}
 
 }
