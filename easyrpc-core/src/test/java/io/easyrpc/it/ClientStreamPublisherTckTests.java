@@ -6,8 +6,10 @@ import java.util.concurrent.Flow;
 import java.util.stream.LongStream;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.reactivestreams.tck.TestEnvironment;
 import org.reactivestreams.tck.flow.FlowPublisherVerification;
@@ -28,6 +30,10 @@ public class ClientStreamPublisherTckTests extends FlowPublisherVerification<Lon
 
 	private RpcFixture rpc;
 
+	// The TCK's failed publisher is a method that throws: the server logs it.
+	private final ExpectedLogs logs = new ExpectedLogs().expect(RpcServer.class, Level.WARN,
+			"easyrpc method NumbersService.fail threw an unexpected exception");
+
 	private Numbers numbers;
 
 	public ClientStreamPublisherTckTests() {
@@ -36,6 +42,7 @@ public class ClientStreamPublisherTckTests extends FlowPublisherVerification<Lon
 
 	@BeforeClass
 	public void startServer() {
+		this.logs.start();
 		this.rpc = new RpcFixture();
 		RpcAddress address = RpcAddress.inProcess("tck-" + UUID.randomUUID());
 		this.rpc.server(address, (builder) -> {
@@ -49,6 +56,7 @@ public class ClientStreamPublisherTckTests extends FlowPublisherVerification<Lon
 	@AfterClass
 	public void stopServer() {
 		this.rpc.close();
+		this.logs.finish(true);
 	}
 
 	@Override

@@ -13,22 +13,24 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.internal.protocol.Frame;
+import io.easyrpc.internal.protocol.FrameCodec;
+import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceRegistry;
-import io.easyrpc.internal.protocol.Frame;
-import io.easyrpc.internal.protocol.FrameCodec;
-import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.transport.RpcAddress;
 import io.netty.buffer.UnpooledByteBufAllocator;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.adapter.JdkFlowAdapter;
 import reactor.core.publisher.BaseSubscriber;
 import reactor.core.publisher.Flux;
@@ -47,6 +49,9 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class ClientStreamingTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	// The server's credit window for a client stream (ServerInput.WINDOW).
 	private static final int WINDOW = 32;
@@ -207,6 +212,9 @@ class ClientStreamingTests {
 
 	@Test
 	void serverErrorMidStreamReachesTheClientAndStopsTheProducer() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method UploadService.sum threw an unexpected exception");
+		this.logs.expect(RpcServer.class, Level.WARN,
+				"easyrpc method UploadService.failAtFive threw an unexpected exception");
 		RpcChannel channel = this.rpc.channel(this.rpc.tcpServer(this.service));
 		Uploads uploads = client(Uploads.class, channel);
 		AtomicBoolean producerCancelled = new AtomicBoolean();

@@ -8,6 +8,7 @@ import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
@@ -25,6 +26,7 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -38,6 +40,9 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class ConnectionMiddlewareTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -182,6 +187,7 @@ class ConnectionMiddlewareTests {
 
 	@Test
 	void throwingMiddlewareRefusesTheConnectionWithInternal() {
+		this.logs.expect("io.easyrpc.internal.server.ConnectionAdmission", Level.WARN, "connection middleware");
 		Recording before = new Recording("before", new CopyOnWriteArrayList<>(), ConnectionDecision.accept());
 		ConnectionMiddleware failing = (connection) -> {
 			throw new IllegalStateException("middleware bug");

@@ -11,16 +11,17 @@ import java.util.NoSuchElementException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ValueType;
-import io.easyrpc.it.errors.QuotaExceededException;
 import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.MessagePackBuffers;
 import io.easyrpc.internal.protocol.Metadata;
+import io.easyrpc.it.errors.QuotaExceededException;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import net.bytebuddy.ByteBuddy;
@@ -29,6 +30,7 @@ import net.bytebuddy.dynamic.scaffold.subclass.ConstructorStrategy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -40,6 +42,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class ExceptionPropagationTests {
+
+	// Most tests here make the service throw an exception it does not declare: the server
+	// logs each one, which is asserted once below and kept off the output everywhere.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(RpcServer.class, Level.WARN, "threw an unexpected exception");
 
 	private final RpcFixture rpc = new RpcFixture();
 
@@ -97,6 +104,7 @@ class ExceptionPropagationTests {
 
 	@Test
 	void undeclaredCustomExceptionBecomesApplicationError() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Accounts.fail threw an unexpected exception");
 		Accounts accounts = accounts();
 		assertThatExceptionOfType(RpcException.class).isThrownBy(() -> accounts.fail("custom")).satisfies((ex) -> {
 			assertThat(ex.getStatus()).isEqualTo(RpcStatus.APPLICATION_ERROR);

@@ -7,16 +7,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import ch.qos.logback.classic.Level;
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.LoggerContext;
-import ch.qos.logback.classic.turbo.TurboFilter;
-import ch.qos.logback.core.spi.FilterReply;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.extension.AfterEachCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
-import org.slf4j.LoggerFactory;
-import org.slf4j.Marker;
+import org.slf4j.helpers.FormattingTuple;
 import org.slf4j.helpers.MessageFormatter;
 
 import static org.awaitility.Awaitility.await;
@@ -35,7 +30,13 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
 
 	private final List<Expectation> expectations = new CopyOnWriteArrayList<>();
 
-	private final Capture capture = new Capture();
+	// The tests capturing now. A registry rather than a filter added to the logger
+	// context:
+	// a Spring Boot application started by a test resets the logging configuration, which
+	// drops filters added in code but re-creates the one that logback-test.xml declares.
+	private static final List<ExpectedLogs> ACTIVE = new CopyOnWriteArrayList<>();
+
+	private final List<String> messages = new CopyOnWriteArrayList<>();
 
 	/**
 	 * Wait at most this long after a test for the lines it expects (20 s unless set).
@@ -74,6 +75,18 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
 
 	/**
 	 * Capture lines like these without requiring one: for a line that a race the test
+	 * does not control may or may not cause, or one that many tests of a class provoke.
+	 * @param logger the class the logger is named after
+	 * @param level the level
+	 * @param text part of the message
+	 * @return this, to declare more
+	 */
+	public ExpectedLogs tolerate(Class<?> logger, Level level, String text) {
+		return tolerate(logger.getName(), level, text);
+	}
+
+	/**
+	 * Capture lines like these without requiring one: for a line that a race the test
 	 * does not control may or may not cause.
 	 * @param logger the logger's name
 	 * @param level the level
@@ -86,30 +99,47 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
 	}
 
 	/**
-	 * Return the messages captured so far.
-	 * @return the formatted messages, in the order they were logged
+	 * Return the lines captured so far.
+	 * @return each line's level, logger, formatted message and, on a line of its own, the
+	 * exception logged with it; in the order they were logged
 	 */
 	public List<String> captured() {
-		return List.copyOf(this.capture.messages);
+		return List.copyOf(this.messages);
 	}
 
 	@Override
 	public void beforeEach(ExtensionContext context) {
-		this.capture.messages.clear();
-		this.capture.start();
-		loggerContext().addTurboFilter(this.capture);
+		start();
 	}
 
 	@Override
 	public void afterEach(ExtensionContext context) {
+		finish(context.getExecutionException().isEmpty());
+	}
+
+	/**
+	 * Start capturing, for a test that does not run on JUnit Jupiter (the TestNG suites
+	 * call it before their first test).
+	 */
+	public void start() {
+		this.messages.clear();
+		ACTIVE.add(this);
+	}
+
+	/**
+	 * Stop capturing, first waiting for the expected lines that have not arrived yet.
+	 * @param verify whether to wait for the expected lines and fail without them (not
+	 * when the test has failed already)
+	 * @throws AssertionError if an expected line did not arrive
+	 */
+	public void finish(boolean verify) {
 		try {
-			if (context.getExecutionException().isEmpty()) {
+			if (verify) {
 				awaitExpectedLines();
 			}
 		}
 		finally {
-			loggerContext().getTurboFilterList().remove(this.capture);
-			this.capture.stop();
+			ACTIVE.remove(this);
 			this.expectations.clear();
 		}
 	}
@@ -127,41 +157,51 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
 				}
 			}
 			throw new AssertionError("Expected log lines did not arrive within " + this.wait.toMillis() + " ms: "
-					+ missing + "; captured: " + this.capture.messages);
+					+ missing + "; captured: " + this.messages);
 		}
 	}
 
-	private static LoggerContext loggerContext() {
-		return (LoggerContext) LoggerFactory.getILoggerFactory();
+	/**
+	 * Decide on one line for {@link ExpectedLogsFilter}: a line that one of the tests
+	 * running now expects or tolerates is counted, kept, and denied to the appenders.
+	 * @param logger the logger's name
+	 * @param level the line's level
+	 * @param format the message pattern
+	 * @param params the message arguments
+	 * @param thrown the exception logged with the line, if any
+	 * @return whether the line was captured
+	 */
+	static boolean capture(String logger, Level level, String format, Object[] params, Throwable thrown) {
+		boolean captured = false;
+		for (ExpectedLogs logs : ACTIVE) {
+			captured |= logs.offer(logger, level, format, params, thrown);
+		}
+		return captured;
 	}
 
-	private final class Capture extends TurboFilter {
-
-		final List<String> messages = new CopyOnWriteArrayList<>();
-
-		@Override
-		public FilterReply decide(Marker marker, Logger logger, Level level, String format, Object[] params,
-				Throwable thrown) {
-			if (format == null) {
-				// an isEnabled() check: the line itself comes later
-				return FilterReply.NEUTRAL;
-			}
-			String message = null;
-			for (Expectation expectation : ExpectedLogs.this.expectations) {
-				if (expectation.level.equals(level) && expectation.logger.equals(logger.getName())) {
-					if (message == null) {
-						message = MessageFormatter.arrayFormat(format, params, thrown).getMessage();
-					}
-					if (message.contains(expectation.text)) {
-						expectation.count.incrementAndGet();
-						this.messages.add(level + " " + logger.getName() + " - " + message);
-						return FilterReply.DENY;
+	private boolean offer(String logger, Level level, String format, Object[] params, Throwable thrown) {
+		String message = null;
+		boolean matched = false;
+		for (Expectation expectation : this.expectations) {
+			if (expectation.level.equals(level) && expectation.logger.equals(logger)) {
+				if (message == null) {
+					FormattingTuple formatted = MessageFormatter.arrayFormat(format, params, thrown);
+					message = formatted.getMessage();
+					if (formatted.getThrowable() != null) {
+						message += System.lineSeparator() + formatted.getThrowable();
 					}
 				}
+				if (message.contains(expectation.text)) {
+					// every declaration the line matches counts it
+					expectation.count.incrementAndGet();
+					matched = true;
+				}
 			}
-			return FilterReply.NEUTRAL;
 		}
-
+		if (matched) {
+			this.messages.add(level + " " + logger + " - " + message);
+		}
+		return matched;
 	}
 
 	private static final class Expectation {

@@ -1,5 +1,6 @@
 package io.easyrpc.it;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
@@ -8,6 +9,7 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -18,6 +20,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class FrameSizeTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final int LIMIT = 64 * 1024;
 
@@ -89,6 +94,7 @@ class FrameSizeTests {
 
 	@Test
 	void errorLargerThanTheClientAcceptsIsShortenedAndTheConnectionKeepsWorking() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Blobs.fail threw an unexpected exception");
 		RpcServer server = this.rpc.server(RpcAddress.tcp("127.0.0.1", 0), (builder) -> builder.exposeStackTraces(true),
 				RpcFixture.definitions(new BlobService()));
 		RpcChannel channel = this.rpc.channel(RpcFixture.address(server), (builder) -> builder.maxFrameSize(LIMIT));

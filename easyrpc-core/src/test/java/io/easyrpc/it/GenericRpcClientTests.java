@@ -10,6 +10,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.GenericRpcClient;
@@ -20,6 +21,7 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.core.type.TypeReference;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -34,6 +36,9 @@ import static org.awaitility.Awaitility.await;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class GenericRpcClientTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final RpcFixture rpc = new RpcFixture();
 
@@ -105,6 +110,7 @@ class GenericRpcClientTests {
 
 	@Test
 	void failureCarriesTheServersStatus() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Inventory.fail threw an unexpected exception");
 		GenericRpcClient client = client(false);
 		assertThatThrownBy(() -> client.call("Inventory.nothing")).isInstanceOfSatisfying(RpcException.class,
 				(ex) -> assertThat(ex.getStatus()).isEqualTo(RpcStatus.NOT_FOUND));
@@ -132,6 +138,7 @@ class GenericRpcClientTests {
 
 	@Test
 	void batchReturnsResultsAndFailuresInOrder() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Inventory.fail threw an unexpected exception");
 		GenericRpcClient client = client(false);
 		List<GenericRpcClient.BatchResult> results = client.batch()
 			.add("Inventory.find", "a")

@@ -6,6 +6,7 @@ import java.util.UUID;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -15,6 +16,7 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -24,6 +26,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class InProcessTransportTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final RpcFixture rpc = new RpcFixture();
 
@@ -57,6 +62,7 @@ class InProcessTransportTests {
 
 	@Test
 	void exceptionsPropagate() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Greeter.hello threw an unexpected exception");
 		Greeter greeter = greeter(RpcAddress.inProcess("greeter-" + UUID.randomUUID()));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> greeter.hello(""))
 			.withMessage("name must not be empty");

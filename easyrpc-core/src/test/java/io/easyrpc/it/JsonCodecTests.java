@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.RpcChannel;
@@ -23,6 +24,7 @@ import io.netty.buffer.ByteBufUtil;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
 import reactor.core.publisher.Flux;
@@ -36,6 +38,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class JsonCodecTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final RpcFixture rpc = new RpcFixture();
 
@@ -68,6 +73,8 @@ class JsonCodecTests {
 
 	@Test
 	void errorsReachAJsonClient() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.stream threw an unexpected exception");
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.find threw an unexpected exception");
 		RpcServer server = this.rpc.tcpServer(new ShopService());
 		Shop shop = this.rpc.client(Shop.class, jsonChannel(server));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> shop.find("forbidden"))

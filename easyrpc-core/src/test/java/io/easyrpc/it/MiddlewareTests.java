@@ -15,6 +15,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
@@ -24,9 +25,9 @@ import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.middleware.LocalPeers;
 import io.easyrpc.middleware.MessageInfo;
-import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.RpcClientMiddleware;
 import io.easyrpc.middleware.RpcMiddleware;
+import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.middleware.ServerCallObserver;
 import io.easyrpc.server.MethodOptions;
 import io.easyrpc.server.RpcServer;
@@ -35,6 +36,7 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
@@ -46,6 +48,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class MiddlewareTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final RpcFixture rpc = new RpcFixture();
 
@@ -108,6 +113,7 @@ class MiddlewareTests {
 
 	@Test
 	void middlewareThrowingAnyExceptionMapsToAStatusLikeTheMethodWould() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Greeter.greet threw an unexpected exception");
 		RpcMiddleware broken = (invocation, chain) -> {
 			throw new IllegalArgumentException("bad tenant header");
 		};

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
@@ -12,6 +13,7 @@ import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Mono;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -23,6 +25,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  */
 @ExtendWith(LeakDetectionExtension.class)
 class MonoCallTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final Duration BLOCK = Duration.ofSeconds(10);
 
@@ -72,6 +77,7 @@ class MonoCallTests {
 
 	@Test
 	void monoCarriesFailures() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Quotes.fromMono threw an unexpected exception");
 		RpcServer server = this.rpc.tcpServer(this.service);
 		ReactiveQuotes quotes = client(this.rpc.channel(server));
 		assertThatExceptionOfType(IllegalArgumentException.class).isThrownBy(() -> quotes.fromMono("").block(BLOCK))

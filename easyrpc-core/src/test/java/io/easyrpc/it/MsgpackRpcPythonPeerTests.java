@@ -10,10 +10,12 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +29,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * the tests are skipped, except under CI ({@code CI=true}), where they must be there.
  */
 class MsgpackRpcPythonPeerTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs()
+		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "to unknown method 'nvim_set_client_info'")
+		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "Malformed MessagePack-RPC message");
 
 	private static final String PYTHON = "/usr/bin/python3";
 
@@ -89,12 +96,14 @@ class MsgpackRpcPythonPeerTests {
 
 	@Test
 	void pynvimCallsTheServer() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
 		requirePython("pynvim");
 		run("pynvim_client.py", server());
 	}
 
 	@Test
 	void rawPythonMsgpackCallsTheServer() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
 		requirePython("msgpack");
 		run("raw_client.py", server());
 	}

@@ -24,6 +24,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.middleware.CallInfo;
 import io.easyrpc.middleware.CallObservation;
 import io.easyrpc.middleware.ServerCallObserver;
@@ -31,6 +32,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessageUnpacker;
@@ -45,6 +47,9 @@ import static org.awaitility.Awaitility.await;
  * the spec and msgpack-core.
  */
 class MsgpackRpcServerTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final TestPki PKI = TestPki.create("msgpack-rpc");
 
@@ -147,6 +152,7 @@ class MsgpackRpcServerTests {
 
 	@Test
 	void errorsAreMapsWithStatusCodeMessageAndData() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Calculator.fail threw an unexpected exception");
 		MsgpackRpcPeer peer = peer(server((builder) -> {
 		}));
 		peer.request(1, "Calculator.fail", array(ValueFactory.newString("no")));

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.client.ClientDefinition;
@@ -16,11 +17,15 @@ import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 class SmokeTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	public interface Greeter {
 
@@ -53,6 +58,7 @@ class SmokeTests {
 
 	@Test
 	void callsOverTcp() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Greeter.fail threw an unexpected exception");
 		ObjectCodec codec = ObjectCodec.createDefault();
 		ServiceRegistry registry = new ServiceRegistry(codec);
 		registry.register(ServiceDefinition.builder(new GreeterImpl()).build());

@@ -11,6 +11,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Consumer;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcSession;
@@ -26,6 +27,7 @@ import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import reactor.core.publisher.Flux;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -40,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  * allocated must be released.
  */
 abstract class TransportContractTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final Duration WAIT = Duration.ofSeconds(10);
 
@@ -154,6 +159,8 @@ abstract class TransportContractTests {
 
 	@Test
 	void applicationExceptionArrivesAsItsOwnType() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN,
+				"easyrpc method ContractApi.reserve threw an unexpected exception");
 		Contract contract = contract();
 		assertThatExceptionOfType(QuotaExceededException.class).isThrownBy(() -> contract.reserve("plum"))
 			.withMessageContaining("plum");
@@ -212,6 +219,8 @@ abstract class TransportContractTests {
 
 	@Test
 	void errorMidStreamArrivesAfterTheItemsBeforeIt() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN,
+				"easyrpc method ContractApi.failAfter threw an unexpected exception");
 		Contract contract = contract();
 		List<Integer> received = new CopyOnWriteArrayList<>();
 		// The service's exception type is one the client may re-create.

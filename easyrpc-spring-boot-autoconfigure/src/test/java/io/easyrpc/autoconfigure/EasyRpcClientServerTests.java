@@ -8,18 +8,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.annotation.RpcExceptionHandler;
-import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.errors.CustomRemoteException;
+import io.easyrpc.it.ExpectedLogs;
+import io.easyrpc.server.RpcServer;
 import io.netty.bootstrap.Bootstrap;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -38,6 +42,9 @@ import static org.awaitility.Awaitility.await;
  * a real socket, and within one context over the in-process transport.
  */
 class EasyRpcClientServerTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final ApplicationContextRunner serverRunner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,
@@ -117,6 +124,7 @@ class EasyRpcClientServerTests {
 
 	@Test
 	void whenUnhandledExceptionIsNotAllowedThenClientThrowsRpcException() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Bank.audit threw an unexpected exception");
 		withClient((client) -> assertThatExceptionOfType(RpcException.class)
 			.isThrownBy(() -> client.getBean(BankClient.class).audit("boom"))
 			.satisfies((ex) -> {
@@ -128,6 +136,7 @@ class EasyRpcClientServerTests {
 
 	@Test
 	void whenExceptionPackageIsAllowedThenClientRecreatesException() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Bank.audit threw an unexpected exception");
 		withClient(new String[] { "easyrpc.client.exception-packages=io.easyrpc.autoconfigure.errors" },
 				(client) -> assertThatExceptionOfType(CustomRemoteException.class)
 					.isThrownBy(() -> client.getBean(BankClient.class).audit("boom"))
@@ -136,6 +145,7 @@ class EasyRpcClientServerTests {
 
 	@Test
 	void whenExceptionClassIsHiddenFromApplicationClassLoaderThenClientThrowsRpcException() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Bank.audit threw an unexpected exception");
 		this.serverRunner.run((server) -> {
 			String port = server.getEnvironment().getProperty(EasyRpcServerLifecycle.LOCAL_PORT_PROPERTY);
 			this.clientRunner.withClassLoader(new FilteredClassLoader(CustomRemoteException.class))

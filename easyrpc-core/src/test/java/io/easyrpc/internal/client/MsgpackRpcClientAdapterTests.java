@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.internal.mprpc.MsgpackStreamDecoder;
@@ -11,6 +12,7 @@ import io.easyrpc.internal.protocol.Frame;
 import io.easyrpc.internal.protocol.FrameCodec;
 import io.easyrpc.internal.protocol.Metadata;
 import io.easyrpc.internal.protocol.Preface;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.transport.RpcAddress;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
@@ -19,6 +21,7 @@ import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.msgpack.core.MessageBufferPacker;
 import org.msgpack.core.MessagePack;
 import org.msgpack.core.MessagePacker;
@@ -31,6 +34,9 @@ import static org.assertj.core.api.Assertions.assertThat;
  * out, and back, on an {@link EmbeddedChannel} with the stream decoder in front.
  */
 class MsgpackRpcClientAdapterTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final RpcAddress ADDRESS = RpcAddress.msgpackRpc("localhost", 6666);
 
@@ -195,6 +201,7 @@ class MsgpackRpcClientAdapterTests {
 
 	@Test
 	void listenerThatThrowsDoesNotBreakTheConnection() throws IOException {
+		this.logs.expect(MsgpackRpcClientAdapter.class, Level.WARN, "notification listener failed");
 		EmbeddedChannel failing = new EmbeddedChannel(new MsgpackStreamDecoder(1 << 20),
 				new MsgpackRpcClientAdapter(ADDRESS, 1 << 20, (server, method, params) -> {
 					throw new IllegalStateException("listener failed");

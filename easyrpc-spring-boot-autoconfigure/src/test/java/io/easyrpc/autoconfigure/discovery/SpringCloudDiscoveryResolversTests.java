@@ -37,17 +37,19 @@ class SpringCloudDiscoveryResolversTests {
 					Duration.ofHours(1));
 			resolvers.setApplicationContext(context);
 			DiscoveryAddressResolver resolver = resolvers.resolver("inventory");
+			resolver.start(new DiscoveryAddressResolverTests.Recorder());
 			resolvers.afterSingletonsInstantiated();
-			await().until(() -> this.lookups.get() == 1);
+			await().until(() -> this.lookups.get() >= 1);
 
 			resolvers.onApplicationEvent(new ContextClosedEvent(context));
+			int before = this.lookups.get();
 
 			assertThat(resolvers.isStopped()).isTrue();
 			assertThat(resolvers.resolvers()).doesNotContain(resolver);
 			// a heartbeat after that starts no look-up and throws nothing
 			resolvers.onApplicationEvent(new HeartbeatEvent(this, 1));
 			resolver.refresh();
-			assertThat(this.lookups).hasValue(1);
+			assertThat(this.lookups).hasValue(before);
 		}
 	}
 
@@ -60,16 +62,17 @@ class SpringCloudDiscoveryResolversTests {
 			SpringCloudDiscoveryResolvers resolvers = new SpringCloudDiscoveryResolvers(() -> this.lookup,
 					Duration.ofHours(1));
 			resolvers.setApplicationContext(context);
-			resolvers.resolver("inventory");
+			resolvers.resolver("inventory").start(new DiscoveryAddressResolverTests.Recorder());
 			resolvers.afterSingletonsInstantiated();
-			await().until(() -> this.lookups.get() == 1);
+			await().until(() -> this.lookups.get() >= 1);
 
 			// a child context's events reach its parent's listeners too
 			resolvers.onApplicationEvent(new ContextClosedEvent(child));
+			int before = this.lookups.get();
 
 			assertThat(resolvers.isStopped()).isFalse();
 			resolvers.onApplicationEvent(new HeartbeatEvent(this, 1));
-			await().until(() -> this.lookups.get() == 2);
+			await().until(() -> this.lookups.get() > before);
 			resolvers.destroy();
 			assertThat(resolvers.isStopped()).isTrue();
 		}

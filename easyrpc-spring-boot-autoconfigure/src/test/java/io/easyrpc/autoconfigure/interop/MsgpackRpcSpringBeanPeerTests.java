@@ -9,11 +9,15 @@ import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
+import io.easyrpc.it.ExpectedLogs;
+import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -33,6 +37,11 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  */
 class MsgpackRpcSpringBeanPeerTests {
 
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs()
+		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "to unknown method 'nvim_set_client_info'")
+		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "Malformed MessagePack-RPC message");
+
 	private static final String PYTHON = "/usr/bin/python3";
 
 	private static final Path SCRIPTS = Path.of("../easyrpc-core/src/test/resources/msgpack-rpc");
@@ -50,12 +59,14 @@ class MsgpackRpcSpringBeanPeerTests {
 
 	@Test
 	void pynvimCallsASpringBean() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
 		requirePython("pynvim");
 		runAgainstServer("pynvim_client.py");
 	}
 
 	@Test
 	void rawPythonMsgpackCallsASpringBean() throws Exception {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
 		requirePython("msgpack");
 		runAgainstServer("raw_client.py");
 	}

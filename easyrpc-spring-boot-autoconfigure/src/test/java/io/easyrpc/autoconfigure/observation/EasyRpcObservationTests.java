@@ -7,17 +7,20 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
 import io.easyrpc.autoconfigure.EasyRpcClientAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
+import io.easyrpc.it.ExpectedLogs;
+import io.easyrpc.server.RpcServer;
 import io.micrometer.common.KeyValue;
 import io.micrometer.common.KeyValues;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -29,6 +32,7 @@ import io.micrometer.observation.ObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
 import org.awaitility.core.ConditionTimeoutException;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -49,6 +53,9 @@ import static org.awaitility.Awaitility.await;
  * observation and metrics auto-configuration: the timers both sides record, per status.
  */
 class EasyRpcObservationTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private static final AutoConfigurations OBSERVABILITY = AutoConfigurations.of(JacksonAutoConfiguration.class,
 			ObservationAutoConfiguration.class, MetricsAutoConfiguration.class,
@@ -101,6 +108,7 @@ class EasyRpcObservationTests {
 
 	@Test
 	void whenMethodThrowsThenBothSidesRecordApplicationError() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Ledger.close threw an unexpected exception");
 		withServerAndClient((server, client) -> {
 			// A java.lang exception is re-created on the client.
 			assertThatExceptionOfType(IllegalStateException.class)

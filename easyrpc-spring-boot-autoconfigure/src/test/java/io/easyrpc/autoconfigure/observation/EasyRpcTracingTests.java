@@ -2,6 +2,7 @@ package io.easyrpc.autoconfigure.observation;
 
 import java.util.function.Supplier;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
@@ -10,6 +11,8 @@ import io.easyrpc.autoconfigure.EasyRpcClientAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
+import io.easyrpc.it.ExpectedLogs;
+import io.easyrpc.server.RpcServer;
 import io.micrometer.observation.Observation;
 import io.micrometer.observation.ObservationHandler.FirstMatchingCompositeObservationHandler;
 import io.micrometer.observation.ObservationRegistry;
@@ -21,6 +24,7 @@ import io.micrometer.tracing.propagation.Propagator;
 import io.micrometer.tracing.test.simple.SimpleSpan;
 import io.micrometer.tracing.test.simple.SimpleTracer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
@@ -37,6 +41,9 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * the client's trace across the wire.
  */
 class EasyRpcTracingTests {
+
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs();
 
 	private final SimpleTracer serverTracer = new SimpleTracer();
 
@@ -128,6 +135,7 @@ class EasyRpcTracingTests {
 
 	@Test
 	void whenMethodFailsThenBothSpansCarryTheError() {
+		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Traced.fail threw an unexpected exception");
 		withServerAndClient((server, client) -> {
 			assertThatExceptionOfType(UnsupportedOperationException.class).isThrownBy(() -> inRequest(client, () -> {
 				client.getBean(TracedClient.class).fail();
