@@ -185,7 +185,9 @@ public final class ExpectedLogs implements BeforeEachCallback, AfterEachCallback
 		for (Expectation expectation : this.expectations) {
 			if (expectation.level.equals(level) && expectation.logger.equals(logger)) {
 				if (message == null) {
-					FormattingTuple formatted = MessageFormatter.arrayFormat(format, params, thrown);
+					// without an explicit exception, a trailing argument may be one
+					FormattingTuple formatted = (thrown != null) ? MessageFormatter.arrayFormat(format, params, thrown)
+							: MessageFormatter.arrayFormat(format, params);
 					message = formatted.getMessage();
 					if (formatted.getThrowable() != null) {
 						message += System.lineSeparator() + formatted.getThrowable();
