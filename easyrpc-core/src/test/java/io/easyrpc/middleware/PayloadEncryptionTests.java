@@ -14,16 +14,18 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
-
 import javax.crypto.Cipher;
 import javax.crypto.spec.GCMParameterSpec;
 import javax.crypto.spec.SecretKeySpec;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.middleware.MessageInfo.Kind;
 import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatIllegalArgumentException;
@@ -33,6 +35,10 @@ import static org.assertj.core.api.Assertions.catchThrowable;
  * Tests for {@link PayloadEncryption}.
  */
 class PayloadEncryptionTests {
+
+	// Every refusal is a warning (rate-limited); most tests here provoke some.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(PayloadEncryption.class, Level.WARN, "Refused encrypted");
 
 	private static final byte[] KEY_1 = key(1, 32);
 
@@ -96,6 +102,7 @@ class PayloadEncryptionTests {
 
 	@Test
 	void changingAnyByteGetsTheMessageRefused() {
+		this.logs.expect(PayloadEncryption.class, Level.WARN, "payload failed authentication");
 		PayloadEncryption sender = encryption("k1", KEY_1).build();
 		byte[] sealed = sender.outbound(REQUEST, bytes(40));
 		for (int i = 0; i < sealed.length; i++) {
@@ -147,6 +154,7 @@ class PayloadEncryptionTests {
 
 	@Test
 	void unknownKeyIdIsUnauthenticated() {
+		this.logs.expect(PayloadEncryption.class, Level.WARN, "unknown key id");
 		PayloadEncryption sender = encryption("k2", KEY_2).build();
 		PayloadEncryption receiver = encryption("k1", KEY_1).build();
 		RpcException refusal = refusal(() -> receiver.inbound(REQUEST, sender.outbound(REQUEST, bytes(8))));
