@@ -34,6 +34,18 @@ public class GenericRpcClients {
 	}
 
 	/**
+	 * Return the generic client of a target from the given factory: the factory method of
+	 * the {@code <target>GenericRpcClient} beans, public so that code generated ahead of
+	 * time can call it.
+	 * @param target the name of the entry under {@code easyrpc.client.targets}
+	 * @param clients the application's generic clients
+	 * @return the client
+	 */
+	public static GenericRpcClient client(String target, GenericRpcClients clients) {
+		return clients.get(target);
+	}
+
+	/**
 	 * Return the generic client of a target, made on first use and then shared; it does
 	 * not validate arguments.
 	 * @param target the name of the entry under {@code easyrpc.client.targets}

@@ -4,8 +4,7 @@ import java.util.Map;
 
 import io.easyrpc.client.GenericRpcClient;
 
-import org.springframework.beans.factory.BeanFactory;
-import org.springframework.beans.factory.BeanFactoryAware;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.boot.context.properties.bind.Bindable;
@@ -20,23 +19,16 @@ import org.springframework.core.type.AnnotationMetadata;
  * every entry under {@code easyrpc.client.targets}, each asking {@link GenericRpcClients}
  * for its client when first needed. A bean of that name the application defines wins.
  */
-class GenericRpcClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware, BeanFactoryAware {
+class GenericRpcClientsRegistrar implements ImportBeanDefinitionRegistrar, EnvironmentAware {
 
 	/** The suffix of the generic client beans' names. */
 	static final String BEAN_NAME_SUFFIX = "GenericRpcClient";
 
 	private Environment environment;
 
-	private BeanFactory beanFactory;
-
 	@Override
 	public void setEnvironment(Environment environment) {
 		this.environment = environment;
-	}
-
-	@Override
-	public void setBeanFactory(BeanFactory beanFactory) {
-		this.beanFactory = beanFactory;
 	}
 
 	@Override
@@ -49,9 +41,13 @@ class GenericRpcClientsRegistrar implements ImportBeanDefinitionRegistrar, Envir
 			if (registry.containsBeanDefinition(name)) {
 				continue;
 			}
-			BeanFactory beanFactory = this.beanFactory;
-			RootBeanDefinition definition = new RootBeanDefinition(GenericRpcClient.class,
-					() -> beanFactory.getBean(GenericRpcClients.class).get(target));
+			// a static factory method, which ahead-of-time processing can write out as
+			// code
+			RootBeanDefinition definition = new RootBeanDefinition(GenericRpcClients.class);
+			definition.setFactoryMethodName("client");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, target);
+			definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
+			definition.setTargetType(GenericRpcClient.class);
 			definition.setLazyInit(true);
 			registry.registerBeanDefinition(name, definition);
 		}

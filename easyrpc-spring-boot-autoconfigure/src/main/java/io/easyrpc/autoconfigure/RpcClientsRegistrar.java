@@ -15,6 +15,7 @@ import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.BeanFactoryAware;
 import org.springframework.beans.factory.annotation.AnnotatedBeanDefinition;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.EnvironmentAware;
@@ -152,12 +153,27 @@ public class RpcClientsRegistrar
 	}
 
 	private <T> RootBeanDefinition clientDefinition(Class<T> type, BeanDefinitionRegistry registry) {
-		BeanFactory factory = (this.beanFactory != null) ? this.beanFactory : (BeanFactory) registry;
-		RootBeanDefinition definition = new RootBeanDefinition(type,
-				() -> factory.getBean(RpcClientFactory.class).createClient(type));
+		// A static factory method with the interface as its argument, not an instance
+		// supplier: ahead-of-time processing can write this definition out as code.
+		RootBeanDefinition definition = new RootBeanDefinition(RpcClientsRegistrar.class);
+		definition.setFactoryMethodName("createClient");
+		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+		definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
 		definition.setTargetType(type);
 		definition.setAttribute(CLIENT_ATTRIBUTE, Boolean.TRUE);
 		return definition;
+	}
+
+	/**
+	 * Create the proxy of a client interface: the factory method of the beans this
+	 * registrar defines, public so that code generated ahead of time can call it.
+	 * @param <T> the interface type
+	 * @param type the interface
+	 * @param factory the application's client factory
+	 * @return the proxy
+	 */
+	public static <T> T createClient(Class<T> type, RpcClientFactory factory) {
+		return factory.createClient(type);
 	}
 
 	private static String beanName(Class<?> type) {
