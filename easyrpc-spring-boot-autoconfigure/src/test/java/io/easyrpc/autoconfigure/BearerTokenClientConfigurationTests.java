@@ -1,12 +1,16 @@
 package io.easyrpc.autoconfigure;
 
+import ch.qos.logback.classic.Level;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.middleware.BearerTokenClientMiddleware;
 import io.easyrpc.middleware.BearerTokenSource;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -16,6 +20,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code io.easyrpc.autoconfigure.security.EasyRpcBearerTokenTests}.
  */
 class BearerTokenClientConfigurationTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(AutoConfigurations
 		.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class, EasyRpcClientAutoConfiguration.class));

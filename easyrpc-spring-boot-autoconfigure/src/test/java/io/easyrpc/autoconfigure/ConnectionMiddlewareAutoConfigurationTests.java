@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.RpcService;
@@ -12,6 +13,7 @@ import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.middleware.ConnectionDecision;
 import io.easyrpc.middleware.ConnectionInfo;
 import io.easyrpc.middleware.ConnectionLimit;
@@ -21,9 +23,11 @@ import io.easyrpc.middleware.PerIpConnectionLimit;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -37,6 +41,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * from the context.
  */
 class ConnectionMiddlewareAutoConfigurationTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(

@@ -3,6 +3,7 @@ package io.easyrpc.autoconfigure;
 import java.util.ArrayList;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.autoconfigure.clients.app.InventoryClient;
@@ -12,13 +13,16 @@ import io.easyrpc.autoconfigure.clients.external.ShippingClient;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.it.ExpectedLogs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.env.StandardEnvironment;
 
@@ -29,6 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@link RpcClient @RpcClient} proxies.
  */
 class EasyRpcClientAutoConfigurationTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private static final String UNUSED_ADDRESS = "tcp://127.0.0.1:1";
 

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcContext;
 import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcStatus;
@@ -15,11 +16,14 @@ import io.easyrpc.annotation.RpcService;
 import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.internal.server.DedupStore;
 import io.easyrpc.internal.server.ServerRuntime;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -29,6 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code easyrpc.client.targets.*.idempotent-methods}.
  */
 class EasyRpcDedupPropertiesTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class,

@@ -3,11 +3,13 @@ package io.easyrpc.autoconfigure;
 import java.time.Duration;
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
@@ -15,10 +17,12 @@ import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +32,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * a message naming the property.
  */
 class EasyRpcGatewayTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private static final ObjectCodec CODEC = ObjectCodec.createDefault();
 

@@ -5,12 +5,14 @@ import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
+import io.easyrpc.RpcMethod;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.RpcMethod;
 import io.easyrpc.annotation.RpcService;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.RpcClientMiddleware;
 import io.easyrpc.middleware.RpcMiddleware;
@@ -18,10 +20,12 @@ import io.easyrpc.middleware.RpcProcessor;
 import io.easyrpc.server.MethodOptions;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.annotation.Order;
@@ -34,6 +38,12 @@ import static org.assertj.core.api.Assertions.assertThatExceptionOfType;
  * context that serves and calls over the in-process transport.
  */
 class EasyRpcMiddlewareTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,

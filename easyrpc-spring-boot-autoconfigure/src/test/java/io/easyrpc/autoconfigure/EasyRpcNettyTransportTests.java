@@ -2,15 +2,19 @@ package io.easyrpc.autoconfigure;
 
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.annotation.RpcService;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.transport.IoTransport;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -19,6 +23,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * module's test class path.
  */
 class EasyRpcNettyTransportTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class,

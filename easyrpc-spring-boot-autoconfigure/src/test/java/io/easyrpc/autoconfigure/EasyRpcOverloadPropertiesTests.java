@@ -3,15 +3,19 @@ package io.easyrpc.autoconfigure;
 import java.time.Duration;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.internal.server.ServerRuntime;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.ConcurrencyLimit;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.bind.Binder;
 import org.springframework.boot.context.properties.source.MapConfigurationPropertySource;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -20,6 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code easyrpc.client.stream-timeout} / {@code stream-idle-timeout}.
  */
 class EasyRpcOverloadPropertiesTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class,

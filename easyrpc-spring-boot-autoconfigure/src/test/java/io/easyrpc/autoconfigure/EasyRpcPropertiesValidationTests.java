@@ -1,12 +1,16 @@
 package io.easyrpc.autoconfigure;
 
+import ch.qos.logback.classic.Level;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -15,6 +19,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * are bound, and the order in which properties and builder customizers apply.
  */
 class EasyRpcPropertiesValidationTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class,

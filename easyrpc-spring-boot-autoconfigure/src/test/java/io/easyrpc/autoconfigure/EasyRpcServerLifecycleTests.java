@@ -5,18 +5,22 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.annotation.RpcService;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.beans.factory.config.BeanPostProcessor;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.context.SmartLifecycle;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -27,6 +31,12 @@ import static org.awaitility.Awaitility.await;
  * Tests for {@link EasyRpcServerLifecycle}: start with the context, drain on close.
  */
 class EasyRpcServerLifecycleTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner serverRunner = new ApplicationContextRunner()
 		.withConfiguration(

@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
 import io.easyrpc.annotation.EnableRpcClients;
@@ -17,14 +18,16 @@ import io.easyrpc.client.ClientDefinition;
 import io.easyrpc.client.ClientProxyFactory;
 import io.easyrpc.client.ExceptionFactory;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.codec.ObjectCodec;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.it.TestPki;
 import io.easyrpc.server.RpcServer;
 import io.easyrpc.server.ServiceDefinition;
 import io.easyrpc.server.ServiceRegistry;
-import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
@@ -32,6 +35,7 @@ import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -43,6 +47,12 @@ import static org.awaitility.Awaitility.await;
  * over PEM files that the test writes.
  */
 class EasyRpcSslTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private static final TestPki PKI = TestPki.create("bundles");
 

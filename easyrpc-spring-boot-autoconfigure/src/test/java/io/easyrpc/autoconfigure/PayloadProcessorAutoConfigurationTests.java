@@ -8,11 +8,14 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
+import ch.qos.logback.classic.Level;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.middleware.MessageInfo;
 import io.easyrpc.middleware.PayloadCompression;
 import io.easyrpc.middleware.PayloadEncryption;
 import io.easyrpc.middleware.RpcProcessor;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -20,6 +23,7 @@ import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.source.InvalidConfigurationPropertyValueException;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -29,6 +33,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * on.
  */
 class PayloadProcessorAutoConfigurationTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private static final String KEY_1 = Base64.getEncoder().encodeToString(new byte[32]);
 

@@ -2,13 +2,17 @@ package io.easyrpc.autoconfigure;
 
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.client.LoadBalancing;
+import io.easyrpc.it.ExpectedLogs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,6 +21,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * {@code load-balancing} and {@code groups}.
  */
 class TargetAddressesPropertiesTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner().withConfiguration(
 			AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class, EasyRpcClientAutoConfiguration.class));

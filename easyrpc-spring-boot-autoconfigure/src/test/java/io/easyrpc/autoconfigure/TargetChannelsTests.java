@@ -2,18 +2,22 @@ package io.easyrpc.autoconfigure;
 
 import java.util.List;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.autoconfigure.clients.app.InventoryClient;
 import io.easyrpc.autoconfigure.discovery.EasyRpcDiscoveryAutoConfiguration;
 import io.easyrpc.client.RpcChannel;
+import io.easyrpc.it.ExpectedLogs;
 import io.easyrpc.transport.RpcAddress;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
+import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.boot.autoconfigure.AutoConfigurationPackages;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.test.context.FilteredClassLoader;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
-import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.cloud.client.discovery.DiscoveryClient;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -22,6 +26,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * instances, groups and {@code discovery://} addresses.
  */
 class TargetChannelsTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(EasyRpcCodecAutoConfiguration.class,

@@ -2,15 +2,19 @@ package io.easyrpc.autoconfigure;
 
 import java.util.stream.Stream;
 
+import ch.qos.logback.classic.Level;
 import io.easyrpc.annotation.EnableRpcClients;
 import io.easyrpc.annotation.RpcClient;
+import io.easyrpc.it.ExpectedLogs;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.autoconfigure.ssl.SslAutoConfiguration;
 import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.assertj.AssertableApplicationContext;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
+import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.Configuration;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -20,6 +24,12 @@ import static org.assertj.core.api.Assertions.assertThat;
  * No server is needed; connections are made on the first call.
  */
 class WebSocketTargetTests {
+
+	// Spring logs each start-up failure these tests provoke; the tests assert the
+	// failure.
+	@RegisterExtension
+	final ExpectedLogs logs = new ExpectedLogs().tolerate(AnnotationConfigApplicationContext.class, Level.WARN,
+			"Exception encountered during context initialization");
 
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, SslAutoConfiguration.class,
