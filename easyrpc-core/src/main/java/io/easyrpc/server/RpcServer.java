@@ -268,9 +268,25 @@ public final class RpcServer {
 	 * @throws IllegalStateException if an address cannot be bound; addresses already
 	 * bound are released
 	 */
-	public synchronized void start() {
-		if (this.running) {
+	public void start() {
+		List<SocketAddress> bound = bind();
+		if (bound == null) {
 			return;
+		}
+		// outside the lock: a listener may call back into the server, from any thread
+		for (RpcServerListener listener : this.listeners) {
+			try {
+				listener.serverStarted(this, bound);
+			}
+			catch (RuntimeException ex) {
+				logger.warn("easyrpc server listener {} failed on start", listener, ex);
+			}
+		}
+	}
+
+	private synchronized @Nullable List<SocketAddress> bind() {
+		if (this.running) {
+			return null;
 		}
 		this.resources = (this.sharedResources != null) ? this.sharedResources
 				: new TransportResources("easyrpc-server", this.ioThreads, this.ioTransport);
@@ -323,14 +339,7 @@ public final class RpcServer {
 		logger.info("easyrpc server listens on {} with the Netty {} transport", String.join(", ", described),
 				this.resources.transport().propertyValue());
 		startAwaitThread();
-		for (RpcServerListener listener : this.listeners) {
-			try {
-				listener.serverStarted(this, bound);
-			}
-			catch (RuntimeException ex) {
-				logger.warn("easyrpc server listener {} failed on start", listener, ex);
-			}
-		}
+		return bound;
 	}
 
 	// A socket file left by a process that died is removed; one that a live server

@@ -16,6 +16,12 @@ import java.util.List;
  * A listener that throws from {@link #serverStarting(RpcServer)} fails the start: no
  * address is bound, and listeners already told are not told of a stop. An exception from
  * any other method is logged and the others are still told.
+ * <p>
+ * {@link #serverStarting(RpcServer)} and {@link #serverStopping(RpcServer)} run while the
+ * server holds its lock, as part of starting and stopping: they must not wait for another
+ * thread that uses the server. {@link #serverStarted(RpcServer, List)} and
+ * {@link #serverStopped(RpcServer, Drain)} run outside it and may hand the server to any
+ * thread, for example one that stops it.
  */
 public interface RpcServerListener {
 

@@ -121,6 +121,31 @@ class ServerLifecycleListenerTests {
 	}
 
 	@Test
+	void listenerToldOfTheStartMayHaveAnotherThreadStopTheServer() throws Exception {
+		CompletableFuture<Void> stoppedByAnotherThread = new CompletableFuture<>();
+		RpcServer server = RpcServer.builder()
+			.address(RpcAddress.tcp("127.0.0.1", 0))
+			.listener(new RpcServerListener() {
+
+				@Override
+				public void serverStarted(RpcServer server, List<SocketAddress> addresses) {
+					// waits for a thread that needs the server: it must not hold its lock
+					Thread stopper = new Thread(() -> {
+						server.stop(Duration.ZERO);
+						stoppedByAnotherThread.complete(null);
+					});
+					stopper.start();
+					stoppedByAnotherThread.join();
+				}
+
+			})
+			.build();
+		CompletableFuture.runAsync(server::start).get(WAIT.toMillis(), TimeUnit.MILLISECONDS);
+		assertThat(stoppedByAnotherThread).isDone();
+		assertThat(server.isRunning()).isFalse();
+	}
+
+	@Test
 	void staleSocketFileIsReplacedAndLiveOneOrOtherFileIsLeftAlone() throws IOException {
 		Path socket = this.directory.resolve("stale.sock");
 		try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {

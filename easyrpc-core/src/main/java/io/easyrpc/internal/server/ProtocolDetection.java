@@ -1,5 +1,6 @@
 package io.easyrpc.internal.server;
 
+import java.nio.channels.ClosedChannelException;
 import java.util.ArrayDeque;
 
 import io.easyrpc.RpcStatus;
@@ -93,6 +94,17 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
+		// The close of a channel whose event loop is shutting down never reaches
+		// channelInactive or handlerRemoved; its close future is still completed, on the
+		// event loop, so what is held is released there.
+		ctx.channel().closeFuture().addListener((future) -> {
+			ByteBuf bytes = this.first;
+			if (bytes != null) {
+				this.first = null;
+				bytes.release();
+			}
+			dropHeld();
+		});
 	}
 
 	@Override
@@ -200,6 +212,10 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 	public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
 		if (this.decided) {
 			ctx.write(msg, promise);
+		}
+		else if (!ctx.channel().isOpen()) {
+			ReferenceCountUtil.release(msg);
+			promise.tryFailure(new ClosedChannelException());
 		}
 		else {
 			this.held.add(new PendingWrite(msg, promise));

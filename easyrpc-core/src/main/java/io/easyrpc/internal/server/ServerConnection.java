@@ -231,6 +231,14 @@ public final class ServerConnection extends FrameConnection {
 		}
 	}
 
+	// A connection whose peer has said nothing yet holds its writes in the protocol
+	// detection: the server closing it decides for easyrpc, so the preface and a GOAWAY
+	// go out and the close goes through.
+	@Override
+	protected void beforeClose() {
+		settleProtocol();
+	}
+
 	boolean isMsgpackRpc() {
 		return this.msgpackRpc;
 	}

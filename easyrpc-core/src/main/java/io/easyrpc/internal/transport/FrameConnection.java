@@ -425,8 +425,19 @@ public abstract class FrameConnection extends ChannelInboundHandlerAdapter {
 	 */
 	public final ChannelFuture closeAfterFlush() {
 		Channel channel = this.ctx.channel();
-		execute(() -> this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE));
+		execute(() -> {
+			beforeClose();
+			this.ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(ChannelFutureListener.CLOSE);
+		});
 		return channel.closeFuture();
+	}
+
+	/**
+	 * Called on the event loop when this side closes the connection after flushing what
+	 * it wrote, before the last flush: what is still held back must be let out or dropped
+	 * here, or the close would wait for it.
+	 */
+	protected void beforeClose() {
 	}
 
 	/**
