@@ -23,6 +23,7 @@ import java.util.stream.Stream;
 
 import io.easyrpc.RpcException;
 import io.easyrpc.RpcStatus;
+import io.easyrpc.client.RetryPolicy;
 import io.easyrpc.client.RpcChannel;
 import io.easyrpc.codec.ObjectCodec;
 import io.easyrpc.server.RpcServer;
@@ -104,11 +105,13 @@ public final class MockRpcServer implements AutoCloseable {
 
 	/**
 	 * Return a channel to this server, created on first use and closed with the server.
+	 * It never retries, so that every call of a client reaches the expectations once,
+	 * whatever status they answer.
 	 * @return the channel
 	 */
 	public synchronized RpcChannel channel() {
 		if (this.channel == null) {
-			this.channel = RpcChannel.builder(this.address).codec(this.codec).build();
+			this.channel = RpcChannel.builder(this.address).codec(this.codec).retry(RetryPolicy.disabled()).build();
 		}
 		return this.channel;
 	}
