@@ -18,6 +18,7 @@ import org.springframework.beans.factory.config.BeanDefinition;
 import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
+import org.springframework.boot.context.TypeExcludeFilter;
 import org.springframework.context.EnvironmentAware;
 import org.springframework.context.ResourceLoaderAware;
 import org.springframework.context.annotation.ClassPathScanningCandidateComponentProvider;
@@ -120,6 +121,13 @@ public class RpcClientsRegistrar
 			scanner.setResourceLoader(this.resourceLoader);
 		}
 		scanner.addIncludeFilter(new AnnotationTypeFilter(RpcClient.class, true, true));
+		// Like component scanning, leave out what TypeExcludeFilter beans exclude (a
+		// test slice naming its clients).
+		if (this.beanFactory != null) {
+			TypeExcludeFilter excludeFilter = new TypeExcludeFilter();
+			excludeFilter.setBeanFactory(this.beanFactory);
+			scanner.addExcludeFilter(excludeFilter);
+		}
 		Set<String> found = new LinkedHashSet<>();
 		for (String basePackage : packages) {
 			for (BeanDefinition candidate : scanner.findCandidateComponents(basePackage)) {
