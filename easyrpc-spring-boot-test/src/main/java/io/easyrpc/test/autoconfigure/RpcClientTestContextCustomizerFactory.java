@@ -4,11 +4,11 @@ import java.beans.Introspector;
 import java.util.List;
 
 import io.easyrpc.annotation.RpcClient;
-import io.easyrpc.autoconfigure.RpcClientFactory;
+import io.easyrpc.autoconfigure.RpcClientsRegistrar;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.BeanFactory;
 import org.springframework.beans.factory.config.BeanDefinition;
+import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
 import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -47,7 +47,6 @@ class RpcClientTestContextCustomizerFactory implements ContextCustomizerFactory 
 			if (!(context instanceof BeanDefinitionRegistry registry)) {
 				return;
 			}
-			BeanFactory beanFactory = context.getBeanFactory();
 			for (Class<?> type : this.clients) {
 				if (!type.isInterface() || !AnnotatedElementUtils.hasAnnotation(type, RpcClient.class)) {
 					throw new IllegalStateException(
@@ -55,14 +54,18 @@ class RpcClientTestContextCustomizerFactory implements ContextCustomizerFactory 
 				}
 				String name = beanName(type);
 				if (!registry.containsBeanDefinition(name)) {
-					registry.registerBeanDefinition(name, definition(type, beanFactory));
+					registry.registerBeanDefinition(name, definition(type));
 				}
 			}
 		}
 
-		private static <T> BeanDefinition definition(Class<T> type, BeanFactory beanFactory) {
-			RootBeanDefinition definition = new RootBeanDefinition(type,
-					() -> beanFactory.getBean(RpcClientFactory.class).createClient(type));
+		// The factory method the starter's own client beans use, which ahead-of-time
+		// processing of the test's context can write out as code.
+		private static BeanDefinition definition(Class<?> type) {
+			RootBeanDefinition definition = new RootBeanDefinition(RpcClientsRegistrar.class);
+			definition.setFactoryMethodName("createClient");
+			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
+			definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
 			definition.setTargetType(type);
 			return definition;
 		}
