@@ -183,7 +183,10 @@ public final class MethodInvoker {
 
 	/**
 	 * Decode the arguments of a call: a MessagePack array (positional) or a map from
-	 * parameter names to values (named).
+	 * parameter names to values (named). So that callers built against another version of
+	 * the method keep working, an array shorter than the parameters leaves the trailing
+	 * ones the value of nil (refused for primitives), and nils beyond the last parameter
+	 * are skipped; a value there is refused.
 	 * @param payload the request payload
 	 * @param codec the codec
 	 * @return one argument per parameter
