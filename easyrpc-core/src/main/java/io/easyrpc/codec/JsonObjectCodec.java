@@ -20,6 +20,7 @@ import tools.jackson.core.JacksonException;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.JavaType;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -78,7 +79,9 @@ public final class JsonObjectCodec implements ObjectCodec {
 	 * {@link MessagePackMapper} also starts with:
 	 * {@code SerializationFeature.FAIL_ON_EMPTY_BEANS} on and
 	 * {@code DeserializationFeature.ACCEPT_FLOAT_AS_INT} off, so that both codecs accept
-	 * and refuse the same values.
+	 * and refuse the same values; like it, it also reads an unknown enum constant as the
+	 * enum's {@code @JsonEnumDefaultValue} constant, where it declares one, and gives a
+	 * primitive record component that the input does not mention its default value.
 	 * @return a new builder
 	 */
 	public static JsonMapper.Builder mapperBuilder() {
@@ -97,7 +100,9 @@ public final class JsonObjectCodec implements ObjectCodec {
 
 	private static JsonMapper.Builder strict(JsonMapper.Builder builder) {
 		return builder.enable(SerializationFeature.FAIL_ON_EMPTY_BEANS)
-			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+			.disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT)
+			.enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE)
+			.addHandler(AbsentPrimitiveHandler.INSTANCE);
 	}
 
 	/**

@@ -5,6 +5,7 @@ import tools.jackson.core.Version;
 import tools.jackson.databind.DeserializationFeature;
 import tools.jackson.databind.ObjectMapper;
 import tools.jackson.databind.SerializationFeature;
+import tools.jackson.databind.cfg.EnumFeature;
 import tools.jackson.databind.cfg.MapperBuilder;
 import tools.jackson.databind.cfg.MapperBuilderState;
 
@@ -20,6 +21,15 @@ import tools.jackson.databind.cfg.MapperBuilderState;
  * properties fails to encode instead of becoming an empty map) and
  * {@code DeserializationFeature.ACCEPT_FLOAT_AS_INT} is off (a MessagePack float is never
  * truncated into an integer type). Both can be changed on the builder.
+ * <p>
+ * It also enables {@code EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE}, so
+ * that an enum constant a peer added in a later version reads as the constant marked
+ * {@code @JsonEnumDefaultValue}, where the enum has one; an enum without such a constant
+ * still refuses unknown names. A primitive record or constructor parameter that the input
+ * does not mention (a component a peer's older record lacks) takes its default value,
+ * {@code 0} or {@code false}; an explicit nil for it is still refused while
+ * {@code DeserializationFeature.FAIL_ON_NULL_FOR_PRIMITIVES} is on, as in Jackson 3's
+ * defaults.
  */
 public final class MessagePackMapper extends ObjectMapper {
 
@@ -151,6 +161,10 @@ public final class MessagePackMapper extends ObjectMapper {
 		private void strict() {
 			enable(SerializationFeature.FAIL_ON_EMPTY_BEANS);
 			disable(DeserializationFeature.ACCEPT_FLOAT_AS_INT);
+			// A constant added by a newer peer maps to the enum's declared fallback.
+			enable(EnumFeature.READ_UNKNOWN_ENUM_VALUES_USING_DEFAULT_VALUE);
+			// A component that a peer's older record lacks is 0 or false, not an error.
+			addHandler(AbsentPrimitiveHandler.INSTANCE);
 		}
 
 		@Override

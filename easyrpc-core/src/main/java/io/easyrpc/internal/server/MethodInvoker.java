@@ -33,6 +33,8 @@ import org.msgpack.core.MessageUnpacker;
  */
 public final class MethodInvoker {
 
+	private static final byte[] NIL = { (byte) 0xc0 };
+
 	private static volatile @Nullable Function<ServerMethod, MethodInvoker> access;
 
 	private final String key;
@@ -181,7 +183,10 @@ public final class MethodInvoker {
 
 	/**
 	 * Decode the arguments of a call: a MessagePack array (positional) or a map from
-	 * parameter names to values (named).
+	 * parameter names to values (named). So that callers built against another version of
+	 * the method keep working, an array shorter than the parameters leaves the trailing
+	 * ones the value of nil (refused for primitives), and nils beyond the last parameter
+	 * are skipped; a value there is refused.
 	 * @param payload the request payload
 	 * @param codec the codec
 	 * @return one argument per parameter
@@ -219,11 +224,8 @@ public final class MethodInvoker {
 			}
 			else {
 				int size = unpacker.unpackArrayHeader();
-				if (size != arguments.length) {
-					throw invalid("expected " + arguments.length + " argument" + ((arguments.length != 1) ? "s" : "")
-							+ ", got " + size);
-				}
-				for (index = 0; index < size; index++) {
+				int known = Math.min(size, arguments.length);
+				for (index = 0; index < known; index++) {
 					if (index == this.streamParameter) {
 						// Its items follow in NEXT frames; the request has nil here.
 						unpacker.skipValue();
@@ -232,6 +234,15 @@ public final class MethodInvoker {
 					arguments[index] = codec.read(unpacker, this.parameterTypes[index]);
 				}
 				index = -1;
+				if (size != arguments.length) {
+					// A caller compiled against another version of the interface.
+					if (size > arguments.length) {
+						skipSurplus(unpacker, size);
+					}
+					else {
+						fillMissing(arguments, size, codec);
+					}
+				}
 			}
 			if (unpacker.hasNext()) {
 				throw invalid((payload.readableBytes() - unpacker.getTotalReadBytes())
@@ -252,6 +263,50 @@ public final class MethodInvoker {
 			String which = (index >= 0) ? "argument '" + this.parameterNames[index] + "': " : "";
 			throw invalid(which + ex.getMessage());
 		}
+	}
+
+	/**
+	 * Skip the arguments beyond the last parameter, which a caller with a later version
+	 * of the method may send; refuse them unless they are nil, since the method could not
+	 * honour a value it never sees.
+	 */
+	private void skipSurplus(MessageUnpacker unpacker, int size) throws IOException {
+		for (int i = this.parameterTypes.length; i < size; i++) {
+			if (unpacker.getNextFormat() != MessageFormat.NIL) {
+				throw invalid(expected(size) + "; the argument at index " + i
+						+ " is not nil and the method has no parameter for it");
+			}
+			unpacker.unpackNil();
+		}
+	}
+
+	/**
+	 * Give the parameters beyond the arguments sent, which a caller with an earlier
+	 * version of the method does not know, the value of nil: {@code null}, or an empty
+	 * {@code Optional}. Primitive parameters have no such value and are refused.
+	 */
+	private void fillMissing(@Nullable Object[] arguments, int size, ObjectCodec codec) {
+		Class<?>[] types = this.method.getParameterTypes();
+		for (int i = size; i < arguments.length; i++) {
+			if (types[i].isPrimitive()) {
+				throw invalid(expected(size) + "; argument '" + this.parameterNames[i] + "' (index " + i + ", "
+						+ types[i].getName() + ") is missing and a primitive parameter has no default");
+			}
+			if (i != this.streamParameter) {
+				try {
+					arguments[i] = codec.decode(NIL, this.parameterTypes[i]);
+				}
+				catch (CodecException ex) {
+					throw invalid(expected(size) + "; argument '" + this.parameterNames[i] + "' (index " + i
+							+ ") is missing: " + ex.getMessage());
+				}
+			}
+		}
+	}
+
+	private String expected(int size) {
+		int count = this.parameterTypes.length;
+		return "expected " + count + " argument" + ((count != 1) ? "s" : "") + ", got " + size;
 	}
 
 	private int indexOf(String name) {
