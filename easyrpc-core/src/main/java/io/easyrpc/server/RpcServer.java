@@ -422,7 +422,18 @@ public final class RpcServer {
 
 	// The idle handler comes first: any bytes read count as traffic, also those of a
 	// frame that is still arriving.
+	//
+	// A connection accepted just before the server stops is registered with its event
+	// loop by a task of that loop. If the loop is already shutting down, the task runs
+	// after the loop closed every channel it had, and nothing would ever close this one:
+	// it would keep its socket and what it wrote. So would a connection of a stopping
+	// server on shared event loops that opens after the stop went through its
+	// connections. Such a connection is closed before it gets any handler.
 	private void initConnection(Channel channel, RpcAddress address) {
+		if (channel.eventLoop().isShuttingDown() || this.calls.isRefusing()) {
+			channel.close();
+			return;
+		}
 		addIdleHandler(channel);
 		if (this.sslContexts != null && !address.isInProcess()) {
 			// Each connection takes the context current when it is accepted.
