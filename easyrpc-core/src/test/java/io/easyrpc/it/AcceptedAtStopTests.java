@@ -41,9 +41,8 @@ import static org.awaitility.Awaitility.await;
  * only once that loop has begun to shut down (after the loop closed the channels it had),
  * is closed all the same: over a unix domain socket and over TCP, from a peer that closes
  * at once without a word (like the probe of a stale socket file) and from one that stays
- * connected; whether the server stops first or its shared event loops shut down under
- * it. Without that, the connection would never close and the preface held for it would
- * leak.
+ * connected; whether the server stops first or its shared event loops shut down under it.
+ * Without that, the connection would never close and the preface held for it would leak.
  * <p>
  * The race is made certain: the connection is accepted while the event loop it goes to is
  * held inside its I/O by a channel of the test, and that loop is let go only once its
