@@ -25,6 +25,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoop;
 import io.netty.channel.socket.nio.NioSocketChannel;
 import io.netty.util.ReferenceCountUtil;
@@ -42,11 +43,14 @@ import static org.awaitility.Awaitility.await;
  * is closed all the same: over a unix domain socket and over TCP, from a peer that closes
  * at once without a word (like the probe of a stale socket file) and from one that stays
  * connected; whether the server stops first or its shared event loops shut down under it.
- * Without that, the connection would never close and the preface held for it would leak.
+ * So is one registered before the stop that becomes active only after the stop went
+ * through its connections, on an event loop asked to shut down while it still runs that
+ * registration (such a loop ends without closing its channels). Without that, the
+ * connection would never close and the preface held for it would leak.
  * <p>
- * The race is made certain: the connection is accepted while the event loop it goes to is
- * held inside its I/O by a channel of the test, and that loop is let go only once its
- * shutdown has begun.
+ * The races are made certain: the connection is accepted while the event loop it goes to
+ * is held inside its I/O by a channel of the test, or its registration is held by a
+ * handler of the test; either is let go only once the loop's shutdown has begun.
  */
 class AcceptedAtStopTests {
 
@@ -122,6 +126,49 @@ class AcceptedAtStopTests {
 		}
 	}
 
+	// The connection is registered before the stop begins but becomes active only after
+	// the stop went through its connections, and the server's own event loops are asked
+	// to shut down while that loop still runs the registration: such a loop ends without
+	// closing its channels, so the stop must have closed it.
+	@ParameterizedTest(name = "{0}, peer closes at once: {1}")
+	@CsvSource({ "unix, true", "unix, false", "tcp, true", "tcp, false" })
+	void connectionActiveOnlyAfterTheStopWentThroughItsConnectionsIsClosed(String transport, boolean peerClosesAtOnce)
+			throws Exception {
+		boolean unix = "unix".equals(transport);
+		Path socketFile = this.directory.resolve("active-after-stop.sock");
+		RpcAddress address = unix ? RpcAddress.unix(socketFile.toString()) : RpcAddress.tcp("127.0.0.1", 0);
+		CompletableFuture<Channel> initialized = new CompletableFuture<>();
+		RpcServer server = RpcServer.builder()
+			.address(address)
+			.transportOptions(TransportOptions.builder().ioThreads(2).ioTransport(IoTransport.NIO).build())
+			.bootstrapCustomizer((bootstrap) -> {
+				ChannelHandler serverInitializer = bootstrap.config().childHandler();
+				bootstrap.childHandler(new ChannelInitializer<>() {
+
+					@Override
+					protected void initChannel(Channel channel) {
+						channel.pipeline().addLast(serverInitializer, new HoldUntilShutdown(initialized));
+					}
+
+				});
+			})
+			.build();
+		server.start();
+		CompletableFuture<Void> stopped = null;
+		try (AutoCloseable peer = connect(unix, socketFile, server.port(), peerClosesAtOnce)) {
+			Channel connection = initialized.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+			assertThat(connection.eventLoop()).isNotSameAs(connection.parent().eventLoop());
+			stopped = CompletableFuture.runAsync(() -> server.stop(Duration.ZERO));
+			await().atMost(WAIT).until(() -> !connection.isOpen());
+			stopped.get(WAIT.toSeconds(), TimeUnit.SECONDS);
+		}
+		finally {
+			if (stopped == null) {
+				server.stop(Duration.ZERO);
+			}
+		}
+	}
+
 	private static AutoCloseable connect(boolean unix, Path socketFile, int port, boolean closeAtOnce)
 			throws Exception {
 		AutoCloseable peer;
@@ -163,6 +210,25 @@ class AcceptedAtStopTests {
 		public void channelRead(ChannelHandlerContext ctx, Object msg) {
 			this.accepted.add((Channel) msg);
 			ctx.fireChannelRead(msg);
+		}
+
+	}
+
+	// Holds the registration of an accepted channel, after the server set it up and
+	// before it becomes active, until its event loop is shutting down.
+	private static final class HoldUntilShutdown extends ChannelInboundHandlerAdapter {
+
+		private final CompletableFuture<Channel> initialized;
+
+		HoldUntilShutdown(CompletableFuture<Channel> initialized) {
+			this.initialized = initialized;
+		}
+
+		@Override
+		public void handlerAdded(ChannelHandlerContext ctx) {
+			EventLoop loop = ctx.channel().eventLoop();
+			this.initialized.complete(ctx.channel());
+			await().atMost(WAIT).until(loop::isShuttingDown);
 		}
 
 	}
