@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -139,6 +140,10 @@ public final class RpcServer {
 	private final ServerRuntime runtime;
 
 	private final Set<ServerConnection> connections;
+
+	// Every accepted channel until it closes, also before it is active and in
+	// connections.
+	private final Set<Channel> acceptedChannels = ConcurrentHashMap.newKeySet();
 
 	private final CallAccounting calls;
 
@@ -422,7 +427,22 @@ public final class RpcServer {
 
 	// The idle handler comes first: any bytes read count as traffic, also those of a
 	// frame that is still arriving.
+	//
+	// A connection accepted just before the server stops is registered with its event
+	// loop by a task of that loop, and becomes active (and one of the connections) only
+	// at the end of that task. The stop may go through its connections before that, and
+	// an event loop whose shutdown is asked for while it runs tasks ends without closing
+	// its channels: such a connection would never close, keeping its socket and what it
+	// wrote. So every accepted channel is known until it closes, and the stop closes
+	// those left; one registered once the stop has begun, or once its event loop is
+	// shutting down, is closed before it gets any handler.
 	private void initConnection(Channel channel, RpcAddress address) {
+		this.acceptedChannels.add(channel);
+		channel.closeFuture().addListener((future) -> this.acceptedChannels.remove(channel));
+		if (channel.eventLoop().isShuttingDown() || this.calls.isRefusing()) {
+			channel.close();
+			return;
+		}
 		addIdleHandler(channel);
 		if (this.sslContexts != null && !address.isInProcess()) {
 			// Each connection takes the context current when it is accepted.
@@ -538,6 +558,9 @@ public final class RpcServer {
 		awaitClientsClosing(stopStarted + drainTimeout.toNanos());
 		for (ServerConnection connection : this.connections) {
 			connection.closeAfterFlush().awaitUninterruptibly(1, TimeUnit.SECONDS);
+		}
+		for (Channel channel : this.acceptedChannels) {
+			channel.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
 		}
 		this.port = -1;
 		removeSocketFiles();
