@@ -94,9 +94,7 @@ final class ProtocolDetection extends ChannelDuplexHandler {
 	@Override
 	public void handlerAdded(ChannelHandlerContext ctx) {
 		this.ctx = ctx;
-		// The close of a channel whose event loop is shutting down never reaches
-		// channelInactive or handlerRemoved; its close future is still completed, on the
-		// event loop, so what is held is released there.
+		// Whatever closes the channel, what is still held is released with it.
 		ctx.channel().closeFuture().addListener((future) -> {
 			ByteBuf bytes = this.first;
 			if (bytes != null) {
