@@ -156,13 +156,19 @@ public class RpcClientsRegistrar
 					continue;
 				}
 			}
-			registry.registerBeanDefinition(beanName, clientDefinition(type, registry));
+			registry.registerBeanDefinition(beanName, clientBeanDefinition(type));
 		}
 	}
 
-	private <T> RootBeanDefinition clientDefinition(Class<T> type, BeanDefinitionRegistry registry) {
-		// A static factory method with the interface as its argument, not an instance
-		// supplier: ahead-of-time processing can write this definition out as code.
+	/**
+	 * Return the definition of the proxy bean of a client interface. It names the static
+	 * factory method {@link #createClient(Class, RpcClientFactory)} with the interface as
+	 * its argument rather than an instance supplier, so that ahead-of-time processing can
+	 * write it out as code.
+	 * @param type the {@code @RpcClient} interface
+	 * @return the bean definition
+	 */
+	public static RootBeanDefinition clientBeanDefinition(Class<?> type) {
 		RootBeanDefinition definition = new RootBeanDefinition(RpcClientsRegistrar.class);
 		definition.setFactoryMethodName("createClient");
 		definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
@@ -184,7 +190,13 @@ public class RpcClientsRegistrar
 		return factory.createClient(type);
 	}
 
-	private static String beanName(Class<?> type) {
+	/**
+	 * Return the bean name of a client interface's proxy: {@link RpcClient#beanName()},
+	 * else the interface's simple name with a lower-case first letter.
+	 * @param type the {@code @RpcClient} interface
+	 * @return the bean name
+	 */
+	public static String beanName(Class<?> type) {
 		RpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(type, RpcClient.class);
 		if (annotation != null && StringUtils.hasText(annotation.beanName())) {
 			return annotation.beanName();

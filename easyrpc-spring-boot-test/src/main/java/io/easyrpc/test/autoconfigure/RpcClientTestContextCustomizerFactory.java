@@ -1,16 +1,12 @@
 package io.easyrpc.test.autoconfigure;
 
-import java.beans.Introspector;
 import java.util.List;
 
 import io.easyrpc.annotation.RpcClient;
 import io.easyrpc.autoconfigure.RpcClientsRegistrar;
 import org.jspecify.annotations.Nullable;
 
-import org.springframework.beans.factory.config.BeanDefinition;
-import org.springframework.beans.factory.support.AbstractBeanDefinition;
 import org.springframework.beans.factory.support.BeanDefinitionRegistry;
-import org.springframework.beans.factory.support.RootBeanDefinition;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.test.context.ContextConfigurationAttributes;
@@ -18,7 +14,6 @@ import org.springframework.test.context.ContextCustomizer;
 import org.springframework.test.context.ContextCustomizerFactory;
 import org.springframework.test.context.MergedContextConfiguration;
 import org.springframework.test.context.TestContextAnnotationUtils;
-import org.springframework.util.StringUtils;
 
 /**
  * Registers the proxy beans of the clients an {@link RpcClientTest @RpcClientTest} names,
@@ -52,30 +47,11 @@ class RpcClientTestContextCustomizerFactory implements ContextCustomizerFactory 
 					throw new IllegalStateException(
 							"@RpcClientTest names " + type.getName() + ", which is not an @RpcClient interface");
 				}
-				String name = beanName(type);
+				String name = RpcClientsRegistrar.beanName(type);
 				if (!registry.containsBeanDefinition(name)) {
-					registry.registerBeanDefinition(name, definition(type));
+					registry.registerBeanDefinition(name, RpcClientsRegistrar.clientBeanDefinition(type));
 				}
 			}
-		}
-
-		// The factory method the starter's own client beans use, which ahead-of-time
-		// processing of the test's context can write out as code.
-		private static BeanDefinition definition(Class<?> type) {
-			RootBeanDefinition definition = new RootBeanDefinition(RpcClientsRegistrar.class);
-			definition.setFactoryMethodName("createClient");
-			definition.getConstructorArgumentValues().addIndexedArgumentValue(0, type);
-			definition.setAutowireMode(AbstractBeanDefinition.AUTOWIRE_CONSTRUCTOR);
-			definition.setTargetType(type);
-			return definition;
-		}
-
-		private static String beanName(Class<?> type) {
-			RpcClient annotation = AnnotatedElementUtils.findMergedAnnotation(type, RpcClient.class);
-			if (annotation != null && StringUtils.hasText(annotation.beanName())) {
-				return annotation.beanName();
-			}
-			return Introspector.decapitalize(type.getSimpleName());
 		}
 
 	}
