@@ -1,13 +1,9 @@
 package io.easyrpc.autoconfigure.interop;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.concurrent.TimeUnit;
 
 import ch.qos.logback.classic.Level;
 import io.easyrpc.annotation.RpcService;
@@ -15,6 +11,7 @@ import io.easyrpc.autoconfigure.EasyRpcCodecAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerAutoConfiguration;
 import io.easyrpc.autoconfigure.EasyRpcServerLifecycle;
 import io.easyrpc.it.ExpectedLogs;
+import io.easyrpc.it.PythonPeers;
 import io.easyrpc.server.RpcServer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -25,8 +22,6 @@ import org.springframework.boot.jackson.autoconfigure.JacksonAutoConfiguration;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assertions.fail;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * Third-party MessagePack-RPC peers call an {@code @RpcService} Spring bean of an
@@ -42,12 +37,6 @@ class MsgpackRpcSpringBeanPeerTests {
 		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "to unknown method 'nvim_set_client_info'")
 		.tolerate("io.easyrpc.internal.server.ServerConnection", Level.WARN, "Malformed MessagePack-RPC message");
 
-	private static final String PYTHON = "/usr/bin/python3";
-
-	private static final Path SCRIPTS = Path.of("../easyrpc-core/src/test/resources/msgpack-rpc");
-
-	private static final long TIMEOUT_SECONDS = 120;
-
 	private final ApplicationContextRunner runner = new ApplicationContextRunner()
 		.withConfiguration(AutoConfigurations.of(JacksonAutoConfiguration.class, EasyRpcCodecAutoConfiguration.class,
 				EasyRpcServerAutoConfiguration.class))
@@ -60,14 +49,14 @@ class MsgpackRpcSpringBeanPeerTests {
 	@Test
 	void pynvimCallsASpringBean() throws Exception {
 		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
-		requirePython("pynvim");
+		PythonPeers.require("pynvim");
 		runAgainstServer("pynvim_client.py");
 	}
 
 	@Test
 	void rawPythonMsgpackCallsASpringBean() throws Exception {
 		this.logs.expect(RpcServer.class, Level.WARN, "easyrpc method Shop.fail threw an unexpected exception");
-		requirePython("msgpack");
+		PythonPeers.require("msgpack");
 		runAgainstServer("raw_client.py");
 	}
 
@@ -75,42 +64,8 @@ class MsgpackRpcSpringBeanPeerTests {
 		this.runner.run((context) -> {
 			assertThat(context).hasNotFailed();
 			String port = context.getEnvironment().getRequiredProperty(EasyRpcServerLifecycle.LOCAL_PORT_PROPERTY);
-			run(script, port);
+			PythonPeers.run(script, Integer.parseInt(port), this.directory);
 		});
-	}
-
-	private void run(String script, String port) throws IOException, InterruptedException {
-		Path file = SCRIPTS.resolve(script);
-		assertThat(file).as(script).exists();
-		Path output = this.directory.resolve(script + ".out");
-		Process process = new ProcessBuilder(PYTHON, file.toString(), "127.0.0.1", port).redirectErrorStream(true)
-			.redirectOutput(output.toFile())
-			.start();
-		boolean exited = process.waitFor(TIMEOUT_SECONDS, TimeUnit.SECONDS);
-		if (!exited) {
-			process.destroyForcibly();
-		}
-		String printed = Files.readString(output, StandardCharsets.UTF_8);
-		assertThat(exited).as("%s finished within %d s; it printed:%n%s", script, TIMEOUT_SECONDS, printed).isTrue();
-		assertThat(process.exitValue()).as("exit code of %s; it printed:%n%s", script, printed).isZero();
-		assertThat(printed).contains("OK");
-	}
-
-	private static void requirePython(String module) throws IOException, InterruptedException {
-		boolean present = Files.isExecutable(Path.of(PYTHON));
-		if (present) {
-			Process probe = new ProcessBuilder(PYTHON, "-c", "import " + module).redirectErrorStream(true).start();
-			present = probe.waitFor(30, TimeUnit.SECONDS) && probe.exitValue() == 0;
-			if (probe.isAlive()) {
-				probe.destroyForcibly();
-			}
-		}
-		String message = PYTHON + " with the module " + module
-				+ " is missing (Debian packages python3-pynvim, python3-msgpack)";
-		if (!present && "true".equals(System.getenv("CI"))) {
-			fail(message + "; CI must have it");
-		}
-		assumeTrue(present, message + "; test skipped");
 	}
 
 	public interface Shop {
